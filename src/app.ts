@@ -1,0 +1,61 @@
+import type { ApolloServer } from '@apollo/server';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { RequestContext } from './context.js';
+import type { AppDeps } from './deps.js';
+import { ViewerCache } from './identity/authenticate.js';
+import { TokenService } from './identity/tokens.js';
+import type { Config } from './kernel/config.js';
+import { createDatabase, warmUp } from './kernel/db/pool.js';
+import { createHttpServer } from './http.js';
+import { createApolloServer } from './server.js';
+
+export interface RunningApi {
+  deps: AppDeps;
+  apollo: ApolloServer<RequestContext>;
+  http: http.Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Process-wide services for one database URL. */
+export function createDeps(config: Config, databaseUrl: string, logger: Logger): AppDeps {
+  return {
+    config,
+    db: createDatabase(databaseUrl, config.database),
+    limits: {
+      queryTimeoutMs: config.database.queryTimeoutMs,
+      queryTimeoutLongMs: config.database.queryTimeoutLongMs,
+      acquireTimeoutMs: config.database.acquireTimeoutMs,
+    },
+    logger,
+    tokens: new TokenService(config.jwtSecret),
+    viewerCache: new ViewerCache(),
+  };
+}
+
+/** Starts Apollo and the HTTP listener on an already migrated database. */
+export async function startApi(deps: AppDeps, port = deps.config.port, host = deps.config.host): Promise<RunningApi> {
+  await warmUp(deps.db, deps.config.database.minConnections);
+  const apollo = createApolloServer(deps);
+  await apollo.start();
+  const server = createHttpServer(deps, apollo);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    deps,
+    apollo,
+    http: server,
+    url: `http://${shownHost}:${address.port}/graphql`,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+      await deps.db.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from './deps.js';
+import { TenantSession } from './kernel/db/tenant-session.js';
+import { unauthenticated } from './kernel/errors.js';
+import type { Viewer } from './kernel/auth/viewer.js';
+import { authenticateBearer } from './identity/authenticate.js';
+import { createLoaders, type Loaders } from './loaders.js';
+
+/** Everything a resolver may use, built once per request and passed explicitly. */
+export interface RequestContext {
+  requestId: string;
+  deps: AppDeps;
+  /** The signed-in user, or null for anonymous requests (login, health). */
+  viewer: Viewer | null;
+  /** Database work of this request, bound to the viewer's organization. Null when anonymous. */
+  session: TenantSession | null;
+  loaders: Loaders;
+  /** Client metadata kept for the audit trail of authentication events. */
+  client: { ip: string | null; userAgent: string | null };
+  operationName: string | null;
+}
+
+/** A signed-in request: the viewer and a session bound to their organization. */
+export interface TenantContext extends RequestContext {
+  viewer: Viewer;
+  session: TenantSession;
+}
+
+export function requireViewer(ctx: RequestContext): TenantContext {
+  if (!ctx.viewer || !ctx.session) throw unauthenticated();
+  return ctx as TenantContext;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export interface IncomingRequestInfo {
+  authorization: string | undefined;
+  requestId: string | undefined;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export async function buildContext(deps: AppDeps, request: IncomingRequestInfo): Promise<RequestContext> {
+  const requestId = request.requestId && REQUEST_ID.test(request.requestId) ? request.requestId : randomUUID();
+  const viewer = await authenticateBearer(deps, request.authorization);
+  const ctx: RequestContext = {
+    requestId,
+    deps,
+    viewer,
+    session: null,
+    loaders: undefined as unknown as Loaders,
+    client: { ip: request.ip, userAgent: request.userAgent },
+    operationName: null,
+  };
+  if (viewer) {
+    ctx.session = new TenantSession(
+      deps.db.sql,
+      { organizationId: viewer.organizationId, userId: viewer.userId, requestId },
+      deps.limits,
+      () => ctx.operationName,
+    );
+  }
+  ctx.loaders = createLoaders(ctx);
+  return ctx;
+}

@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { Config } from './kernel/config.js';
+import type { Database } from './kernel/db/pool.js';
+import type { SessionLimits } from './kernel/db/tenant-session.js';
+import type { ViewerCache } from './identity/authenticate.js';
+import type { TokenService } from './identity/tokens.js';
+
+/** Process-wide services, created once in main and shared by every request. */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  limits: SessionLimits;
+  logger: Logger;
+  tokens: TokenService;
+  viewerCache: ViewerCache;
+}

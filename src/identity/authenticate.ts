@@ -1,0 +1,70 @@
+import { GraphQLError } from 'graphql';
+import type { AppDeps } from '../deps.js';
+import { beginWithin } from '../kernel/db/tenant-session.js';
+import { enterTenantScope } from '../kernel/db/tenant-scope.js';
+import { makeViewer, type Viewer } from '../kernel/auth/viewer.js';
+import { isRole } from '../kernel/auth/permissions.js';
+import { rolesByUserIds, userIsActive } from './repository.js';
+
+/**
+ * How long a verified account status is trusted before it is read again.
+ * Deactivation and role changes reach every API process within this window
+ * (and at once on the process that made them, see `forgetViewer`).
+ */
+const STATUS_TTL_MS = 5_000;
+
+/** Recently verified accounts of this process (one per AppDeps, never global). */
+export class ViewerCache {
+  private readonly entries = new Map<string, { viewer: Viewer | null; at: number }>();
+
+  get(userId: string): Viewer | null | undefined {
+    const entry = this.entries.get(userId);
+    return entry && Date.now() - entry.at < STATUS_TTL_MS ? entry.viewer : undefined;
+  }
+
+  set(userId: string, viewer: Viewer | null): void {
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(userId, { viewer, at: Date.now() });
+  }
+
+  /** Called after deactivation or a role change so this process applies it at once. */
+  forget(userId: string): void {
+    this.entries.delete(userId);
+  }
+}
+
+const rejectToken = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+/**
+ * Verifies `Authorization: Bearer <token>` once per request. No header is an
+ * anonymous request; a bad, expired or revoked token is refused outright.
+ */
+export async function authenticateBearer(deps: AppDeps, header: string | undefined): Promise<Viewer | null> {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match?.[1]) throw rejectToken('Authorization header must be "Bearer <access token>"');
+  const result = await deps.tokens.verifyAccessToken(match[1]);
+  if (!result.ok) {
+    throw rejectToken(
+      result.reason === 'expired'
+        ? 'Access token expired; call refreshSession for a new one'
+        : 'Access token is invalid',
+    );
+  }
+  const { userId, organizationId } = result.claims;
+  let viewer = deps.viewerCache.get(userId);
+  if (viewer === undefined) {
+    const status = await beginWithin(deps.db.sql, deps.limits.acquireTimeoutMs, async (tx) => {
+      await enterTenantScope(tx, { organizationId, userId, requestId: 'authenticate' }, deps.limits.queryTimeoutMs);
+      if (!(await userIsActive(tx, userId))) return null;
+      return (await rolesByUserIds(tx, [userId])).map((r) => r.roleCode);
+    });
+    viewer = status ? makeViewer(userId, organizationId, status.filter(isRole)) : null;
+    deps.viewerCache.set(userId, viewer);
+  }
+  if (!viewer || viewer.organizationId !== organizationId) {
+    throw rejectToken('This account is deactivated or no longer exists; sign in again');
+  }
+  return viewer;
+}

@@ -1,0 +1,286 @@
+import { hash, verify } from '@node-rs/argon2';
+import { randomUUID } from 'node:crypto';
+import type { RequestContext, TenantContext } from '../context.js';
+import { writeAudit } from '../kernel/audit.js';
+import { isRole, type Role } from '../kernel/auth/permissions.js';
+import type { TransactionSql } from '../kernel/db/pool.js';
+import { beginWithin } from '../kernel/db/tenant-session.js';
+import { enterAuthScope, type TenantScope } from '../kernel/db/tenant-scope.js';
+import { badInput, conflict, notFound, unauthenticated } from '../kernel/errors.js';
+import * as repo from './repository.js';
+import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MINUTES = 15;
+const MIN_PASSWORD_LENGTH = 12;
+/** Argon2id (the library's `Algorithm.Argon2id`; a const enum that isolated modules cannot import). */
+const ARGON2ID = { algorithm: 2 } as const;
+const SIGN_IN_FAILED = 'Sign-in failed: check the email and password. Repeated failures lock the account for 15 minutes.';
+const SESSION_INVALID = 'The refresh token is invalid, expired or revoked; sign in again';
+
+/** Verifying against this when the email is unknown keeps the response time the same. */
+const UNKNOWN_ACCOUNT_HASH = await hash('no-such-account-password', ARGON2ID);
+
+export interface SessionTokens {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+  user: repo.UserRow & { roles: string[] };
+  organization: repo.OrganizationRow;
+}
+
+/** A transaction as the narrow sign-in role; audit rows go to the account's organization. */
+function inAuthTransaction<T>(ctx: RequestContext, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  const { db, limits } = ctx.deps;
+  return beginWithin(db.sql, limits.acquireTimeoutMs, async (tx) => {
+    await enterAuthScope(tx, ctx.requestId, limits.queryTimeoutMs);
+    return fn(tx);
+  });
+}
+
+function authScope(ctx: RequestContext, organizationId: string, userId: string | null): TenantScope {
+  return { organizationId, userId, requestId: ctx.requestId };
+}
+
+/** Issues an access token and a new refresh token of `familyId` (inside the caller's transaction). */
+async function openSession(ctx: RequestContext, tx: TransactionSql, account: repo.LoginAccount, familyId: string) {
+  const refresh = newRefreshToken();
+  const refreshTokenExpiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000);
+  const refreshId = await repo.insertRefreshToken(tx, {
+    organizationId: account.organizationId,
+    userId: account.id,
+    familyId,
+    tokenHash: refresh.hash,
+    expiresAt: refreshTokenExpiresAt,
+    userAgent: ctx.client.userAgent?.slice(0, 1000) ?? null,
+    ip: ctx.client.ip,
+  });
+  const roles = (await repo.rolesByUserIds(tx, [account.id])).map((r) => r.roleCode);
+  const [user] = await repo.usersByIds(tx, account.organizationId, [account.id]);
+  const [organization] = await repo.organizationsByIds(tx, [account.organizationId]);
+  const access = await ctx.deps.tokens.issueAccessToken({
+    userId: account.id,
+    organizationId: account.organizationId,
+    roles: roles.filter(isRole),
+  });
+  return {
+    refreshId,
+    tokens: {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt,
+      user: { ...user!, roles },
+      organization: organization!,
+    } satisfies SessionTokens,
+  };
+}
+
+export async function login(ctx: RequestContext, input: { email: string; password: string }): Promise<SessionTokens> {
+  const email = input.email.trim().toLowerCase();
+  const account = await inAuthTransaction(ctx, (tx) => repo.loginAccountByEmail(tx, email));
+  const passwordOk = await verify(account?.passwordHash ?? UNKNOWN_ACCOUNT_HASH, input.password).catch(() => false);
+  if (!account) {
+    ctx.deps.logger.warn({ requestId: ctx.requestId, event: 'auth.login.failure' }, 'sign-in failed for an unknown account');
+    throw unauthenticated(SIGN_IN_FAILED);
+  }
+  const locked = account.lockedUntil !== null && account.lockedUntil.getTime() > Date.now();
+  const failure = locked ? 'locked' : !account.active ? 'inactive' : !passwordOk ? 'bad_password' : null;
+  if (failure) {
+    await inAuthTransaction(ctx, async (tx) => {
+      if (failure === 'bad_password') await repo.recordLoginFailure(tx, account, MAX_FAILED_LOGINS, LOCKOUT_MINUTES);
+      await writeAudit(tx, authScope(ctx, account.organizationId, account.id), [
+        { action: 'auth.login.failure', entityType: 'user', entityId: account.id, after: { reason: failure, ip: ctx.client.ip } },
+      ]);
+    });
+    throw unauthenticated(SIGN_IN_FAILED);
+  }
+  return inAuthTransaction(ctx, async (tx) => {
+    await repo.recordLoginSuccess(tx, account);
+    const { tokens } = await openSession(ctx, tx, account, randomUUID());
+    await writeAudit(tx, authScope(ctx, account.organizationId, account.id), [
+      { action: 'auth.login.success', entityType: 'user', entityId: account.id, after: { ip: ctx.client.ip } },
+    ]);
+    return tokens;
+  });
+}
+
+export async function refreshSession(ctx: RequestContext, refreshToken: string): Promise<SessionTokens> {
+  const outcome = await inAuthTransaction(ctx, async (tx) => {
+    const token = await repo.refreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
+    if (!token || token.revokedAt) return null;
+    if (token.usedAt) {
+      // A rotated token came back: someone holds a copy. Revoke the whole family.
+      await repo.revokeTokenFamily(tx, token.organizationId, token.familyId);
+      await writeAudit(tx, authScope(ctx, token.organizationId, token.userId), [
+        { action: 'auth.refresh.reuse', entityType: 'refresh_token_family', entityId: token.familyId, after: { ip: ctx.client.ip } },
+      ]);
+      return null;
+    }
+    if (token.expiresAt.getTime() <= Date.now()) return null;
+    const account = await repo.loginAccountById(tx, token.organizationId, token.userId);
+    if (!account?.active) {
+      await repo.revokeTokenFamily(tx, token.organizationId, token.familyId);
+      return null;
+    }
+    const { refreshId, tokens } = await openSession(ctx, tx, account, token.familyId);
+    await repo.markRefreshTokenUsed(tx, token, refreshId);
+    return tokens;
+  });
+  if (!outcome) throw unauthenticated(SESSION_INVALID);
+  return outcome;
+}
+
+export async function logout(ctx: RequestContext, refreshToken: string): Promise<boolean> {
+  return inAuthTransaction(ctx, async (tx) => {
+    const token = await repo.refreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
+    if (!token || token.revokedAt) return false;
+    await repo.revokeTokenFamily(tx, token.organizationId, token.familyId);
+    await writeAudit(tx, authScope(ctx, token.organizationId, token.userId), [
+      { action: 'auth.logout', entityType: 'refresh_token_family', entityId: token.familyId },
+    ]);
+    return true;
+  });
+}
+
+// ---- administration: every change runs in one transaction with its audit row ----
+
+export interface CreateUserInput {
+  email: string;
+  password: string;
+  displayName: string;
+  givenName?: string | null;
+  familyName?: string | null;
+  title?: string | null;
+  specialty?: string | null;
+  roles: readonly Role[];
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function required(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badInput(`${field} must not be empty`, field);
+  if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters`, field);
+  return trimmed;
+}
+
+function optional(value: string | null | undefined, field: string, max: number): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  return required(value, field, max);
+}
+
+/** The audited view of a user: never the password hash. */
+const auditView = (u: repo.UserRow, roles?: readonly string[]) => ({
+  email: u.email,
+  displayName: u.displayName,
+  givenName: u.givenName,
+  familyName: u.familyName,
+  title: u.title,
+  specialty: u.specialty,
+  active: u.active,
+  version: u.version,
+  ...(roles ? { roles } : {}),
+});
+
+export async function createUser(ctx: TenantContext, input: CreateUserInput): Promise<repo.UserRow> {
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254) throw badInput('email must be a valid email address', 'email');
+  if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > 256) {
+    throw badInput(`password must be ${MIN_PASSWORD_LENGTH} to 256 characters`, 'password');
+  }
+  if (input.roles.length === 0) throw badInput('roles must name at least one role', 'roles');
+  const fields = {
+    displayName: required(input.displayName, 'displayName', 200),
+    givenName: optional(input.givenName, 'givenName', 100) ?? null,
+    familyName: optional(input.familyName, 'familyName', 100) ?? null,
+    title: optional(input.title, 'title', 50) ?? null,
+    specialty: optional(input.specialty, 'specialty', 200) ?? null,
+  };
+  const passwordHash = await hash(input.password, ARGON2ID);
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    const user = await repo
+      .insertUser(tx, { organizationId: scope.organizationId, email, passwordHash, ...fields })
+      .catch((error: unknown) => {
+        if ((error as { constraint_name?: string }).constraint_name === 'users_email_unique') {
+          throw conflict('A user with this email already exists', { field: 'email' });
+        }
+        throw error;
+      });
+    const roles = await repo.insertUserRoles(tx, scope.organizationId, user.id, input.roles, scope.userId);
+    audit({ action: 'user.create', entityType: 'user', entityId: user.id, after: auditView(user, roles) });
+    return user;
+  });
+}
+
+export async function updateUser(
+  ctx: TenantContext,
+  id: string,
+  version: number,
+  changes: repo.UserChanges,
+): Promise<repo.UserRow> {
+  const clean: repo.UserChanges = {
+    displayName: optional(changes.displayName, 'displayName', 200),
+    givenName: optional(changes.givenName, 'givenName', 100),
+    familyName: optional(changes.familyName, 'familyName', 100),
+    title: optional(changes.title, 'title', 50),
+    specialty: optional(changes.specialty, 'specialty', 200),
+  };
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    const before = await repo.lockUser(tx, scope.organizationId, id);
+    if (!before) throw notFound('User', id);
+    if (before.version !== version) {
+      throw conflict(`User was changed by someone else (version ${before.version}, you sent ${version}); reload and retry`, {
+        currentVersion: before.version,
+      });
+    }
+    const after = await repo.updateUser(tx, scope.organizationId, id, version, clean);
+    audit({ action: 'user.update', entityType: 'user', entityId: id, before: auditView(before), after: auditView(after!) });
+    return after!;
+  });
+}
+
+export async function deactivateUser(ctx: TenantContext, id: string): Promise<repo.UserRow> {
+  if (id === ctx.viewer.userId) throw badInput('You cannot deactivate your own account', 'id');
+  const user = await ctx.session.write(async ({ tx, scope, audit }) => {
+    const before = await repo.lockUser(tx, scope.organizationId, id);
+    if (!before) throw notFound('User', id);
+    const after = await repo.deactivateUserRow(tx, scope.organizationId, id);
+    const revoked = await repo.revokeUserTokens(tx, scope.organizationId, id);
+    audit({
+      action: 'user.deactivate',
+      entityType: 'user',
+      entityId: id,
+      before: auditView(before),
+      after: { ...auditView(after!), revokedSessions: revoked },
+    });
+    return after!;
+  });
+  ctx.deps.viewerCache.forget(id);
+  return user;
+}
+
+export async function changeRole(ctx: TenantContext, userId: string, role: Role, grant: boolean): Promise<repo.UserRow> {
+  if (!grant && userId === ctx.viewer.userId && role === 'ORG_ADMIN') {
+    throw badInput('You cannot revoke your own ORG_ADMIN role', 'role');
+  }
+  const user = await ctx.session.write(async ({ tx, scope, audit }) => {
+    const user = await repo.lockUser(tx, scope.organizationId, userId);
+    if (!user) throw notFound('User', userId);
+    const changed = grant
+      ? (await repo.insertUserRoles(tx, scope.organizationId, userId, [role], scope.userId)).length > 0
+      : await repo.deleteUserRole(tx, scope.organizationId, userId, role);
+    if (changed) {
+      audit({
+        action: grant ? 'user.role.assign' : 'user.role.revoke',
+        entityType: 'user',
+        entityId: userId,
+        after: { role },
+      });
+    }
+    return user;
+  });
+  ctx.deps.viewerCache.forget(userId);
+  return user;
+}

@@ -1,0 +1,31 @@
+import type { TransactionSql } from './db/pool.js';
+import type { TenantScope } from './db/tenant-scope.js';
+
+/** One audited event; `before`/`after` hold the changed record (never secrets). */
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Writes audit rows inside the caller's transaction, in one statement, so
+ * they commit or roll back with the change they describe.
+ */
+export async function writeAudit(tx: TransactionSql, scope: TenantScope, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map((e) => ({
+    action: e.action,
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    changes: e.before === undefined && e.after === undefined ? null : { before: e.before ?? null, after: e.after ?? null },
+  }));
+  await tx`
+    insert into audit_log (organization_id, actor_user_id, action, entity_type, entity_id, changes, request_id)
+    select ${scope.organizationId}::uuid, ${scope.userId}::uuid, r.action, r.entity_type, r.entity_id, r.changes, ${scope.requestId}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+      as r(action text, entity_type text, entity_id uuid, changes jsonb)
+  `;
+}

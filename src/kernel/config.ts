@@ -1,0 +1,119 @@
+/**
+ * Environment → typed, validated configuration. Every bad value is reported
+ * in one line naming the variable, so `npm start` never dies with a stack trace.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface DatabaseConfig {
+  /** Absent: run the embedded PostgreSQL kept in `dataDir`. */
+  url: string | undefined;
+  maxConnections: number;
+  minConnections: number;
+  connectTimeoutMs: number;
+  acquireTimeoutMs: number;
+  idleTimeoutMs: number;
+  queryTimeoutMs: number;
+  queryTimeoutLongMs: number;
+  embeddedDataDir: string;
+  embeddedPort: number;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  jwtSecret: string;
+  /** True when JWT_SECRET was not set and a development secret is in use. */
+  jwtSecretIsDevDefault: boolean;
+  seedOnFirstStart: boolean;
+  database: DatabaseConfig;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** A development-only secret: production refuses to start without JWT_SECRET. */
+const DEV_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0123456789';
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function databaseUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a postgres:// URL, got a value that is not a URL`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+
+  const jwtSecret = env.JWT_SECRET;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters long');
+  }
+  if (jwtSecret === undefined && nodeEnv === 'production') {
+    throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  }
+
+  const maxConnections = integer(env, 'DATABASE_MAX_CONNECTIONS', 5, 1, 1000);
+  const minConnections = integer(env, 'DATABASE_MIN_CONNECTIONS', 1, 0, 1000);
+  if (minConnections > maxConnections) {
+    throw new ConfigError(
+      `DATABASE_MIN_CONNECTIONS (${minConnections}) must not exceed DATABASE_MAX_CONNECTIONS (${maxConnections})`,
+    );
+  }
+  const url = databaseUrl(env, 'DATABASE_URL');
+
+  return {
+    env: nodeEnv,
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    logLevel,
+    jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
+    jwtSecretIsDevDefault: jwtSecret === undefined,
+    seedOnFirstStart: (env.SEED_ON_FIRST_START ?? (url ? 'false' : 'true')) === 'true',
+    database: {
+      url,
+      maxConnections,
+      minConnections,
+      connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
+      acquireTimeoutMs: integer(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 10, 120_000),
+      idleTimeoutMs: integer(env, 'DATABASE_IDLE_TIMEOUT_MS', 600_000, 1000, 86_400_000),
+      queryTimeoutMs: integer(env, 'QUERY_TIMEOUT_MS', 5000, 10, 600_000),
+      queryTimeoutLongMs: integer(env, 'QUERY_TIMEOUT_LONG_MS', 30_000, 10, 3_600_000),
+      embeddedDataDir: env.EMBEDDED_PG_DATA_DIR ?? '.data/postgres',
+      embeddedPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { Logger, migrate as graphileMigrate } from 'graphile-migrate';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sql } from './pool.js';
+
+export const MIGRATIONS_FOLDER = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../migrations',
+);
+
+/** Applies every committed migration (never `current.sql`). */
+export async function migrateDatabase(connectionString: string): Promise<void> {
+  await graphileMigrate({
+    connectionString,
+    migrationsFolder: MIGRATIONS_FOLDER,
+    logger: quietLogger,
+  });
+}
+
+export interface MigrationLevel {
+  /** Name of the last applied migration, e.g. `000001.sql`; null on an empty database. */
+  current: string | null;
+  /** Name of the newest committed migration shipped with this build. */
+  latest: string | null;
+  upToDate: boolean;
+}
+
+export async function committedMigrations(): Promise<string[]> {
+  const files = await readdir(path.join(MIGRATIONS_FOLDER, 'committed'));
+  return files.filter((f) => f.endsWith('.sql')).sort();
+}
+
+export async function migrationLevel(sql: Sql): Promise<MigrationLevel> {
+  const [files, rows] = await Promise.all([
+    committedMigrations(),
+    // graphile_migrate's own bookkeeping table; SafeQL cannot see it (created by the tool, not our migrations).
+    sql.unsafe<{ filename: string }[]>(
+      `select filename from graphile_migrate.migrations order by filename desc limit 1`,
+    ).catch(() => [] as { filename: string }[]),
+  ]);
+  const current = rows[0]?.filename ?? null;
+  const latest = files.at(-1) ?? null;
+  return { current, latest, upToDate: current === latest };
+}
+
+/** graphile-migrate narrates every step; failures reach us as thrown errors instead. */
+const quietLogger = new Logger(() => () => {});

@@ -1,0 +1,82 @@
+import postgres from 'postgres';
+import type { DatabaseConfig } from '../config.js';
+
+export type Sql = postgres.Sql;
+export type TransactionSql = postgres.TransactionSql;
+
+/** Counts every statement postgres.js sends; read by tests, metrics and benchmarks. */
+export interface StatementCounter {
+  count: number;
+}
+
+export interface Database {
+  sql: Sql;
+  statements: StatementCounter;
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+
+/**
+ * The bounded pool. postgres.js opens connections lazily up to `max`; we warm
+ * `minConnections` at start so the first requests do not pay the handshake.
+ */
+export function createDatabase(
+  url: string,
+  config: Pick<DatabaseConfig, 'maxConnections' | 'minConnections' | 'connectTimeoutMs' | 'idleTimeoutMs'>,
+  applicationName = 'health-graphql',
+): Database {
+  const statements: StatementCounter = { count: 0 };
+  const sql = postgres(url, {
+    max: config.maxConnections,
+    idle_timeout: Math.ceil(config.idleTimeoutMs / 1000),
+    connect_timeout: Math.ceil(config.connectTimeoutMs / 1000),
+    max_lifetime: 60 * 30,
+    connection: { application_name: applicationName },
+    onnotice: () => {},
+    // Columns arrive camelCased (`display_name` → `displayName`), matching the GraphQL field names.
+    transform: postgres.camel,
+    debug: () => {
+      statements.count += 1;
+    },
+    types: {
+      // Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the server's time zone.
+      date: {
+        to: DATE_OID,
+        from: [DATE_OID],
+        serialize: (value: string) => value,
+        parse: (value: string) => value,
+      },
+    },
+  });
+  return {
+    sql,
+    statements,
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** Opens `minConnections` connections up front and proves the server answers. */
+export async function warmUp(database: Database, minConnections: number): Promise<void> {
+  const n = Math.max(1, minConnections);
+  await Promise.all(Array.from({ length: n }, () => database.sql`select 1 as ok`));
+}
+
+/** Describes a connection failure in one line, without credentials. */
+export function describeConnectionError(error: unknown, url: string): string {
+  let where = 'the database';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    /* keep the generic name */
+  }
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ECONNREFUSED') return `cannot reach PostgreSQL at ${where}: connection refused`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot reach PostgreSQL at ${where}: unknown host`;
+  if (code === 'CONNECT_TIMEOUT') return `cannot reach PostgreSQL at ${where}: connection timed out`;
+  if (code === '3D000') return `database does not exist at ${where}`;
+  if (code === '28P01' || code === '28000') return `PostgreSQL at ${where} refused the credentials`;
+  return `cannot use PostgreSQL at ${where}: ${message}`;
+}

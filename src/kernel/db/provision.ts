@@ -1,0 +1,34 @@
+import postgres from 'postgres';
+import type { DatabaseConfig } from '../config.js';
+import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from './embedded.js';
+
+export const EMBEDDED_DATABASE = 'health';
+
+export interface ProvisionedDatabase {
+  url: string;
+  /** Set when we started an embedded PostgreSQL; stop it on shutdown. */
+  embedded: EmbeddedServer | null;
+}
+
+/** DATABASE_URL when given; otherwise the embedded PostgreSQL, with its `health` database created once. */
+export async function provisionDatabase(config: DatabaseConfig): Promise<ProvisionedDatabase> {
+  if (config.url) return { url: config.url, embedded: null };
+  const embedded = await startEmbeddedPostgres({ dataDir: config.embeddedDataDir, port: config.embeddedPort });
+  try {
+    await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+  return { url: withDatabase(embedded.adminUrl, EMBEDDED_DATABASE), embedded };
+}
+
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin`select 1 as found from pg_database where datname = ${name}`;
+    if (rows.length === 0) await admin.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,49 @@
+import type { TransactionSql } from './pool.js';
+
+/** The application role every tenant transaction switches to; it has no BYPASSRLS. */
+export const APP_ROLE = 'health_app';
+/** The narrow role used by login before the organization is known. */
+export const AUTH_ROLE = 'health_auth';
+
+/** Who is acting, for which organization, in which request. */
+export interface TenantScope {
+  organizationId: string;
+  userId: string | null;
+  requestId: string;
+}
+
+/**
+ * One statement that makes the rest of the transaction tenant-bound: switches
+ * to the application role (so row-level security applies to every statement),
+ * sets the organization and actor read by the RLS policies and triggers, and
+ * bounds every statement by `timeoutMs`. All settings are transaction-local.
+ */
+export async function enterTenantScope(
+  tx: TransactionSql,
+  scope: TenantScope,
+  timeoutMs: number,
+  role: string = APP_ROLE,
+): Promise<void> {
+  // The echoed settings are unused; the annotation is SafeQL's inference.
+  await tx<{ role: unknown | null; organizationId: unknown | null; userId: unknown | null; requestId: unknown | null; statementTimeout: unknown | null }[]>`
+    select
+      set_config('role', ${role}::text, true) as role,
+      set_config('app.organization_id', ${scope.organizationId}::text, true) as organization_id,
+      set_config('app.user_id', ${scope.userId ?? ''}::text, true) as user_id,
+      set_config('app.request_id', ${scope.requestId}::text, true) as request_id,
+      set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout
+  `;
+}
+
+/**
+ * Sign-in runs before the organization is known: the narrow `health_auth`
+ * role may look users up by email and manage refresh tokens, nothing else.
+ */
+export async function enterAuthScope(tx: TransactionSql, requestId: string, timeoutMs: number): Promise<void> {
+  await tx<{ role: unknown | null; requestId: unknown | null; statementTimeout: unknown | null }[]>`
+    select
+      set_config('role', ${AUTH_ROLE}::text, true) as role,
+      set_config('app.request_id', ${requestId}::text, true) as request_id,
+      set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout
+  `;
+}

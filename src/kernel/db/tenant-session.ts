@@ -1,0 +1,140 @@
+import { writeAudit, type AuditEntry } from '../audit.js';
+import { DomainError, fromDatabaseError } from '../errors.js';
+import type { Sql, TransactionSql } from './pool.js';
+import { enterTenantScope, type TenantScope } from './tenant-scope.js';
+
+export interface SessionLimits {
+  queryTimeoutMs: number;
+  queryTimeoutLongMs: number;
+  acquireTimeoutMs: number;
+}
+
+/** What a mutation's service receives: its transaction and the audit trail of it. */
+export interface UnitOfWork {
+  tx: TransactionSql;
+  scope: TenantScope;
+  /** Queues an audit row; all queued rows are inserted just before commit. */
+  audit(entry: AuditEntry): void;
+}
+
+const poolBusy = () =>
+  new DomainError('TIMEOUT', 'The database is busy: no connection became free within the acquire timeout; retry shortly');
+
+/**
+ * All database work of one request for one tenant. Reads share one lazily
+ * opened transaction (one connection, one `enterTenantScope`), so DataLoader
+ * batches cost one statement each. Every mutation gets its own transaction
+ * that commits its rows and audit rows together or not at all.
+ */
+export class TenantSession {
+  private readTx: Promise<TransactionSql> | undefined;
+  private releaseRead: (() => void) | undefined;
+  private readDone: Promise<unknown> | undefined;
+  private readonly patientsRead = new Set<string>();
+
+  constructor(
+    private readonly sql: Sql,
+    readonly scope: TenantScope,
+    private readonly limits: SessionLimits,
+    private readonly operationName: () => string | null = () => null,
+  ) {}
+
+  /** Runs a read in the request's shared transaction under QUERY_TIMEOUT_MS. */
+  async read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+    const tx = await this.openRead();
+    try {
+      return await fn(tx);
+    } catch (error) {
+      throw fromDatabaseError(error);
+    }
+  }
+
+  /** Runs a report in its own transaction under QUERY_TIMEOUT_LONG_MS. */
+  readLong<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+    return this.transaction(this.limits.queryTimeoutLongMs, (tx) => fn(tx));
+  }
+
+  /** Runs a mutation: its own transaction, audit rows written before commit. */
+  write<T>(fn: (work: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.transaction(this.limits.queryTimeoutMs, async (tx) => {
+      const entries: AuditEntry[] = [];
+      const result = await fn({ tx, scope: this.scope, audit: (entry) => entries.push(entry) });
+      await writeAudit(tx, this.scope, entries);
+      return result;
+    });
+  }
+
+  /** Notes that this request read these patients' data (HIPAA access audit). */
+  notePatientAccess(patientIds: Iterable<string>): void {
+    for (const id of patientIds) this.patientsRead.add(id);
+  }
+
+  /** Ends the request: records PHI access in one insert, commits the read transaction. */
+  async end(): Promise<void> {
+    if (this.patientsRead.size > 0) {
+      const ids = [...this.patientsRead];
+      this.patientsRead.clear();
+      await this.read(
+        (tx) => tx`
+          insert into phi_access_log (organization_id, user_id, request_id, patient_ids, operation_name)
+          values (${this.scope.organizationId}::uuid, ${this.scope.userId}::uuid, ${this.scope.requestId}, ${ids}::uuid[], ${this.operationName()})
+        `,
+      ).catch(() => {
+        /* the read transaction already failed; the request reported that error */
+      });
+    }
+    if (this.releaseRead) {
+      this.releaseRead();
+      await this.readDone?.catch(() => {});
+    }
+  }
+
+  private transaction<T>(timeoutMs: number, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+    return beginWithin(this.sql, this.limits.acquireTimeoutMs, async (tx) => {
+      await enterTenantScope(tx, this.scope, timeoutMs);
+      return fn(tx);
+    });
+  }
+
+  private openRead(): Promise<TransactionSql> {
+    this.readTx ??= new Promise<TransactionSql>((resolve, reject) => {
+      const released = new Promise<void>((r) => (this.releaseRead = r));
+      this.readDone = beginWithin(this.sql, this.limits.acquireTimeoutMs, async (tx) => {
+        await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs);
+        resolve(tx);
+        await released;
+      }).catch(reject);
+    });
+    return this.readTx;
+  }
+}
+
+/**
+ * `sql.begin`, but a wait for a free connection longer than `acquireTimeoutMs`
+ * fails with TIMEOUT (postgres.js queues without limit). A transaction that
+ * gets its connection after the caller gave up ends at once, doing nothing.
+ */
+export function beginWithin<T>(sql: Sql, acquireTimeoutMs: number, body: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let state: 'waiting' | 'running' | 'abandoned' = 'waiting';
+    const timer = setTimeout(() => {
+      if (state !== 'waiting') return;
+      state = 'abandoned';
+      reject(poolBusy());
+    }, acquireTimeoutMs);
+    sql
+      .begin(async (tx) => {
+        if (state === 'abandoned') return undefined;
+        state = 'running';
+        clearTimeout(timer);
+        return body(tx);
+      })
+      .then(
+        (value) => resolve(value as T),
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (state !== 'abandoned') reject(fromDatabaseError(error));
+        },
+      );
+  });
+}

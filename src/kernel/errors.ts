@@ -1,0 +1,132 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** The error codes a client may see in `extensions.code`. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TIMEOUT'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** An error the domain raises on purpose; its message is safe to show to clients. */
+export class DomainError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+  }
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+export const badInput = (message: string, field?: string, extra: Record<string, unknown> = {}) =>
+  new DomainError('BAD_USER_INPUT', message, field ? { field, ...extra } : extra);
+export const unauthenticated = (message = 'Authentication required: send Authorization: Bearer <access token>') =>
+  new DomainError('UNAUTHENTICATED', message);
+export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
+export const notFound = (entity: string, id?: string) =>
+  new DomainError('NOT_FOUND', id ? `${entity} ${id} was not found` : `${entity} was not found`);
+export const conflict = (message: string, extra: Record<string, unknown> = {}) =>
+  new DomainError('CONFLICT', message, extra);
+export const timeout = (message = 'The database did not answer within the query timeout; narrow the request and retry') =>
+  new DomainError('TIMEOUT', message);
+
+/** Constraint names a repository translates into a precise message. */
+export type ConstraintMessages = Record<string, () => DomainError>;
+
+/**
+ * Translates a PostgreSQL error into a DomainError so that constraint
+ * violations never surface as INTERNAL_SERVER_ERROR. Unknown errors pass through
+ * (and are masked by `formatError`).
+ */
+export function fromDatabaseError(error: unknown, constraints: ConstraintMessages = {}): unknown {
+  if (error instanceof DomainError) return error;
+  const e = error as { code?: string; constraint_name?: string; column_name?: string };
+  const constraint = e.constraint_name;
+  if (constraint && constraints[constraint]) return constraints[constraint]();
+  switch (e.code) {
+    case '57014': // query_canceled: statement_timeout
+      return timeout();
+    case '23505':
+      return conflict('A record with the same unique value already exists', constraint ? { constraint } : {});
+    case '23P01':
+      return conflict('The change overlaps an existing record', constraint ? { constraint } : {});
+    case '23503':
+      return badInput('A referenced record does not exist in your organization', undefined, constraint ? { constraint } : {});
+    case '23514':
+      return badInput('A value is outside its allowed range', undefined, constraint ? { constraint } : {});
+    case '23502':
+      return badInput(`A required value is missing${e.column_name ? `: ${e.column_name}` : ''}`, e.column_name);
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+    case '22001':
+      return badInput('A value has the wrong format or is too long');
+    case '40001':
+    case '40P01':
+      return conflict('A concurrent change collided with this one; retry');
+    default:
+      return error;
+  }
+}
+
+const CLIENT_CODES = new Set<string>([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'TIMEOUT',
+  // Produced by Apollo/graphql-js before any resolver runs; safe by construction.
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * The one place errors are shaped for clients: domain and request errors keep
+ * their message; anything else (SQL, bugs) becomes a generic internal error
+ * carrying only the request id, so no SQL, stack trace or PHI leaks.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  onInternal: (error: unknown) => void = () => {},
+  requestId?: string,
+): GraphQLFormattedError {
+  const original = unwrap(error);
+  const mapped = fromDatabaseError(original);
+  if (mapped instanceof DomainError) {
+    return {
+      message: mapped.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { ...mapped.extensions, ...(requestId ? { requestId } : {}) },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions: { ...extensions, ...(requestId ? { requestId } : {}) } };
+  }
+  onInternal(original);
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
+  };
+}
+
+function unwrap(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError && current.originalError !== current) {
+    current = current.originalError;
+  }
+  return current;
+}

@@ -1,0 +1,53 @@
+import DataLoader from 'dataloader';
+import type { TransactionSql } from './db/pool.js';
+
+/**
+ * A loader for one-to-one lookups: the batch function is one repository call
+ * for all keys; results come back in key order, `null` where nothing matched.
+ */
+export function createLoader<K, V>(
+  fetch: (keys: readonly K[]) => Promise<readonly V[]>,
+  keyOf: (row: V) => K,
+  cacheKey: (key: K) => unknown = (k) => k,
+): DataLoader<K, V | null, unknown> {
+  return new DataLoader<K, V | null, unknown>(
+    async (keys) => {
+      const rows = await fetch(keys);
+      const byKey = new Map<unknown, V>();
+      for (const row of rows) byKey.set(cacheKey(keyOf(row)), row);
+      return keys.map((k) => byKey.get(cacheKey(k)) ?? null);
+    },
+    { cacheKeyFn: cacheKey, maxBatchSize: 1000 },
+  );
+}
+
+/**
+ * A loader for one-to-many relations: one repository call returns the rows of
+ * every parent key; each key receives its rows in the order the SQL gave them.
+ */
+export function createGroupLoader<K, V>(
+  fetch: (keys: readonly K[]) => Promise<readonly V[]>,
+  parentOf: (row: V) => K,
+  cacheKey: (key: K) => unknown = (k) => k,
+): DataLoader<K, V[], unknown> {
+  return new DataLoader<K, V[], unknown>(
+    async (keys) => {
+      const rows = await fetch(keys);
+      const groups = new Map<unknown, V[]>();
+      for (const row of rows) {
+        const k = cacheKey(parentOf(row));
+        const group = groups.get(k);
+        if (group) group.push(row);
+        else groups.set(k, [row]);
+      }
+      return keys.map((k) => groups.get(cacheKey(k)) ?? []);
+    },
+    { cacheKeyFn: cacheKey, maxBatchSize: 1000 },
+  );
+}
+
+/** What a domain's loaders need: the organization and the request's read transaction. */
+export interface LoaderScope {
+  organizationId: string;
+  read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T>;
+}

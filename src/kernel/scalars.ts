@@ -1,0 +1,40 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { DateTimeResolver, JSONObjectResolver, LocalDateResolver, UUIDResolver } from 'graphql-scalars';
+
+/** Up to 10 integer digits and 2 fraction digits: the range of numeric(12,2). */
+const DECIMAL = /^-?\d{1,10}(\.\d{1,2})?$/;
+
+function parseDecimal(value: unknown): string {
+  if (typeof value !== 'string' || !DECIMAL.test(value)) {
+    throw new GraphQLError(
+      'Decimal must be a string like "1250.50" with at most 10 integer digits and 2 decimal places',
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    );
+  }
+  return value;
+}
+
+/** Money as an exact decimal string; numbers are refused so no float ever touches a balance. */
+export const DecimalScalar = new GraphQLScalarType<string, string>({
+  name: 'Decimal',
+  description: 'Exact decimal money amount as a string, e.g. "1250.50".',
+  serialize: (value) => {
+    if (typeof value === 'string') return value;
+    throw new GraphQLError('Decimal values must be produced as strings');
+  },
+  parseValue: parseDecimal,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) {
+      throw new GraphQLError('Decimal literals must be strings like "10.20"', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return parseDecimal(ast.value);
+  },
+});
+
+export const scalarResolvers = {
+  DateTime: DateTimeResolver,
+  Date: LocalDateResolver,
+  UUID: UUIDResolver,
+  JSONObject: JSONObjectResolver,
+  Decimal: DecimalScalar,
+};

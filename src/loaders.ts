@@ -1,0 +1,29 @@
+import type { RequestContext } from './context.js';
+import { identityLoaders } from './identity/loaders.js';
+import { unauthenticated } from './kernel/errors.js';
+import type { LoaderScope } from './kernel/loaders.js';
+
+/** The tenant scope loaders read through; anonymous requests get one that refuses. */
+function loaderScope(ctx: RequestContext): LoaderScope {
+  const session = ctx.session;
+  if (!session) {
+    return {
+      organizationId: '',
+      read: () => Promise.reject(unauthenticated()),
+    };
+  }
+  return { organizationId: session.scope.organizationId, read: (fn) => session.read(fn) };
+}
+
+/**
+ * Every DataLoader of a request, built once per request from each domain's
+ * repository; resolvers reach them only through `ctx.loaders`.
+ */
+export function createLoaders(ctx: RequestContext) {
+  const scope = loaderScope(ctx);
+  return {
+    ...identityLoaders(scope),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,58 @@
+import { startApi, createDeps, type RunningApi } from './app.js';
+import { ConfigError, loadConfig } from './kernel/config.js';
+import { migrateDatabase } from './kernel/db/migrate.js';
+import { describeConnectionError } from './kernel/db/pool.js';
+import { provisionDatabase, type ProvisionedDatabase } from './kernel/db/provision.js';
+import { createLogger } from './logger.js';
+import { seedIfEmpty } from './seed/demo.js';
+
+/** Process entry: config → database (embedded or URL) → migrations → seed → server → listen. */
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config);
+  if (config.jwtSecretIsDevDefault) logger.warn('JWT_SECRET is not set: using the development secret (never do this in production)');
+
+  let database: ProvisionedDatabase | null = null;
+  let api: RunningApi | null = null;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await api?.stop().catch((e: unknown) => logger.error({ err: e }, 'error while stopping the API'));
+    await database?.embedded?.stop().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  database = await provisionDatabase(config.database);
+  try {
+    await migrateDatabase(database.url);
+  } catch (error) {
+    throw new Error(describeConnectionError(error, database.url));
+  }
+  const deps = createDeps(config, database.url, logger);
+  const demo = config.seedOnFirstStart ? await seedIfEmpty(deps.db.sql) : null;
+  api = await startApi(deps);
+
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  logger.info(
+    { url: api.url, database: database.embedded ? `embedded (port ${database.embedded.port})` : 'DATABASE_URL' },
+    `GraphQL API ready in ${seconds}s`,
+  );
+  process.stdout.write(`\nHealth GraphQL API: ${api.url}  (Apollo Sandbox opens in a browser)\n`);
+  if (demo) process.stdout.write(demo.loginsText + '\n');
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError
+      ? `invalid configuration: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  process.stderr.write(`health-graphql: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,13 @@
+import type { Resolvers } from './generated/graphql.js';
+import { identityModule } from './identity/resolvers.js';
+import type { NodeFetcher } from './kernel/node-registry.js';
+
+/** What a domain module contributes to the server. */
+export interface DomainModule {
+  resolvers: Resolvers;
+  /** GraphQL type name → loader by database id, for `node(id:)`. */
+  nodes?: Record<string, NodeFetcher>;
+}
+
+/** The domains served, in schema order. Add a module here and its SDL under schema/. */
+export const modules: DomainModule[] = [identityModule];

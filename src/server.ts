@@ -1,0 +1,73 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GraphQLSchema } from 'graphql';
+import type { RequestContext } from './context.js';
+import type { AppDeps } from './deps.js';
+import { applyAuthDirectives } from './kernel/auth/directives.js';
+import { formatError } from './kernel/errors.js';
+import type { NodeRegistry } from './kernel/node-registry.js';
+import { scalarResolvers } from './kernel/scalars.js';
+import { modules } from './modules.js';
+import { systemResolvers } from './system/resolvers.js';
+
+export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema');
+
+export function loadTypeDefs(): string[] {
+  return readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
+}
+
+export function buildSchema(): GraphQLSchema {
+  const registry: NodeRegistry = new Map(modules.flatMap((m) => Object.entries(m.nodes ?? {})));
+  const schema = makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: [scalarResolvers, systemResolvers(registry), ...modules.map((m) => m.resolvers)] as never,
+    inheritResolversFromInterfaces: true,
+  });
+  return applyAuthDirectives(schema);
+}
+
+/** Ends each request's database session and stamps errors with the request id. */
+const requestLifecycle: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operationName }) {
+        contextValue.operationName = operationName ?? null;
+      },
+      async willSendResponse({ contextValue, response }) {
+        await contextValue.session?.end();
+        if (response.body.kind === 'single') {
+          for (const error of response.body.singleResult.errors ?? []) {
+            (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+        }
+      },
+    };
+  },
+};
+
+export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> {
+  const production = deps.config.env === 'production';
+  return new ApolloServer<RequestContext>({
+    schema: buildSchema(),
+    formatError: (formatted, error) =>
+      formatError(formatted, error, (internal) => deps.logger.error({ err: internal }, 'internal error (masked for the client)')),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [
+      requestLifecycle,
+      production
+        ? ApolloServerPluginLandingPageProductionDefault({ embed: true, graphRef: undefined as never, footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, includeCookies: false }),
+    ],
+  });
+}

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/kernel/config.js';
+
+/** Runs `npm start`'s entry point with the given environment and returns its exit and output. */
+function start(env: Record<string, string>) {
+  const result = spawnSync('node', ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stderr: result.stderr.trim(), stdout: result.stdout.trim() };
+}
+
+describe('configuration', () => {
+  it('defaults match the seed page', () => {
+    const c = loadConfig({});
+    expect(c.database.maxConnections).toBe(5);
+    expect(c.database.minConnections).toBe(1);
+    expect(c.database.connectTimeoutMs).toBe(5000);
+    expect(c.database.acquireTimeoutMs).toBe(5000);
+    expect(c.database.idleTimeoutMs).toBe(600_000);
+    expect(c.database.queryTimeoutMs).toBe(5000);
+    expect(c.database.queryTimeoutLongMs).toBe(30_000);
+    expect(c.port).toBe(4000);
+  });
+
+  it.each([
+    [{ DATABASE_MAX_CONNECTIONS: 'abc' }, /DATABASE_MAX_CONNECTIONS must be a whole number/],
+    [{ DATABASE_MIN_CONNECTIONS: '9', DATABASE_MAX_CONNECTIONS: '2' }, /must not exceed/],
+    [{ QUERY_TIMEOUT_MS: '-5' }, /QUERY_TIMEOUT_MS/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ JWT_SECRET: 'short' }, /at least 32/],
+    [{ NODE_ENV: 'production' }, /JWT_SECRET is required/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  ])('refuses %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('npm start exits with one clear line on a bad value', () => {
+    const r = start({ DATABASE_MAX_CONNECTIONS: 'abc' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^health-graphql: invalid configuration: DATABASE_MAX_CONNECTIONS/);
+  });
+
+  it('npm start exits with one clear line when the database is unreachable', () => {
+    const r = start({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', DATABASE_CONNECT_TIMEOUT_MS: '2000' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^health-graphql: cannot reach PostgreSQL at 127\.0\.0\.1:1\/nowhere/);
+    expect(r.stderr).not.toMatch(/\s+at\s/); // no stack trace
+  });
+});

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedSyntheticData } from '../../src/seed/generate.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+const EXPECTED_TABLES = [
+  'organizations', 'users', 'roles', 'user_roles', 'departments', 'ehr_patients', 'encounters', 'vital_signs',
+  'problem_list', 'clinical_notes', 'lab_tests', 'lab_results', 'imaging_orders', 'body_systems', 'anatomy_findings',
+  'prescriptions', 'drug_allergies', 'appointments', 'opd_queue', 'service_catalog', 'invoices', 'invoice_line_items',
+  'payments', 'workflow_definitions', 'workflow_instances', 'workflow_tasks', 'workflow_config', 'visual_workflows',
+  'audit_log', 'refresh_tokens', 'workflow_transitions', 'tenant_counters', 'phi_access_log',
+];
+
+let app: TestApp;
+let orgA: string;
+let orgB: string;
+let tenantTables: string[];
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedSyntheticData(app.admin, { patients: 40 });
+  const orgs = await app.admin<{ id: string }[]>`select id from organizations order by slug`;
+  [orgA, orgB] = orgs.map((o) => o.id) as [string, string];
+  // One visual workflow and one audit row per organization so every tenant table has rows in both.
+  for (const org of [orgA, orgB]) {
+    await app.admin`insert into visual_workflows (organization_id, name) values (${org}, 'Diagram')`;
+    await app.admin`insert into audit_log (organization_id, action, entity_type) values (${org}, 'test.seed', 'test')`;
+    await app.admin`insert into phi_access_log (organization_id, request_id, patient_ids) values (${org}, 'r', '{}')`;
+  }
+  const rows = await app.admin<{ table_name: string }[]>`
+    select c.table_name from information_schema.columns c
+    join information_schema.tables t using (table_schema, table_name)
+    where c.table_schema = 'public' and c.column_name = 'organization_id' and t.table_type = 'BASE TABLE'
+    order by 1`;
+  tenantTables = rows.map((r) => r.table_name);
+}, 120_000);
+afterAll(() => app.close());
+
+/** Runs `fn` as the application role with `org` set, exactly as request transactions do. */
+async function asApp<T>(org: string, fn: (tx: any) => Promise<T>): Promise<T> {
+  return (await app.admin.begin(async (tx) => {
+    await tx`select set_config('role', 'health_app', true), set_config('app.organization_id', ${org}, true)`;
+    return fn(tx);
+  })) as T;
+}
+
+describe('schema and tenancy', () => {
+  it('has every table of the Health V1 schema', async () => {
+    const rows = await app.admin<{ table_name: string }[]>`
+      select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`;
+    const names = rows.map((r) => r.table_name);
+    for (const t of EXPECTED_TABLES) expect(names, t).toContain(t);
+  });
+
+  it('enables and forces row-level security on every tenant table', async () => {
+    expect(tenantTables.length).toBeGreaterThanOrEqual(30);
+    const rows = await app.admin<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }[]>`
+      select relname, relrowsecurity, relforcerowsecurity from pg_class
+      where relname = any(${tenantTables}) and relkind = 'r' and relnamespace = 'public'::regnamespace`;
+    expect(rows).toHaveLength(tenantTables.length);
+    for (const r of rows) {
+      expect(r.relrowsecurity, r.relname).toBe(true);
+      expect(r.relforcerowsecurity, r.relname).toBe(true);
+    }
+  });
+
+  it('the application role is neither superuser nor BYPASSRLS', async () => {
+    const [role] = await app.admin<{ rolsuper: boolean; rolbypassrls: boolean }[]>`
+      select rolsuper, rolbypassrls from pg_roles where rolname = 'health_app'`;
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+  });
+
+  it('as the app role with organization A, no tenant table shows a row of organization B', async () => {
+    for (const table of tenantTables) {
+      const [both] = await app.admin.unsafe<{ a: string; b: string }[]>(
+        `select count(*) filter (where organization_id = $1) as a, count(*) filter (where organization_id = $2) as b from ${table}`,
+        [orgA, orgB],
+      );
+      if (table !== 'organizations' && table !== 'tenant_counters') {
+        expect(Number(both!.b), `${table} has rows of B to hide`).toBeGreaterThan(0);
+      }
+      const seen: any = await asApp(orgA, (tx) =>
+        tx.unsafe(`select count(*)::int as total, count(*) filter (where organization_id <> $1)::int as foreign from ${table}`, [orgA]),
+      );
+      expect(seen[0].foreign, table).toBe(0);
+      expect(seen[0].total, table).toBe(Number(both!.a));
+    }
+    const orgs: any = await asApp(orgA, (tx) => tx`select id from organizations`);
+    expect(orgs.map((o: { id: string }) => o.id)).toEqual([orgA]);
+  });
+
+  it('without an organization set, the app role sees nothing', async () => {
+    const rows = await app.admin.begin(async (tx) => {
+      await tx`select set_config('role', 'health_app', true)`;
+      return tx`select count(*)::int as n from ehr_patients`;
+    });
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('the app role cannot write rows into another organization', async () => {
+    await expect(
+      asApp(orgA, (tx) => tx`insert into departments (organization_id, name, code, department_type) values (${orgB}, 'X', 'XX', 'OUTPATIENT')`),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('a reference to another organization\'s patient fails on the foreign key', async () => {
+    const [patientB] = await app.admin<{ id: string }[]>`select id from ehr_patients where organization_id = ${orgB} limit 1`;
+    const [providerA] = await app.admin<{ id: string }[]>`select id from users where organization_id = ${orgA} limit 1`;
+    await expect(
+      app.admin`insert into encounters (organization_id, patient_id, provider_id, encounter_type, status)
+                values (${orgA}, ${patientB!.id}, ${providerA!.id}, 'OUTPATIENT', 'PLANNED')`,
+    ).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it('audit_log is append-only, even for a superuser', async () => {
+    await expect(app.admin`update audit_log set action = 'tampered'`).rejects.toThrow(/append-only/);
+    await expect(app.admin`delete from audit_log`).rejects.toThrow(/append-only/);
+    await expect(asApp(orgA, (tx) => tx`update audit_log set action = 'tampered'`)).rejects.toThrow(/permission denied/);
+    await expect(asApp(orgA, (tx) => tx`delete from audit_log`)).rejects.toThrow(/permission denied/);
+    const [{ n }] = (await app.admin`select count(*)::int as n from audit_log where action = 'tampered'`) as unknown as [{ n: number }];
+    expect(n).toBe(0);
+  });
+
+  it('the app role cannot hard-delete clinical records', async () => {
+    await expect(asApp(orgA, (tx) => tx`delete from ehr_patients`)).rejects.toThrow(/permission denied/);
+  });
+});

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { createDeps, startApi, type RunningApi } from '../../src/app.js';
+import { loadConfig } from '../../src/kernel/config.js';
+import { withDatabase } from '../../src/kernel/db/embedded.js';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions: { code: string; [k: string]: unknown } }[];
+}
+
+export interface TestApp {
+  api: RunningApi;
+  /** Superuser connection to this file's database, for arranging and inspecting rows. */
+  admin: postgres.Sql;
+  databaseUrl: string;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
+
+/**
+ * A real server (HTTP on an ephemeral port) over a fresh database cloned from
+ * the migrated template, so every test file has data of its own.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const adminUrl = inject('adminUrl');
+  const template = inject('templateDatabase');
+  const name = `${template}_f_${randomBytes(5).toString('hex')}`;
+  const root = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await root.unsafe(`create database ${name} template ${template}`);
+  await root.end();
+  const databaseUrl = withDatabase(adminUrl, name);
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, ...env });
+  const deps = createDeps(config, databaseUrl, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const api = await startApi(deps, 0, '127.0.0.1');
+  const admin = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+
+  return {
+    api,
+    admin,
+    databaseUrl,
+    async gql(query, variables = {}, token) {
+      const response = await fetch(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<any>;
+    },
+    async close() {
+      await admin.end();
+      await api.stop();
+      const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrganization, login, TEST_PASSWORD, type TestOrganization } from '../helpers/fixtures.js';
+import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+
+let app: TestApp;
+let org: TestOrganization;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  org = await createOrganization(app.admin, 'north');
+});
+afterAll(() => app.close());
+
+const ME = `{ me { id userId email roles active } }`;
+const REFRESH = `mutation($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken refreshToken user { email } } }`;
+const LOGOUT = `mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }`;
+
+async function auditActions(entityId: string): Promise<string[]> {
+  const rows = await app.admin<{ action: string }[]>`
+    select action from audit_log where entity_id = ${entityId} order by occurred_at, action`;
+  return rows.map((r) => r.action);
+}
+
+describe('login', () => {
+  it('returns an access token that identifies the user, and audits the sign-in', async () => {
+    const res = await app.gql(
+      `mutation($i: LoginInput!) { login(input: $i) { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user { email roles } organization { slug } } }`,
+      { i: { email: org.users.PHYSICIAN.email.toUpperCase(), password: TEST_PASSWORD } },
+    );
+    expect(res.errors).toBeUndefined();
+    const payload = res.data!.login;
+    expect(payload.user).toEqual({ email: org.users.PHYSICIAN.email, roles: ['PHYSICIAN'] });
+    expect(payload.organization.slug).toBe('north');
+    const ttl = new Date(payload.accessTokenExpiresAt).getTime() - Date.now();
+    expect(ttl).toBeGreaterThan(14 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(15 * 60_000);
+    const refreshTtl = new Date(payload.refreshTokenExpiresAt).getTime() - Date.now();
+    expect(refreshTtl).toBeGreaterThan(23 * 3600_000);
+
+    const me = await app.gql(ME, {}, payload.accessToken);
+    expect(me.data?.me).toMatchObject({ userId: org.users.PHYSICIAN.id, roles: ['PHYSICIAN'], active: true });
+    expect(await auditActions(org.users.PHYSICIAN.id)).toContain('auth.login.success');
+    const [stored] = await app.admin<{ tokenHash: string }[]>`
+      select token_hash as "tokenHash" from refresh_tokens where user_id = ${org.users.PHYSICIAN.id} limit 1`;
+    expect(stored!.tokenHash).not.toBe(payload.refreshToken); // only the hash is stored
+  });
+
+  it('gives the same answer for a wrong password and an unknown email', async () => {
+    const wrong = await app.gql(`mutation { login(input: { email: "${org.users.NURSE.email}", password: "nope-nope-nope" }) { accessToken } }`);
+    const unknown = await app.gql(`mutation { login(input: { email: "ghost@north.test", password: "nope-nope-nope" }) { accessToken } }`);
+    expect(wrong.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(unknown.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(wrong.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
+    expect(await auditActions(org.users.NURSE.id)).toContain('auth.login.failure');
+  });
+
+  it('locks the account after five failures, even for the right password', async () => {
+    const email = org.users.BILLING.email;
+    for (let i = 0; i < 5; i++) {
+      const res = await app.gql(`mutation { login(input: { email: "${email}", password: "wrong-password-${i}" }) { accessToken } }`);
+      expect(res.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    }
+    const locked = await app.gql(`mutation { login(input: { email: "${email}", password: "${TEST_PASSWORD}" }) { accessToken } }`);
+    expect(locked.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    const [user] = await app.admin<{ lockedUntil: Date | null }[]>`
+      select locked_until as "lockedUntil" from users where id = ${org.users.BILLING.id}`;
+    expect(user!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    // After the lock expires the right password works again and resets the counter.
+    await app.admin`update users set locked_until = now() - interval '1 second' where id = ${org.users.BILLING.id}`;
+    await expect(login(app, email)).resolves.toHaveProperty('accessToken');
+  });
+});
+
+describe('access tokens', () => {
+  it('refuses a missing, malformed, forged or expired token', async () => {
+    expect((await app.gql(ME)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect((await app.gql(ME, {}, 'garbage')).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    const forged = await new SignJWT({ org: org.id, roles: ['ORG_ADMIN'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(org.users.FRONT_DESK.id)
+      .setIssuer('health-graphql')
+      .setAudience('health-graphql')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode('another-secret-another-secret-another-secret'));
+    expect((await app.gql(ME, {}, forged)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    const expired = await new SignJWT({ org: org.id, roles: ['FRONT_DESK'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(org.users.FRONT_DESK.id)
+      .setIssuer('health-graphql')
+      .setAudience('health-graphql')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const res = await app.gql(ME, {}, expired);
+    expect(res.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(res.errors?.[0]?.message).toMatch(/expired/);
+  });
+
+  it('takes roles from the database, not from the token claims', async () => {
+    const escalated = await new SignJWT({ org: org.id, roles: ['ORG_ADMIN'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(org.users.ANALYST.id)
+      .setIssuer('health-graphql')
+      .setAudience('health-graphql')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const res = await app.gql(`{ users { totalCount } }`, {}, escalated);
+    expect(res.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotates on every use; reusing a rotated token revokes the whole family', async () => {
+    const first = await login(app, org.users.FRONT_DESK.email);
+    const second = (await app.gql(REFRESH, { t: first.refreshToken })).data!.refreshSession;
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(second.user.email).toBe(org.users.FRONT_DESK.email);
+    const third = (await app.gql(REFRESH, { t: second.refreshToken })).data!.refreshSession;
+
+    // An attacker replays the first (already rotated) token.
+    const replay = await app.gql(REFRESH, { t: first.refreshToken });
+    expect(replay.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    // The legitimate, newest token of the family is revoked too.
+    const after = await app.gql(REFRESH, { t: third.refreshToken });
+    expect(after.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    const [{ n }] = (await app.admin`
+      select count(*)::int as n from audit_log where action = 'auth.refresh.reuse' and actor_user_id = ${org.users.FRONT_DESK.id}`) as unknown as [{ n: number }];
+    expect(n).toBe(1);
+  });
+
+  it('two concurrent refreshes with one token: at most one succeeds', async () => {
+    const s = await login(app, org.users.NURSE.email);
+    const results = await Promise.all([app.gql(REFRESH, { t: s.refreshToken }), app.gql(REFRESH, { t: s.refreshToken })]);
+    expect(results.filter((r) => r.data?.refreshSession).length).toBe(1);
+  });
+
+  it('refuses an expired refresh token', async () => {
+    const s = await login(app, org.users.ANALYST.email);
+    await app.admin`update refresh_tokens set issued_at = now() - interval '2 days', expires_at = now() - interval '1 day'
+                    where user_id = ${org.users.ANALYST.id} and revoked_at is null and used_at is null`;
+    expect((await app.gql(REFRESH, { t: s.refreshToken })).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('logout revokes the session and is audited', async () => {
+    const s = await login(app, org.users.PHYSICIAN.email);
+    expect((await app.gql(LOGOUT, { t: s.refreshToken })).data?.logout.revoked).toBe(true);
+    expect((await app.gql(REFRESH, { t: s.refreshToken })).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect((await app.gql(LOGOUT, { t: s.refreshToken })).data?.logout.revoked).toBe(false);
+    const [{ n }] = (await app.admin`
+      select count(*)::int as n from audit_log where action = 'auth.logout' and actor_user_id = ${org.users.PHYSICIAN.id}`) as unknown as [{ n: number }];
+    expect(n).toBe(1);
+  });
+});
+
+describe('deactivation', () => {
+  it('refuses the deactivated user\'s access and refresh tokens at once, and further logins', async () => {
+    const admin = await login(app, org.users.ORG_ADMIN.email);
+    const victim = await createUserAs(admin.accessToken, 'temp.nurse@north.test', ['NURSE']);
+    const session = await login(app, 'temp.nurse@north.test', 'a-long-enough-password');
+    expect((await app.gql(ME, {}, session.accessToken)).data?.me.email).toBe('temp.nurse@north.test');
+
+    const res = await app.gql(`mutation($id: ID!) { deactivateUser(id: $id) { user { active } } }`, { id: victim }, admin.accessToken);
+    expect(res.data?.deactivateUser.user.active).toBe(false);
+    expect((await app.gql(ME, {}, session.accessToken)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect((await app.gql(REFRESH, { t: session.refreshToken })).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    await expect(login(app, 'temp.nurse@north.test', 'a-long-enough-password')).rejects.toThrow(/login failed/);
+  });
+});
+
+async function createUserAs(token: string, email: string, roles: string[]): Promise<string> {
+  const res = await app.gql(
+    `mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }`,
+    { i: { email, password: 'a-long-enough-password', displayName: email, roles } },
+    token,
+  );
+  if (!res.data) throw new Error(JSON.stringify(res.errors));
+  return res.data.createUser.user.id;
+}

@@ -1,0 +1,37 @@
+import postgres from 'postgres';
+import type { TestProject } from 'vitest/node';
+import { withDatabase } from '../../src/kernel/db/embedded.js';
+import { migrateDatabase } from '../../src/kernel/db/migrate.js';
+import { startTestPostgres } from './database-provider.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminUrl: string;
+    templateDatabase: string;
+  }
+}
+
+/**
+ * Provides one migrated template database for the run; every test file
+ * clones it (CREATE DATABASE … TEMPLATE) so files never share data.
+ */
+export default async function setup(project: TestProject) {
+  const pg = await startTestPostgres();
+  const template = `health_tpl_${process.pid}`;
+  const admin = postgres(pg.adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${template}`);
+  await admin.unsafe(`create database ${template}`);
+  await migrateDatabase(withDatabase(pg.adminUrl, template));
+  process.stdout.write(`test database: ${pg.kind}\n`);
+  project.provide('adminUrl', pg.adminUrl);
+  project.provide('templateDatabase', template);
+
+  return async () => {
+    const leftovers = await admin<{ datname: string }[]>`
+      select datname from pg_database where datname like ${`${template}_f_%`} or datname = ${template}
+    `;
+    for (const { datname } of leftovers) await admin.unsafe(`drop database if exists ${datname} with (force)`);
+    await admin.end();
+    await pg.stop();
+  };
+}
