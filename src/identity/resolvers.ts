@@ -1,5 +1,6 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
+import { assertPermission } from '../kernel/auth/viewer.js';
 import { notFound } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { pageRequest, toConnection } from '../kernel/pagination.js';
@@ -70,7 +71,10 @@ const resolvers: Resolvers = {
 export const identityModule: DomainModule = {
   resolvers,
   nodes: {
-    User: async (ctx, uuid) => asNode('User', await ctx.loaders.userById.load(uuid)),
+    User: async (ctx, uuid) => {
+      assertPermission(requireViewer(ctx).viewer, 'users:read');
+      return asNode('User', await ctx.loaders.userById.load(uuid));
+    },
     Organization: async (ctx, uuid) => asNode('Organization', await requireViewer(ctx).loaders.organizationById.load(uuid)),
   },
 };
