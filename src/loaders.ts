@@ -1,6 +1,7 @@
 import type { RequestContext } from './context.js';
 import { identityLoaders } from './identity/loaders.js';
 import { unauthenticated } from './kernel/errors.js';
+import { patientLoaders } from './patients/loaders.js';
 import type { LoaderScope } from './kernel/loaders.js';
 
 /** The tenant scope loaders read through; anonymous requests get one that refuses. */
@@ -10,9 +11,14 @@ function loaderScope(ctx: RequestContext): LoaderScope {
     return {
       organizationId: '',
       read: () => Promise.reject(unauthenticated()),
+      notePatientAccess: () => {},
     };
   }
-  return { organizationId: session.scope.organizationId, read: (fn) => session.read(fn) };
+  return {
+    organizationId: session.scope.organizationId,
+    read: (fn) => session.read(fn),
+    notePatientAccess: (ids) => session.notePatientAccess(ids),
+  };
 }
 
 /**
@@ -23,6 +29,7 @@ export function createLoaders(ctx: RequestContext) {
   const scope = loaderScope(ctx);
   return {
     ...identityLoaders(scope),
+    ...patientLoaders(scope),
   };
 }
 

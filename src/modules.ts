@@ -1,13 +1,14 @@
 import type { Resolvers } from './generated/graphql.js';
 import { identityModule } from './identity/resolvers.js';
 import type { NodeFetcher } from './kernel/node-registry.js';
+import { patientsModule } from './patients/module.js';
 
 /** What a domain module contributes to the server. */
 export interface DomainModule {
-  resolvers: Resolvers;
+  resolvers: Resolvers | Resolvers[];
   /** GraphQL type name → loader by database id, for `node(id:)`. */
   nodes?: Record<string, NodeFetcher>;
 }
 
 /** The domains served, in schema order. Add a module here and its SDL under schema/. */
-export const modules: DomainModule[] = [identityModule];
+export const modules: DomainModule[] = [identityModule, patientsModule];

@@ -30,7 +30,7 @@ export function buildSchema(): GraphQLSchema {
   const registry: NodeRegistry = new Map(modules.flatMap((m) => Object.entries(m.nodes ?? {})));
   const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [scalarResolvers, systemResolvers(registry), ...modules.map((m) => m.resolvers)] as never,
+    resolvers: [scalarResolvers, systemResolvers(registry), ...modules.flatMap((m) => m.resolvers)] as never,
     inheritResolversFromInterfaces: true,
   });
   return applyAuthDirectives(schema);

@@ -3,6 +3,9 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRow, OrganizationRow } from '../identity/repository.js';
 import type { SessionTokens } from '../identity/service.js';
+import type { PatientRow, PatientSummaryRow } from '../patients/patient-repository.js';
+import type { EncounterRow } from '../patients/encounter-repository.js';
+import type { VitalSignsRow } from '../patients/vital-signs-repository.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -30,6 +33,23 @@ export type Scalars = {
   UUID: { input: string; output: string; }
 };
 
+/** A postal address. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Maybe<Scalars['String']['output']>;
+  /** ISO 3166-1 alpha-2 country code. */
+  country: Maybe<Scalars['String']['output']>;
+  /** First address line. */
+  line1: Maybe<Scalars['String']['output']>;
+  /** Second address line. */
+  line2: Maybe<Scalars['String']['output']>;
+  /** Postal code. */
+  postalCode: Maybe<Scalars['String']['output']>;
+  /** State, province or region. */
+  region: Maybe<Scalars['String']['output']>;
+};
+
 /** Result of signing in or refreshing: a short-lived access token and a rotating refresh token. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
@@ -45,6 +65,91 @@ export type AuthPayload = {
   refreshTokenExpiresAt: Scalars['DateTime']['output'];
   /** The signed-in user. */
   user: User;
+};
+
+/** ABO/Rh blood type. */
+export type BloodType =
+  | 'AB_NEGATIVE'
+  | 'AB_POSITIVE'
+  | 'A_NEGATIVE'
+  | 'A_POSITIVE'
+  | 'B_NEGATIVE'
+  | 'B_POSITIVE'
+  | 'O_NEGATIVE'
+  | 'O_POSITIVE'
+  | 'UNKNOWN';
+
+/** Cancels an encounter that is not completed. */
+export type CancelEncounterInput = {
+  /** The encounter. */
+  id: Scalars['ID']['input'];
+  /** Why it was cancelled. */
+  reason: Scalars['String']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** Completes an IN_PROGRESS encounter. */
+export type CompleteEncounterInput = {
+  /** Discharge disposition. */
+  dischargeDisposition?: InputMaybe<Scalars['String']['input']>;
+  /** The encounter. */
+  id: Scalars['ID']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** A new encounter. */
+export type CreateEncounterInput = {
+  /** Chief complaint. */
+  chiefComplaint?: InputMaybe<Scalars['String']['input']>;
+  /** Department UUID. */
+  departmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** When it happens; defaults to now. */
+  encounterAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Kind of encounter. */
+  encounterType: EncounterType;
+  /** The patient. */
+  patientId: Scalars['ID']['input'];
+  /** Responsible provider; defaults to you. */
+  providerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Reason for the visit. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text remarks. */
+  remarks?: InputMaybe<Scalars['String']['input']>;
+  /** Planned start, for a PLANNED encounter. */
+  scheduledAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A new patient. */
+export type CreatePatientInput = {
+  addressLine1?: InputMaybe<Scalars['String']['input']>;
+  addressLine2?: InputMaybe<Scalars['String']['input']>;
+  bloodType?: InputMaybe<BloodType>;
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2, e.g. KE. */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** Not in the future. */
+  dateOfBirth: Scalars['Date']['input'];
+  email?: InputMaybe<Scalars['String']['input']>;
+  emergencyContactName?: InputMaybe<Scalars['String']['input']>;
+  emergencyContactPhone?: InputMaybe<Scalars['String']['input']>;
+  emergencyContactRelationship?: InputMaybe<Scalars['String']['input']>;
+  firstName: Scalars['String']['input'];
+  genderIdentity?: InputMaybe<Scalars['String']['input']>;
+  insurancePolicyNumber?: InputMaybe<Scalars['String']['input']>;
+  insuranceProvider?: InputMaybe<Scalars['String']['input']>;
+  lastName: Scalars['String']['input'];
+  maritalStatus?: InputMaybe<MaritalStatus>;
+  middleName?: InputMaybe<Scalars['String']['input']>;
+  /** MRN; generated (MRN-000123) when omitted. Upper-case letters, digits and dashes, 4–20 characters. */
+  mrn?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  preferredLanguage?: InputMaybe<Scalars['String']['input']>;
+  preferredName?: InputMaybe<Scalars['String']['input']>;
+  region?: InputMaybe<Scalars['String']['input']>;
+  sexAtBirth?: InputMaybe<SexAtBirth>;
 };
 
 /** A new staff account. */
@@ -67,6 +172,146 @@ export type CreateUserInput = {
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Ends a patient's active registration. */
+export type DeactivatePatientInput = {
+  /** Time of death when status is DECEASED. */
+  deceasedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The patient. */
+  id: Scalars['ID']['input'];
+  /** INACTIVE (default) or DECEASED. */
+  status?: InputMaybe<PatientStatus>;
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** Soft-deletes a patient registered in error; the record stays in the database. */
+export type DeletePatientInput = {
+  /** The patient. */
+  id: Scalars['ID']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** Result of deletePatient. */
+export type DeletePatientPayload = {
+  __typename?: 'DeletePatientPayload';
+  /** Global ID of the deleted patient. */
+  deletedPatientId: Scalars['ID']['output'];
+};
+
+/** Who to call in an emergency. */
+export type EmergencyContact = {
+  __typename?: 'EmergencyContact';
+  /** Contact's name. */
+  name: Maybe<Scalars['String']['output']>;
+  /** Contact's phone. */
+  phone: Maybe<Scalars['String']['output']>;
+  /** Relationship to the patient, e.g. spouse. */
+  relationship: Maybe<Scalars['String']['output']>;
+};
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type Encounter = Node & {
+  __typename?: 'Encounter';
+  /** Chief complaint in the patient's words. */
+  chiefComplaint: Maybe<Scalars['String']['output']>;
+  /** When the record was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Department UUID, when recorded. */
+  departmentId: Maybe<Scalars['UUID']['output']>;
+  /** Discharge disposition, e.g. home, admitted, transferred. */
+  dischargeDisposition: Maybe<Scalars['String']['output']>;
+  /** When the encounter happens or happened (the list ordering). */
+  encounterAt: Scalars['DateTime']['output'];
+  /** Database UUID. */
+  encounterId: Scalars['UUID']['output'];
+  /** Kind of encounter. */
+  encounterType: EncounterType;
+  /** When it ended. */
+  endedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** The patient seen. */
+  patient: Patient;
+  /** The responsible provider. */
+  provider: User;
+  /** Reason for the visit. */
+  reason: Maybe<Scalars['String']['output']>;
+  /** Free-text encounter remarks. */
+  remarks: Maybe<Scalars['String']['output']>;
+  /** Planned start. */
+  scheduledAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the encounter started. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Life-cycle status. */
+  status: EncounterStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+  /** Vital signs recorded in this encounter, oldest first. */
+  vitalSigns: Array<VitalSigns>;
+};
+
+/** A page of encounters, newest first. */
+export type EncounterConnection = {
+  __typename?: 'EncounterConnection';
+  /** The encounters of this page. */
+  edges: Array<EncounterEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Encounters matching (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An encounter and its cursor. */
+export type EncounterEdge = {
+  __typename?: 'EncounterEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The encounter. */
+  node: Encounter;
+};
+
+/** Encounter filters for the organization-wide list. */
+export type EncounterFilter = {
+  /** Encounters at or after. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this patient. */
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only this provider. */
+  providerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only these statuses. */
+  status?: InputMaybe<Array<EncounterStatus>>;
+  /** Encounters before. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only these types. */
+  type?: InputMaybe<Array<EncounterType>>;
+};
+
+/** Result of an encounter mutation. */
+export type EncounterPayload = {
+  __typename?: 'EncounterPayload';
+  /** The encounter after the change. */
+  encounter: Encounter;
+};
+
+/** Where an encounter is in its life: PLANNED → IN_PROGRESS → COMPLETED, or CANCELLED before completion. */
+export type EncounterStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'IN_PROGRESS'
+  | 'PLANNED';
+
+/** Kind of encounter. */
+export type EncounterType =
+  | 'EMERGENCY'
+  | 'FOLLOW_UP'
+  | 'HOME_VISIT'
+  | 'INPATIENT'
+  | 'OUTPATIENT'
+  | 'TELEHEALTH';
+
 /** Liveness of the API and its database; needs no authentication. */
 export type Health = {
   __typename?: 'Health';
@@ -76,6 +321,15 @@ export type Health = {
   database: ServiceStatus;
   /** Migration level of the database. */
   migrations: MigrationLevel;
+};
+
+/** Insurance coverage on file. */
+export type Insurance = {
+  __typename?: 'Insurance';
+  /** Policy or member number. */
+  policyNumber: Maybe<Scalars['String']['output']>;
+  /** Insurer name. */
+  provider: Maybe<Scalars['String']['output']>;
 };
 
 /** Credentials for login. */
@@ -99,6 +353,16 @@ export type LogoutPayload = {
   revoked: Scalars['Boolean']['output'];
 };
 
+/** Marital status. */
+export type MaritalStatus =
+  | 'DIVORCED'
+  | 'DOMESTIC_PARTNER'
+  | 'MARRIED'
+  | 'SEPARATED'
+  | 'SINGLE'
+  | 'UNKNOWN'
+  | 'WIDOWED';
+
 /** Which database migrations are applied. */
 export type MigrationLevel = {
   __typename?: 'MigrationLevel';
@@ -116,18 +380,36 @@ export type Mutation = {
   _noop: Maybe<Scalars['Boolean']['output']>;
   /** Grants a role. */
   assignRole: UserPayload;
+  /** PLANNED or IN_PROGRESS → CANCELLED. */
+  cancelEncounter: EncounterPayload;
+  /** IN_PROGRESS → COMPLETED. */
+  completeEncounter: EncounterPayload;
+  /** Opens a PLANNED encounter. */
+  createEncounter: EncounterPayload;
+  /** Registers a patient. */
+  createPatient: PatientPayload;
   /** Creates a staff account in your organization. */
   createUser: UserPayload;
+  /** Marks a patient INACTIVE or DECEASED. */
+  deactivatePatient: PatientPayload;
   /** Deactivates an account and revokes all its sessions. */
   deactivateUser: UserPayload;
+  /** Soft-deletes a patient registered in error (hidden from every query, kept in the database). */
+  deletePatient: DeletePatientPayload;
   /** Signs in with email and password. Repeated failures lock the account for 15 minutes. */
   login: AuthPayload;
   /** Revokes the session the refresh token belongs to. */
   logout: LogoutPayload;
+  /** Records vital signs; out-of-range values are refused, abnormal ones flagged. */
+  recordVitalSigns: VitalSignsPayload;
   /** Exchanges a refresh token for new tokens. Reusing an already used token revokes the whole session. */
   refreshSession: AuthPayload;
   /** Revokes a role. */
   revokeRole: UserPayload;
+  /** PLANNED → IN_PROGRESS. */
+  startEncounter: EncounterPayload;
+  /** Edits demographics (optimistic concurrency by version). */
+  updatePatient: PatientPayload;
   /** Edits a staff account (optimistic concurrency by version). */
   updateUser: UserPayload;
 };
@@ -138,13 +420,43 @@ export type MutationAssignRoleArgs = {
 };
 
 
+export type MutationCancelEncounterArgs = {
+  input: CancelEncounterInput;
+};
+
+
+export type MutationCompleteEncounterArgs = {
+  input: CompleteEncounterInput;
+};
+
+
+export type MutationCreateEncounterArgs = {
+  input: CreateEncounterInput;
+};
+
+
+export type MutationCreatePatientArgs = {
+  input: CreatePatientInput;
+};
+
+
 export type MutationCreateUserArgs = {
   input: CreateUserInput;
 };
 
 
+export type MutationDeactivatePatientArgs = {
+  input: DeactivatePatientInput;
+};
+
+
 export type MutationDeactivateUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeletePatientArgs = {
+  input: DeletePatientInput;
 };
 
 
@@ -158,6 +470,11 @@ export type MutationLogoutArgs = {
 };
 
 
+export type MutationRecordVitalSignsArgs = {
+  input: RecordVitalSignsInput;
+};
+
+
 export type MutationRefreshSessionArgs = {
   input: RefreshSessionInput;
 };
@@ -165,6 +482,16 @@ export type MutationRefreshSessionArgs = {
 
 export type MutationRevokeRoleArgs = {
   input: UserRoleInput;
+};
+
+
+export type MutationStartEncounterArgs = {
+  input: StartEncounterInput;
+};
+
+
+export type MutationUpdatePatientArgs = {
+  input: UpdatePatientInput;
 };
 
 
@@ -177,6 +504,11 @@ export type Node = {
   /** Opaque global identifier, stable across requests. Use it for caching and `node(id:)`. */
   id: Scalars['ID']['output'];
 };
+
+/** Sort direction. */
+export type OrderDirection =
+  | 'ASC'
+  | 'DESC';
 
 /** A tenant: a hospital or clinic. Every record belongs to exactly one. */
 export type Organization = Node & {
@@ -204,6 +536,160 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   /** Cursor of the first edge; pass as `before` to page backward. */
   startCursor: Maybe<Scalars['String']['output']>;
+};
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type Patient = Node & {
+  __typename?: 'Patient';
+  /** Home address. */
+  address: Address;
+  /** Blood type. */
+  bloodType: Maybe<BloodType>;
+  /** When the patient was registered. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Date of birth. */
+  dateOfBirth: Scalars['Date']['output'];
+  /** When the patient died, if DECEASED. */
+  deceasedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Email address. */
+  email: Maybe<Scalars['String']['output']>;
+  /** Emergency contact. */
+  emergencyContact: EmergencyContact;
+  /** The patient's encounters, newest first. */
+  encounters: EncounterConnection;
+  /** Given name. */
+  firstName: Scalars['String']['output'];
+  /** Gender identity as stated by the patient. */
+  genderIdentity: Maybe<Scalars['String']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Insurance on file. */
+  insurance: Insurance;
+  /** Family name. */
+  lastName: Scalars['String']['output'];
+  /** Marital status. */
+  maritalStatus: Maybe<MaritalStatus>;
+  /** Middle name. */
+  middleName: Maybe<Scalars['String']['output']>;
+  /** Medical record number, unique in the organization. */
+  mrn: Scalars['String']['output'];
+  /** Database UUID. */
+  patientId: Scalars['UUID']['output'];
+  /** Phone number. */
+  phone: Maybe<Scalars['String']['output']>;
+  /** Preferred language (BCP 47 tag or name). */
+  preferredLanguage: Maybe<Scalars['String']['output']>;
+  /** Name the patient prefers to be called. */
+  preferredName: Maybe<Scalars['String']['output']>;
+  /** Sex recorded at birth. */
+  sexAtBirth: Maybe<SexAtBirth>;
+  /** Registration status. */
+  status: PatientStatus;
+  /** Encounter count, last encounter and active problems, computed in one batched query. */
+  summary: PatientSummary;
+  /** When the record last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with updatePatient. */
+  version: Scalars['Int']['output'];
+  /** The patient's vital signs, newest first. */
+  vitalSigns: VitalSignsConnection;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientEncountersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<EncounterStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientVitalSignsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of patients. */
+export type PatientConnection = {
+  __typename?: 'PatientConnection';
+  /** The patients of this page. */
+  edges: Array<PatientEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Patients matching the filter (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A patient and its cursor. */
+export type PatientEdge = {
+  __typename?: 'PatientEdge';
+  /** Opaque position of this patient in the list. */
+  cursor: Scalars['String']['output'];
+  /** The patient. */
+  node: Patient;
+};
+
+/** Patient filters; all given conditions must hold. */
+export type PatientFilter = {
+  /** Born on or after. */
+  bornFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Born on or before. */
+  bornTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Case-insensitive prefix of the family or given name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Full-text search over names, MRN, phone and email (all words must match, prefixes allowed). */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** Only these statuses. */
+  status?: InputMaybe<Array<PatientStatus>>;
+};
+
+/** Patient ordering. */
+export type PatientOrder = {
+  /** Direction (default ASC). */
+  direction?: InputMaybe<OrderDirection>;
+  /** Sort key. */
+  field: PatientOrderField;
+};
+
+/** How to order patients. */
+export type PatientOrderField =
+  /** Registration time. */
+  | 'CREATED_AT'
+  /** Date of birth. */
+  | 'DATE_OF_BIRTH'
+  /** Family name, then given name. */
+  | 'NAME';
+
+/** Result of a patient mutation. */
+export type PatientPayload = {
+  __typename?: 'PatientPayload';
+  /** The patient after the change. */
+  patient: Patient;
+};
+
+/** Registration status of a patient. */
+export type PatientStatus =
+  /** Receiving care. */
+  | 'ACTIVE'
+  /** Deceased; `deceasedAt` says when. */
+  | 'DECEASED'
+  /** No longer active at this organization (soft-deleted patients are hidden entirely). */
+  | 'INACTIVE';
+
+/** Counts that summarise a patient's record (the seed's PatientSummary). */
+export type PatientSummary = {
+  __typename?: 'PatientSummary';
+  /** Problems currently ACTIVE. */
+  activeProblemCount: Scalars['Int']['output'];
+  /** Encounters on record (cancelled included, deleted excluded). */
+  encounterCount: Scalars['Int']['output'];
+  /** Time of the most recent encounter. */
+  lastEncounterAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** A capability checked on every field that touches tenant data. */
@@ -245,6 +731,10 @@ export type Permission =
 
 export type Query = {
   __typename?: 'Query';
+  /** An encounter by global ID or UUID. */
+  encounter: Maybe<Encounter>;
+  /** Encounters of the organization, newest first. */
+  encounters: EncounterConnection;
   /** Health of the API and database; open to unauthenticated callers. */
   health: Health;
   /** The signed-in user. */
@@ -255,10 +745,30 @@ export type Query = {
   node: Maybe<Node>;
   /** Fetches several objects by global ID, in the order given (null for each one not found). */
   nodes: Array<Maybe<Node>>;
+  /** A patient of your organization by global ID or UUID. */
+  patient: Maybe<Patient>;
+  /** A patient by medical record number. */
+  patientByMrn: Maybe<Patient>;
+  /** Patients, keyset-paginated (page size default 20, at most 1000). */
+  patients: PatientConnection;
   /** One user of your organization. */
   user: Maybe<User>;
   /** The organization's staff directory. */
   users: UserConnection;
+};
+
+
+export type QueryEncounterArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryEncountersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EncounterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -269,6 +779,26 @@ export type QueryNodeArgs = {
 
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryPatientArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPatientByMrnArgs = {
+  mrn: Scalars['String']['input'];
+};
+
+
+export type QueryPatientsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PatientFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<PatientOrder>;
 };
 
 
@@ -283,6 +813,36 @@ export type QueryUsersArgs = {
   filter?: InputMaybe<UserFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** New vital-sign measurements; at least one value. */
+export type RecordVitalSignsInput = {
+  /** Diastolic BP, 20–200 mmHg, below systolic. */
+  diastolicBp?: InputMaybe<Scalars['Int']['input']>;
+  /** The encounter they belong to (of the same patient). */
+  encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Heart rate, 20–300/min. */
+  heartRate?: InputMaybe<Scalars['Int']['input']>;
+  /** Height, 20–280 cm. */
+  heightCm?: InputMaybe<Scalars['Float']['input']>;
+  /** Notes. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Pain 0–10. */
+  painScore?: InputMaybe<Scalars['Int']['input']>;
+  /** The patient. */
+  patientId: Scalars['ID']['input'];
+  /** When measured; defaults to now. */
+  recordedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Respiratory rate, 4–80/min. */
+  respiratoryRate?: InputMaybe<Scalars['Int']['input']>;
+  /** SpO2, 50–100 %. */
+  spo2?: InputMaybe<Scalars['Int']['input']>;
+  /** Systolic BP, 40–300 mmHg. */
+  systolicBp?: InputMaybe<Scalars['Int']['input']>;
+  /** Temperature, 25.0–45.0 °C. */
+  temperatureC?: InputMaybe<Scalars['Float']['input']>;
+  /** Weight, 0.2–500 kg. */
+  weightKg?: InputMaybe<Scalars['Float']['input']>;
 };
 
 /** A refresh token to exchange or revoke. */
@@ -312,6 +872,52 @@ export type ServiceStatus =
   | 'DOWN'
   /** Answering. */
   | 'UP';
+
+/** Sex recorded at birth. */
+export type SexAtBirth =
+  | 'FEMALE'
+  | 'INTERSEX'
+  | 'MALE'
+  | 'UNKNOWN';
+
+/** Moves an encounter to IN_PROGRESS. */
+export type StartEncounterInput = {
+  /** The encounter. */
+  id: Scalars['ID']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** Changes to a patient; omitted fields stay as they are, null clears an optional field. */
+export type UpdatePatientInput = {
+  addressLine1?: InputMaybe<Scalars['String']['input']>;
+  addressLine2?: InputMaybe<Scalars['String']['input']>;
+  bloodType?: InputMaybe<BloodType>;
+  city?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  dateOfBirth?: InputMaybe<Scalars['Date']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  emergencyContactName?: InputMaybe<Scalars['String']['input']>;
+  emergencyContactPhone?: InputMaybe<Scalars['String']['input']>;
+  emergencyContactRelationship?: InputMaybe<Scalars['String']['input']>;
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  genderIdentity?: InputMaybe<Scalars['String']['input']>;
+  /** The patient (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  insurancePolicyNumber?: InputMaybe<Scalars['String']['input']>;
+  insuranceProvider?: InputMaybe<Scalars['String']['input']>;
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  maritalStatus?: InputMaybe<MaritalStatus>;
+  middleName?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  preferredLanguage?: InputMaybe<Scalars['String']['input']>;
+  preferredName?: InputMaybe<Scalars['String']['input']>;
+  region?: InputMaybe<Scalars['String']['input']>;
+  sexAtBirth?: InputMaybe<SexAtBirth>;
+  /** The version you read; if the record changed since, the update is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+};
 
 /** Changes to a staff account; omitted fields stay as they are. */
 export type UpdateUserInput = {
@@ -409,6 +1015,74 @@ export type UserRoleInput = {
   userId: Scalars['ID']['input'];
 };
 
+/** One set of vital-sign measurements. */
+export type VitalSigns = Node & {
+  __typename?: 'VitalSigns';
+  /** Which measurements are abnormal, e.g. HIGH_SYSTOLIC_BP, LOW_SPO2. */
+  abnormalFlags: Array<Scalars['String']['output']>;
+  /** Diastolic blood pressure, mmHg. */
+  diastolicBp: Maybe<Scalars['Int']['output']>;
+  /** Encounter UUID, when taken in an encounter. */
+  encounterId: Maybe<Scalars['UUID']['output']>;
+  /** Heart rate, beats per minute. */
+  heartRate: Maybe<Scalars['Int']['output']>;
+  /** Height, cm, as a decimal string. */
+  heightCm: Maybe<Scalars['String']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** True when any measurement is outside the adult reference range. */
+  isAbnormal: Scalars['Boolean']['output'];
+  /** Notes. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** Pain score 0–10. */
+  painScore: Maybe<Scalars['Int']['output']>;
+  /** Patient UUID. */
+  patientId: Scalars['UUID']['output'];
+  /** When measured. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** Who measured. */
+  recordedBy: Maybe<User>;
+  /** Respiratory rate, breaths per minute. */
+  respiratoryRate: Maybe<Scalars['Int']['output']>;
+  /** Oxygen saturation, %. */
+  spo2: Maybe<Scalars['Int']['output']>;
+  /** Systolic blood pressure, mmHg. */
+  systolicBp: Maybe<Scalars['Int']['output']>;
+  /** Body temperature, °C, as a decimal string. */
+  temperatureC: Maybe<Scalars['String']['output']>;
+  /** Database UUID. */
+  vitalSignsId: Scalars['UUID']['output'];
+  /** Weight, kg, as a decimal string. */
+  weightKg: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of vital signs, newest first. */
+export type VitalSignsConnection = {
+  __typename?: 'VitalSignsConnection';
+  /** The measurements of this page. */
+  edges: Array<VitalSignsEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Measurements on record (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Vital signs and their cursor. */
+export type VitalSignsEdge = {
+  __typename?: 'VitalSignsEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The measurements. */
+  node: VitalSigns;
+};
+
+/** Result of recordVitalSigns. */
+export type VitalSignsPayload = {
+  __typename?: 'VitalSignsPayload';
+  /** The stored measurements with their abnormal flags. */
+  vitalSigns: VitalSigns;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -482,38 +1156,75 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   Node:
+    | ( EncounterRow )
     | ( OrganizationRow )
+    | ( PatientRow )
     | ( UserRow )
+    | ( VitalSignsRow )
   ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  Address: ResolverTypeWrapper<Address>;
   AuthPayload: ResolverTypeWrapper<SessionTokens>;
+  BloodType: BloodType;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CancelEncounterInput: CancelEncounterInput;
+  CompleteEncounterInput: CompleteEncounterInput;
+  CreateEncounterInput: CreateEncounterInput;
+  CreatePatientInput: CreatePatientInput;
   CreateUserInput: CreateUserInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeactivatePatientInput: DeactivatePatientInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DeletePatientInput: DeletePatientInput;
+  DeletePatientPayload: ResolverTypeWrapper<DeletePatientPayload>;
+  EmergencyContact: ResolverTypeWrapper<EmergencyContact>;
+  Encounter: ResolverTypeWrapper<EncounterRow>;
+  EncounterConnection: ResolverTypeWrapper<Omit<EncounterConnection, 'edges'> & { edges: Array<ResolversTypes['EncounterEdge']> }>;
+  EncounterEdge: ResolverTypeWrapper<Omit<EncounterEdge, 'node'> & { node: ResolversTypes['Encounter'] }>;
+  EncounterFilter: EncounterFilter;
+  EncounterPayload: ResolverTypeWrapper<Omit<EncounterPayload, 'encounter'> & { encounter: ResolversTypes['Encounter'] }>;
+  EncounterStatus: EncounterStatus;
+  EncounterType: EncounterType;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Insurance: ResolverTypeWrapper<Insurance>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LoginInput: LoginInput;
   LogoutInput: LogoutInput;
   LogoutPayload: ResolverTypeWrapper<LogoutPayload>;
+  MaritalStatus: MaritalStatus;
   MigrationLevel: ResolverTypeWrapper<MigrationLevel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  OrderDirection: OrderDirection;
   Organization: ResolverTypeWrapper<OrganizationRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Patient: ResolverTypeWrapper<PatientRow>;
+  PatientConnection: ResolverTypeWrapper<Omit<PatientConnection, 'edges'> & { edges: Array<ResolversTypes['PatientEdge']> }>;
+  PatientEdge: ResolverTypeWrapper<Omit<PatientEdge, 'node'> & { node: ResolversTypes['Patient'] }>;
+  PatientFilter: PatientFilter;
+  PatientOrder: PatientOrder;
+  PatientOrderField: PatientOrderField;
+  PatientPayload: ResolverTypeWrapper<Omit<PatientPayload, 'patient'> & { patient: ResolversTypes['Patient'] }>;
+  PatientStatus: PatientStatus;
+  PatientSummary: ResolverTypeWrapper<PatientSummaryRow>;
   Permission: Permission;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordVitalSignsInput: RecordVitalSignsInput;
   RefreshSessionInput: RefreshSessionInput;
   Role: Role;
   ServiceStatus: ServiceStatus;
+  SexAtBirth: SexAtBirth;
+  StartEncounterInput: StartEncounterInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UUID: ResolverTypeWrapper<Scalars['UUID']['output']>;
+  UpdatePatientInput: UpdatePatientInput;
   UpdateUserInput: UpdateUserInput;
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
@@ -521,18 +1232,38 @@ export type ResolversTypes = {
   UserFilter: UserFilter;
   UserPayload: ResolverTypeWrapper<Omit<UserPayload, 'user'> & { user: ResolversTypes['User'] }>;
   UserRoleInput: UserRoleInput;
+  VitalSigns: ResolverTypeWrapper<VitalSignsRow>;
+  VitalSignsConnection: ResolverTypeWrapper<Omit<VitalSignsConnection, 'edges'> & { edges: Array<ResolversTypes['VitalSignsEdge']> }>;
+  VitalSignsEdge: ResolverTypeWrapper<Omit<VitalSignsEdge, 'node'> & { node: ResolversTypes['VitalSigns'] }>;
+  VitalSignsPayload: ResolverTypeWrapper<Omit<VitalSignsPayload, 'vitalSigns'> & { vitalSigns: ResolversTypes['VitalSigns'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  Address: Address;
   AuthPayload: SessionTokens;
   Boolean: Scalars['Boolean']['output'];
+  CancelEncounterInput: CancelEncounterInput;
+  CompleteEncounterInput: CompleteEncounterInput;
+  CreateEncounterInput: CreateEncounterInput;
+  CreatePatientInput: CreatePatientInput;
   CreateUserInput: CreateUserInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeactivatePatientInput: DeactivatePatientInput;
   Decimal: Scalars['Decimal']['output'];
+  DeletePatientInput: DeletePatientInput;
+  DeletePatientPayload: DeletePatientPayload;
+  EmergencyContact: EmergencyContact;
+  Encounter: EncounterRow;
+  EncounterConnection: Omit<EncounterConnection, 'edges'> & { edges: Array<ResolversParentTypes['EncounterEdge']> };
+  EncounterEdge: Omit<EncounterEdge, 'node'> & { node: ResolversParentTypes['Encounter'] };
+  EncounterFilter: EncounterFilter;
+  EncounterPayload: Omit<EncounterPayload, 'encounter'> & { encounter: ResolversParentTypes['Encounter'] };
+  Float: Scalars['Float']['output'];
   Health: Health;
   ID: Scalars['ID']['output'];
+  Insurance: Insurance;
   Int: Scalars['Int']['output'];
   JSONObject: Scalars['JSONObject']['output'];
   LoginInput: LoginInput;
@@ -543,10 +1274,20 @@ export type ResolversParentTypes = {
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Organization: OrganizationRow;
   PageInfo: PageInfo;
+  Patient: PatientRow;
+  PatientConnection: Omit<PatientConnection, 'edges'> & { edges: Array<ResolversParentTypes['PatientEdge']> };
+  PatientEdge: Omit<PatientEdge, 'node'> & { node: ResolversParentTypes['Patient'] };
+  PatientFilter: PatientFilter;
+  PatientOrder: PatientOrder;
+  PatientPayload: Omit<PatientPayload, 'patient'> & { patient: ResolversParentTypes['Patient'] };
+  PatientSummary: PatientSummaryRow;
   Query: Record<PropertyKey, never>;
+  RecordVitalSignsInput: RecordVitalSignsInput;
   RefreshSessionInput: RefreshSessionInput;
+  StartEncounterInput: StartEncounterInput;
   String: Scalars['String']['output'];
   UUID: Scalars['UUID']['output'];
+  UpdatePatientInput: UpdatePatientInput;
   UpdateUserInput: UpdateUserInput;
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
@@ -554,6 +1295,10 @@ export type ResolversParentTypes = {
   UserFilter: UserFilter;
   UserPayload: Omit<UserPayload, 'user'> & { user: ResolversParentTypes['User'] };
   UserRoleInput: UserRoleInput;
+  VitalSigns: VitalSignsRow;
+  VitalSignsConnection: Omit<VitalSignsConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignsEdge']> };
+  VitalSignsEdge: Omit<VitalSignsEdge, 'node'> & { node: ResolversParentTypes['VitalSigns'] };
+  VitalSignsPayload: Omit<VitalSignsPayload, 'vitalSigns'> & { vitalSigns: ResolversParentTypes['VitalSigns'] };
 };
 
 export type AuthenticatedDirectiveArgs = { };
@@ -569,6 +1314,15 @@ export type RequiresDirectiveArgs = {
 };
 
 export type RequiresDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = RequiresDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AddressResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
 
 export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -591,10 +1345,63 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
+export type DeletePatientPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeletePatientPayload'] = ResolversParentTypes['DeletePatientPayload']> = {
+  deletedPatientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type EmergencyContactResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EmergencyContact'] = ResolversParentTypes['EmergencyContact']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  relationship?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EncounterResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Encounter'] = ResolversParentTypes['Encounter']> = {
+  chiefComplaint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  departmentId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  dischargeDisposition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  encounterAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  encounterId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  encounterType?: Resolver<ResolversTypes['EncounterType'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  remarks?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scheduledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['EncounterStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  vitalSigns?: Resolver<Array<ResolversTypes['VitalSigns']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EncounterConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EncounterConnection'] = ResolversParentTypes['EncounterConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EncounterEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EncounterEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EncounterEdge'] = ResolversParentTypes['EncounterEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Encounter'], ParentType, ContextType>;
+};
+
+export type EncounterPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EncounterPayload'] = ResolversParentTypes['EncounterPayload']> = {
+  encounter?: Resolver<ResolversTypes['Encounter'], ParentType, ContextType>;
+};
+
 export type HealthResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = {
   checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   database?: Resolver<ResolversTypes['ServiceStatus'], ParentType, ContextType>;
   migrations?: Resolver<ResolversTypes['MigrationLevel'], ParentType, ContextType>;
+};
+
+export type InsuranceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Insurance'] = ResolversParentTypes['Insurance']> = {
+  policyNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
@@ -614,17 +1421,26 @@ export type MigrationLevelResolvers<ContextType = RequestContext, ParentType ext
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   _noop?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   assignRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationAssignRoleArgs, 'input'>>;
+  cancelEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCancelEncounterArgs, 'input'>>;
+  completeEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCompleteEncounterArgs, 'input'>>;
+  createEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCreateEncounterArgs, 'input'>>;
+  createPatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationCreatePatientArgs, 'input'>>;
   createUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
+  deactivatePatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationDeactivatePatientArgs, 'input'>>;
   deactivateUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationDeactivateUserArgs, 'id'>>;
+  deletePatient?: Resolver<ResolversTypes['DeletePatientPayload'], ParentType, ContextType, RequireFields<MutationDeletePatientArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
+  recordVitalSigns?: Resolver<ResolversTypes['VitalSignsPayload'], ParentType, ContextType, RequireFields<MutationRecordVitalSignsArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;
   revokeRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'input'>>;
+  startEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationStartEncounterArgs, 'input'>>;
+  updatePatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationUpdatePatientArgs, 'input'>>;
   updateUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationUpdateUserArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Organization' | 'User', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Encounter' | 'Organization' | 'Patient' | 'User' | 'VitalSigns', ParentType, ContextType>;
 };
 
 export type OrganizationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
@@ -643,12 +1459,68 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PatientResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Patient'] = ResolversParentTypes['Patient']> = {
+  address?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+  bloodType?: Resolver<Maybe<ResolversTypes['BloodType']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  deceasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emergencyContact?: Resolver<ResolversTypes['EmergencyContact'], ParentType, ContextType>;
+  encounters?: Resolver<ResolversTypes['EncounterConnection'], ParentType, ContextType, Partial<PatientEncountersArgs>>;
+  firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  genderIdentity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  insurance?: Resolver<ResolversTypes['Insurance'], ParentType, ContextType>;
+  lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maritalStatus?: Resolver<Maybe<ResolversTypes['MaritalStatus']>, ParentType, ContextType>;
+  middleName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mrn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  patientId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  preferredLanguage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  preferredName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sexAtBirth?: Resolver<Maybe<ResolversTypes['SexAtBirth']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PatientStatus'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['PatientSummary'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  vitalSigns?: Resolver<ResolversTypes['VitalSignsConnection'], ParentType, ContextType, Partial<PatientVitalSignsArgs>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PatientConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientConnection'] = ResolversParentTypes['PatientConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PatientEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PatientEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientEdge'] = ResolversParentTypes['PatientEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+};
+
+export type PatientPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientPayload'] = ResolversParentTypes['PatientPayload']> = {
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+};
+
+export type PatientSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientSummary'] = ResolversParentTypes['PatientSummary']> = {
+  activeProblemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  encounterCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastEncounterAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType, RequireFields<QueryEncounterArgs, 'id'>>;
+  encounters?: Resolver<ResolversTypes['EncounterConnection'], ParentType, ContextType, Partial<QueryEncountersArgs>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   myOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
+  patientByMrn?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientByMrnArgs, 'mrn'>>;
+  patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<QueryUsersArgs>>;
 };
@@ -690,12 +1562,57 @@ export type UserPayloadResolvers<ContextType = RequestContext, ParentType extend
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type VitalSignsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSigns'] = ResolversParentTypes['VitalSigns']> = {
+  abnormalFlags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  diastolicBp?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  encounterId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  heartRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  heightCm?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isAbnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  painScore?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  patientId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  respiratoryRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  spo2?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  systolicBp?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  temperatureC?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vitalSignsId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  weightKg?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type VitalSignsConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsConnection'] = ResolversParentTypes['VitalSignsConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['VitalSignsEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type VitalSignsEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsEdge'] = ResolversParentTypes['VitalSignsEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['VitalSigns'], ParentType, ContextType>;
+};
+
+export type VitalSignsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsPayload'] = ResolversParentTypes['VitalSignsPayload']> = {
+  vitalSigns?: Resolver<ResolversTypes['VitalSigns'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RequestContext> = {
+  Address?: AddressResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  DeletePatientPayload?: DeletePatientPayloadResolvers<ContextType>;
+  EmergencyContact?: EmergencyContactResolvers<ContextType>;
+  Encounter?: EncounterResolvers<ContextType>;
+  EncounterConnection?: EncounterConnectionResolvers<ContextType>;
+  EncounterEdge?: EncounterEdgeResolvers<ContextType>;
+  EncounterPayload?: EncounterPayloadResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
+  Insurance?: InsuranceResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   LogoutPayload?: LogoutPayloadResolvers<ContextType>;
   MigrationLevel?: MigrationLevelResolvers<ContextType>;
@@ -703,12 +1620,21 @@ export type Resolvers<ContextType = RequestContext> = {
   Node?: NodeResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Patient?: PatientResolvers<ContextType>;
+  PatientConnection?: PatientConnectionResolvers<ContextType>;
+  PatientEdge?: PatientEdgeResolvers<ContextType>;
+  PatientPayload?: PatientPayloadResolvers<ContextType>;
+  PatientSummary?: PatientSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   UUID?: GraphQLScalarType;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
   UserPayload?: UserPayloadResolvers<ContextType>;
+  VitalSigns?: VitalSignsResolvers<ContextType>;
+  VitalSignsConnection?: VitalSignsConnectionResolvers<ContextType>;
+  VitalSignsEdge?: VitalSignsEdgeResolvers<ContextType>;
+  VitalSignsPayload?: VitalSignsPayloadResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = RequestContext> = {

@@ -7,6 +7,7 @@ import type { TransactionSql } from '../kernel/db/pool.js';
 import { beginWithin } from '../kernel/db/tenant-session.js';
 import { enterAuthScope, type TenantScope } from '../kernel/db/tenant-scope.js';
 import { badInput, conflict, notFound, unauthenticated } from '../kernel/errors.js';
+import { email as validEmail, optionalText, requiredText } from '../kernel/validation.js';
 import * as repo from './repository.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
 
@@ -157,20 +158,6 @@ export interface CreateUserInput {
   roles: readonly Role[];
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function required(value: string, field: string, max: number): string {
-  const trimmed = value.trim();
-  if (!trimmed) throw badInput(`${field} must not be empty`, field);
-  if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters`, field);
-  return trimmed;
-}
-
-function optional(value: string | null | undefined, field: string, max: number): string | null | undefined {
-  if (value === undefined || value === null) return value;
-  return required(value, field, max);
-}
-
 /** The audited view of a user: never the password hash. */
 const auditView = (u: repo.UserRow, roles?: readonly string[]) => ({
   email: u.email,
@@ -185,18 +172,17 @@ const auditView = (u: repo.UserRow, roles?: readonly string[]) => ({
 });
 
 export async function createUser(ctx: TenantContext, input: CreateUserInput): Promise<repo.UserRow> {
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254) throw badInput('email must be a valid email address', 'email');
+  const email = validEmail(requiredText(input.email, 'email', 254))!;
   if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > 256) {
     throw badInput(`password must be ${MIN_PASSWORD_LENGTH} to 256 characters`, 'password');
   }
   if (input.roles.length === 0) throw badInput('roles must name at least one role', 'roles');
   const fields = {
-    displayName: required(input.displayName, 'displayName', 200),
-    givenName: optional(input.givenName, 'givenName', 100) ?? null,
-    familyName: optional(input.familyName, 'familyName', 100) ?? null,
-    title: optional(input.title, 'title', 50) ?? null,
-    specialty: optional(input.specialty, 'specialty', 200) ?? null,
+    displayName: requiredText(input.displayName, 'displayName', 200),
+    givenName: optionalText(input.givenName, 'givenName', 100) ?? null,
+    familyName: optionalText(input.familyName, 'familyName', 100) ?? null,
+    title: optionalText(input.title, 'title', 50) ?? null,
+    specialty: optionalText(input.specialty, 'specialty', 200) ?? null,
   };
   const passwordHash = await hash(input.password, ARGON2ID);
   return ctx.session.write(async ({ tx, scope, audit }) => {
@@ -221,11 +207,11 @@ export async function updateUser(
   changes: repo.UserChanges,
 ): Promise<repo.UserRow> {
   const clean: repo.UserChanges = {
-    displayName: optional(changes.displayName, 'displayName', 200),
-    givenName: optional(changes.givenName, 'givenName', 100),
-    familyName: optional(changes.familyName, 'familyName', 100),
-    title: optional(changes.title, 'title', 50),
-    specialty: optional(changes.specialty, 'specialty', 200),
+    displayName: optionalText(changes.displayName, 'displayName', 200),
+    givenName: optionalText(changes.givenName, 'givenName', 100),
+    familyName: optionalText(changes.familyName, 'familyName', 100),
+    title: optionalText(changes.title, 'title', 50),
+    specialty: optionalText(changes.specialty, 'specialty', 200),
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const before = await repo.lockUser(tx, scope.organizationId, id);

@@ -29,3 +29,17 @@ export async function writeAudit(tx: TransactionSql, scope: TenantScope, entries
       as r(action text, entity_type text, entity_id uuid, changes jsonb)
   `;
 }
+
+/** The fields that differ between two versions of a record, for an audit row's before/after. */
+export function changedFields<T extends object>(before: T, after: T): { before: Partial<T>; after: Partial<T> } {
+  const b: Partial<T> = {};
+  const a: Partial<T> = {};
+  for (const key of Object.keys(after) as (keyof T)[]) {
+    if (key === 'updatedAt' || key === 'version') continue;
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      b[key] = before[key];
+      a[key] = after[key];
+    }
+  }
+  return { before: b, after: a };
+}

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { TransactionSql } from './db/pool.js';
+import { toConnection, type Connection, type CursorKey, type PageRequest } from './pagination.js';
 
 /**
  * A loader for one-to-one lookups: the batch function is one repository call
@@ -50,4 +51,42 @@ export function createGroupLoader<K, V>(
 export interface LoaderScope {
   organizationId: string;
   read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T>;
+  /** Records that this request read these patients' data (PHI access log). */
+  notePatientAccess(patientIds: Iterable<string>): void;
+}
+
+/**
+ * Loaders that also depend on field arguments (`encounters(first: 5)`): one
+ * DataLoader per distinct argument set, so every parent asking with the same
+ * arguments shares one batch.
+ */
+export function loaderFamily<A, L>(build: (args: A) => L): (args: A) => L {
+  const byArgs = new Map<string, L>();
+  return (args: A) => {
+    const key = JSON.stringify(args);
+    let loader = byArgs.get(key);
+    if (!loader) {
+      loader = build(args);
+      byArgs.set(key, loader);
+    }
+    return loader;
+  };
+}
+
+/**
+ * A nested connection (`Patient.encounters(first: 5)`) for many parents in one
+ * statement: `fetch` returns up to `limit + 1` rows per parent (a LATERAL
+ * query), grouped here into one Connection per parent.
+ */
+export function createConnectionLoader<V>(
+  fetch: (parentIds: readonly string[]) => Promise<readonly V[]>,
+  parentOf: (row: V) => string,
+  page: PageRequest,
+  keyOf: (row: V) => CursorKey,
+): DataLoader<string, Connection<V>, unknown> {
+  const groups = createGroupLoader(fetch, parentOf);
+  return new DataLoader<string, Connection<V>, unknown>(
+    async (ids) => (await groups.loadMany(ids)).map((rows) => (rows instanceof Error ? rows : toConnection(rows, page, keyOf))),
+    { maxBatchSize: 1000 },
+  );
 }

@@ -13,7 +13,8 @@ describe('health', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data?.health.database).toBe('UP');
     expect(res.data?.health.migrations.upToDate).toBe(true);
-    expect(res.data?.health.migrations.current).toMatch(/^000001/);
+    expect(res.data?.health.migrations.current).toBe(res.data?.health.migrations.latest);
+    expect(res.data?.health.migrations.current).toMatch(/^\d{6}-.*\.sql$/);
   });
 
   it('answers /healthz', async () => {

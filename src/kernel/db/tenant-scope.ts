@@ -16,7 +16,9 @@ export interface TenantScope {
  * One statement that makes the rest of the transaction tenant-bound: switches
  * to the application role (so row-level security applies to every statement),
  * sets the organization and actor read by the RLS policies and triggers, and
- * bounds every statement by `timeoutMs`. All settings are transaction-local.
+ * bounds every statement by `timeoutMs`. List queries take optional filters as
+ * `$n is null or …`; custom plans let PostgreSQL drop the unused ones and pick
+ * the right index per call. All settings are transaction-local.
  */
 export async function enterTenantScope(
   tx: TransactionSql,
@@ -25,13 +27,14 @@ export async function enterTenantScope(
   role: string = APP_ROLE,
 ): Promise<void> {
   // The echoed settings are unused; the annotation is SafeQL's inference.
-  await tx<{ role: unknown | null; organizationId: unknown | null; userId: unknown | null; requestId: unknown | null; statementTimeout: unknown | null }[]>`
+  await tx<{ role: unknown | null; organizationId: unknown | null; userId: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; planCacheMode: unknown | null }[]>`
     select
       set_config('role', ${role}::text, true) as role,
       set_config('app.organization_id', ${scope.organizationId}::text, true) as organization_id,
       set_config('app.user_id', ${scope.userId ?? ''}::text, true) as user_id,
       set_config('app.request_id', ${scope.requestId}::text, true) as request_id,
-      set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout
+      set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout,
+      set_config('plan_cache_mode', 'force_custom_plan', true) as plan_cache_mode
   `;
 }
 

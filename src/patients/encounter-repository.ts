@@ -1,0 +1,209 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+export interface EncounterRow {
+  id: string;
+  organizationId: string;
+  patientId: string;
+  providerId: string;
+  departmentId: string | null;
+  encounterType: string;
+  status: string;
+  encounterAt: Date;
+  reason: string | null;
+  chiefComplaint: string | null;
+  notes: string | null;
+  scheduledAt: Date | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  dischargeDisposition: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** `encounter_at` rendered with microseconds, for cursors (never null; SafeQL cannot tell). */
+  sortKey: string | null;
+}
+
+export interface EncounterListFilter {
+  patientId: string | null;
+  providerId: string | null;
+  statuses: string[] | null;
+  types: string[] | null;
+  from: Date | null;
+  to: Date | null;
+}
+
+export interface EncounterCount {
+  patientId: string;
+  count: number;
+}
+
+export async function encountersByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<EncounterRow[]> {
+  return tx<EncounterRow[]>`
+    /* encountersByIds */
+    select id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
+           chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
+           version, to_char(encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from encounters
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/**
+ * The newest encounters of many patients in one statement: a LATERAL
+ * index-ordered scan per patient (organization_id, patient_id, encounter_at, id),
+ * `limit + 1` each. Newest first means the forward branch scans descending.
+ */
+export async function encounterPagesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+  page: PageRequest,
+): Promise<EncounterRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<EncounterRow>>`
+    /* encounterPagesByPatientIds */
+    select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      (select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+              e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+              e.discharge_disposition, e.created_at, e.updated_at, e.version,
+              to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from encounters e
+       where ${page.forward}::boolean and e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
+         and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
+         and (${id}::uuid is null or (e.encounter_at, e.id) < (${at}::timestamptz, ${id}::uuid))
+       order by e.encounter_at desc, e.id desc limit ${page.limit + 1}::int)
+      union all
+      (select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+              e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+              e.discharge_disposition, e.created_at, e.updated_at, e.version,
+              to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from encounters e
+       where not ${page.forward}::boolean and e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
+         and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
+         and (${id}::uuid is null or (e.encounter_at, e.id) > (${at}::timestamptz, ${id}::uuid))
+       order by e.encounter_at, e.id limit ${page.limit + 1}::int)
+    ) e
+  `;
+  return rows as EncounterRow[];
+}
+
+export async function encounterCountsByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+): Promise<EncounterCount[]> {
+  return tx<EncounterCount[]>`
+    /* encounterCountsByPatientIds */
+    select patient_id, count(*)::int as count from encounters
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
+      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+    group by patient_id
+  `;
+}
+
+/** The organization-wide encounter list, newest first, keyset on (encounter_at, id). */
+export async function encounterPage(
+  tx: TransactionSql,
+  organizationId: string,
+  f: EncounterListFilter,
+  page: PageRequest,
+): Promise<EncounterRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<EncounterRow>>`
+    /* encounterPage */
+    with matching as not materialized (
+      select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+             e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+             e.discharge_disposition, e.created_at, e.updated_at, e.version,
+             to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from encounters e
+      where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
+        and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
+        and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
+        and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
+        and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
+        and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
+        and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
+    )
+    (select * from matching
+     where ${page.forward}::boolean and (${id}::uuid is null or (encounter_at, id) < (${at}::timestamptz, ${id}::uuid))
+     order by encounter_at desc, id desc limit ${page.limit + 1}::int)
+    union all
+    (select * from matching
+     where not ${page.forward}::boolean and (${id}::uuid is null or (encounter_at, id) > (${at}::timestamptz, ${id}::uuid))
+     order by encounter_at, id limit ${page.limit + 1}::int)
+  `;
+  return rows as EncounterRow[];
+}
+
+export async function countEncounters(tx: TransactionSql, organizationId: string, f: EncounterListFilter): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countEncounters */
+    select count(*)::int as count from encounters e
+    where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
+      and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
+      and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
+      and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
+      and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
+      and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
+      and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+export interface NewEncounter {
+  patientId: string;
+  providerId: string;
+  departmentId: string | null;
+  encounterType: string;
+  encounterAt: Date;
+  scheduledAt: Date | null;
+  reason: string | null;
+  chiefComplaint: string | null;
+  notes: string | null;
+}
+
+export async function insertEncounter(tx: TransactionSql, organizationId: string, e: NewEncounter): Promise<EncounterRow> {
+  const rows = await tx<EncounterRow[]>`
+    /* insertEncounter */
+    insert into encounters (organization_id, patient_id, provider_id, department_id, encounter_type, status,
+                            encounter_at, scheduled_at, reason, chief_complaint, notes)
+    values (${organizationId}::uuid, ${e.patientId}::uuid, ${e.providerId}::uuid, ${e.departmentId}::uuid,
+            ${e.encounterType}, 'PLANNED', ${e.encounterAt}, ${e.scheduledAt}, ${e.reason}, ${e.chiefComplaint}, ${e.notes})
+    returning id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
+              chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
+              version, to_char(encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}
+
+export async function lockEncounter(tx: TransactionSql, organizationId: string, id: string): Promise<EncounterRow | null> {
+  const rows = await tx<EncounterRow[]>`
+    /* lockEncounter */
+    select id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
+           chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
+           version, to_char(encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from encounters
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Writes the life-cycle columns of a locked encounter and bumps its version. */
+export async function updateEncounterStatus(tx: TransactionSql, e: EncounterRow): Promise<EncounterRow> {
+  const rows = await tx<EncounterRow[]>`
+    /* updateEncounterStatus */
+    update encounters set status = ${e.status}, started_at = ${e.startedAt}, ended_at = ${e.endedAt},
+           discharge_disposition = ${e.dischargeDisposition}, notes = ${e.notes}, version = version + 1
+    where organization_id = ${e.organizationId}::uuid and id = ${e.id}::uuid and version = ${e.version}::int
+    returning id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
+              chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
+              version, to_char(encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}

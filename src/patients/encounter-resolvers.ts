@@ -1,0 +1,100 @@
+import { requireViewer } from '../context.js';
+import type { Resolvers } from '../generated/graphql.js';
+import { badInput } from '../kernel/errors.js';
+import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
+import { pageRequest, toConnection } from '../kernel/pagination.js';
+import * as repo from './encounter-repository.js';
+import * as service from './encounter-service.js';
+
+const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
+
+export const encounterResolvers: Resolvers = {
+  Query: {
+    encounter: (_root, { id }, ctx) => ctx.loaders.encounterById.load(uuidFromId(id, 'Encounter')),
+    encounters: async (_root, args, ctx) => {
+      const { session, loaders } = requireViewer(ctx);
+      const page = pageRequest(args, 'encounters:encounterAt');
+      const f = args.filter;
+      const filter: repo.EncounterListFilter = {
+        patientId: optionalId(f?.patientId, 'Patient', 'filter.patientId'),
+        providerId: optionalId(f?.providerId, 'User', 'filter.providerId'),
+        statuses: f?.status?.length ? f.status : null,
+        types: f?.type?.length ? f.type : null,
+        from: f?.from ?? null,
+        to: f?.to ?? null,
+      };
+      if (filter.from && filter.to && filter.from >= filter.to) throw badInput('filter.from must be before filter.to', 'filter.from');
+      const org = session.scope.organizationId;
+      const rows = await session.read((tx) => repo.encounterPage(tx, org, filter, page));
+      session.notePatientAccess(rows.map((r) => r.patientId));
+      for (const row of rows) loaders.encounterById.prime(row.id, row);
+      return {
+        ...toConnection(rows, page, (e) => [e.sortKey, e.id]),
+        totalCount: () => session.read((tx) => repo.countEncounters(tx, org, filter)),
+      } as never;
+    },
+  },
+  Mutation: {
+    createEncounter: async (_root, { input }, ctx) => ({
+      encounter: await service.createEncounter(requireViewer(ctx), {
+        ...input,
+        patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
+        providerId: optionalId(input.providerId, 'User', 'providerId'),
+        departmentId: input.departmentId ?? null,
+        encounterAt: input.encounterAt ?? null,
+        scheduledAt: input.scheduledAt ?? null,
+      }),
+    }),
+    startEncounter: async (_root, { input }, ctx) => ({
+      encounter: await service.transitionEncounter(requireViewer(ctx), uuidFromId(input.id, 'Encounter'), input.version, 'IN_PROGRESS'),
+    }),
+    completeEncounter: async (_root, { input }, ctx) => ({
+      encounter: await service.transitionEncounter(requireViewer(ctx), uuidFromId(input.id, 'Encounter'), input.version, 'COMPLETED', {
+        dischargeDisposition: input.dischargeDisposition,
+      }),
+    }),
+    cancelEncounter: async (_root, { input }, ctx) => ({
+      encounter: await service.transitionEncounter(requireViewer(ctx), uuidFromId(input.id, 'Encounter'), input.version, 'CANCELLED', {
+        cancellationReason: input.reason,
+      }),
+    }),
+    recordVitalSigns: async (_root, { input }, ctx) => ({
+      vitalSigns: await service.recordVitalSigns(requireViewer(ctx), {
+        ...input,
+        patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
+        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+        recordedAt: input.recordedAt ?? null,
+      }),
+    }),
+  },
+  Patient: {
+    encounters: (p, args, ctx) => {
+      const page = pageRequest(args, 'patient.encounters');
+      const statuses = args.status?.length ? args.status : null;
+      return ctx.loaders
+        .encountersOfPatient({ page, statuses })
+        .load(p.id)
+        .then((c) => ({ ...c, totalCount: () => ctx.loaders.encounterCountOfPatient(statuses).load(p.id).then((r) => r?.count ?? 0) })) as never;
+    },
+    vitalSigns: (p, args, ctx) => {
+      const page = pageRequest(args, 'patient.vitalSigns');
+      return ctx.loaders
+        .vitalSignsOfPatient(page)
+        .load(p.id)
+        .then((c) => ({ ...c, totalCount: () => ctx.loaders.vitalSignsCountOfPatient.load(p.id).then((r) => r?.count ?? 0) })) as never;
+    },
+  },
+  Encounter: {
+    id: (e) => toGlobalId('Encounter', e.id),
+    encounterId: (e) => e.id,
+    patient: async (e, _args, ctx) => (await ctx.loaders.patientById.load(e.patientId))!,
+    provider: async (e, _args, ctx) => (await ctx.loaders.userById.load(e.providerId))!,
+    remarks: (e) => e.notes,
+    vitalSigns: (e, _args, ctx) => ctx.loaders.vitalSignsOfEncounter.load(e.id),
+  },
+  VitalSigns: {
+    id: (v) => toGlobalId('VitalSigns', v.id),
+    vitalSignsId: (v) => v.id,
+    recordedBy: (v, _args, ctx) => (v.recordedBy ? ctx.loaders.userById.load(v.recordedBy) : null),
+  },
+};

@@ -1,0 +1,133 @@
+import type { TenantContext } from '../context.js';
+import { changedFields } from '../kernel/audit.js';
+import type { TransactionSql } from '../kernel/db/pool.js';
+import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
+import { notFuture, optionalText, requiredText } from '../kernel/validation.js';
+import * as encounters from './encounter-repository.js';
+import { assertEncounterTransition, type EncounterStatus } from './encounter-rules.js';
+import { lockPatient } from './patient-repository.js';
+import * as vitals from './vital-signs-repository.js';
+import { decimalString, evaluateVitals, type VitalMeasurements } from './vital-signs-rules.js';
+
+/** Foreign-key failures of clinical writes, as messages that name the input. */
+export const CLINICAL_REFERENCES = {
+  encounters_organization_id_provider_id_fkey: () => badInput('providerId is not a user of your organization', 'providerId'),
+  encounters_organization_id_department_id_fkey: () =>
+    badInput('departmentId is not a department of your organization', 'departmentId'),
+  vital_signs_organization_id_patient_id_encounter_id_fkey: () =>
+    badInput('encounterId is not an encounter of this patient', 'encounterId'),
+};
+
+/** The patient must exist, be live and belong to the viewer's organization; locks it against concurrent deletion. */
+export async function requirePatient(tx: TransactionSql, organizationId: string, patientId: string) {
+  const patient = await lockPatient(tx, organizationId, patientId);
+  if (!patient) throw notFound('Patient', patientId);
+  return patient;
+}
+
+export async function createEncounter(
+  ctx: TenantContext,
+  input: {
+    patientId: string;
+    providerId: string | null;
+    departmentId: string | null;
+    encounterType: string;
+    encounterAt: Date | null;
+    scheduledAt: Date | null;
+    reason?: string | null;
+    chiefComplaint?: string | null;
+    remarks?: string | null;
+  },
+): Promise<encounters.EncounterRow> {
+  const values: encounters.NewEncounter = {
+    patientId: input.patientId,
+    providerId: input.providerId ?? ctx.viewer.userId,
+    departmentId: input.departmentId,
+    encounterType: input.encounterType,
+    encounterAt: input.encounterAt ?? input.scheduledAt ?? new Date(),
+    scheduledAt: input.scheduledAt,
+    reason: optionalText(input.reason, 'reason', 2000) ?? null,
+    chiefComplaint: optionalText(input.chiefComplaint, 'chiefComplaint', 2000) ?? null,
+    notes: optionalText(input.remarks, 'remarks', 20000) ?? null,
+  };
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    await requirePatient(tx, scope.organizationId, input.patientId);
+    const encounter = await encounters
+      .insertEncounter(tx, scope.organizationId, values)
+      .catch((e: unknown) => Promise.reject(fromDatabaseError(e, CLINICAL_REFERENCES)));
+    audit({ action: 'encounter.create', entityType: 'encounter', entityId: encounter.id, after: encounter });
+    return encounter;
+  });
+}
+
+/** Moves an encounter along its life cycle (see encounter-rules), checking the client's version. */
+export async function transitionEncounter(
+  ctx: TenantContext,
+  id: string,
+  version: number,
+  to: EncounterStatus,
+  details: { dischargeDisposition?: string | null; cancellationReason?: string | null } = {},
+): Promise<encounters.EncounterRow> {
+  const disposition = optionalText(details.dischargeDisposition, 'dischargeDisposition', 200);
+  const reason = to === 'CANCELLED' ? requiredText(details.cancellationReason ?? '', 'reason', 1000) : null;
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    const before = await encounters.lockEncounter(tx, scope.organizationId, id);
+    if (!before) throw notFound('Encounter', id);
+    if (before.version !== version) {
+      throw conflict(`Encounter was changed by someone else (now version ${before.version}); reload and retry`, {
+        currentVersion: before.version,
+      });
+    }
+    assertEncounterTransition(before.status, to);
+    const now = new Date();
+    const next: encounters.EncounterRow = {
+      ...before,
+      status: to,
+      startedAt: to === 'IN_PROGRESS' ? now : before.startedAt,
+      endedAt: to === 'COMPLETED' || (to === 'CANCELLED' && before.startedAt) ? now : before.endedAt,
+      dischargeDisposition: disposition ?? before.dischargeDisposition,
+      notes: reason ? [before.notes, `Cancelled: ${reason}`].filter(Boolean).join('\n') : before.notes,
+    };
+    const after = await encounters.updateEncounterStatus(tx, next);
+    audit({
+      action: `encounter.${to === 'IN_PROGRESS' ? 'start' : to === 'COMPLETED' ? 'complete' : 'cancel'}`,
+      entityType: 'encounter',
+      entityId: id,
+      ...changedFields(before, after),
+    });
+    return after;
+  });
+}
+
+export async function recordVitalSigns(
+  ctx: TenantContext,
+  input: VitalMeasurements & { patientId: string; encounterId: string | null; recordedAt: Date | null; notes?: string | null },
+): Promise<vitals.VitalSignsRow> {
+  const flags = evaluateVitals(input);
+  const recordedAt = notFuture(input.recordedAt, 'recordedAt') ?? new Date();
+  const values: vitals.NewVitalSigns = {
+    patientId: input.patientId,
+    encounterId: input.encounterId,
+    recordedBy: ctx.viewer.userId,
+    recordedAt,
+    systolicBp: input.systolicBp ?? null,
+    diastolicBp: input.diastolicBp ?? null,
+    heartRate: input.heartRate ?? null,
+    respiratoryRate: input.respiratoryRate ?? null,
+    temperatureC: decimalString(input.temperatureC, 'temperatureC'),
+    spo2: input.spo2 ?? null,
+    weightKg: decimalString(input.weightKg, 'weightKg'),
+    heightCm: decimalString(input.heightCm, 'heightCm'),
+    painScore: input.painScore ?? null,
+    notes: optionalText(input.notes, 'notes', 5000) ?? null,
+    abnormalFlags: flags,
+  };
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    await requirePatient(tx, scope.organizationId, input.patientId);
+    const row = await vitals
+      .insertVitalSigns(tx, scope.organizationId, values)
+      .catch((e: unknown) => Promise.reject(fromDatabaseError(e, CLINICAL_REFERENCES)));
+    audit({ action: 'vital_signs.record', entityType: 'vital_signs', entityId: row.id, after: row });
+    return row;
+  });
+}

@@ -1,0 +1,63 @@
+import { createConnectionLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import * as encounters from './encounter-repository.js';
+import * as patients from './patient-repository.js';
+import * as vitals from './vital-signs-repository.js';
+
+/** Patients and clinical records, batched per request. Reading a patient is recorded as PHI access. */
+export function patientLoaders(scope: LoaderScope) {
+  const org = scope.organizationId;
+  const read = scope.read.bind(scope);
+  const counts = <R extends { patientId: string; count: number }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
+    createLoader(fetch, (r) => r.patientId);
+  return {
+    patientById: createLoader(
+      async (ids: readonly string[]) => {
+        const rows = await read((tx) => patients.patientsByIds(tx, org, ids));
+        scope.notePatientAccess(rows.map((r) => r.id));
+        return rows;
+      },
+      (p) => p.id,
+    ),
+    patientSummaryById: createLoader(
+      (ids: readonly string[]) => read((tx) => patients.summariesByPatientIds(tx, org, ids)),
+      (s) => s.patientId,
+    ),
+    encounterById: createLoader(
+      async (ids: readonly string[]) => {
+        const rows = await read((tx) => encounters.encountersByIds(tx, org, ids));
+        scope.notePatientAccess(rows.map((r) => r.patientId));
+        return rows;
+      },
+      (e) => e.id,
+    ),
+    encountersOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
+      createConnectionLoader(
+        (ids) => read((tx) => encounters.encounterPagesByPatientIds(tx, org, ids, args.statuses, args.page)),
+        (e) => e.patientId,
+        args.page,
+        (e) => [e.sortKey, e.id],
+      ),
+    ),
+    encounterCountOfPatient: loaderFamily((statuses: string[] | null) =>
+      counts((ids) => read((tx) => encounters.encounterCountsByPatientIds(tx, org, ids, statuses))),
+    ),
+    vitalSignsOfEncounter: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => vitals.vitalSignsByEncounterIds(tx, org, ids)),
+      (v) => v.encounterId!,
+    ),
+    vitalSignsById: createLoader(
+      (ids: readonly string[]) => read((tx) => vitals.vitalSignsByIds(tx, org, ids)),
+      (v) => v.id,
+    ),
+    vitalSignsOfPatient: loaderFamily((page: PageRequest) =>
+      createConnectionLoader(
+        (ids) => read((tx) => vitals.vitalSignsPagesByPatientIds(tx, org, ids, page)),
+        (v) => v.patientId,
+        page,
+        (v) => [v.sortKey, v.id],
+      ),
+    ),
+    vitalSignsCountOfPatient: counts((ids) => read((tx) => vitals.vitalSignsCountsByPatientIds(tx, org, ids))),
+  };
+}

@@ -1,0 +1,25 @@
+import { requireViewer } from '../context.js';
+import { assertPermission } from '../kernel/auth/viewer.js';
+import { asNode } from '../kernel/node-registry.js';
+import type { DomainModule } from '../modules.js';
+import { encounterResolvers } from './encounter-resolvers.js';
+import { patientResolvers } from './patient-resolvers.js';
+
+/** Patients and their clinical records. */
+export const patientsModule: DomainModule = {
+  resolvers: [patientResolvers, encounterResolvers],
+  nodes: {
+    Patient: async (ctx, uuid) => {
+      assertPermission(requireViewer(ctx).viewer, 'patients:read');
+      return asNode('Patient', await ctx.loaders.patientById.load(uuid));
+    },
+    Encounter: async (ctx, uuid) => {
+      assertPermission(requireViewer(ctx).viewer, 'clinical:read');
+      return asNode('Encounter', await ctx.loaders.encounterById.load(uuid));
+    },
+    VitalSigns: async (ctx, uuid) => {
+      assertPermission(requireViewer(ctx).viewer, 'clinical:read');
+      return asNode('VitalSigns', await ctx.loaders.vitalSignsById.load(uuid));
+    },
+  },
+};

@@ -1,0 +1,279 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+/** One row of `ehr_patients` as the API reads it. */
+export interface PatientRow {
+  id: string;
+  organizationId: string;
+  mrn: string;
+  firstName: string;
+  middleName: string | null;
+  lastName: string;
+  preferredName: string | null;
+  dateOfBirth: string;
+  sexAtBirth: string | null;
+  genderIdentity: string | null;
+  phone: string | null;
+  email: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+  preferredLanguage: string | null;
+  maritalStatus: string | null;
+  bloodType: string | null;
+  emergencyContactName: string | null;
+  emergencyContactPhone: string | null;
+  emergencyContactRelationship: string | null;
+  insuranceProvider: string | null;
+  insurancePolicyNumber: string | null;
+  status: string;
+  deceasedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** The writable demographic fields (everything but identity, status and bookkeeping). */
+export type PatientFields = Omit<PatientRow, 'id' | 'organizationId' | 'mrn' | 'status' | 'deceasedAt' | 'createdAt' | 'updatedAt' | 'version'>;
+
+/** A patient list row: the patient plus its sort key rendered exactly (µs timestamps survive the cursor). */
+export type PatientListRow = PatientRow & { sortKey: string };
+
+export type PatientOrdering = 'NAME' | 'DATE_OF_BIRTH' | 'CREATED_AT';
+
+export interface PatientListFilter {
+  statuses: string[] | null;
+  namePrefix: string | null;
+  bornFrom: string | null;
+  bornTo: string | null;
+  /** A tsquery text such as `smith:* & jo:*`. */
+  search: string | null;
+}
+
+export interface PatientSummaryRow {
+  patientId: string;
+  encounterCount: number;
+  lastEncounterAt: Date | null;
+  activeProblemCount: number;
+}
+
+export async function patientsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<PatientRow[]> {
+  return tx<PatientRow[]>`
+    /* patientsByIds */
+    select id, organization_id, mrn, first_name, middle_name, last_name, preferred_name, date_of_birth, sex_at_birth,
+           gender_identity, phone, email, address_line1, address_line2, city, region, postal_code, country,
+           preferred_language, marital_status, blood_type, emergency_contact_name, emergency_contact_phone,
+           emergency_contact_relationship, insurance_provider, insurance_policy_number, status, deceased_at,
+           created_at, updated_at, version
+    from ehr_patients
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+export async function patientIdByMrn(tx: TransactionSql, organizationId: string, mrn: string): Promise<string | null> {
+  const rows = await tx<{ id: string }[]>`
+    /* patientIdByMrn */
+    select id from ehr_patients
+    where organization_id = ${organizationId}::uuid and mrn = ${mrn} and deleted_at is null
+  `;
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * One keyset page of patients. Each ordering has an ascending and a
+ * descending branch; exactly one of the six runs (one-time filters on the
+ * parameters), as an index-ordered scan from the cursor, so page 1,000 costs
+ * what page 1 costs. `ascending` is the scan direction (ordering direction
+ * combined with paging direction).
+ */
+export async function patientPage(
+  tx: TransactionSql,
+  organizationId: string,
+  filter: PatientListFilter,
+  ordering: PatientOrdering,
+  ascending: boolean,
+  page: PageRequest,
+): Promise<PatientListRow[]> {
+  const [k1, k2, id] = keysetParams(page.cursor);
+  const byName = ordering === 'NAME';
+  const byBirth = ordering === 'DATE_OF_BIRTH';
+  const byCreated = ordering === 'CREATED_AT';
+  const limit = page.limit + 1;
+  const rows = await tx<KeysetRows<PatientListRow>>`
+    /* patientPage */
+    with matching as not materialized (
+      select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+             p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+             p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+             p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+             p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+             p.version,
+             case ${ordering}::text
+                    when 'NAME' then p.last_name
+                    when 'DATE_OF_BIRTH' then p.date_of_birth::text
+                    else to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as sort_key
+      from patients_matching(${organizationId}::uuid, ${filter.statuses}::text[], ${filter.namePrefix}::text,
+                             ${filter.bornFrom}::date, ${filter.bornTo}::date, ${filter.search}::tsquery) p
+    )
+    (select * from matching where ${byName}::boolean and ${ascending}::boolean
+       and (${id}::uuid is null or (last_name, first_name, id) > (${k1}::text, ${k2}::text, ${id}::uuid))
+     order by last_name, first_name, id limit ${limit}::int)
+    union all
+    (select * from matching where ${byName}::boolean and not ${ascending}::boolean
+       and (${id}::uuid is null or (last_name, first_name, id) < (${k1}::text, ${k2}::text, ${id}::uuid))
+     order by last_name desc, first_name desc, id desc limit ${limit}::int)
+    union all
+    (select * from matching where ${byBirth}::boolean and ${ascending}::boolean
+       and (${id}::uuid is null or (date_of_birth, id) > (${k1}::date, ${id}::uuid))
+     order by date_of_birth, id limit ${limit}::int)
+    union all
+    (select * from matching where ${byBirth}::boolean and not ${ascending}::boolean
+       and (${id}::uuid is null or (date_of_birth, id) < (${k1}::date, ${id}::uuid))
+     order by date_of_birth desc, id desc limit ${limit}::int)
+    union all
+    (select * from matching where ${byCreated}::boolean and ${ascending}::boolean
+       and (${id}::uuid is null or (created_at, id) > (${k1}::timestamptz, ${id}::uuid))
+     order by created_at, id limit ${limit}::int)
+    union all
+    (select * from matching where ${byCreated}::boolean and not ${ascending}::boolean
+       and (${id}::uuid is null or (created_at, id) < (${k1}::timestamptz, ${id}::uuid))
+     order by created_at desc, id desc limit ${limit}::int)
+  `;
+  return rows as PatientListRow[];
+}
+
+/** Cursor key `[k1, k2?, id]` as three text parameters (k2 only for the name ordering). */
+function keysetParams(cursor: PageRequest['cursor']): [string | null, string | null, string | null] {
+  if (!cursor) return [null, null, null];
+  const values = cursor.map((v) => (v === null ? null : String(v)));
+  return values.length === 3 ? [values[0]!, values[1]!, values[2]!] : [values[0]!, null, values[1]!];
+}
+
+export async function countPatients(tx: TransactionSql, organizationId: string, filter: PatientListFilter): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countPatients */
+    select count(*)::int as count
+    from patients_matching(${organizationId}::uuid, ${filter.statuses}::text[], ${filter.namePrefix}::text,
+                           ${filter.bornFrom}::date, ${filter.bornTo}::date, ${filter.search}::tsquery)
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+/** Encounter count, last encounter and active problems for many patients in one statement. */
+export async function summariesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  ids: readonly string[],
+): Promise<PatientSummaryRow[]> {
+  const rows = await tx<{ patientId: string | null; encounterCount: number | null; lastEncounterAt: Date | null; activeProblemCount: number | null }[]>`
+    /* summariesByPatientIds */
+    select p.id as patient_id,
+           (select count(*)::int from encounters e
+             where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id and e.deleted_at is null) as encounter_count,
+           (select max(e.encounter_at)::timestamptz from encounters e
+             where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id and e.deleted_at is null) as last_encounter_at,
+           (select count(*)::int from problem_list pl
+             where pl.organization_id = ${organizationId}::uuid and pl.patient_id = p.id
+               and pl.status = 'ACTIVE' and pl.deleted_at is null) as active_problem_count
+    from unnest(${ids as string[]}::uuid[]) as p(id)
+  `;
+  return rows.map((r) => ({
+    patientId: r.patientId!,
+    encounterCount: r.encounterCount ?? 0,
+    lastEncounterAt: r.lastEncounterAt,
+    activeProblemCount: r.activeProblemCount ?? 0,
+  }));
+}
+
+/** Advances a per-organization counter (gap-free: the row lock holds until commit). */
+export async function nextCounterValue(tx: TransactionSql, organizationId: string, name: string): Promise<number> {
+  const rows = await tx<{ value: string }[]>`
+    /* nextCounterValue */
+    insert into tenant_counters (organization_id, name, value) values (${organizationId}::uuid, ${name}, 1)
+    on conflict (organization_id, name) do update set value = tenant_counters.value + 1
+    returning value
+  `;
+  return Number(rows[0]!.value);
+}
+
+export async function insertPatient(
+  tx: TransactionSql,
+  organizationId: string,
+  mrn: string,
+  f: PatientFields,
+): Promise<PatientRow> {
+  const rows = await tx<PatientRow[]>`
+    /* insertPatient */
+    insert into ehr_patients (
+      organization_id, mrn, first_name, middle_name, last_name, preferred_name, date_of_birth, sex_at_birth,
+      gender_identity, phone, email, address_line1, address_line2, city, region, postal_code, country,
+      preferred_language, marital_status, blood_type, emergency_contact_name, emergency_contact_phone,
+      emergency_contact_relationship, insurance_provider, insurance_policy_number)
+    values (
+      ${organizationId}::uuid, ${mrn}, ${f.firstName}, ${f.middleName}, ${f.lastName}, ${f.preferredName},
+      ${f.dateOfBirth}::date, ${f.sexAtBirth}, ${f.genderIdentity}, ${f.phone}, ${f.email}, ${f.addressLine1},
+      ${f.addressLine2}, ${f.city}, ${f.region}, ${f.postalCode}, ${f.country}, ${f.preferredLanguage},
+      ${f.maritalStatus}, ${f.bloodType}, ${f.emergencyContactName}, ${f.emergencyContactPhone},
+      ${f.emergencyContactRelationship}, ${f.insuranceProvider}, ${f.insurancePolicyNumber})
+    returning id, organization_id, mrn, first_name, middle_name, last_name, preferred_name, date_of_birth,
+              sex_at_birth, gender_identity, phone, email, address_line1, address_line2, city, region, postal_code,
+              country, preferred_language, marital_status, blood_type, emergency_contact_name, emergency_contact_phone,
+              emergency_contact_relationship, insurance_provider, insurance_policy_number, status, deceased_at,
+              created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
+
+/** Locks a live patient row for a read-modify-write. */
+export async function lockPatient(tx: TransactionSql, organizationId: string, id: string): Promise<PatientRow | null> {
+  const rows = await tx<PatientRow[]>`
+    /* lockPatient */
+    select id, organization_id, mrn, first_name, middle_name, last_name, preferred_name, date_of_birth, sex_at_birth,
+           gender_identity, phone, email, address_line1, address_line2, city, region, postal_code, country,
+           preferred_language, marital_status, blood_type, emergency_contact_name, emergency_contact_phone,
+           emergency_contact_relationship, insurance_provider, insurance_policy_number, status, deceased_at,
+           created_at, updated_at, version
+    from ehr_patients
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Writes every mutable column of a locked row and bumps its version. */
+export async function updatePatientRow(tx: TransactionSql, p: PatientRow): Promise<PatientRow> {
+  const rows = await tx<PatientRow[]>`
+    /* updatePatientRow */
+    update ehr_patients set
+      first_name = ${p.firstName}, middle_name = ${p.middleName}, last_name = ${p.lastName},
+      preferred_name = ${p.preferredName}, date_of_birth = ${p.dateOfBirth}::date, sex_at_birth = ${p.sexAtBirth},
+      gender_identity = ${p.genderIdentity}, phone = ${p.phone}, email = ${p.email}, address_line1 = ${p.addressLine1},
+      address_line2 = ${p.addressLine2}, city = ${p.city}, region = ${p.region}, postal_code = ${p.postalCode},
+      country = ${p.country}, preferred_language = ${p.preferredLanguage}, marital_status = ${p.maritalStatus},
+      blood_type = ${p.bloodType}, emergency_contact_name = ${p.emergencyContactName},
+      emergency_contact_phone = ${p.emergencyContactPhone},
+      emergency_contact_relationship = ${p.emergencyContactRelationship},
+      insurance_provider = ${p.insuranceProvider}, insurance_policy_number = ${p.insurancePolicyNumber},
+      status = ${p.status}, deceased_at = ${p.deceasedAt}, version = version + 1
+    where organization_id = ${p.organizationId}::uuid and id = ${p.id}::uuid and version = ${p.version}::int
+    returning id, organization_id, mrn, first_name, middle_name, last_name, preferred_name, date_of_birth,
+              sex_at_birth, gender_identity, phone, email, address_line1, address_line2, city, region, postal_code,
+              country, preferred_language, marital_status, blood_type, emergency_contact_name, emergency_contact_phone,
+              emergency_contact_relationship, insurance_provider, insurance_policy_number, status, deceased_at,
+              created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
+
+export async function softDeletePatient(tx: TransactionSql, organizationId: string, id: string, version: number): Promise<boolean> {
+  const rows = await tx<{ id: string }[]>`
+    /* softDeletePatient */
+    update ehr_patients set deleted_at = now(), version = version + 1
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and version = ${version}::int and deleted_at is null
+    returning id
+  `;
+  return rows.length > 0;
+}

@@ -1,0 +1,94 @@
+import { requireViewer } from '../context.js';
+import type { Resolvers } from '../generated/graphql.js';
+import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
+import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { badInput } from '../kernel/errors.js';
+import * as repo from './patient-repository.js';
+import * as service from './patient-service.js';
+
+function listFilter(filter: {
+  status?: string[] | null;
+  name?: string | null;
+  bornFrom?: string | null;
+  bornTo?: string | null;
+  search?: string | null;
+} | null | undefined): repo.PatientListFilter {
+  const name = filter?.name?.trim().toLowerCase() || null;
+  return {
+    statuses: filter?.status?.length ? filter.status : null,
+    namePrefix: name ? name.replace(/[\\%_]/g, (c) => `\\${c}`) : null,
+    bornFrom: filter?.bornFrom ?? null,
+    bornTo: filter?.bornTo ?? null,
+    search: service.searchQuery(filter?.search),
+  };
+}
+
+export const patientResolvers: Resolvers = {
+  Query: {
+    patient: (_root, { id }, ctx) => ctx.loaders.patientById.load(uuidFromId(id, 'Patient')),
+    patientByMrn: async (_root, { mrn }, ctx) => {
+      const { session, loaders } = requireViewer(ctx);
+      const id = await session.read((tx) => repo.patientIdByMrn(tx, session.scope.organizationId, mrn.trim().toUpperCase()));
+      return id ? loaders.patientById.load(id) : null;
+    },
+    patients: async (_root, args, ctx) => {
+      const { session, loaders } = requireViewer(ctx);
+      const ordering = args.orderBy?.field ?? 'NAME';
+      const descending = args.orderBy?.direction === 'DESC';
+      const page = pageRequest(args, `patients:${ordering}:${descending ? 'DESC' : 'ASC'}`);
+      const filter = listFilter(args.filter);
+      if (filter.bornFrom && filter.bornTo && filter.bornFrom > filter.bornTo) {
+        throw badInput('filter.bornFrom must not be after filter.bornTo', 'filter.bornFrom');
+      }
+      const org = session.scope.organizationId;
+      const rows = await session.read((tx) => repo.patientPage(tx, org, filter, ordering, page.forward !== descending, page));
+      session.notePatientAccess(rows.map((r) => r.id));
+      for (const row of rows) loaders.patientById.prime(row.id, row);
+      const key = (p: repo.PatientListRow) => (ordering === 'NAME' ? [p.lastName, p.firstName, p.id] : [p.sortKey, p.id]);
+      return {
+        ...toConnection(rows, page, key),
+        totalCount: () => session.read((tx) => repo.countPatients(tx, org, filter)),
+      } as never;
+    },
+  },
+  Mutation: {
+    createPatient: async (_root, { input }, ctx) => ({ patient: await service.createPatient(requireViewer(ctx), input) }),
+    updatePatient: async (_root, { input: { id, version, ...changes } }, ctx) => ({
+      patient: await service.updatePatient(requireViewer(ctx), uuidFromId(id, 'Patient'), version, changes),
+    }),
+    deactivatePatient: async (_root, { input }, ctx) => ({
+      patient: await service.deactivatePatient(requireViewer(ctx), {
+        id: uuidFromId(input.id, 'Patient'),
+        version: input.version,
+        status: input.status ?? 'INACTIVE',
+        deceasedAt: input.deceasedAt ?? null,
+      }),
+    }),
+    deletePatient: async (_root, { input }, ctx) => {
+      const id = uuidFromId(input.id, 'Patient');
+      await service.deletePatient(requireViewer(ctx), id, input.version);
+      return { deletedPatientId: toGlobalId('Patient', id) };
+    },
+  },
+  Patient: {
+    id: (p) => toGlobalId('Patient', p.id),
+    patientId: (p) => p.id,
+    address: (p) => ({
+      line1: p.addressLine1,
+      line2: p.addressLine2,
+      city: p.city,
+      region: p.region,
+      postalCode: p.postalCode,
+      country: p.country,
+    }),
+    emergencyContact: (p) => ({
+      name: p.emergencyContactName,
+      phone: p.emergencyContactPhone,
+      relationship: p.emergencyContactRelationship,
+    }),
+    insurance: (p) => ({ provider: p.insuranceProvider, policyNumber: p.insurancePolicyNumber }),
+    summary: async (p, _args, ctx) =>
+      (await ctx.loaders.patientSummaryById.load(p.id)) ?? { patientId: p.id, encounterCount: 0, lastEncounterAt: null, activeProblemCount: 0 },
+  },
+};
+

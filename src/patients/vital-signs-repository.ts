@@ -1,0 +1,135 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+export interface VitalSignsRow {
+  id: string;
+  organizationId: string;
+  patientId: string;
+  encounterId: string | null;
+  recordedBy: string | null;
+  recordedAt: Date;
+  systolicBp: number | null;
+  diastolicBp: number | null;
+  heartRate: number | null;
+  respiratoryRate: number | null;
+  temperatureC: string | null;
+  spo2: number | null;
+  weightKg: string | null;
+  heightCm: string | null;
+  painScore: number | null;
+  notes: string | null;
+  isAbnormal: boolean;
+  abnormalFlags: string[];
+  /** `recorded_at` with microseconds, for cursors. */
+  sortKey: string | null;
+}
+
+export async function vitalSignsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<VitalSignsRow[]> {
+  return tx<VitalSignsRow[]>`
+    /* vitalSignsByIds */
+    select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
+           respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
+           to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from vital_signs
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+export async function vitalSignsByEncounterIds(
+  tx: TransactionSql,
+  organizationId: string,
+  encounterIds: readonly string[],
+): Promise<VitalSignsRow[]> {
+  return tx<VitalSignsRow[]>`
+    /* vitalSignsByEncounterIds */
+    select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
+           respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
+           to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from vital_signs
+    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
+      and deleted_at is null
+    order by recorded_at, id
+  `;
+}
+
+/** Newest vital signs of many patients, one LATERAL index scan per patient. */
+export async function vitalSignsPagesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  page: PageRequest,
+): Promise<VitalSignsRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<VitalSignsRow>>`
+    /* vitalSignsPagesByPatientIds */
+    select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      (select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
+              v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
+              v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
+              to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from vital_signs v
+       where ${page.forward}::boolean and v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
+         and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) < (${at}::timestamptz, ${id}::uuid))
+       order by v.recorded_at desc, v.id desc limit ${page.limit + 1}::int)
+      union all
+      (select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
+              v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
+              v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
+              to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from vital_signs v
+       where not ${page.forward}::boolean and v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
+         and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) > (${at}::timestamptz, ${id}::uuid))
+       order by v.recorded_at, v.id limit ${page.limit + 1}::int)
+    ) v
+  `;
+  return rows as VitalSignsRow[];
+}
+
+export async function vitalSignsCountsByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+): Promise<{ patientId: string; count: number }[]> {
+  return tx<{ patientId: string; count: number }[]>`
+    /* vitalSignsCountsByPatientIds */
+    select patient_id, count(*)::int as count from vital_signs
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[]) and deleted_at is null
+    group by patient_id
+  `;
+}
+
+export interface NewVitalSigns {
+  patientId: string;
+  encounterId: string | null;
+  recordedBy: string | null;
+  recordedAt: Date;
+  systolicBp: number | null;
+  diastolicBp: number | null;
+  heartRate: number | null;
+  respiratoryRate: number | null;
+  temperatureC: string | null;
+  spo2: number | null;
+  weightKg: string | null;
+  heightCm: string | null;
+  painScore: number | null;
+  notes: string | null;
+  abnormalFlags: string[];
+}
+
+export async function insertVitalSigns(tx: TransactionSql, organizationId: string, v: NewVitalSigns): Promise<VitalSignsRow> {
+  const rows = await tx<VitalSignsRow[]>`
+    /* insertVitalSigns */
+    insert into vital_signs (organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp,
+                             heart_rate, respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes,
+                             is_abnormal, abnormal_flags)
+    values (${organizationId}::uuid, ${v.patientId}::uuid, ${v.encounterId}::uuid, ${v.recordedBy}::uuid, ${v.recordedAt},
+            ${v.systolicBp}::int, ${v.diastolicBp}::int, ${v.heartRate}::int, ${v.respiratoryRate}::int,
+            ${v.temperatureC}::numeric, ${v.spo2}::int, ${v.weightKg}::numeric, ${v.heightCm}::numeric,
+            ${v.painScore}::int, ${v.notes}, ${v.abnormalFlags.length > 0}::boolean, ${v.abnormalFlags}::text[])
+    returning id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
+              respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
+              to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}
