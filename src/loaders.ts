@@ -1,7 +1,9 @@
 import type { RequestContext } from './context.js';
 import { identityLoaders } from './identity/loaders.js';
 import { unauthenticated } from './kernel/errors.js';
+import { chartLoaders } from './patients/chart-loaders.js';
 import { patientLoaders } from './patients/loaders.js';
+import { ordersLoaders } from './patients/orders-loaders.js';
 import type { LoaderScope } from './kernel/loaders.js';
 
 /** The tenant scope loaders read through; anonymous requests get one that refuses. */
@@ -30,6 +32,8 @@ export function createLoaders(ctx: RequestContext) {
   return {
     ...identityLoaders(scope),
     ...patientLoaders(scope),
+    ...chartLoaders(scope),
+    ...ordersLoaders(scope),
   };
 }
 

@@ -1,0 +1,7 @@
+import type { Resolvers } from '../generated/graphql.js';
+import type { NodeFetcher } from '../kernel/node-registry.js';
+
+export const chartResolvers: Resolvers = {};
+
+/** Node types of this area for `node(id:)`. */
+export const chartNodes: Record<string, NodeFetcher> = {};
