@@ -73,7 +73,7 @@ export async function encounterPagesByPatientIds(
        from encounters e
        where ${page.forward}::boolean and e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
          and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-         and (${id}::uuid is null or (e.encounter_at, e.id) < (${at}::timestamptz, ${id}::uuid))
+         and (${id}::uuid is null or (e.encounter_at, e.id) < (${at}::text::timestamptz, ${id}::uuid))
        order by e.encounter_at desc, e.id desc limit ${page.limit + 1}::int)
       union all
       (select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
@@ -83,7 +83,7 @@ export async function encounterPagesByPatientIds(
        from encounters e
        where not ${page.forward}::boolean and e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
          and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-         and (${id}::uuid is null or (e.encounter_at, e.id) > (${at}::timestamptz, ${id}::uuid))
+         and (${id}::uuid is null or (e.encounter_at, e.id) > (${at}::text::timestamptz, ${id}::uuid))
        order by e.encounter_at, e.id limit ${page.limit + 1}::int)
     ) e
   `;
@@ -130,11 +130,11 @@ export async function encounterPage(
         and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
     )
     (select * from matching
-     where ${page.forward}::boolean and (${id}::uuid is null or (encounter_at, id) < (${at}::timestamptz, ${id}::uuid))
+     where ${page.forward}::boolean and (${id}::uuid is null or (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid))
      order by encounter_at desc, id desc limit ${page.limit + 1}::int)
     union all
     (select * from matching
-     where not ${page.forward}::boolean and (${id}::uuid is null or (encounter_at, id) > (${at}::timestamptz, ${id}::uuid))
+     where not ${page.forward}::boolean and (${id}::uuid is null or (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid))
      order by encounter_at, id limit ${page.limit + 1}::int)
   `;
   return rows as EncounterRow[];

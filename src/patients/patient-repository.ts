@@ -102,6 +102,10 @@ export async function patientPage(
   const byBirth = ordering === 'DATE_OF_BIRTH';
   const byCreated = ordering === 'CREATED_AT';
   const limit = page.limit + 1;
+  // Every interpolation is its own typed parameter: give each branch only a key of its own type.
+  const nameKey = byName ? k1 : null;
+  const birthKey = byBirth ? k1 : null;
+  const createdKey = byCreated ? k1 : null;
   const rows = await tx<KeysetRows<PatientListRow>>`
     /* patientPage */
     with matching as not materialized (
@@ -119,27 +123,27 @@ export async function patientPage(
                              ${filter.bornFrom}::date, ${filter.bornTo}::date, ${filter.search}::tsquery) p
     )
     (select * from matching where ${byName}::boolean and ${ascending}::boolean
-       and (${id}::uuid is null or (last_name, first_name, id) > (${k1}::text, ${k2}::text, ${id}::uuid))
+       and (${id}::uuid is null or (last_name, first_name, id) > (${nameKey}::text, ${k2}::text, ${id}::uuid))
      order by last_name, first_name, id limit ${limit}::int)
     union all
     (select * from matching where ${byName}::boolean and not ${ascending}::boolean
-       and (${id}::uuid is null or (last_name, first_name, id) < (${k1}::text, ${k2}::text, ${id}::uuid))
+       and (${id}::uuid is null or (last_name, first_name, id) < (${nameKey}::text, ${k2}::text, ${id}::uuid))
      order by last_name desc, first_name desc, id desc limit ${limit}::int)
     union all
     (select * from matching where ${byBirth}::boolean and ${ascending}::boolean
-       and (${id}::uuid is null or (date_of_birth, id) > (${k1}::date, ${id}::uuid))
+       and (${id}::uuid is null or (date_of_birth, id) > (${birthKey}::date, ${id}::uuid))
      order by date_of_birth, id limit ${limit}::int)
     union all
     (select * from matching where ${byBirth}::boolean and not ${ascending}::boolean
-       and (${id}::uuid is null or (date_of_birth, id) < (${k1}::date, ${id}::uuid))
+       and (${id}::uuid is null or (date_of_birth, id) < (${birthKey}::date, ${id}::uuid))
      order by date_of_birth desc, id desc limit ${limit}::int)
     union all
     (select * from matching where ${byCreated}::boolean and ${ascending}::boolean
-       and (${id}::uuid is null or (created_at, id) > (${k1}::timestamptz, ${id}::uuid))
+       and (${id}::uuid is null or (created_at, id) > (${createdKey}::text::timestamptz, ${id}::uuid))
      order by created_at, id limit ${limit}::int)
     union all
     (select * from matching where ${byCreated}::boolean and not ${ascending}::boolean
-       and (${id}::uuid is null or (created_at, id) < (${k1}::timestamptz, ${id}::uuid))
+       and (${id}::uuid is null or (created_at, id) < (${createdKey}::text::timestamptz, ${id}::uuid))
      order by created_at desc, id desc limit ${limit}::int)
   `;
   return rows as PatientListRow[];

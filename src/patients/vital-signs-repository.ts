@@ -70,7 +70,7 @@ export async function vitalSignsPagesByPatientIds(
               to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
        from vital_signs v
        where ${page.forward}::boolean and v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
-         and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) < (${at}::timestamptz, ${id}::uuid))
+         and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) < (${at}::text::timestamptz, ${id}::uuid))
        order by v.recorded_at desc, v.id desc limit ${page.limit + 1}::int)
       union all
       (select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
@@ -79,7 +79,7 @@ export async function vitalSignsPagesByPatientIds(
               to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
        from vital_signs v
        where not ${page.forward}::boolean and v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
-         and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) > (${at}::timestamptz, ${id}::uuid))
+         and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) > (${at}::text::timestamptz, ${id}::uuid))
        order by v.recorded_at, v.id limit ${page.limit + 1}::int)
     ) v
   `;
