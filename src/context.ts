@@ -17,7 +17,11 @@ export interface RequestContext {
   loaders: Loaders;
   /** Client metadata kept for the audit trail of authentication events. */
   client: { ip: string | null; userAgent: string | null };
-  operationName: string | null;
+  /**
+   * Facts learned while the request runs. An object (not fields) because
+   * Apollo shallow-clones the context per operation; the clones share it.
+   */
+  operation: { name: string | null };
 }
 
 /** A signed-in request: the viewer and a session bound to their organization. */
@@ -50,14 +54,14 @@ export async function buildContext(deps: AppDeps, request: IncomingRequestInfo):
     session: null,
     loaders: undefined as unknown as Loaders,
     client: { ip: request.ip, userAgent: request.userAgent },
-    operationName: null,
+    operation: { name: null },
   };
   if (viewer) {
     ctx.session = new TenantSession(
       deps.db.sql,
       { organizationId: viewer.organizationId, userId: viewer.userId, requestId },
       deps.limits,
-      () => ctx.operationName,
+      () => ctx.operation.name,
     );
   }
   ctx.loaders = createLoaders(ctx);

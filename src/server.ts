@@ -40,8 +40,8 @@ export function buildSchema(): GraphQLSchema {
 const requestLifecycle: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, operationName }) {
-        contextValue.operationName = operationName ?? null;
+      async didResolveOperation({ contextValue, operation }) {
+        contextValue.operation.name = operation.name?.value ?? null;
       },
       async willSendResponse({ contextValue, response }) {
         await contextValue.session?.end();

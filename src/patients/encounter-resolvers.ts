@@ -26,10 +26,11 @@ export const encounterResolvers: Resolvers = {
       if (filter.from && filter.to && filter.from >= filter.to) throw badInput('filter.from must be before filter.to', 'filter.from');
       const org = session.scope.organizationId;
       const rows = await session.read((tx) => repo.encounterPage(tx, org, filter, page));
-      session.notePatientAccess(rows.map((r) => r.patientId));
       for (const row of rows) loaders.encounterById.prime(row.id, row);
+      const connection = toConnection(rows, page, (e) => [e.sortKey, e.id]);
+      session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
       return {
-        ...toConnection(rows, page, (e) => [e.sortKey, e.id]),
+        ...connection,
         totalCount: () => session.read((tx) => repo.countEncounters(tx, org, filter)),
       } as never;
     },

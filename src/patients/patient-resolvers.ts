@@ -42,11 +42,12 @@ export const patientResolvers: Resolvers = {
       }
       const org = session.scope.organizationId;
       const rows = await session.read((tx) => repo.patientPage(tx, org, filter, ordering, page.forward !== descending, page));
-      session.notePatientAccess(rows.map((r) => r.id));
       for (const row of rows) loaders.patientById.prime(row.id, row);
       const key = (p: repo.PatientListRow) => (ordering === 'NAME' ? [p.lastName, p.firstName, p.id] : [p.sortKey, p.id]);
+      const connection = toConnection(rows, page, key);
+      session.notePatientAccess(connection.edges.map((e) => e.node.id));
       return {
-        ...toConnection(rows, page, key),
+        ...connection,
         totalCount: () => session.read((tx) => repo.countPatients(tx, org, filter)),
       } as never;
     },
