@@ -41,7 +41,7 @@ const requestLifecycle: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, operation }) {
-        contextValue.operation.name = operation.name?.value ?? null;
+        contextValue.operation.name = operation?.name?.value ?? null;
       },
       async willSendResponse({ contextValue, response }) {
         await contextValue.session?.end();

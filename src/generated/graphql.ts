@@ -6,6 +6,14 @@ import type { SessionTokens } from '../identity/service.js';
 import type { PatientRow, PatientSummaryRow } from '../patients/patient-repository.js';
 import type { EncounterRow } from '../patients/encounter-repository.js';
 import type { VitalSignsRow } from '../patients/vital-signs-repository.js';
+import type { ProblemRow } from '../patients/problem-repository.js';
+import type { ClinicalNoteRow } from '../patients/clinical-note-repository.js';
+import type { DrugAllergyRow } from '../patients/drug-allergy-repository.js';
+import type { PrescriptionRow } from '../patients/prescription-repository.js';
+import type { LabTestRow, LabResultRow } from '../patients/lab-test-repository.js';
+import type { ImagingOrderRow } from '../patients/imaging-order-repository.js';
+import type { AnatomyFindingRow } from '../patients/anatomy-finding-repository.js';
+import type { BodySystemRow } from '../patients/body-system-repository.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -33,6 +41,42 @@ export type Scalars = {
   UUID: { input: string; output: string; }
 };
 
+/** A new DRAFT clinical note, or an amendment of a signed one. */
+export type AddClinicalNoteInput = {
+  /** Makes this note an amendment of a SIGNED note of the same patient. */
+  amendsNoteId?: InputMaybe<Scalars['ID']['input']>;
+  /** The note text, 1–200000 characters. */
+  body: Scalars['String']['input'];
+  /** The encounter it documents (of the same patient). */
+  encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Kind of note. */
+  noteType: ClinicalNoteType;
+  /** The patient. */
+  patientId: Scalars['ID']['input'];
+  /** Title, at most 300 characters. */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new problem on a patient's problem list (status ACTIVE). */
+export type AddProblemInput = {
+  /** Code in `codeSystem`, 1–50 characters; requires `codeSystem`. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Coding system, upper case, e.g. ICD-10 or SNOMED-CT. */
+  codeSystem?: InputMaybe<Scalars['String']['input']>;
+  /** Description, 1–1000 characters. */
+  description: Scalars['String']['input'];
+  /** The encounter it was found in (of the same patient). */
+  encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Free-text remarks, at most 5000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** When it began; not in the future. */
+  onsetDate?: InputMaybe<Scalars['Date']['input']>;
+  /** The patient. */
+  patientId: Scalars['ID']['input'];
+  /** Severity. */
+  severity?: InputMaybe<ProblemSeverity>;
+};
+
 /** A postal address. */
 export type Address = {
   __typename?: 'Address';
@@ -48,6 +92,70 @@ export type Address = {
   postalCode: Maybe<Scalars['String']['output']>;
   /** State, province or region. */
   region: Maybe<Scalars['String']['output']>;
+};
+
+/** Severity of an allergic reaction. */
+export type AllergySeverity =
+  /** Life-threatening, e.g. anaphylaxis. */
+  | 'LIFE_THREATENING'
+  /** Mild. */
+  | 'MILD'
+  /** Moderate. */
+  | 'MODERATE'
+  /** Severe. */
+  | 'SEVERE';
+
+/** Status of a drug allergy; only ACTIVE allergies are checked when prescribing. */
+export type AllergyStatus =
+  /** Current allergy, checked by prescribeMedication. */
+  | 'ACTIVE'
+  /** Recorded by mistake. */
+  | 'ENTERED_IN_ERROR'
+  /** No longer considered relevant. */
+  | 'INACTIVE'
+  /** The patient outgrew or was desensitised. */
+  | 'RESOLVED';
+
+/** An examination finding of a patient mapped to an anatomical body system (table `anatomy_findings`). */
+export type AnatomyFinding = Node & {
+  __typename?: 'AnatomyFinding';
+  /** Database UUID. */
+  anatomyFindingId: Scalars['UUID']['output'];
+  /** Body system of the finding. */
+  bodySystem: BodySystem;
+  /** When the record was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The encounter the finding was made in, if any. */
+  encounter: Maybe<Encounter>;
+  /** What was found. */
+  finding: Scalars['String']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Side of the body, when it applies. */
+  laterality: Maybe<Laterality>;
+  /** Where on the body, e.g. left lower lobe. */
+  location: Maybe<Scalars['String']['output']>;
+  /** Free-text notes on the finding. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** When the finding was observed (the list ordering). */
+  observedAt: Scalars['DateTime']['output'];
+  /** The patient examined. */
+  patient: Patient;
+  /** Who recorded the finding. */
+  recordedBy: Maybe<User>;
+  /** How severe the finding is. */
+  severity: Maybe<FindingSeverity>;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+};
+
+/** Result of recordAnatomyFinding. */
+export type AnatomyFindingPayload = {
+  __typename?: 'AnatomyFindingPayload';
+  /** The stored finding. */
+  anatomyFinding: AnatomyFinding;
 };
 
 /** Result of signing in or refreshing: a short-lived access token and a rotating refresh token. */
@@ -79,6 +187,26 @@ export type BloodType =
   | 'O_POSITIVE'
   | 'UNKNOWN';
 
+/**
+ * An anatomical body system (global reference data shared by every organization, table `body_systems`),
+ * used to classify imaging orders and examination findings.
+ */
+export type BodySystem = Node & {
+  __typename?: 'BodySystem';
+  /** Database UUID. */
+  bodySystemId: Scalars['UUID']['output'];
+  /** Stable code, e.g. CARDIOVASCULAR. */
+  code: Scalars['String']['output'];
+  /** What the system comprises. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Display name, e.g. Cardiovascular. */
+  name: Scalars['String']['output'];
+  /** Position in pick lists (ascending). */
+  sortOrder: Scalars['Int']['output'];
+};
+
 /** Cancels an encounter that is not completed. */
 export type CancelEncounterInput = {
   /** The encounter. */
@@ -86,6 +214,115 @@ export type CancelEncounterInput = {
   /** Why it was cancelled. */
   reason: Scalars['String']['input'];
   /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** Cancels a lab test that has no result yet (ORDERED, COLLECTED or IN_PROGRESS → CANCELLED). */
+export type CancelLabTestInput = {
+  /** The lab test (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** Why it is cancelled, 1–1000 characters. */
+  reason: Scalars['String']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/**
+ * Free-text clinical documentation (table `clinical_notes`). Once SIGNED a note is immutable: a correction is a new
+ * note whose `amends` points at it.
+ */
+export type ClinicalNote = Node & {
+  __typename?: 'ClinicalNote';
+  /** Amendments written to this note, oldest first. */
+  amendments: Array<ClinicalNote>;
+  /** The signed note this one amends, when it is an amendment. */
+  amends: Maybe<ClinicalNote>;
+  /** Who wrote it. */
+  author: User;
+  /** The note text (free text). */
+  body: Scalars['String']['output'];
+  /** Database UUID. */
+  clinicalNoteId: Scalars['UUID']['output'];
+  /** When the note was created (the list ordering). */
+  createdAt: Scalars['DateTime']['output'];
+  /** The encounter it documents, if any. */
+  encounter: Maybe<Encounter>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Kind of note. */
+  noteType: ClinicalNoteType;
+  /** The patient the note is about. */
+  patient: Patient;
+  /** When it was signed. */
+  signedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who signed it. */
+  signedBy: Maybe<User>;
+  /** DRAFT or SIGNED. */
+  status: ClinicalNoteStatus;
+  /** Title (free text). */
+  title: Maybe<Scalars['String']['output']>;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with signClinicalNote. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of clinical notes, newest first. */
+export type ClinicalNoteConnection = {
+  __typename?: 'ClinicalNoteConnection';
+  /** The notes of this page. */
+  edges: Array<ClinicalNoteEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Notes on record (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A clinical note and its cursor. */
+export type ClinicalNoteEdge = {
+  __typename?: 'ClinicalNoteEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The note. */
+  node: ClinicalNote;
+};
+
+/** Result of a clinical-note mutation. */
+export type ClinicalNotePayload = {
+  __typename?: 'ClinicalNotePayload';
+  /** The note after the change. */
+  clinicalNote: ClinicalNote;
+};
+
+/** Where a note stands: DRAFT until signed; a SIGNED note never changes again (corrections are amendments). */
+export type ClinicalNoteStatus =
+  /** Being written; can still be signed. */
+  | 'DRAFT'
+  /** Signed and immutable. */
+  | 'SIGNED';
+
+/** Kind of clinical note. */
+export type ClinicalNoteType =
+  /** Consultation by a specialist. */
+  | 'CONSULTATION'
+  /** Discharge summary. */
+  | 'DISCHARGE_SUMMARY'
+  /** History and physical examination. */
+  | 'HISTORY_AND_PHYSICAL'
+  /** Nursing note. */
+  | 'NURSING'
+  /** Procedure note. */
+  | 'PROCEDURE'
+  /** Daily progress note. */
+  | 'PROGRESS'
+  /** Triage note. */
+  | 'TRIAGE';
+
+/** Records that the specimen of an ORDERED lab test was collected (ORDERED → COLLECTED). */
+export type CollectLabSpecimenInput = {
+  /** The lab test (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** The version you read; if the test changed since, the change is refused with CONFLICT. */
   version: Scalars['Int']['input'];
 };
 
@@ -199,6 +436,56 @@ export type DeletePatientPayload = {
   deletedPatientId: Scalars['ID']['output'];
 };
 
+/** Stops an ACTIVE or ON_HOLD prescription. */
+export type DiscontinuePrescriptionInput = {
+  /** The prescription. */
+  id: Scalars['ID']['input'];
+  /** Why it is stopped, 1–1000 characters. */
+  reason: Scalars['String']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** A drug allergy of a patient (table `drug_allergies`), checked whenever a medication is prescribed. */
+export type DrugAllergy = Node & {
+  __typename?: 'DrugAllergy';
+  /** Substance or drug, e.g. Penicillin. */
+  allergen: Scalars['String']['output'];
+  /** Code of the allergen (e.g. RxNorm), matched against `medicationCode` when prescribing. */
+  allergenCode: Maybe<Scalars['String']['output']>;
+  /** When the record was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Database UUID. */
+  drugAllergyId: Scalars['UUID']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Free-text clinical remarks. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** When the allergy was first observed. */
+  onsetDate: Maybe<Scalars['Date']['output']>;
+  /** The allergic patient. */
+  patient: Patient;
+  /** Observed reaction, e.g. hives. */
+  reaction: Maybe<Scalars['String']['output']>;
+  /** Who recorded it. */
+  recordedBy: Maybe<User>;
+  /** Severity of the reaction. */
+  severity: Maybe<AllergySeverity>;
+  /** Status. */
+  status: AllergyStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+};
+
+/** Result of recordDrugAllergy. */
+export type DrugAllergyPayload = {
+  __typename?: 'DrugAllergyPayload';
+  /** The stored allergy. */
+  drugAllergy: DrugAllergy;
+};
+
 /** Who to call in an emergency. */
 export type EmergencyContact = {
   __typename?: 'EmergencyContact';
@@ -213,6 +500,8 @@ export type EmergencyContact = {
 /** A clinical encounter (visit) of a patient with a provider. */
 export type Encounter = Node & {
   __typename?: 'Encounter';
+  /** Examination findings recorded in this encounter, oldest observation first. */
+  anatomyFindings: Array<AnatomyFinding>;
   /** Chief complaint in the patient's words. */
   chiefComplaint: Maybe<Scalars['String']['output']>;
   /** When the record was created. */
@@ -231,8 +520,18 @@ export type Encounter = Node & {
   endedAt: Maybe<Scalars['DateTime']['output']>;
   /** Global ID. */
   id: Scalars['ID']['output'];
+  /** Imaging orders placed in this encounter, oldest first. */
+  imagingOrders: Array<ImagingOrder>;
+  /** Lab tests ordered in this encounter, oldest first. */
+  labTests: Array<LabTest>;
+  /** Clinical notes written in this encounter, oldest first. */
+  notes: Array<ClinicalNote>;
   /** The patient seen. */
   patient: Patient;
+  /** Prescriptions written in this encounter, oldest first. */
+  prescriptions: Array<Prescription>;
+  /** Problems recorded in this encounter, oldest first. */
+  problems: Array<Problem>;
   /** The responsible provider. */
   provider: User;
   /** Reason for the visit. */
@@ -312,6 +611,15 @@ export type EncounterType =
   | 'OUTPATIENT'
   | 'TELEHEALTH';
 
+/** How severe an examination finding is. */
+export type FindingSeverity =
+  /** Mild. */
+  | 'MILD'
+  /** Moderate. */
+  | 'MODERATE'
+  /** Severe. */
+  | 'SEVERE';
+
 /** Liveness of the API and its database; needs no authentication. */
 export type Health = {
   __typename?: 'Health';
@@ -323,6 +631,105 @@ export type Health = {
   migrations: MigrationLevel;
 };
 
+/** Imaging technique. */
+export type ImagingModality =
+  /** Computed tomography. */
+  | 'CT'
+  /** Fluoroscopy. */
+  | 'FLUOROSCOPY'
+  /** Mammography. */
+  | 'MAMMOGRAPHY'
+  /** Magnetic resonance imaging. */
+  | 'MRI'
+  /** Nuclear medicine. */
+  | 'NUCLEAR'
+  /** Positron emission tomography. */
+  | 'PET'
+  /** Ultrasound. */
+  | 'ULTRASOUND'
+  /** Plain radiography. */
+  | 'XRAY';
+
+/** A radiology/imaging order (table `imaging_orders`) with modality, body part, status and the report. */
+export type ImagingOrder = Node & {
+  __typename?: 'ImagingOrder';
+  /** Body part examined, e.g. Chest. */
+  bodyPart: Scalars['String']['output'];
+  /** Body system of the examined part, when classified. */
+  bodySystem: Maybe<BodySystem>;
+  /** Why it was cancelled. */
+  cancellationReason: Maybe<Scalars['String']['output']>;
+  /** When it was cancelled. */
+  cancelledAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why the examination was ordered. */
+  clinicalIndication: Maybe<Scalars['String']['output']>;
+  /** When the images were acquired. */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether contrast medium is used. */
+  contrast: Scalars['Boolean']['output'];
+  /** When the record was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The encounter the examination was ordered in, if any. */
+  encounter: Maybe<Encounter>;
+  /** The radiologist's findings (free text). */
+  findings: Maybe<Scalars['String']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Database UUID. */
+  imagingOrderId: Scalars['UUID']['output'];
+  /** The radiologist's impression (conclusion, free text). */
+  impression: Maybe<Scalars['String']['output']>;
+  /** Side of the body, when it applies. */
+  laterality: Maybe<Laterality>;
+  /** Imaging technique. */
+  modality: ImagingModality;
+  /** When the examination was ordered. */
+  orderedAt: Scalars['DateTime']['output'];
+  /** Who ordered the examination. */
+  orderedBy: User;
+  /** The patient examined. */
+  patient: Patient;
+  /** How soon the examination is needed. */
+  priority: OrderPriority;
+  /** When it was reported. */
+  reportedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who reported it. */
+  reportedBy: Maybe<User>;
+  /** When it is booked for. */
+  scheduledAt: Maybe<Scalars['DateTime']['output']>;
+  /** Life-cycle status. */
+  status: ImagingOrderStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with reportImaging. */
+  version: Scalars['Int']['output'];
+};
+
+/** Result of an imaging order mutation. */
+export type ImagingOrderPayload = {
+  __typename?: 'ImagingOrderPayload';
+  /** The imaging order after the change. */
+  imagingOrder: ImagingOrder;
+};
+
+/**
+ * Where an imaging order is in its life: ORDERED → SCHEDULED → IN_PROGRESS → COMPLETED → REPORTED,
+ * or CANCELLED before it is reported.
+ */
+export type ImagingOrderStatus =
+  /** Cancelled before it was reported. */
+  | 'CANCELLED'
+  /** Images acquired (`completedAt`); awaiting the report. */
+  | 'COMPLETED'
+  /** The examination is under way. */
+  | 'IN_PROGRESS'
+  /** Ordered; not yet scheduled. */
+  | 'ORDERED'
+  /** Reported by a radiologist (`findings`, `impression`, `reportedAt`). */
+  | 'REPORTED'
+  /** Booked (`scheduledAt`). */
+  | 'SCHEDULED';
+
 /** Insurance coverage on file. */
 export type Insurance = {
   __typename?: 'Insurance';
@@ -331,6 +738,199 @@ export type Insurance = {
   /** Insurer name. */
   provider: Maybe<Scalars['String']['output']>;
 };
+
+/**
+ * How a lab result compares with its reference range. Computed by the server from `resultNumeric`
+ * and the reference bounds: LOW/HIGH outside the range; CRITICAL_LOW below half the lower bound,
+ * CRITICAL_HIGH above twice the upper bound (critical thresholds apply to positive bounds only);
+ * NORMAL inside. ABNORMAL is the flag of a non-numeric result declared abnormal.
+ */
+export type LabAbnormalFlag =
+  /** A non-numeric result declared abnormal. */
+  | 'ABNORMAL'
+  /** Above twice the upper reference bound: needs immediate attention. */
+  | 'CRITICAL_HIGH'
+  /** Below half of the lower reference bound: needs immediate attention. */
+  | 'CRITICAL_LOW'
+  /** Above the upper reference bound. */
+  | 'HIGH'
+  /** Below the lower reference bound. */
+  | 'LOW'
+  /** Within the reference range (or a non-numeric result declared normal). */
+  | 'NORMAL';
+
+/**
+ * One result component (analyte) of a lab test (table `lab_results`), with value, unit,
+ * reference range and the server-computed abnormal flag.
+ */
+export type LabResult = Node & {
+  __typename?: 'LabResult';
+  /** How the value compares with the reference range (see LabAbnormalFlag); null when it cannot be told. */
+  abnormalFlag: Maybe<LabAbnormalFlag>;
+  /** What was measured, e.g. Hemoglobin. */
+  analyte: Scalars['String']['output'];
+  /** Analyte code (e.g. LOINC), when recorded. */
+  analyteCode: Maybe<Scalars['String']['output']>;
+  /** When the record was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** True when the flag is anything but NORMAL (and not null). */
+  isAbnormal: Scalars['Boolean']['output'];
+  /** Database UUID. */
+  labResultId: Scalars['UUID']['output'];
+  /** The lab test this result belongs to. */
+  labTest: LabTest;
+  /** Free-text notes on the result. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** The patient tested. */
+  patient: Patient;
+  /** Upper reference bound. */
+  referenceHigh: Maybe<Scalars['Float']['output']>;
+  /** Lower reference bound. */
+  referenceLow: Maybe<Scalars['Float']['output']>;
+  /** Reference range as text, e.g. `12.0–16.0`. */
+  referenceRange: Maybe<Scalars['String']['output']>;
+  /** The numeric value, when the result is numeric. */
+  resultNumeric: Maybe<Scalars['Float']['output']>;
+  /** Unit of the value, e.g. g/dL. */
+  resultUnit: Maybe<Scalars['String']['output']>;
+  /** The result as reported (text), e.g. `13.5` or `positive`. */
+  resultValue: Scalars['String']['output'];
+  /** When the result was recorded (the ordering of Patient.labResults). */
+  resultedAt: Scalars['DateTime']['output'];
+  /** Who recorded the result. */
+  resultedBy: Maybe<User>;
+  /** Status of this result component. */
+  status: LabResultStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of lab results, newest first. */
+export type LabResultConnection = {
+  __typename?: 'LabResultConnection';
+  /** The results of this page. */
+  edges: Array<LabResultEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Results on record for the patient (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A lab result and its cursor. */
+export type LabResultEdge = {
+  __typename?: 'LabResultEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The result. */
+  node: LabResult;
+};
+
+/** Result of recordLabResult. */
+export type LabResultPayload = {
+  __typename?: 'LabResultPayload';
+  /** The stored result with its computed abnormal flag. */
+  labResult: LabResult;
+  /** The lab test after the change (RESULTED). */
+  labTest: LabTest;
+};
+
+/** Status of one lab result component. */
+export type LabResultStatus =
+  /** Withdrawn. */
+  | 'CANCELLED'
+  /** A final value that was later corrected. */
+  | 'CORRECTED'
+  /** Final value. */
+  | 'FINAL'
+  /** Preliminary value; may still change. */
+  | 'PRELIMINARY';
+
+/** A laboratory test order (table `lab_tests`): what was ordered, for whom, by whom, and its progress. */
+export type LabTest = Node & {
+  __typename?: 'LabTest';
+  /** Why the test was cancelled. */
+  cancellationReason: Maybe<Scalars['String']['output']>;
+  /** When the test was cancelled. */
+  cancelledAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why the test was ordered. */
+  clinicalIndication: Maybe<Scalars['String']['output']>;
+  /** When the specimen was collected. */
+  collectedAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the record was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The encounter the test was ordered in, if any. */
+  encounter: Maybe<Encounter>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Database UUID. */
+  labTestId: Scalars['UUID']['output'];
+  /** Free-text notes on the order. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** When the test was ordered. */
+  orderedAt: Scalars['DateTime']['output'];
+  /** Who ordered the test. */
+  orderedBy: User;
+  /** The patient tested. */
+  patient: Patient;
+  /** How soon the test is needed. */
+  priority: OrderPriority;
+  /** When the most recent result was recorded. */
+  resultedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Result components (analytes) of this test, in the order they were recorded. */
+  results: Array<LabResult>;
+  /** Specimen type, e.g. venous blood, urine. */
+  specimenType: Maybe<Scalars['String']['output']>;
+  /** Life-cycle status. */
+  status: LabTestStatus;
+  /** Test code (e.g. LOINC or local code), when recorded. */
+  testCode: Maybe<Scalars['String']['output']>;
+  /** Test name, e.g. Complete blood count. */
+  testName: Scalars['String']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with collectLabSpecimen, verifyLabTest or cancelLabTest. */
+  version: Scalars['Int']['output'];
+};
+
+/** Result of a lab test mutation. */
+export type LabTestPayload = {
+  __typename?: 'LabTestPayload';
+  /** The lab test after the change. */
+  labTest: LabTest;
+};
+
+/**
+ * Where a lab test is in its life: ORDERED → COLLECTED → (IN_PROGRESS →) RESULTED → VERIFIED,
+ * or CANCELLED before a result exists.
+ */
+export type LabTestStatus =
+  /** Cancelled before a result was recorded (`cancellationReason` says why). */
+  | 'CANCELLED'
+  /** Specimen collected (`collectedAt`). */
+  | 'COLLECTED'
+  /** The laboratory is processing the specimen. */
+  | 'IN_PROGRESS'
+  /** Ordered; no specimen taken yet. */
+  | 'ORDERED'
+  /** At least one result recorded (`resultedAt`); awaiting verification. */
+  | 'RESULTED'
+  /** Results reviewed and verified; no further results are accepted. */
+  | 'VERIFIED';
+
+/** Side of the body. */
+export type Laterality =
+  /** Both sides. */
+  | 'BILATERAL'
+  /** Left side. */
+  | 'LEFT'
+  /** Side does not apply (midline or unpaired structure). */
+  | 'NA'
+  /** Right side. */
+  | 'RIGHT';
 
 /** Credentials for login. */
 export type LoginInput = {
@@ -363,6 +963,33 @@ export type MaritalStatus =
   | 'UNKNOWN'
   | 'WIDOWED';
 
+/** Route of administration. */
+export type MedicationRoute =
+  /** Intramuscular. */
+  | 'IM'
+  /** Inhaled. */
+  | 'INHALED'
+  /** Intravenous. */
+  | 'IV'
+  /** Into the nose. */
+  | 'NASAL'
+  /** Into the eye. */
+  | 'OPHTHALMIC'
+  /** By mouth. */
+  | 'ORAL'
+  /** Into the ear. */
+  | 'OTIC'
+  /** Rectal. */
+  | 'RECTAL'
+  /** Subcutaneous. */
+  | 'SC'
+  /** Under the tongue. */
+  | 'SUBLINGUAL'
+  /** On the skin. */
+  | 'TOPICAL'
+  /** Through a skin patch. */
+  | 'TRANSDERMAL';
+
 /** Which database migrations are applied. */
 export type MigrationLevel = {
   __typename?: 'MigrationLevel';
@@ -378,10 +1005,18 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** No-op that lets the Mutation type exist before any domain extends it. */
   _noop: Maybe<Scalars['Boolean']['output']>;
+  /** Writes a DRAFT clinical note, or an amendment of a signed note. */
+  addClinicalNote: ClinicalNotePayload;
+  /** Adds an ACTIVE problem to a patient's problem list. */
+  addProblem: ProblemPayload;
   /** Grants a role. */
   assignRole: UserPayload;
   /** PLANNED or IN_PROGRESS → CANCELLED. */
   cancelEncounter: EncounterPayload;
+  /** ORDERED, COLLECTED or IN_PROGRESS → CANCELLED. */
+  cancelLabTest: LabTestPayload;
+  /** ORDERED → COLLECTED: the specimen was taken. */
+  collectLabSpecimen: LabTestPayload;
   /** IN_PROGRESS → COMPLETED. */
   completeEncounter: EncounterPayload;
   /** Opens a PLANNED encounter. */
@@ -396,22 +1031,54 @@ export type Mutation = {
   deactivateUser: UserPayload;
   /** Soft-deletes a patient registered in error (hidden from every query, kept in the database). */
   deletePatient: DeletePatientPayload;
+  /** ACTIVE or ON_HOLD → DISCONTINUED. */
+  discontinuePrescription: PrescriptionPayload;
   /** Signs in with email and password. Repeated failures lock the account for 15 minutes. */
   login: AuthPayload;
   /** Revokes the session the refresh token belongs to. */
   logout: LogoutPayload;
+  /** Orders an imaging examination (status ORDERED). */
+  orderImaging: ImagingOrderPayload;
+  /** Orders a lab test (status ORDERED). */
+  orderLabTest: LabTestPayload;
+  /** Prescribes a medication after checking the patient's active drug allergies. */
+  prescribeMedication: PrescriptionPayload;
+  /** Records an examination finding mapped to a body system. */
+  recordAnatomyFinding: AnatomyFindingPayload;
+  /** Records an ACTIVE drug allergy. */
+  recordDrugAllergy: DrugAllergyPayload;
+  /** Records a result component; the test becomes RESULTED and the abnormal flag is computed. */
+  recordLabResult: LabResultPayload;
   /** Records vital signs; out-of-range values are refused, abnormal ones flagged. */
   recordVitalSigns: VitalSignsPayload;
   /** Exchanges a refresh token for new tokens. Reusing an already used token revokes the whole session. */
   refreshSession: AuthPayload;
+  /** Reports an imaging examination (status REPORTED). */
+  reportImaging: ImagingOrderPayload;
+  /** ACTIVE → RESOLVED (optimistic concurrency by version). */
+  resolveProblem: ProblemPayload;
   /** Revokes a role. */
   revokeRole: UserPayload;
+  /** DRAFT → SIGNED; the note can never change afterwards (write an amendment instead). */
+  signClinicalNote: ClinicalNotePayload;
   /** PLANNED → IN_PROGRESS. */
   startEncounter: EncounterPayload;
   /** Edits demographics (optimistic concurrency by version). */
   updatePatient: PatientPayload;
   /** Edits a staff account (optimistic concurrency by version). */
   updateUser: UserPayload;
+  /** RESULTED → VERIFIED: the results were reviewed. */
+  verifyLabTest: LabTestPayload;
+};
+
+
+export type MutationAddClinicalNoteArgs = {
+  input: AddClinicalNoteInput;
+};
+
+
+export type MutationAddProblemArgs = {
+  input: AddProblemInput;
 };
 
 
@@ -422,6 +1089,16 @@ export type MutationAssignRoleArgs = {
 
 export type MutationCancelEncounterArgs = {
   input: CancelEncounterInput;
+};
+
+
+export type MutationCancelLabTestArgs = {
+  input: CancelLabTestInput;
+};
+
+
+export type MutationCollectLabSpecimenArgs = {
+  input: CollectLabSpecimenInput;
 };
 
 
@@ -460,6 +1137,11 @@ export type MutationDeletePatientArgs = {
 };
 
 
+export type MutationDiscontinuePrescriptionArgs = {
+  input: DiscontinuePrescriptionInput;
+};
+
+
 export type MutationLoginArgs = {
   input: LoginInput;
 };
@@ -467,6 +1149,36 @@ export type MutationLoginArgs = {
 
 export type MutationLogoutArgs = {
   input: LogoutInput;
+};
+
+
+export type MutationOrderImagingArgs = {
+  input: OrderImagingInput;
+};
+
+
+export type MutationOrderLabTestArgs = {
+  input: OrderLabTestInput;
+};
+
+
+export type MutationPrescribeMedicationArgs = {
+  input: PrescribeMedicationInput;
+};
+
+
+export type MutationRecordAnatomyFindingArgs = {
+  input: RecordAnatomyFindingInput;
+};
+
+
+export type MutationRecordDrugAllergyArgs = {
+  input: RecordDrugAllergyInput;
+};
+
+
+export type MutationRecordLabResultArgs = {
+  input: RecordLabResultInput;
 };
 
 
@@ -480,8 +1192,23 @@ export type MutationRefreshSessionArgs = {
 };
 
 
+export type MutationReportImagingArgs = {
+  input: ReportImagingInput;
+};
+
+
+export type MutationResolveProblemArgs = {
+  input: ResolveProblemInput;
+};
+
+
 export type MutationRevokeRoleArgs = {
   input: UserRoleInput;
+};
+
+
+export type MutationSignClinicalNoteArgs = {
+  input: SignClinicalNoteInput;
 };
 
 
@@ -499,6 +1226,11 @@ export type MutationUpdateUserArgs = {
   input: UpdateUserInput;
 };
 
+
+export type MutationVerifyLabTestArgs = {
+  input: VerifyLabTestInput;
+};
+
 /** Any object with a globally unique, opaque `id`; fetch it again with `node(id:)`. */
 export type Node = {
   /** Opaque global identifier, stable across requests. Use it for caching and `node(id:)`. */
@@ -509,6 +1241,57 @@ export type Node = {
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
+
+/** Orders an imaging examination; it starts ORDERED. */
+export type OrderImagingInput = {
+  /** Body part to examine, 1–200 characters. */
+  bodyPart: Scalars['String']['input'];
+  /** Body system of the part (BodySystem global ID or UUID). */
+  bodySystemId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why it is ordered, at most 2000 characters. */
+  clinicalIndication?: InputMaybe<Scalars['String']['input']>;
+  /** Whether contrast medium is used (default false). */
+  contrast?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The encounter it is ordered in (of the same patient). */
+  encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Side of the body, when it applies. */
+  laterality?: InputMaybe<Laterality>;
+  /** Imaging technique. */
+  modality: ImagingModality;
+  /** The patient (global ID or UUID). */
+  patientId: Scalars['ID']['input'];
+  /** How soon it is needed (default ROUTINE). */
+  priority?: InputMaybe<OrderPriority>;
+};
+
+/** Orders a lab test; it starts ORDERED. */
+export type OrderLabTestInput = {
+  /** Why it is ordered, at most 2000 characters. */
+  clinicalIndication?: InputMaybe<Scalars['String']['input']>;
+  /** The encounter the test is ordered in (of the same patient). */
+  encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Notes for the laboratory, at most 5000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The patient (global ID or UUID). */
+  patientId: Scalars['ID']['input'];
+  /** How soon it is needed (default ROUTINE). */
+  priority?: InputMaybe<OrderPriority>;
+  /** Specimen type, e.g. venous blood, at most 100 characters. */
+  specimenType?: InputMaybe<Scalars['String']['input']>;
+  /** Test code (e.g. LOINC), 1–50 characters. */
+  testCode?: InputMaybe<Scalars['String']['input']>;
+  /** Test name, 1–200 characters. */
+  testName: Scalars['String']['input'];
+};
+
+/** How soon an order must be carried out. */
+export type OrderPriority =
+  /** Normal turnaround. */
+  | 'ROUTINE'
+  /** Immediately; life- or limb-threatening. */
+  | 'STAT'
+  /** Faster than routine; clinically time-sensitive. */
+  | 'URGENT';
 
 /** A tenant: a hospital or clinic. Every record belongs to exactly one. */
 export type Organization = Node & {
@@ -543,8 +1326,14 @@ export type Patient = Node & {
   __typename?: 'Patient';
   /** Home address. */
   address: Address;
+  /** The patient's drug allergies, oldest first. */
+  allergies: Array<DrugAllergy>;
+  /** The patient's examination findings, newest observation first. */
+  anatomyFindings: Array<AnatomyFinding>;
   /** Blood type. */
   bloodType: Maybe<BloodType>;
+  /** The patient's clinical notes, newest first. */
+  clinicalNotes: ClinicalNoteConnection;
   /** When the patient was registered. */
   createdAt: Scalars['DateTime']['output'];
   /** Date of birth. */
@@ -563,8 +1352,14 @@ export type Patient = Node & {
   genderIdentity: Maybe<Scalars['String']['output']>;
   /** Global ID. */
   id: Scalars['ID']['output'];
+  /** The patient's imaging orders, newest order first. */
+  imagingOrders: Array<ImagingOrder>;
   /** Insurance on file. */
   insurance: Insurance;
+  /** The patient's lab results across all tests, newest first (keyset-paginated, page size default 20, at most 1000). */
+  labResults: LabResultConnection;
+  /** The patient's lab tests, newest order first. */
+  labTests: Array<LabTest>;
   /** Family name. */
   lastName: Scalars['String']['output'];
   /** Marital status. */
@@ -581,6 +1376,10 @@ export type Patient = Node & {
   preferredLanguage: Maybe<Scalars['String']['output']>;
   /** Name the patient prefers to be called. */
   preferredName: Maybe<Scalars['String']['output']>;
+  /** The patient's prescriptions, newest first. */
+  prescriptions: Array<Prescription>;
+  /** The patient's problem list, oldest first. */
+  problems: Array<Problem>;
   /** Sex recorded at birth. */
   sexAtBirth: Maybe<SexAtBirth>;
   /** Registration status. */
@@ -597,12 +1396,60 @@ export type Patient = Node & {
 
 
 /** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientAllergiesArgs = {
+  status?: InputMaybe<Array<AllergyStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientClinicalNotesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
 export type PatientEncountersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<EncounterStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientImagingOrdersArgs = {
+  status?: InputMaybe<Array<ImagingOrderStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientLabResultsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientLabTestsArgs = {
+  status?: InputMaybe<Array<LabTestStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientPrescriptionsArgs = {
+  status?: InputMaybe<Array<PrescriptionStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientProblemsArgs = {
+  status?: InputMaybe<Array<ProblemStatus>>;
 };
 
 
@@ -729,14 +1576,194 @@ export type Permission =
   /** Move workflows and work on tasks. */
   | 'WORKFLOWS_WRITE';
 
+/**
+ * A new ACTIVE prescription. Refused with CONFLICT when the patient has an ACTIVE drug allergy matching the medication,
+ * unless `allergyOverrideReason` is given.
+ */
+export type PrescribeMedicationInput = {
+  /** Why to prescribe despite a matching active drug allergy (1–1000 characters); audited. Ignored when no allergy matches. */
+  allergyOverrideReason?: InputMaybe<Scalars['String']['input']>;
+  /** Dosage as written, 1–100 characters, e.g. 500 mg. */
+  dosage: Scalars['String']['input'];
+  /** Dose amount, greater than 0. */
+  doseAmount?: InputMaybe<Scalars['Float']['input']>;
+  /** Unit of `doseAmount`, at most 30 characters. */
+  doseUnit?: InputMaybe<Scalars['String']['input']>;
+  /** Course length, 1–3650 days. */
+  durationDays?: InputMaybe<Scalars['Int']['input']>;
+  /** The encounter it is written in (of the same patient). */
+  encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Last day; not before `startDate`. */
+  endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Frequency as written, 1–100 characters. */
+  frequency: Scalars['String']['input'];
+  /** Instructions for the patient, at most 2000 characters. */
+  instructions?: InputMaybe<Scalars['String']['input']>;
+  /** Medication code (e.g. RxNorm), at most 50 characters. */
+  medicationCode?: InputMaybe<Scalars['String']['input']>;
+  /** Medication name, 1–200 characters. */
+  medicationName: Scalars['String']['input'];
+  /** The patient. */
+  patientId: Scalars['ID']['input'];
+  /** Quantity to dispense, greater than 0, at most two decimals. */
+  quantity?: InputMaybe<Scalars['Float']['input']>;
+  /** Refills allowed, 0–99 (default 0). */
+  refills?: InputMaybe<Scalars['Int']['input']>;
+  /** Route of administration. */
+  route: MedicationRoute;
+  /** First day; defaults to today. */
+  startDate?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** A medication prescription (table `prescriptions`): drug, dose, route, frequency, duration and refills. */
+export type Prescription = Node & {
+  __typename?: 'Prescription';
+  /** Why it was prescribed despite a matching active drug allergy; null when no allergy was overridden. */
+  allergyOverrideReason: Maybe<Scalars['String']['output']>;
+  /** When the record was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it was discontinued. */
+  discontinuedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why it was discontinued. */
+  discontinuedReason: Maybe<Scalars['String']['output']>;
+  /** Dosage as written, e.g. 500 mg. */
+  dosage: Scalars['String']['output'];
+  /** Dose amount as an exact decimal string, e.g. "500". */
+  doseAmount: Maybe<Scalars['String']['output']>;
+  /** Unit of `doseAmount`, e.g. mg. */
+  doseUnit: Maybe<Scalars['String']['output']>;
+  /** Course length in days. */
+  durationDays: Maybe<Scalars['Int']['output']>;
+  /** The encounter it was written in, if any. */
+  encounter: Maybe<Encounter>;
+  /** Last day of the course. */
+  endDate: Maybe<Scalars['Date']['output']>;
+  /** Frequency as written, e.g. three times daily. */
+  frequency: Scalars['String']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Instructions for the patient. */
+  instructions: Maybe<Scalars['String']['output']>;
+  /** Medication code, e.g. RxNorm. */
+  medicationCode: Maybe<Scalars['String']['output']>;
+  /** Medication name, e.g. Amoxicillin 500 mg capsule. */
+  medicationName: Scalars['String']['output'];
+  /** The patient it is for. */
+  patient: Patient;
+  /** Who prescribed it. */
+  prescriber: User;
+  /** Database UUID. */
+  prescriptionId: Scalars['UUID']['output'];
+  /** Quantity to dispense as a decimal string, e.g. "21.00". */
+  quantity: Maybe<Scalars['String']['output']>;
+  /** Refills allowed. */
+  refills: Scalars['Int']['output'];
+  /** Route of administration. */
+  route: MedicationRoute;
+  /** First day of the course. */
+  startDate: Scalars['Date']['output'];
+  /** Status. */
+  status: PrescriptionStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with discontinuePrescription. */
+  version: Scalars['Int']['output'];
+};
+
+/** Result of a prescription mutation. */
+export type PrescriptionPayload = {
+  __typename?: 'PrescriptionPayload';
+  /** The prescription after the change. */
+  prescription: Prescription;
+};
+
+/** Where a prescription stands: ACTIVE (or ON_HOLD) until completed, discontinued or cancelled. */
+export type PrescriptionStatus =
+  /** Being taken. */
+  | 'ACTIVE'
+  /** Cancelled before it was dispensed. */
+  | 'CANCELLED'
+  /** Course finished. */
+  | 'COMPLETED'
+  /** Stopped early by a prescriber; see `discontinuedReason`. */
+  | 'DISCONTINUED'
+  /** Paused. */
+  | 'ON_HOLD';
+
+/** A problem or diagnosis on a patient's problem list (table `problem_list`), coded in ICD-10, SNOMED CT or similar. */
+export type Problem = Node & {
+  __typename?: 'Problem';
+  /** Code in `codeSystem`, e.g. `J45.909`. */
+  code: Maybe<Scalars['String']['output']>;
+  /** Coding system of `code`, e.g. `ICD-10`, `SNOMED-CT`. */
+  codeSystem: Maybe<Scalars['String']['output']>;
+  /** When the record was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Human-readable description, e.g. Asthma. */
+  description: Scalars['String']['output'];
+  /** The encounter in which it was recorded, if any. */
+  encounter: Maybe<Encounter>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Free-text clinical remarks. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** When the problem began. */
+  onsetDate: Maybe<Scalars['Date']['output']>;
+  /** The patient the problem belongs to. */
+  patient: Patient;
+  /** Database UUID. */
+  problemId: Scalars['UUID']['output'];
+  /** Who recorded it. */
+  recordedBy: Maybe<User>;
+  /** When it was resolved (RESOLVED problems). */
+  resolvedDate: Maybe<Scalars['Date']['output']>;
+  /** Clinical severity. */
+  severity: Maybe<ProblemSeverity>;
+  /** Life-cycle status. */
+  status: ProblemStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with resolveProblem. */
+  version: Scalars['Int']['output'];
+};
+
+/** Result of a problem mutation. */
+export type ProblemPayload = {
+  __typename?: 'ProblemPayload';
+  /** The problem after the change. */
+  problem: Problem;
+};
+
+/** Clinical severity of a problem. */
+export type ProblemSeverity =
+  /** Mild. */
+  | 'MILD'
+  /** Moderate. */
+  | 'MODERATE'
+  /** Severe. */
+  | 'SEVERE';
+
+/** Where a problem stands: ACTIVE until resolved; INACTIVE marks a problem no longer followed. */
+export type ProblemStatus =
+  /** Current problem, counted in the patient's summary. */
+  | 'ACTIVE'
+  /** No longer followed, without being resolved. */
+  | 'INACTIVE'
+  /** Resolved on `resolvedDate`. */
+  | 'RESOLVED';
+
 export type Query = {
   __typename?: 'Query';
+  /** Every anatomical body system (reference data), in pick-list order. */
+  bodySystems: Array<BodySystem>;
   /** An encounter by global ID or UUID. */
   encounter: Maybe<Encounter>;
   /** Encounters of the organization, newest first. */
   encounters: EncounterConnection;
   /** Health of the API and database; open to unauthenticated callers. */
   health: Health;
+  /** A lab test of your organization by global ID or UUID; null when not found. */
+  labTest: Maybe<LabTest>;
   /** The signed-in user. */
   me: User;
   /** The signed-in user's organization. */
@@ -769,6 +1796,11 @@ export type QueryEncountersArgs = {
   filter?: InputMaybe<EncounterFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryLabTestArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -815,6 +1847,80 @@ export type QueryUsersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Records an examination finding. */
+export type RecordAnatomyFindingInput = {
+  /** Body system of the finding (BodySystem global ID or UUID); must exist. */
+  bodySystemId: Scalars['ID']['input'];
+  /** The encounter it was found in (of the same patient). */
+  encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** What was found, 1–5000 characters. */
+  finding: Scalars['String']['input'];
+  /** Side of the body, when it applies. */
+  laterality?: InputMaybe<Laterality>;
+  /** Where on the body, 1–200 characters. */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** Notes, at most 5000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** When it was observed; defaults to now, not in the future. */
+  observedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The patient (global ID or UUID). */
+  patientId: Scalars['ID']['input'];
+  /** How severe it is. */
+  severity?: InputMaybe<FindingSeverity>;
+};
+
+/** A new ACTIVE drug allergy. */
+export type RecordDrugAllergyInput = {
+  /** Substance or drug, 1–200 characters, e.g. Penicillin. */
+  allergen: Scalars['String']['input'];
+  /** Allergen code, at most 50 characters, matched against medication codes. */
+  allergenCode?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text remarks, at most 5000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** When first observed; not in the future. */
+  onsetDate?: InputMaybe<Scalars['Date']['input']>;
+  /** The patient. */
+  patientId: Scalars['ID']['input'];
+  /** Observed reaction, at most 1000 characters. */
+  reaction?: InputMaybe<Scalars['String']['input']>;
+  /** Severity of the reaction. */
+  severity?: InputMaybe<AllergySeverity>;
+};
+
+/**
+ * Records one result component of a COLLECTED, IN_PROGRESS or RESULTED lab test; the test becomes RESULTED.
+ * The abnormal flag is computed from `resultNumeric` and the reference bounds.
+ */
+export type RecordLabResultInput = {
+  /**
+   * For results whose flag cannot be computed (no numeric value or no reference bound): true flags the
+   * result ABNORMAL, false NORMAL. Refused when the flag is computed.
+   */
+  abnormal?: InputMaybe<Scalars['Boolean']['input']>;
+  /** What was measured, e.g. Hemoglobin, 1–200 characters. */
+  analyte: Scalars['String']['input'];
+  /** Analyte code (e.g. LOINC), 1–50 characters. */
+  analyteCode?: InputMaybe<Scalars['String']['input']>;
+  /** The lab test (global ID or UUID). */
+  labTestId: Scalars['ID']['input'];
+  /** Notes on the result, at most 5000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Upper reference bound. */
+  referenceHigh?: InputMaybe<Scalars['Float']['input']>;
+  /** Lower reference bound (not above referenceHigh). */
+  referenceLow?: InputMaybe<Scalars['Float']['input']>;
+  /** Reference range as text, e.g. `12.0–16.0`, 1–200 characters. */
+  referenceRange?: InputMaybe<Scalars['String']['input']>;
+  /** The numeric value of a numeric result; with a reference bound it determines the abnormal flag. */
+  resultNumeric?: InputMaybe<Scalars['Float']['input']>;
+  /** Unit, e.g. g/dL, 1–50 characters. */
+  resultUnit?: InputMaybe<Scalars['String']['input']>;
+  /** The result as reported, 1–2000 characters, e.g. `13.5` or `positive`. */
+  resultValue: Scalars['String']['input'];
+  /** PRELIMINARY (default) or FINAL. */
+  status?: InputMaybe<LabResultStatus>;
+};
+
 /** New vital-sign measurements; at least one value. */
 export type RecordVitalSignsInput = {
   /** Diastolic BP, 20–200 mmHg, below systolic. */
@@ -851,6 +1957,28 @@ export type RefreshSessionInput = {
   refreshToken: Scalars['String']['input'];
 };
 
+/** Reports an imaging examination (ORDERED, SCHEDULED, IN_PROGRESS or COMPLETED → REPORTED). */
+export type ReportImagingInput = {
+  /** The findings, 1–20000 characters. */
+  findings: Scalars['String']['input'];
+  /** The imaging order (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** The impression (conclusion), 1–20000 characters. */
+  impression: Scalars['String']['input'];
+  /** The version you read; if the order changed since, the report is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+};
+
+/** Marks an ACTIVE problem RESOLVED. */
+export type ResolveProblemInput = {
+  /** The problem. */
+  id: Scalars['ID']['input'];
+  /** Day it resolved; defaults to today; not in the future nor before the onset date. */
+  resolvedDate?: InputMaybe<Scalars['Date']['input']>;
+  /** The version you read; a newer version on the server means CONFLICT. */
+  version: Scalars['Int']['input'];
+};
+
 /** A staff role. Roles grant permissions through the server's permission matrix. */
 export type Role =
   /** Reads reports and aggregates; never free-text clinical notes. */
@@ -879,6 +2007,14 @@ export type SexAtBirth =
   | 'INTERSEX'
   | 'MALE'
   | 'UNKNOWN';
+
+/** Signs a DRAFT note; afterwards it is immutable. */
+export type SignClinicalNoteInput = {
+  /** The note. */
+  id: Scalars['ID']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
 
 /** Moves an encounter to IN_PROGRESS. */
 export type StartEncounterInput = {
@@ -1013,6 +2149,14 @@ export type UserRoleInput = {
   role: Role;
   /** The user (global ID or UUID). */
   userId: Scalars['ID']['input'];
+};
+
+/** Verifies the results of a RESULTED lab test (RESULTED → VERIFIED). */
+export type VerifyLabTestInput = {
+  /** The lab test (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
 };
 
 /** One set of vital-sign measurements. */
@@ -1156,9 +2300,18 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   Node:
+    | ( AnatomyFindingRow )
+    | ( BodySystemRow )
+    | ( ClinicalNoteRow )
+    | ( DrugAllergyRow )
     | ( EncounterRow )
+    | ( ImagingOrderRow )
+    | ( LabResultRow )
+    | ( LabTestRow )
     | ( OrganizationRow )
     | ( PatientRow )
+    | ( PrescriptionRow )
+    | ( ProblemRow )
     | ( UserRow )
     | ( VitalSignsRow )
   ;
@@ -1166,11 +2319,26 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AddClinicalNoteInput: AddClinicalNoteInput;
+  AddProblemInput: AddProblemInput;
   Address: ResolverTypeWrapper<Address>;
+  AllergySeverity: AllergySeverity;
+  AllergyStatus: AllergyStatus;
+  AnatomyFinding: ResolverTypeWrapper<AnatomyFindingRow>;
+  AnatomyFindingPayload: ResolverTypeWrapper<Omit<AnatomyFindingPayload, 'anatomyFinding'> & { anatomyFinding: ResolversTypes['AnatomyFinding'] }>;
   AuthPayload: ResolverTypeWrapper<SessionTokens>;
   BloodType: BloodType;
+  BodySystem: ResolverTypeWrapper<BodySystemRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CancelEncounterInput: CancelEncounterInput;
+  CancelLabTestInput: CancelLabTestInput;
+  ClinicalNote: ResolverTypeWrapper<ClinicalNoteRow>;
+  ClinicalNoteConnection: ResolverTypeWrapper<Omit<ClinicalNoteConnection, 'edges'> & { edges: Array<ResolversTypes['ClinicalNoteEdge']> }>;
+  ClinicalNoteEdge: ResolverTypeWrapper<Omit<ClinicalNoteEdge, 'node'> & { node: ResolversTypes['ClinicalNote'] }>;
+  ClinicalNotePayload: ResolverTypeWrapper<Omit<ClinicalNotePayload, 'clinicalNote'> & { clinicalNote: ResolversTypes['ClinicalNote'] }>;
+  ClinicalNoteStatus: ClinicalNoteStatus;
+  ClinicalNoteType: ClinicalNoteType;
+  CollectLabSpecimenInput: CollectLabSpecimenInput;
   CompleteEncounterInput: CompleteEncounterInput;
   CreateEncounterInput: CreateEncounterInput;
   CreatePatientInput: CreatePatientInput;
@@ -1181,6 +2349,9 @@ export type ResolversTypes = {
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DeletePatientInput: DeletePatientInput;
   DeletePatientPayload: ResolverTypeWrapper<DeletePatientPayload>;
+  DiscontinuePrescriptionInput: DiscontinuePrescriptionInput;
+  DrugAllergy: ResolverTypeWrapper<DrugAllergyRow>;
+  DrugAllergyPayload: ResolverTypeWrapper<Omit<DrugAllergyPayload, 'drugAllergy'> & { drugAllergy: ResolversTypes['DrugAllergy'] }>;
   EmergencyContact: ResolverTypeWrapper<EmergencyContact>;
   Encounter: ResolverTypeWrapper<EncounterRow>;
   EncounterConnection: ResolverTypeWrapper<Omit<EncounterConnection, 'edges'> & { edges: Array<ResolversTypes['EncounterEdge']> }>;
@@ -1189,20 +2360,39 @@ export type ResolversTypes = {
   EncounterPayload: ResolverTypeWrapper<Omit<EncounterPayload, 'encounter'> & { encounter: ResolversTypes['Encounter'] }>;
   EncounterStatus: EncounterStatus;
   EncounterType: EncounterType;
+  FindingSeverity: FindingSeverity;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImagingModality: ImagingModality;
+  ImagingOrder: ResolverTypeWrapper<ImagingOrderRow>;
+  ImagingOrderPayload: ResolverTypeWrapper<Omit<ImagingOrderPayload, 'imagingOrder'> & { imagingOrder: ResolversTypes['ImagingOrder'] }>;
+  ImagingOrderStatus: ImagingOrderStatus;
   Insurance: ResolverTypeWrapper<Insurance>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
+  LabAbnormalFlag: LabAbnormalFlag;
+  LabResult: ResolverTypeWrapper<LabResultRow>;
+  LabResultConnection: ResolverTypeWrapper<Omit<LabResultConnection, 'edges'> & { edges: Array<ResolversTypes['LabResultEdge']> }>;
+  LabResultEdge: ResolverTypeWrapper<Omit<LabResultEdge, 'node'> & { node: ResolversTypes['LabResult'] }>;
+  LabResultPayload: ResolverTypeWrapper<Omit<LabResultPayload, 'labResult' | 'labTest'> & { labResult: ResolversTypes['LabResult'], labTest: ResolversTypes['LabTest'] }>;
+  LabResultStatus: LabResultStatus;
+  LabTest: ResolverTypeWrapper<LabTestRow>;
+  LabTestPayload: ResolverTypeWrapper<Omit<LabTestPayload, 'labTest'> & { labTest: ResolversTypes['LabTest'] }>;
+  LabTestStatus: LabTestStatus;
+  Laterality: Laterality;
   LoginInput: LoginInput;
   LogoutInput: LogoutInput;
   LogoutPayload: ResolverTypeWrapper<LogoutPayload>;
   MaritalStatus: MaritalStatus;
+  MedicationRoute: MedicationRoute;
   MigrationLevel: ResolverTypeWrapper<MigrationLevel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OrderDirection: OrderDirection;
+  OrderImagingInput: OrderImagingInput;
+  OrderLabTestInput: OrderLabTestInput;
+  OrderPriority: OrderPriority;
   Organization: ResolverTypeWrapper<OrganizationRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Patient: ResolverTypeWrapper<PatientRow>;
@@ -1215,12 +2405,26 @@ export type ResolversTypes = {
   PatientStatus: PatientStatus;
   PatientSummary: ResolverTypeWrapper<PatientSummaryRow>;
   Permission: Permission;
+  PrescribeMedicationInput: PrescribeMedicationInput;
+  Prescription: ResolverTypeWrapper<PrescriptionRow>;
+  PrescriptionPayload: ResolverTypeWrapper<Omit<PrescriptionPayload, 'prescription'> & { prescription: ResolversTypes['Prescription'] }>;
+  PrescriptionStatus: PrescriptionStatus;
+  Problem: ResolverTypeWrapper<ProblemRow>;
+  ProblemPayload: ResolverTypeWrapper<Omit<ProblemPayload, 'problem'> & { problem: ResolversTypes['Problem'] }>;
+  ProblemSeverity: ProblemSeverity;
+  ProblemStatus: ProblemStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordAnatomyFindingInput: RecordAnatomyFindingInput;
+  RecordDrugAllergyInput: RecordDrugAllergyInput;
+  RecordLabResultInput: RecordLabResultInput;
   RecordVitalSignsInput: RecordVitalSignsInput;
   RefreshSessionInput: RefreshSessionInput;
+  ReportImagingInput: ReportImagingInput;
+  ResolveProblemInput: ResolveProblemInput;
   Role: Role;
   ServiceStatus: ServiceStatus;
   SexAtBirth: SexAtBirth;
+  SignClinicalNoteInput: SignClinicalNoteInput;
   StartEncounterInput: StartEncounterInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UUID: ResolverTypeWrapper<Scalars['UUID']['output']>;
@@ -1232,6 +2436,7 @@ export type ResolversTypes = {
   UserFilter: UserFilter;
   UserPayload: ResolverTypeWrapper<Omit<UserPayload, 'user'> & { user: ResolversTypes['User'] }>;
   UserRoleInput: UserRoleInput;
+  VerifyLabTestInput: VerifyLabTestInput;
   VitalSigns: ResolverTypeWrapper<VitalSignsRow>;
   VitalSignsConnection: ResolverTypeWrapper<Omit<VitalSignsConnection, 'edges'> & { edges: Array<ResolversTypes['VitalSignsEdge']> }>;
   VitalSignsEdge: ResolverTypeWrapper<Omit<VitalSignsEdge, 'node'> & { node: ResolversTypes['VitalSigns'] }>;
@@ -1240,10 +2445,21 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AddClinicalNoteInput: AddClinicalNoteInput;
+  AddProblemInput: AddProblemInput;
   Address: Address;
+  AnatomyFinding: AnatomyFindingRow;
+  AnatomyFindingPayload: Omit<AnatomyFindingPayload, 'anatomyFinding'> & { anatomyFinding: ResolversParentTypes['AnatomyFinding'] };
   AuthPayload: SessionTokens;
+  BodySystem: BodySystemRow;
   Boolean: Scalars['Boolean']['output'];
   CancelEncounterInput: CancelEncounterInput;
+  CancelLabTestInput: CancelLabTestInput;
+  ClinicalNote: ClinicalNoteRow;
+  ClinicalNoteConnection: Omit<ClinicalNoteConnection, 'edges'> & { edges: Array<ResolversParentTypes['ClinicalNoteEdge']> };
+  ClinicalNoteEdge: Omit<ClinicalNoteEdge, 'node'> & { node: ResolversParentTypes['ClinicalNote'] };
+  ClinicalNotePayload: Omit<ClinicalNotePayload, 'clinicalNote'> & { clinicalNote: ResolversParentTypes['ClinicalNote'] };
+  CollectLabSpecimenInput: CollectLabSpecimenInput;
   CompleteEncounterInput: CompleteEncounterInput;
   CreateEncounterInput: CreateEncounterInput;
   CreatePatientInput: CreatePatientInput;
@@ -1254,6 +2470,9 @@ export type ResolversParentTypes = {
   Decimal: Scalars['Decimal']['output'];
   DeletePatientInput: DeletePatientInput;
   DeletePatientPayload: DeletePatientPayload;
+  DiscontinuePrescriptionInput: DiscontinuePrescriptionInput;
+  DrugAllergy: DrugAllergyRow;
+  DrugAllergyPayload: Omit<DrugAllergyPayload, 'drugAllergy'> & { drugAllergy: ResolversParentTypes['DrugAllergy'] };
   EmergencyContact: EmergencyContact;
   Encounter: EncounterRow;
   EncounterConnection: Omit<EncounterConnection, 'edges'> & { edges: Array<ResolversParentTypes['EncounterEdge']> };
@@ -1263,15 +2482,25 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   Health: Health;
   ID: Scalars['ID']['output'];
+  ImagingOrder: ImagingOrderRow;
+  ImagingOrderPayload: Omit<ImagingOrderPayload, 'imagingOrder'> & { imagingOrder: ResolversParentTypes['ImagingOrder'] };
   Insurance: Insurance;
   Int: Scalars['Int']['output'];
   JSONObject: Scalars['JSONObject']['output'];
+  LabResult: LabResultRow;
+  LabResultConnection: Omit<LabResultConnection, 'edges'> & { edges: Array<ResolversParentTypes['LabResultEdge']> };
+  LabResultEdge: Omit<LabResultEdge, 'node'> & { node: ResolversParentTypes['LabResult'] };
+  LabResultPayload: Omit<LabResultPayload, 'labResult' | 'labTest'> & { labResult: ResolversParentTypes['LabResult'], labTest: ResolversParentTypes['LabTest'] };
+  LabTest: LabTestRow;
+  LabTestPayload: Omit<LabTestPayload, 'labTest'> & { labTest: ResolversParentTypes['LabTest'] };
   LoginInput: LoginInput;
   LogoutInput: LogoutInput;
   LogoutPayload: LogoutPayload;
   MigrationLevel: MigrationLevel;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  OrderImagingInput: OrderImagingInput;
+  OrderLabTestInput: OrderLabTestInput;
   Organization: OrganizationRow;
   PageInfo: PageInfo;
   Patient: PatientRow;
@@ -1281,9 +2510,20 @@ export type ResolversParentTypes = {
   PatientOrder: PatientOrder;
   PatientPayload: Omit<PatientPayload, 'patient'> & { patient: ResolversParentTypes['Patient'] };
   PatientSummary: PatientSummaryRow;
+  PrescribeMedicationInput: PrescribeMedicationInput;
+  Prescription: PrescriptionRow;
+  PrescriptionPayload: Omit<PrescriptionPayload, 'prescription'> & { prescription: ResolversParentTypes['Prescription'] };
+  Problem: ProblemRow;
+  ProblemPayload: Omit<ProblemPayload, 'problem'> & { problem: ResolversParentTypes['Problem'] };
   Query: Record<PropertyKey, never>;
+  RecordAnatomyFindingInput: RecordAnatomyFindingInput;
+  RecordDrugAllergyInput: RecordDrugAllergyInput;
+  RecordLabResultInput: RecordLabResultInput;
   RecordVitalSignsInput: RecordVitalSignsInput;
   RefreshSessionInput: RefreshSessionInput;
+  ReportImagingInput: ReportImagingInput;
+  ResolveProblemInput: ResolveProblemInput;
+  SignClinicalNoteInput: SignClinicalNoteInput;
   StartEncounterInput: StartEncounterInput;
   String: Scalars['String']['output'];
   UUID: Scalars['UUID']['output'];
@@ -1295,6 +2535,7 @@ export type ResolversParentTypes = {
   UserFilter: UserFilter;
   UserPayload: Omit<UserPayload, 'user'> & { user: ResolversParentTypes['User'] };
   UserRoleInput: UserRoleInput;
+  VerifyLabTestInput: VerifyLabTestInput;
   VitalSigns: VitalSignsRow;
   VitalSignsConnection: Omit<VitalSignsConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignsEdge']> };
   VitalSignsEdge: Omit<VitalSignsEdge, 'node'> & { node: ResolversParentTypes['VitalSigns'] };
@@ -1324,6 +2565,29 @@ export type AddressResolvers<ContextType = RequestContext, ParentType extends Re
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type AnatomyFindingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AnatomyFinding'] = ResolversParentTypes['AnatomyFinding']> = {
+  anatomyFindingId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  bodySystem?: Resolver<ResolversTypes['BodySystem'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  finding?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  laterality?: Resolver<Maybe<ResolversTypes['Laterality']>, ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  severity?: Resolver<Maybe<ResolversTypes['FindingSeverity']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AnatomyFindingPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AnatomyFindingPayload'] = ResolversParentTypes['AnatomyFindingPayload']> = {
+  anatomyFinding?: Resolver<ResolversTypes['AnatomyFinding'], ParentType, ContextType>;
+};
+
 export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   accessTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1331,6 +2595,51 @@ export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extend
   refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   refreshTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
+export type BodySystemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BodySystem'] = ResolversParentTypes['BodySystem']> = {
+  bodySystemId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sortOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ClinicalNoteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClinicalNote'] = ResolversParentTypes['ClinicalNote']> = {
+  amendments?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType>;
+  amends?: Resolver<Maybe<ResolversTypes['ClinicalNote']>, ParentType, ContextType>;
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clinicalNoteId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  noteType?: Resolver<ResolversTypes['ClinicalNoteType'], ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  signedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  signedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ClinicalNoteStatus'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ClinicalNoteConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClinicalNoteConnection'] = ResolversParentTypes['ClinicalNoteConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ClinicalNoteEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ClinicalNoteEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClinicalNoteEdge'] = ResolversParentTypes['ClinicalNoteEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ClinicalNote'], ParentType, ContextType>;
+};
+
+export type ClinicalNotePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClinicalNotePayload'] = ResolversParentTypes['ClinicalNotePayload']> = {
+  clinicalNote?: Resolver<ResolversTypes['ClinicalNote'], ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -1349,6 +2658,28 @@ export type DeletePatientPayloadResolvers<ContextType = RequestContext, ParentTy
   deletedPatientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type DrugAllergyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DrugAllergy'] = ResolversParentTypes['DrugAllergy']> = {
+  allergen?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  allergenCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  drugAllergyId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  onsetDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  reaction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  severity?: Resolver<Maybe<ResolversTypes['AllergySeverity']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AllergyStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DrugAllergyPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DrugAllergyPayload'] = ResolversParentTypes['DrugAllergyPayload']> = {
+  drugAllergy?: Resolver<ResolversTypes['DrugAllergy'], ParentType, ContextType>;
+};
+
 export type EmergencyContactResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EmergencyContact'] = ResolversParentTypes['EmergencyContact']> = {
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1356,6 +2687,7 @@ export type EmergencyContactResolvers<ContextType = RequestContext, ParentType e
 };
 
 export type EncounterResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Encounter'] = ResolversParentTypes['Encounter']> = {
+  anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType>;
   chiefComplaint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   departmentId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
@@ -1365,7 +2697,12 @@ export type EncounterResolvers<ContextType = RequestContext, ParentType extends 
   encounterType?: Resolver<ResolversTypes['EncounterType'], ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType>;
+  labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType>;
+  notes?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType>;
   patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  prescriptions?: Resolver<Array<ResolversTypes['Prescription']>, ParentType, ContextType>;
+  problems?: Resolver<Array<ResolversTypes['Problem']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   remarks?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1399,6 +2736,39 @@ export type HealthResolvers<ContextType = RequestContext, ParentType extends Res
   migrations?: Resolver<ResolversTypes['MigrationLevel'], ParentType, ContextType>;
 };
 
+export type ImagingOrderResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImagingOrder'] = ResolversParentTypes['ImagingOrder']> = {
+  bodyPart?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  bodySystem?: Resolver<Maybe<ResolversTypes['BodySystem']>, ParentType, ContextType>;
+  cancellationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  clinicalIndication?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  contrast?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  findings?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imagingOrderId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  impression?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  laterality?: Resolver<Maybe<ResolversTypes['Laterality']>, ParentType, ContextType>;
+  modality?: Resolver<ResolversTypes['ImagingModality'], ParentType, ContextType>;
+  orderedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  orderedBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['OrderPriority'], ParentType, ContextType>;
+  reportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reportedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  scheduledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ImagingOrderStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ImagingOrderPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImagingOrderPayload'] = ResolversParentTypes['ImagingOrderPayload']> = {
+  imagingOrder?: Resolver<ResolversTypes['ImagingOrder'], ParentType, ContextType>;
+};
+
 export type InsuranceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Insurance'] = ResolversParentTypes['Insurance']> = {
   policyNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1407,6 +2777,76 @@ export type InsuranceResolvers<ContextType = RequestContext, ParentType extends 
 export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
   name: 'JSONObject';
 }
+
+export type LabResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabResult'] = ResolversParentTypes['LabResult']> = {
+  abnormalFlag?: Resolver<Maybe<ResolversTypes['LabAbnormalFlag']>, ParentType, ContextType>;
+  analyte?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  analyteCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isAbnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  labResultId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  labTest?: Resolver<ResolversTypes['LabTest'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  referenceHigh?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  referenceLow?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  referenceRange?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resultNumeric?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  resultUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resultValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resultedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  resultedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['LabResultStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LabResultConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabResultConnection'] = ResolversParentTypes['LabResultConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['LabResultEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LabResultEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabResultEdge'] = ResolversParentTypes['LabResultEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LabResult'], ParentType, ContextType>;
+};
+
+export type LabResultPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabResultPayload'] = ResolversParentTypes['LabResultPayload']> = {
+  labResult?: Resolver<ResolversTypes['LabResult'], ParentType, ContextType>;
+  labTest?: Resolver<ResolversTypes['LabTest'], ParentType, ContextType>;
+};
+
+export type LabTestResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabTest'] = ResolversParentTypes['LabTest']> = {
+  cancellationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  clinicalIndication?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  collectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labTestId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orderedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  orderedBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['OrderPriority'], ParentType, ContextType>;
+  resultedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['LabResult']>, ParentType, ContextType>;
+  specimenType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['LabTestStatus'], ParentType, ContextType>;
+  testCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  testName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LabTestPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabTestPayload'] = ResolversParentTypes['LabTestPayload']> = {
+  labTest?: Resolver<ResolversTypes['LabTest'], ParentType, ContextType>;
+};
 
 export type LogoutPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LogoutPayload'] = ResolversParentTypes['LogoutPayload']> = {
   revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1420,8 +2860,12 @@ export type MigrationLevelResolvers<ContextType = RequestContext, ParentType ext
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   _noop?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  addClinicalNote?: Resolver<ResolversTypes['ClinicalNotePayload'], ParentType, ContextType, RequireFields<MutationAddClinicalNoteArgs, 'input'>>;
+  addProblem?: Resolver<ResolversTypes['ProblemPayload'], ParentType, ContextType, RequireFields<MutationAddProblemArgs, 'input'>>;
   assignRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationAssignRoleArgs, 'input'>>;
   cancelEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCancelEncounterArgs, 'input'>>;
+  cancelLabTest?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationCancelLabTestArgs, 'input'>>;
+  collectLabSpecimen?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationCollectLabSpecimenArgs, 'input'>>;
   completeEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCompleteEncounterArgs, 'input'>>;
   createEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCreateEncounterArgs, 'input'>>;
   createPatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationCreatePatientArgs, 'input'>>;
@@ -1429,18 +2873,29 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   deactivatePatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationDeactivatePatientArgs, 'input'>>;
   deactivateUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationDeactivateUserArgs, 'id'>>;
   deletePatient?: Resolver<ResolversTypes['DeletePatientPayload'], ParentType, ContextType, RequireFields<MutationDeletePatientArgs, 'input'>>;
+  discontinuePrescription?: Resolver<ResolversTypes['PrescriptionPayload'], ParentType, ContextType, RequireFields<MutationDiscontinuePrescriptionArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
+  orderImaging?: Resolver<ResolversTypes['ImagingOrderPayload'], ParentType, ContextType, RequireFields<MutationOrderImagingArgs, 'input'>>;
+  orderLabTest?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationOrderLabTestArgs, 'input'>>;
+  prescribeMedication?: Resolver<ResolversTypes['PrescriptionPayload'], ParentType, ContextType, RequireFields<MutationPrescribeMedicationArgs, 'input'>>;
+  recordAnatomyFinding?: Resolver<ResolversTypes['AnatomyFindingPayload'], ParentType, ContextType, RequireFields<MutationRecordAnatomyFindingArgs, 'input'>>;
+  recordDrugAllergy?: Resolver<ResolversTypes['DrugAllergyPayload'], ParentType, ContextType, RequireFields<MutationRecordDrugAllergyArgs, 'input'>>;
+  recordLabResult?: Resolver<ResolversTypes['LabResultPayload'], ParentType, ContextType, RequireFields<MutationRecordLabResultArgs, 'input'>>;
   recordVitalSigns?: Resolver<ResolversTypes['VitalSignsPayload'], ParentType, ContextType, RequireFields<MutationRecordVitalSignsArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;
+  reportImaging?: Resolver<ResolversTypes['ImagingOrderPayload'], ParentType, ContextType, RequireFields<MutationReportImagingArgs, 'input'>>;
+  resolveProblem?: Resolver<ResolversTypes['ProblemPayload'], ParentType, ContextType, RequireFields<MutationResolveProblemArgs, 'input'>>;
   revokeRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'input'>>;
+  signClinicalNote?: Resolver<ResolversTypes['ClinicalNotePayload'], ParentType, ContextType, RequireFields<MutationSignClinicalNoteArgs, 'input'>>;
   startEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationStartEncounterArgs, 'input'>>;
   updatePatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationUpdatePatientArgs, 'input'>>;
   updateUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationUpdateUserArgs, 'input'>>;
+  verifyLabTest?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationVerifyLabTestArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Encounter' | 'Organization' | 'Patient' | 'User' | 'VitalSigns', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AnatomyFinding' | 'BodySystem' | 'ClinicalNote' | 'DrugAllergy' | 'Encounter' | 'ImagingOrder' | 'LabResult' | 'LabTest' | 'Organization' | 'Patient' | 'Prescription' | 'Problem' | 'User' | 'VitalSigns', ParentType, ContextType>;
 };
 
 export type OrganizationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
@@ -1461,7 +2916,10 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
 
 export type PatientResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Patient'] = ResolversParentTypes['Patient']> = {
   address?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
+  allergies?: Resolver<Array<ResolversTypes['DrugAllergy']>, ParentType, ContextType, Partial<PatientAllergiesArgs>>;
+  anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType>;
   bloodType?: Resolver<Maybe<ResolversTypes['BloodType']>, ParentType, ContextType>;
+  clinicalNotes?: Resolver<ResolversTypes['ClinicalNoteConnection'], ParentType, ContextType, Partial<PatientClinicalNotesArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   deceasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1471,7 +2929,10 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   genderIdentity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType, Partial<PatientImagingOrdersArgs>>;
   insurance?: Resolver<ResolversTypes['Insurance'], ParentType, ContextType>;
+  labResults?: Resolver<ResolversTypes['LabResultConnection'], ParentType, ContextType, Partial<PatientLabResultsArgs>>;
+  labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType, Partial<PatientLabTestsArgs>>;
   lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   maritalStatus?: Resolver<Maybe<ResolversTypes['MaritalStatus']>, ParentType, ContextType>;
   middleName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1480,6 +2941,8 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   preferredLanguage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   preferredName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  prescriptions?: Resolver<Array<ResolversTypes['Prescription']>, ParentType, ContextType, Partial<PatientPrescriptionsArgs>>;
+  problems?: Resolver<Array<ResolversTypes['Problem']>, ParentType, ContextType, Partial<PatientProblemsArgs>>;
   sexAtBirth?: Resolver<Maybe<ResolversTypes['SexAtBirth']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PatientStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['PatientSummary'], ParentType, ContextType>;
@@ -1510,10 +2973,69 @@ export type PatientSummaryResolvers<ContextType = RequestContext, ParentType ext
   lastEncounterAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
+export type PrescriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Prescription'] = ResolversParentTypes['Prescription']> = {
+  allergyOverrideReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  discontinuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  discontinuedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dosage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  doseAmount?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  doseUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  durationDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  frequency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instructions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  medicationCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  medicationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  prescriber?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  prescriptionId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refills?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  route?: Resolver<ResolversTypes['MedicationRoute'], ParentType, ContextType>;
+  startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PrescriptionStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PrescriptionPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PrescriptionPayload'] = ResolversParentTypes['PrescriptionPayload']> = {
+  prescription?: Resolver<ResolversTypes['Prescription'], ParentType, ContextType>;
+};
+
+export type ProblemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Problem'] = ResolversParentTypes['Problem']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  codeSystem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  onsetDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  problemId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  resolvedDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  severity?: Resolver<Maybe<ResolversTypes['ProblemSeverity']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProblemStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProblemPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProblemPayload'] = ResolversParentTypes['ProblemPayload']> = {
+  problem?: Resolver<ResolversTypes['Problem'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  bodySystems?: Resolver<Array<ResolversTypes['BodySystem']>, ParentType, ContextType>;
   encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType, RequireFields<QueryEncounterArgs, 'id'>>;
   encounters?: Resolver<ResolversTypes['EncounterConnection'], ParentType, ContextType, Partial<QueryEncountersArgs>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
+  labTest?: Resolver<Maybe<ResolversTypes['LabTest']>, ParentType, ContextType, RequireFields<QueryLabTestArgs, 'id'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   myOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
@@ -1601,19 +3123,36 @@ export type VitalSignsPayloadResolvers<ContextType = RequestContext, ParentType 
 
 export type Resolvers<ContextType = RequestContext> = {
   Address?: AddressResolvers<ContextType>;
+  AnatomyFinding?: AnatomyFindingResolvers<ContextType>;
+  AnatomyFindingPayload?: AnatomyFindingPayloadResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  BodySystem?: BodySystemResolvers<ContextType>;
+  ClinicalNote?: ClinicalNoteResolvers<ContextType>;
+  ClinicalNoteConnection?: ClinicalNoteConnectionResolvers<ContextType>;
+  ClinicalNoteEdge?: ClinicalNoteEdgeResolvers<ContextType>;
+  ClinicalNotePayload?: ClinicalNotePayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   DeletePatientPayload?: DeletePatientPayloadResolvers<ContextType>;
+  DrugAllergy?: DrugAllergyResolvers<ContextType>;
+  DrugAllergyPayload?: DrugAllergyPayloadResolvers<ContextType>;
   EmergencyContact?: EmergencyContactResolvers<ContextType>;
   Encounter?: EncounterResolvers<ContextType>;
   EncounterConnection?: EncounterConnectionResolvers<ContextType>;
   EncounterEdge?: EncounterEdgeResolvers<ContextType>;
   EncounterPayload?: EncounterPayloadResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
+  ImagingOrder?: ImagingOrderResolvers<ContextType>;
+  ImagingOrderPayload?: ImagingOrderPayloadResolvers<ContextType>;
   Insurance?: InsuranceResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
+  LabResult?: LabResultResolvers<ContextType>;
+  LabResultConnection?: LabResultConnectionResolvers<ContextType>;
+  LabResultEdge?: LabResultEdgeResolvers<ContextType>;
+  LabResultPayload?: LabResultPayloadResolvers<ContextType>;
+  LabTest?: LabTestResolvers<ContextType>;
+  LabTestPayload?: LabTestPayloadResolvers<ContextType>;
   LogoutPayload?: LogoutPayloadResolvers<ContextType>;
   MigrationLevel?: MigrationLevelResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1625,6 +3164,10 @@ export type Resolvers<ContextType = RequestContext> = {
   PatientEdge?: PatientEdgeResolvers<ContextType>;
   PatientPayload?: PatientPayloadResolvers<ContextType>;
   PatientSummary?: PatientSummaryResolvers<ContextType>;
+  Prescription?: PrescriptionResolvers<ContextType>;
+  PrescriptionPayload?: PrescriptionPayloadResolvers<ContextType>;
+  Problem?: ProblemResolvers<ContextType>;
+  ProblemPayload?: ProblemPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   UUID?: GraphQLScalarType;
   User?: UserResolvers<ContextType>;

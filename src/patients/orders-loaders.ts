@@ -1,5 +1,68 @@
-import type { LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import * as findings from './anatomy-finding-repository.js';
+import * as bodySystems from './body-system-repository.js';
+import * as imaging from './imaging-order-repository.js';
+import * as labs from './lab-test-repository.js';
 
-export function ordersLoaders(_scope: LoaderScope) {
-  return {};
+/**
+ * Lab tests and results, imaging orders, anatomy findings and body systems,
+ * batched per request. Loading a record by id is recorded as PHI access of its
+ * patient; lists hang off a patient or encounter that was recorded already.
+ */
+export function ordersLoaders(scope: LoaderScope) {
+  const org = scope.organizationId;
+  const read = scope.read.bind(scope);
+  /** A by-id loader whose rows name the patient they belong to. */
+  const byId = <R extends { id: string; patientId: string }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
+    createLoader(
+      async (ids: readonly string[]) => {
+        const rows = await fetch(ids);
+        scope.notePatientAccess(rows.map((r) => r.patientId));
+        return rows;
+      },
+      (r) => r.id,
+    );
+  const byParent = <R>(fetch: (ids: readonly string[]) => Promise<R[]>, parentOf: (row: R) => string) =>
+    createGroupLoader(fetch, parentOf);
+  return {
+    labTestById: byId((ids) => read((tx) => labs.labTestsByIds(tx, org, ids))),
+    labTestsOfPatient: loaderFamily((statuses: string[] | null) =>
+      byParent((ids) => read((tx) => labs.labTestsByPatientIds(tx, org, ids, statuses)), (t) => t.patientId),
+    ),
+    labTestsOfEncounter: byParent((ids) => read((tx) => labs.labTestsByEncounterIds(tx, org, ids)), (t) => t.encounterId!),
+    labResultById: byId((ids) => read((tx) => labs.labResultsByIds(tx, org, ids))),
+    labResultsOfLabTest: byParent((ids) => read((tx) => labs.labResultsByLabTestIds(tx, org, ids)), (r) => r.labTestId),
+    labResultsOfPatient: loaderFamily((page: PageRequest) =>
+      createConnectionLoader(
+        (ids) => read((tx) => labs.labResultPagesByPatientIds(tx, org, ids, page)),
+        (r) => r.patientId,
+        page,
+        (r) => [r.sortKey, r.id],
+      ),
+    ),
+    labResultCountOfPatient: createLoader(
+      (ids: readonly string[]) => read((tx) => labs.labResultCountsByPatientIds(tx, org, ids)),
+      (r) => r.patientId,
+    ),
+    imagingOrderById: byId((ids) => read((tx) => imaging.imagingOrdersByIds(tx, org, ids))),
+    imagingOrdersOfPatient: loaderFamily((statuses: string[] | null) =>
+      byParent((ids) => read((tx) => imaging.imagingOrdersByPatientIds(tx, org, ids, statuses)), (o) => o.patientId),
+    ),
+    imagingOrdersOfEncounter: byParent(
+      (ids) => read((tx) => imaging.imagingOrdersByEncounterIds(tx, org, ids)),
+      (o) => o.encounterId!,
+    ),
+    anatomyFindingById: byId((ids) => read((tx) => findings.anatomyFindingsByIds(tx, org, ids))),
+    anatomyFindingsOfPatient: byParent((ids) => read((tx) => findings.anatomyFindingsByPatientIds(tx, org, ids)), (f) => f.patientId),
+    anatomyFindingsOfEncounter: byParent(
+      (ids) => read((tx) => findings.anatomyFindingsByEncounterIds(tx, org, ids)),
+      (f) => f.encounterId!,
+    ),
+    /** Global reference data: not scoped to the organization, no PHI. */
+    bodySystemById: createLoader(
+      (ids: readonly string[]) => read((tx) => bodySystems.bodySystemsByIds(tx, ids)),
+      (b) => b.id,
+    ),
+  };
 }

@@ -1,0 +1,141 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+
+/** One row of `imaging_orders` as the API reads it. */
+export interface ImagingOrderRow {
+  id: string;
+  organizationId: string;
+  patientId: string;
+  encounterId: string | null;
+  orderedBy: string;
+  modality: string;
+  bodyPart: string;
+  bodySystemId: string | null;
+  laterality: string | null;
+  contrast: boolean;
+  priority: string;
+  status: string;
+  clinicalIndication: string | null;
+  findings: string | null;
+  impression: string | null;
+  orderedAt: Date;
+  scheduledAt: Date | null;
+  completedAt: Date | null;
+  reportedAt: Date | null;
+  reportedBy: string | null;
+  cancelledAt: Date | null;
+  cancellationReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export async function imagingOrdersByIds(
+  tx: TransactionSql,
+  organizationId: string,
+  ids: readonly string[],
+): Promise<ImagingOrderRow[]> {
+  return tx<ImagingOrderRow[]>`
+    /* imagingOrdersByIds */
+    select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+           contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+           reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
+    from imaging_orders
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/** Imaging orders of many patients, newest order first within each patient. */
+export async function imagingOrdersByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+): Promise<ImagingOrderRow[]> {
+  return tx<ImagingOrderRow[]>`
+    /* imagingOrdersByPatientIds */
+    select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+           contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+           reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
+    from imaging_orders
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
+      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+    order by patient_id, ordered_at desc, id desc
+  `;
+}
+
+/** Imaging orders of many encounters, oldest order first within each encounter. */
+export async function imagingOrdersByEncounterIds(
+  tx: TransactionSql,
+  organizationId: string,
+  encounterIds: readonly string[],
+): Promise<ImagingOrderRow[]> {
+  return tx<ImagingOrderRow[]>`
+    /* imagingOrdersByEncounterIds */
+    select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+           contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+           reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
+    from imaging_orders
+    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
+      and deleted_at is null
+    order by ordered_at, id
+  `;
+}
+
+export interface NewImagingOrder {
+  patientId: string;
+  encounterId: string | null;
+  orderedBy: string;
+  modality: string;
+  bodyPart: string;
+  bodySystemId: string | null;
+  laterality: string | null;
+  contrast: boolean;
+  priority: string;
+  clinicalIndication: string | null;
+}
+
+export async function insertImagingOrder(tx: TransactionSql, organizationId: string, o: NewImagingOrder): Promise<ImagingOrderRow> {
+  const rows = await tx<ImagingOrderRow[]>`
+    /* insertImagingOrder */
+    insert into imaging_orders (organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id,
+                                laterality, contrast, priority, status, clinical_indication)
+    values (${organizationId}::uuid, ${o.patientId}::uuid, ${o.encounterId}::uuid, ${o.orderedBy}::uuid, ${o.modality}::text,
+            ${o.bodyPart}::text, ${o.bodySystemId}::uuid, ${o.laterality}::text, ${o.contrast}::boolean, ${o.priority}::text,
+            'ORDERED', ${o.clinicalIndication}::text)
+    returning id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+              contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+              reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
+
+export async function lockImagingOrder(tx: TransactionSql, organizationId: string, id: string): Promise<ImagingOrderRow | null> {
+  const rows = await tx<ImagingOrderRow[]>`
+    /* lockImagingOrder */
+    select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+           contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+           reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
+    from imaging_orders
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Writes the life-cycle and report columns of a locked imaging order and bumps its version. */
+export async function updateImagingOrderStatus(tx: TransactionSql, o: ImagingOrderRow): Promise<ImagingOrderRow> {
+  const rows = await tx<ImagingOrderRow[]>`
+    /* updateImagingOrderStatus */
+    update imaging_orders set status = ${o.status}::text, findings = ${o.findings}::text, impression = ${o.impression}::text,
+           scheduled_at = ${o.scheduledAt}::timestamptz, completed_at = ${o.completedAt}::timestamptz,
+           reported_at = ${o.reportedAt}::timestamptz, reported_by = ${o.reportedBy}::uuid,
+           cancelled_at = ${o.cancelledAt}::timestamptz, cancellation_reason = ${o.cancellationReason}::text,
+           version = version + 1
+    where organization_id = ${o.organizationId}::uuid and id = ${o.id}::uuid and version = ${o.version}::int
+      and deleted_at is null
+    returning id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+              contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+              reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
+  `;
+  return rows[0]!;
+}

@@ -1,0 +1,123 @@
+import type { TenantContext } from '../context.js';
+import { changedFields } from '../kernel/audit.js';
+import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
+import { notFuture, optionalText, requiredText } from '../kernel/validation.js';
+import * as findings from './anatomy-finding-repository.js';
+import { requirePatient } from './encounter-service.js';
+import * as imaging from './imaging-order-repository.js';
+import { assertImagingTransition } from './imaging-order-rules.js';
+
+/** Foreign-key failures of imaging and finding writes, as messages that name the input. */
+export const IMAGING_REFERENCES = {
+  imaging_orders_organization_id_patient_id_encounter_id_fkey: () =>
+    badInput('encounterId is not an encounter of this patient', 'encounterId'),
+  imaging_orders_body_system_id_fkey: () => badInput('bodySystemId is not a known body system', 'bodySystemId'),
+  anatomy_findings_organization_id_patient_id_encounter_id_fkey: () =>
+    badInput('encounterId is not an encounter of this patient', 'encounterId'),
+  anatomy_findings_body_system_id_fkey: () => badInput('bodySystemId is not a known body system', 'bodySystemId'),
+};
+
+export interface OrderImagingInput {
+  patientId: string;
+  encounterId: string | null;
+  modality: string;
+  bodyPart: string;
+  bodySystemId: string | null;
+  laterality?: string | null;
+  contrast?: boolean | null;
+  priority?: string | null;
+  clinicalIndication?: string | null;
+}
+
+export async function orderImaging(ctx: TenantContext, input: OrderImagingInput): Promise<imaging.ImagingOrderRow> {
+  const values: imaging.NewImagingOrder = {
+    patientId: input.patientId,
+    encounterId: input.encounterId,
+    orderedBy: ctx.viewer.userId,
+    modality: input.modality,
+    bodyPart: requiredText(input.bodyPart, 'bodyPart', 200),
+    bodySystemId: input.bodySystemId,
+    laterality: input.laterality ?? null,
+    contrast: input.contrast ?? false,
+    priority: input.priority ?? 'ROUTINE',
+    clinicalIndication: optionalText(input.clinicalIndication, 'clinicalIndication', 2000) ?? null,
+  };
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    await requirePatient(tx, scope.organizationId, input.patientId);
+    const order = await imaging
+      .insertImagingOrder(tx, scope.organizationId, values)
+      .catch((e: unknown) => Promise.reject(fromDatabaseError(e, IMAGING_REFERENCES)));
+    audit({ action: 'imaging_order.order', entityType: 'imaging_order', entityId: order.id, after: order });
+    return order;
+  });
+}
+
+/** Files the report of an imaging order (→ REPORTED, see imaging-order-rules), checking the client's version. */
+export async function reportImaging(
+  ctx: TenantContext,
+  input: { id: string; version: number; findings: string; impression: string },
+): Promise<imaging.ImagingOrderRow> {
+  const report = {
+    findings: requiredText(input.findings, 'findings', 20000),
+    impression: requiredText(input.impression, 'impression', 20000),
+  };
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    const before = await imaging.lockImagingOrder(tx, scope.organizationId, input.id);
+    if (!before) throw notFound('ImagingOrder', input.id);
+    if (before.version !== input.version) {
+      throw conflict(`Imaging order was changed by someone else (now version ${before.version}); reload and retry`, {
+        currentVersion: before.version,
+      });
+    }
+    assertImagingTransition(before.status, 'REPORTED');
+    const now = new Date();
+    const after = await imaging.updateImagingOrderStatus(tx, {
+      ...before,
+      ...report,
+      status: 'REPORTED',
+      completedAt: before.completedAt ?? now,
+      reportedAt: now,
+      reportedBy: ctx.viewer.userId,
+    });
+    audit({ action: 'imaging_order.report', entityType: 'imaging_order', entityId: input.id, ...changedFields(before, after) });
+    return after;
+  });
+}
+
+export interface RecordAnatomyFindingInput {
+  patientId: string;
+  encounterId: string | null;
+  bodySystemId: string;
+  location?: string | null;
+  laterality?: string | null;
+  finding: string;
+  severity?: string | null;
+  notes?: string | null;
+  observedAt: Date | null;
+}
+
+export async function recordAnatomyFinding(
+  ctx: TenantContext,
+  input: RecordAnatomyFindingInput,
+): Promise<findings.AnatomyFindingRow> {
+  const values: findings.NewAnatomyFinding = {
+    patientId: input.patientId,
+    encounterId: input.encounterId,
+    bodySystemId: input.bodySystemId,
+    recordedBy: ctx.viewer.userId,
+    location: optionalText(input.location, 'location', 200) ?? null,
+    laterality: input.laterality ?? null,
+    finding: requiredText(input.finding, 'finding', 5000),
+    severity: input.severity ?? null,
+    notes: optionalText(input.notes, 'notes', 5000) ?? null,
+    observedAt: notFuture(input.observedAt, 'observedAt') ?? new Date(),
+  };
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    await requirePatient(tx, scope.organizationId, input.patientId);
+    const row = await findings
+      .insertAnatomyFinding(tx, scope.organizationId, values)
+      .catch((e: unknown) => Promise.reject(fromDatabaseError(e, IMAGING_REFERENCES)));
+    audit({ action: 'anatomy_finding.record', entityType: 'anatomy_finding', entityId: row.id, after: row });
+    return row;
+  });
+}

@@ -1,0 +1,274 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+/** One row of `lab_tests` as the API reads it. */
+export interface LabTestRow {
+  id: string;
+  organizationId: string;
+  patientId: string;
+  encounterId: string | null;
+  orderedBy: string;
+  testCode: string | null;
+  testName: string;
+  specimenType: string | null;
+  priority: string;
+  status: string;
+  clinicalIndication: string | null;
+  notes: string | null;
+  orderedAt: Date;
+  collectedAt: Date | null;
+  resultedAt: Date | null;
+  cancelledAt: Date | null;
+  cancellationReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** One row of `lab_results`; numeric columns arrive as exact decimal strings. */
+export interface LabResultRow {
+  id: string;
+  organizationId: string;
+  labTestId: string;
+  patientId: string;
+  analyte: string;
+  analyteCode: string | null;
+  resultValue: string;
+  resultNumeric: string | null;
+  resultUnit: string | null;
+  referenceRange: string | null;
+  referenceLow: string | null;
+  referenceHigh: string | null;
+  abnormalFlag: string | null;
+  status: string;
+  notes: string | null;
+  resultedAt: Date;
+  resultedBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** `resulted_at` rendered with microseconds, for cursors (never null; SafeQL cannot tell). */
+  sortKey: string | null;
+}
+
+export async function labTestsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<LabTestRow[]> {
+  return tx<LabTestRow[]>`
+    /* labTestsByIds */
+    select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+           status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+           created_at, updated_at, version
+    from lab_tests
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/** Lab tests of many patients, newest order first within each patient. */
+export async function labTestsByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+): Promise<LabTestRow[]> {
+  return tx<LabTestRow[]>`
+    /* labTestsByPatientIds */
+    select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+           status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+           created_at, updated_at, version
+    from lab_tests
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
+      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+    order by patient_id, ordered_at desc, id desc
+  `;
+}
+
+/** Lab tests of many encounters, oldest order first within each encounter. */
+export async function labTestsByEncounterIds(
+  tx: TransactionSql,
+  organizationId: string,
+  encounterIds: readonly string[],
+): Promise<LabTestRow[]> {
+  return tx<LabTestRow[]>`
+    /* labTestsByEncounterIds */
+    select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+           status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+           created_at, updated_at, version
+    from lab_tests
+    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
+      and deleted_at is null
+    order by ordered_at, id
+  `;
+}
+
+export async function labResultsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<LabResultRow[]> {
+  return tx<LabResultRow[]>`
+    /* labResultsByIds */
+    select id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
+           reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
+           created_at, updated_at, version,
+           to_char(resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from lab_results
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/** Result components of many lab tests, in the order they were recorded. */
+export async function labResultsByLabTestIds(
+  tx: TransactionSql,
+  organizationId: string,
+  labTestIds: readonly string[],
+): Promise<LabResultRow[]> {
+  return tx<LabResultRow[]>`
+    /* labResultsByLabTestIds */
+    select id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
+           reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
+           created_at, updated_at, version,
+           to_char(resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from lab_results
+    where organization_id = ${organizationId}::uuid and lab_test_id = any(${labTestIds as string[]}::uuid[])
+      and deleted_at is null
+    order by resulted_at, id
+  `;
+}
+
+/**
+ * The newest lab results of many patients in one statement: a LATERAL
+ * index-ordered scan per patient (organization_id, patient_id, resulted_at),
+ * `limit + 1` each. Newest first means the forward branch scans descending.
+ */
+export async function labResultPagesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  page: PageRequest,
+): Promise<LabResultRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<LabResultRow>>`
+    /* labResultPagesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      (select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
+              r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
+              r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
+              to_char(r.resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from lab_results r
+       where ${page.forward}::boolean and r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
+         and r.deleted_at is null and (${id}::uuid is null or (r.resulted_at, r.id) < (${at}::text::timestamptz, ${id}::uuid))
+       order by r.resulted_at desc, r.id desc limit ${page.limit + 1}::int)
+      union all
+      (select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
+              r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
+              r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
+              to_char(r.resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from lab_results r
+       where not ${page.forward}::boolean and r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
+         and r.deleted_at is null and (${id}::uuid is null or (r.resulted_at, r.id) > (${at}::text::timestamptz, ${id}::uuid))
+       order by r.resulted_at, r.id limit ${page.limit + 1}::int)
+    ) r
+  `;
+  return rows as LabResultRow[];
+}
+
+export async function labResultCountsByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+): Promise<{ patientId: string; count: number }[]> {
+  return tx<{ patientId: string; count: number }[]>`
+    /* labResultCountsByPatientIds */
+    select patient_id, count(*)::int as count from lab_results
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[]) and deleted_at is null
+    group by patient_id
+  `;
+}
+
+export interface NewLabTest {
+  patientId: string;
+  encounterId: string | null;
+  orderedBy: string;
+  testCode: string | null;
+  testName: string;
+  specimenType: string | null;
+  priority: string;
+  clinicalIndication: string | null;
+  notes: string | null;
+}
+
+export async function insertLabTest(tx: TransactionSql, organizationId: string, t: NewLabTest): Promise<LabTestRow> {
+  const rows = await tx<LabTestRow[]>`
+    /* insertLabTest */
+    insert into lab_tests (organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type,
+                           priority, status, clinical_indication, notes)
+    values (${organizationId}::uuid, ${t.patientId}::uuid, ${t.encounterId}::uuid, ${t.orderedBy}::uuid, ${t.testCode}::text,
+            ${t.testName}::text, ${t.specimenType}::text, ${t.priority}::text, 'ORDERED', ${t.clinicalIndication}::text,
+            ${t.notes}::text)
+    returning id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+              status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+              created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
+
+export async function lockLabTest(tx: TransactionSql, organizationId: string, id: string): Promise<LabTestRow | null> {
+  const rows = await tx<LabTestRow[]>`
+    /* lockLabTest */
+    select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+           status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+           created_at, updated_at, version
+    from lab_tests
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Writes the life-cycle columns of a locked lab test and bumps its version. */
+export async function updateLabTestStatus(tx: TransactionSql, t: LabTestRow): Promise<LabTestRow> {
+  const rows = await tx<LabTestRow[]>`
+    /* updateLabTestStatus */
+    update lab_tests set status = ${t.status}::text, collected_at = ${t.collectedAt}::timestamptz,
+           resulted_at = ${t.resultedAt}::timestamptz, cancelled_at = ${t.cancelledAt}::timestamptz,
+           cancellation_reason = ${t.cancellationReason}::text, version = version + 1
+    where organization_id = ${t.organizationId}::uuid and id = ${t.id}::uuid and version = ${t.version}::int
+      and deleted_at is null
+    returning id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+              status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+              created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
+
+export interface NewLabResult {
+  labTestId: string;
+  patientId: string;
+  analyte: string;
+  analyteCode: string | null;
+  resultValue: string;
+  resultNumeric: string | null;
+  resultUnit: string | null;
+  referenceRange: string | null;
+  referenceLow: string | null;
+  referenceHigh: string | null;
+  abnormalFlag: string | null;
+  status: string;
+  notes: string | null;
+  resultedAt: Date;
+  resultedBy: string;
+}
+
+export async function insertLabResult(tx: TransactionSql, organizationId: string, r: NewLabResult): Promise<LabResultRow> {
+  const rows = await tx<LabResultRow[]>`
+    /* insertLabResult */
+    insert into lab_results (organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric,
+                             result_unit, reference_range, reference_low, reference_high, abnormal_flag, status, notes,
+                             resulted_at, resulted_by)
+    values (${organizationId}::uuid, ${r.labTestId}::uuid, ${r.patientId}::uuid, ${r.analyte}::text, ${r.analyteCode}::text,
+            ${r.resultValue}::text, ${r.resultNumeric}::numeric, ${r.resultUnit}::text, ${r.referenceRange}::text,
+            ${r.referenceLow}::numeric, ${r.referenceHigh}::numeric, ${r.abnormalFlag}::text, ${r.status}::text,
+            ${r.notes}::text, ${r.resultedAt}::timestamptz, ${r.resultedBy}::uuid)
+    returning id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
+              reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
+              created_at, updated_at, version,
+              to_char(resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}
