@@ -14,8 +14,10 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        // Chunked upload without a length: stop buffering, keep draining, answer 413.
+        req.removeAllListeners('data');
+        req.resume();
         reject(new BodyTooLarge());
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -37,13 +39,19 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
 
+    const tooLarge = () =>
+      sendJson(res, 413, {
+        errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT' } }],
+      });
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      req.resume(); // discard the body so the client reads the answer instead of a reset
+      return tooLarge();
+    }
     let raw = '';
     try {
       raw = await readBody(req);
     } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
-      }
+      if (error instanceof BodyTooLarge) return tooLarge();
       return;
     }
     const headers = new HeaderMap();

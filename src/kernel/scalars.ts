@@ -31,9 +31,16 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
 });
 
+/** graphql-scalars' LocalDate (a `YYYY-MM-DD` string), under the name our SDL uses. */
+const DateScalar = new GraphQLScalarType({
+  ...LocalDateResolver.toConfig(),
+  name: 'Date',
+  description: 'A calendar date without time zone, `YYYY-MM-DD`.',
+});
+
 export const scalarResolvers = {
   DateTime: DateTimeResolver,
-  Date: LocalDateResolver,
+  Date: DateScalar,
   UUID: UUIDResolver,
   JSONObject: JSONObjectResolver,
   Decimal: DecimalScalar,

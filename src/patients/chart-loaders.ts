@@ -1,5 +1,81 @@
-import type { LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import * as notes from './clinical-note-repository.js';
+import * as allergies from './drug-allergy-repository.js';
+import * as prescriptions from './prescription-repository.js';
+import * as problems from './problem-repository.js';
 
-export function chartLoaders(_scope: LoaderScope) {
-  return {};
+/**
+ * The patient chart (problems, clinical notes, drug allergies, prescriptions),
+ * batched per request. Loading a record by id records PHI access for its
+ * patient; nested lists are reached through a patient or encounter already noted.
+ */
+export function chartLoaders(scope: LoaderScope) {
+  const org = scope.organizationId;
+  const read = scope.read.bind(scope);
+  /** A by-id loader that notes the patients whose records it returned. */
+  const byId = <R extends { id: string; patientId: string }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
+    createLoader(
+      async (ids: readonly string[]) => {
+        const rows = await fetch(ids);
+        scope.notePatientAccess(rows.map((r) => r.patientId));
+        return rows;
+      },
+      (r) => r.id,
+    );
+  return {
+    problemById: byId((ids) => read((tx) => problems.problemsByIds(tx, org, ids))),
+    problemsOfPatient: loaderFamily((statuses: string[] | null) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => problems.problemsByPatientIds(tx, org, ids, statuses)),
+        (p) => p.patientId,
+      ),
+    ),
+    problemsOfEncounter: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => problems.problemsByEncounterIds(tx, org, ids)),
+      (p) => p.encounterId!,
+    ),
+
+    clinicalNoteById: byId((ids) => read((tx) => notes.clinicalNotesByIds(tx, org, ids))),
+    clinicalNotesOfPatient: loaderFamily((page: PageRequest) =>
+      createConnectionLoader(
+        (ids) => read((tx) => notes.clinicalNotePagesByPatientIds(tx, org, ids, page)),
+        (n) => n.patientId,
+        page,
+        (n) => [n.sortKey, n.id],
+      ),
+    ),
+    clinicalNoteCountOfPatient: createLoader(
+      (ids: readonly string[]) => read((tx) => notes.clinicalNoteCountsByPatientIds(tx, org, ids)),
+      (r) => r.patientId,
+    ),
+    clinicalNotesOfEncounter: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => notes.clinicalNotesByEncounterIds(tx, org, ids)),
+      (n) => n.encounterId!,
+    ),
+    amendmentsOfClinicalNote: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => notes.clinicalNotesByAmendedIds(tx, org, ids)),
+      (n) => n.amendsNoteId!,
+    ),
+
+    drugAllergyById: byId((ids) => read((tx) => allergies.drugAllergiesByIds(tx, org, ids))),
+    drugAllergiesOfPatient: loaderFamily((statuses: string[] | null) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => allergies.drugAllergiesByPatientIds(tx, org, ids, statuses)),
+        (a) => a.patientId,
+      ),
+    ),
+
+    prescriptionById: byId((ids) => read((tx) => prescriptions.prescriptionsByIds(tx, org, ids))),
+    prescriptionsOfPatient: loaderFamily((statuses: string[] | null) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByPatientIds(tx, org, ids, statuses)),
+        (p) => p.patientId,
+      ),
+    ),
+    prescriptionsOfEncounter: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByEncounterIds(tx, org, ids)),
+      (p) => p.encounterId!,
+    ),
+  };
 }

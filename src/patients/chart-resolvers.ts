@@ -1,7 +1,125 @@
+import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
-import type { NodeFetcher } from '../kernel/node-registry.js';
+import { assertPermission } from '../kernel/auth/viewer.js';
+import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
+import { asNode, type NodeFetcher } from '../kernel/node-registry.js';
+import { pageRequest } from '../kernel/pagination.js';
+import * as notes from './clinical-note-service.js';
+import * as prescriptions from './prescription-service.js';
+import * as problems from './problem-service.js';
 
-export const chartResolvers: Resolvers = {};
+const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
+const statusFilter = <S extends string>(status: readonly S[] | null | undefined): string[] | null =>
+  status?.length ? [...status] : null;
 
-/** Node types of this area for `node(id:)`. */
-export const chartNodes: Record<string, NodeFetcher> = {};
+export const chartResolvers: Resolvers = {
+  Mutation: {
+    addProblem: async (_root, { input }, ctx) => ({
+      problem: await problems.addProblem(requireViewer(ctx), {
+        ...input,
+        patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
+        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+      }),
+    }),
+    resolveProblem: async (_root, { input }, ctx) => ({
+      problem: await problems.resolveProblem(requireViewer(ctx), { ...input, id: uuidFromId(input.id, 'Problem') }),
+    }),
+    addClinicalNote: async (_root, { input }, ctx) => ({
+      clinicalNote: await notes.addClinicalNote(requireViewer(ctx), {
+        ...input,
+        patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
+        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+        amendsNoteId: optionalId(input.amendsNoteId, 'ClinicalNote', 'amendsNoteId'),
+      }),
+    }),
+    signClinicalNote: async (_root, { input }, ctx) => ({
+      clinicalNote: await notes.signClinicalNote(requireViewer(ctx), uuidFromId(input.id, 'ClinicalNote'), input.version),
+    }),
+    recordDrugAllergy: async (_root, { input }, ctx) => ({
+      drugAllergy: await prescriptions.recordDrugAllergy(requireViewer(ctx), {
+        ...input,
+        patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
+      }),
+    }),
+    prescribeMedication: async (_root, { input }, ctx) => ({
+      prescription: await prescriptions.prescribeMedication(requireViewer(ctx), {
+        ...input,
+        patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
+        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+      }),
+    }),
+    discontinuePrescription: async (_root, { input }, ctx) => ({
+      prescription: await prescriptions.discontinuePrescription(requireViewer(ctx), {
+        ...input,
+        id: uuidFromId(input.id, 'Prescription'),
+      }),
+    }),
+  },
+  Patient: {
+    allergies: (p, { status }, ctx) => ctx.loaders.drugAllergiesOfPatient(statusFilter(status)).load(p.id),
+    problems: (p, { status }, ctx) => ctx.loaders.problemsOfPatient(statusFilter(status)).load(p.id),
+    prescriptions: (p, { status }, ctx) => ctx.loaders.prescriptionsOfPatient(statusFilter(status)).load(p.id),
+    clinicalNotes: (p, args, ctx) => {
+      const page = pageRequest(args, 'patient.clinicalNotes');
+      return ctx.loaders
+        .clinicalNotesOfPatient(page)
+        .load(p.id)
+        .then((c) => ({ ...c, totalCount: () => ctx.loaders.clinicalNoteCountOfPatient.load(p.id).then((r) => r?.count ?? 0) })) as never;
+    },
+  },
+  Encounter: {
+    notes: (e, _args, ctx) => ctx.loaders.clinicalNotesOfEncounter.load(e.id),
+    problems: (e, _args, ctx) => ctx.loaders.problemsOfEncounter.load(e.id),
+    prescriptions: (e, _args, ctx) => ctx.loaders.prescriptionsOfEncounter.load(e.id),
+  },
+  Problem: {
+    id: (p) => toGlobalId('Problem', p.id),
+    problemId: (p) => p.id,
+    patient: async (p, _args, ctx) => (await ctx.loaders.patientById.load(p.patientId))!,
+    encounter: (p, _args, ctx) => (p.encounterId ? ctx.loaders.encounterById.load(p.encounterId) : null),
+    recordedBy: (p, _args, ctx) => (p.recordedBy ? ctx.loaders.userById.load(p.recordedBy) : null),
+  },
+  ClinicalNote: {
+    id: (n) => toGlobalId('ClinicalNote', n.id),
+    clinicalNoteId: (n) => n.id,
+    patient: async (n, _args, ctx) => (await ctx.loaders.patientById.load(n.patientId))!,
+    encounter: (n, _args, ctx) => (n.encounterId ? ctx.loaders.encounterById.load(n.encounterId) : null),
+    author: async (n, _args, ctx) => (await ctx.loaders.userById.load(n.authorId))!,
+    signedBy: (n, _args, ctx) => (n.signedBy ? ctx.loaders.userById.load(n.signedBy) : null),
+    amends: (n, _args, ctx) => (n.amendsNoteId ? ctx.loaders.clinicalNoteById.load(n.amendsNoteId) : null),
+    amendments: (n, _args, ctx) => ctx.loaders.amendmentsOfClinicalNote.load(n.id),
+  },
+  DrugAllergy: {
+    id: (a) => toGlobalId('DrugAllergy', a.id),
+    drugAllergyId: (a) => a.id,
+    patient: async (a, _args, ctx) => (await ctx.loaders.patientById.load(a.patientId))!,
+    recordedBy: (a, _args, ctx) => (a.recordedBy ? ctx.loaders.userById.load(a.recordedBy) : null),
+  },
+  Prescription: {
+    id: (p) => toGlobalId('Prescription', p.id),
+    prescriptionId: (p) => p.id,
+    patient: async (p, _args, ctx) => (await ctx.loaders.patientById.load(p.patientId))!,
+    encounter: (p, _args, ctx) => (p.encounterId ? ctx.loaders.encounterById.load(p.encounterId) : null),
+    prescriber: async (p, _args, ctx) => (await ctx.loaders.userById.load(p.prescriberId))!,
+  },
+};
+
+/** Node types of this area for `node(id:)`; each asserts the permission its nested fields require. */
+export const chartNodes: Record<string, NodeFetcher> = {
+  Problem: async (ctx, uuid) => {
+    assertPermission(requireViewer(ctx).viewer, 'clinical:read');
+    return asNode('Problem', await ctx.loaders.problemById.load(uuid));
+  },
+  ClinicalNote: async (ctx, uuid) => {
+    assertPermission(requireViewer(ctx).viewer, 'clinical_notes:read');
+    return asNode('ClinicalNote', await ctx.loaders.clinicalNoteById.load(uuid));
+  },
+  DrugAllergy: async (ctx, uuid) => {
+    assertPermission(requireViewer(ctx).viewer, 'clinical:read');
+    return asNode('DrugAllergy', await ctx.loaders.drugAllergyById.load(uuid));
+  },
+  Prescription: async (ctx, uuid) => {
+    assertPermission(requireViewer(ctx).viewer, 'clinical:read');
+    return asNode('Prescription', await ctx.loaders.prescriptionById.load(uuid));
+  },
+};

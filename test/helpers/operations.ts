@@ -20,7 +20,6 @@ const SCALAR_SAMPLES: Record<string, unknown> = {
   Boolean: true,
   DateTime: '2026-01-01T00:00:00Z',
   Date: '2026-01-01',
-  LocalDate: '2026-01-01',
   UUID: '00000000-0000-4000-8000-000000000000',
   Decimal: '1.00',
   JSONObject: {},

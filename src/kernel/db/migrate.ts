@@ -19,9 +19,9 @@ export async function migrateDatabase(connectionString: string): Promise<void> {
 }
 
 export interface MigrationLevel {
-  /** Name of the last applied migration, e.g. `000001.sql`; null on an empty database. */
+  /** Last applied migration as graphile-migrate records it, e.g. `000002.sql`; null on an empty database. */
   current: string | null;
-  /** Name of the newest committed migration shipped with this build. */
+  /** The newest committed migration shipped with this build, in the same form. */
   latest: string | null;
   upToDate: boolean;
 }
@@ -40,7 +40,9 @@ export async function migrationLevel(sql: Sql): Promise<MigrationLevel> {
     ).catch(() => [] as { filename: string }[]),
   ]);
   const current = rows[0]?.filename ?? null;
-  const latest = files.at(-1) ?? null;
+  // Committed files are named `000002-some-message.sql`; graphile-migrate records them as `000002.sql`.
+  const newest = files.at(-1);
+  const latest = newest ? `${newest.slice(0, 6)}.sql` : null;
   return { current, latest, upToDate: current === latest };
 }
 

@@ -1,0 +1,174 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+/** One row of `clinical_notes` as the API reads it. */
+export interface ClinicalNoteRow {
+  id: string;
+  organizationId: string;
+  patientId: string;
+  encounterId: string | null;
+  authorId: string;
+  noteType: string;
+  title: string | null;
+  body: string;
+  status: string;
+  signedAt: Date | null;
+  signedBy: string | null;
+  amendsNoteId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** `created_at` rendered with microseconds, for cursors (never null; SafeQL cannot tell). */
+  sortKey: string | null;
+}
+
+export async function clinicalNotesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<ClinicalNoteRow[]> {
+  return tx<ClinicalNoteRow[]>`
+    /* clinicalNotesByIds */
+    select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+           amends_note_id, created_at, updated_at, version,
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from clinical_notes
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+export async function clinicalNotesByEncounterIds(
+  tx: TransactionSql,
+  organizationId: string,
+  encounterIds: readonly string[],
+): Promise<ClinicalNoteRow[]> {
+  return tx<ClinicalNoteRow[]>`
+    /* clinicalNotesByEncounterIds */
+    select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+           amends_note_id, created_at, updated_at, version,
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from clinical_notes
+    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
+      and deleted_at is null
+    order by created_at, id
+  `;
+}
+
+/** The amendments written to many notes, oldest first. */
+export async function clinicalNotesByAmendedIds(
+  tx: TransactionSql,
+  organizationId: string,
+  noteIds: readonly string[],
+): Promise<ClinicalNoteRow[]> {
+  return tx<ClinicalNoteRow[]>`
+    /* clinicalNotesByAmendedIds */
+    select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+           amends_note_id, created_at, updated_at, version,
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from clinical_notes
+    where organization_id = ${organizationId}::uuid and amends_note_id = any(${noteIds as string[]}::uuid[])
+      and deleted_at is null
+    order by created_at, id
+  `;
+}
+
+/**
+ * The newest notes of many patients in one statement: a LATERAL index-ordered
+ * scan per patient (organization_id, patient_id, created_at), `limit + 1` each.
+ * Newest first means the forward branch scans descending.
+ */
+export async function clinicalNotePagesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  page: PageRequest,
+): Promise<ClinicalNoteRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<ClinicalNoteRow>>`
+    /* clinicalNotePagesByPatientIds */
+    select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      (select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
+              n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
+              to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from clinical_notes n
+       where ${page.forward}::boolean and n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
+         and n.deleted_at is null and (${id}::uuid is null or (n.created_at, n.id) < (${at}::text::timestamptz, ${id}::uuid))
+       order by n.created_at desc, n.id desc limit ${page.limit + 1}::int)
+      union all
+      (select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
+              n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
+              to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from clinical_notes n
+       where not ${page.forward}::boolean and n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
+         and n.deleted_at is null and (${id}::uuid is null or (n.created_at, n.id) > (${at}::text::timestamptz, ${id}::uuid))
+       order by n.created_at, n.id limit ${page.limit + 1}::int)
+    ) n
+  `;
+  return rows as ClinicalNoteRow[];
+}
+
+export async function clinicalNoteCountsByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+): Promise<{ patientId: string; count: number }[]> {
+  return tx<{ patientId: string; count: number }[]>`
+    /* clinicalNoteCountsByPatientIds */
+    select patient_id, count(*)::int as count from clinical_notes
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[]) and deleted_at is null
+    group by patient_id
+  `;
+}
+
+export interface NewClinicalNote {
+  patientId: string;
+  encounterId: string | null;
+  authorId: string;
+  noteType: string;
+  title: string | null;
+  body: string;
+  amendsNoteId: string | null;
+}
+
+export async function insertClinicalNote(tx: TransactionSql, organizationId: string, n: NewClinicalNote): Promise<ClinicalNoteRow> {
+  const rows = await tx<ClinicalNoteRow[]>`
+    /* insertClinicalNote */
+    insert into clinical_notes (organization_id, patient_id, encounter_id, author_id, note_type, title, body, status,
+                                amends_note_id)
+    values (${organizationId}::uuid, ${n.patientId}::uuid, ${n.encounterId}::uuid, ${n.authorId}::uuid, ${n.noteType}::text,
+            ${n.title}::text, ${n.body}::text, 'DRAFT', ${n.amendsNoteId}::uuid)
+    returning id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+              amends_note_id, created_at, updated_at, version,
+              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}
+
+export async function lockClinicalNote(tx: TransactionSql, organizationId: string, id: string): Promise<ClinicalNoteRow | null> {
+  const rows = await tx<ClinicalNoteRow[]>`
+    /* lockClinicalNote */
+    select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+           amends_note_id, created_at, updated_at, version,
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from clinical_notes
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/**
+ * Writes the signature columns of a locked note and bumps its version. There is
+ * deliberately no statement that changes a note's text: signed notes are
+ * immutable (the `clinical_notes_signed_immutable` trigger enforces it too).
+ */
+export async function updateClinicalNoteSignature(tx: TransactionSql, n: ClinicalNoteRow): Promise<ClinicalNoteRow> {
+  const rows = await tx<ClinicalNoteRow[]>`
+    /* updateClinicalNoteSignature */
+    update clinical_notes set status = ${n.status}::text, signed_at = ${n.signedAt}::timestamptz,
+           signed_by = ${n.signedBy}::uuid, version = version + 1
+    where organization_id = ${n.organizationId}::uuid and id = ${n.id}::uuid and version = ${n.version}::int
+      and deleted_at is null
+    returning id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+              amends_note_id, created_at, updated_at, version,
+              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}

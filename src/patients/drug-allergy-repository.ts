@@ -1,0 +1,71 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+
+/** One row of `drug_allergies` as the API reads it. */
+export interface DrugAllergyRow {
+  id: string;
+  organizationId: string;
+  patientId: string;
+  allergen: string;
+  allergenCode: string | null;
+  reaction: string | null;
+  severity: string | null;
+  status: string;
+  onsetDate: string | null;
+  recordedBy: string | null;
+  notes: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export async function drugAllergiesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<DrugAllergyRow[]> {
+  return tx<DrugAllergyRow[]>`
+    /* drugAllergiesByIds */
+    select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
+           notes, created_at, updated_at, version
+    from drug_allergies
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/** The drug allergies of many patients, oldest first, optionally only some statuses. */
+export async function drugAllergiesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+): Promise<DrugAllergyRow[]> {
+  return tx<DrugAllergyRow[]>`
+    /* drugAllergiesByPatientIds */
+    select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
+           notes, created_at, updated_at, version
+    from drug_allergies
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
+      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+    order by created_at, id
+  `;
+}
+
+export interface NewDrugAllergy {
+  patientId: string;
+  allergen: string;
+  allergenCode: string | null;
+  reaction: string | null;
+  severity: string | null;
+  onsetDate: string | null;
+  recordedBy: string;
+  notes: string | null;
+}
+
+export async function insertDrugAllergy(tx: TransactionSql, organizationId: string, a: NewDrugAllergy): Promise<DrugAllergyRow> {
+  const rows = await tx<DrugAllergyRow[]>`
+    /* insertDrugAllergy */
+    insert into drug_allergies (organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date,
+                                recorded_by, notes)
+    values (${organizationId}::uuid, ${a.patientId}::uuid, ${a.allergen}::text, ${a.allergenCode}::text, ${a.reaction}::text,
+            ${a.severity}::text, 'ACTIVE', ${a.onsetDate}::date, ${a.recordedBy}::uuid, ${a.notes}::text)
+    returning id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
+              notes, created_at, updated_at, version
+  `;
+  return rows[0]!;
+}

@@ -1,0 +1,145 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+
+/** One row of `prescriptions` as the API reads it. */
+export interface PrescriptionRow {
+  id: string;
+  organizationId: string;
+  patientId: string;
+  encounterId: string | null;
+  prescriberId: string;
+  medicationName: string;
+  medicationCode: string | null;
+  dosage: string;
+  /** Exact numeric as a string. */
+  doseAmount: string | null;
+  doseUnit: string | null;
+  route: string;
+  frequency: string;
+  durationDays: number | null;
+  /** numeric(10,2) as a string. */
+  quantity: string | null;
+  refills: number;
+  instructions: string | null;
+  status: string;
+  startDate: string;
+  endDate: string | null;
+  discontinuedAt: Date | null;
+  discontinuedReason: string | null;
+  allergyOverrideReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export async function prescriptionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<PrescriptionRow[]> {
+  return tx<PrescriptionRow[]>`
+    /* prescriptionsByIds */
+    select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
+           dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
+           discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
+    from prescriptions
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/** The prescriptions of many patients, newest first, optionally only some statuses. */
+export async function prescriptionsByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+): Promise<PrescriptionRow[]> {
+  return tx<PrescriptionRow[]>`
+    /* prescriptionsByPatientIds */
+    select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
+           dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
+           discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
+    from prescriptions
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
+      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+    order by start_date desc, created_at desc, id desc
+  `;
+}
+
+export async function prescriptionsByEncounterIds(
+  tx: TransactionSql,
+  organizationId: string,
+  encounterIds: readonly string[],
+): Promise<PrescriptionRow[]> {
+  return tx<PrescriptionRow[]>`
+    /* prescriptionsByEncounterIds */
+    select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
+           dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
+           discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
+    from prescriptions
+    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
+      and deleted_at is null
+    order by created_at, id
+  `;
+}
+
+export interface NewPrescription {
+  patientId: string;
+  encounterId: string | null;
+  prescriberId: string;
+  medicationName: string;
+  medicationCode: string | null;
+  dosage: string;
+  doseAmount: string | null;
+  doseUnit: string | null;
+  route: string;
+  frequency: string;
+  durationDays: number | null;
+  quantity: string | null;
+  refills: number;
+  instructions: string | null;
+  startDate: string;
+  endDate: string | null;
+  allergyOverrideReason: string | null;
+}
+
+export async function insertPrescription(tx: TransactionSql, organizationId: string, p: NewPrescription): Promise<PrescriptionRow> {
+  const rows = await tx<PrescriptionRow[]>`
+    /* insertPrescription */
+    insert into prescriptions (organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code,
+                               dosage, dose_amount, dose_unit, route, frequency, duration_days, quantity, refills,
+                               instructions, status, start_date, end_date, allergy_override_reason)
+    values (${organizationId}::uuid, ${p.patientId}::uuid, ${p.encounterId}::uuid, ${p.prescriberId}::uuid,
+            ${p.medicationName}::text, ${p.medicationCode}::text, ${p.dosage}::text, ${p.doseAmount}::numeric,
+            ${p.doseUnit}::text, ${p.route}::text, ${p.frequency}::text, ${p.durationDays}::int, ${p.quantity}::numeric,
+            ${p.refills}::int, ${p.instructions}::text, 'ACTIVE', ${p.startDate}::date, ${p.endDate}::date,
+            ${p.allergyOverrideReason}::text)
+    returning id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage,
+              dose_amount, dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date,
+              end_date, discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
+
+export async function lockPrescription(tx: TransactionSql, organizationId: string, id: string): Promise<PrescriptionRow | null> {
+  const rows = await tx<PrescriptionRow[]>`
+    /* lockPrescription */
+    select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
+           dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
+           discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
+    from prescriptions
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Writes the status columns of a locked prescription and bumps its version. */
+export async function updatePrescriptionStatus(tx: TransactionSql, p: PrescriptionRow): Promise<PrescriptionRow> {
+  const rows = await tx<PrescriptionRow[]>`
+    /* updatePrescriptionStatus */
+    update prescriptions set status = ${p.status}::text, discontinued_at = ${p.discontinuedAt}::timestamptz,
+           discontinued_reason = ${p.discontinuedReason}::text, version = version + 1
+    where organization_id = ${p.organizationId}::uuid and id = ${p.id}::uuid and version = ${p.version}::int
+      and deleted_at is null
+    returning id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage,
+              dose_amount, dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date,
+              end_date, discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
