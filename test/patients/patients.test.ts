@@ -80,6 +80,18 @@ describe('patients', () => {
     expect(ok.data?.deactivatePatient.patient).toEqual({ status: 'DECEASED', deceasedAt: '2026-01-02T03:04:05.000Z' });
   });
 
+  it('a failure injected at the end of the transaction leaves neither the patient nor an audit row', async () => {
+    await app.admin`alter table audit_log add constraint reject_patient_create check (action <> 'patient.create') not valid`;
+    try {
+      const res = await app.gql(CREATE, { i: { firstName: 'Ghost', lastName: 'Rollback', dateOfBirth: '1990-01-01', mrn: 'GHOST-01' } }, tokens.FRONT_DESK);
+      expect(res.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    } finally {
+      await app.admin`alter table audit_log drop constraint reject_patient_create`;
+    }
+    expect(await app.admin`select 1 from ehr_patients where mrn = 'GHOST-01'`).toHaveLength(0);
+    expect(await app.admin`select 1 from audit_log where action = 'patient.create' and changes->'after'->>'mrn' = 'GHOST-01'`).toHaveLength(0);
+  });
+
   it('searches full text, filters and orders', async () => {
     await createPatient({ firstName: 'Zawadi', lastName: 'Kamau', dateOfBirth: '2001-05-05', email: 'zawadi@example.test' });
     const search = await app.gql(`{ patients(first: 10, filter: { search: "zawa kam" }) { totalCount edges { node { firstName } } } }`, {}, tokens.NURSE);
