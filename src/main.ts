@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './kernel/config.js';
 import { migrateDatabase } from './kernel/db/migrate.js';
 import { describeConnectionError } from './kernel/db/pool.js';
 import { provisionDatabase, type ProvisionedDatabase } from './kernel/db/provision.js';
+import postgres from 'postgres';
 import { createLogger } from './logger.js';
 import { seedIfEmpty } from './seed/demo.js';
 
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     throw new Error(describeConnectionError(error, database.url));
   }
   const deps = createDeps(config, database.url, logger);
-  const demo = config.seedOnFirstStart ? await seedIfEmpty(deps.db.sql) : null;
+  const demo = config.seedOnFirstStart ? await seedDemoData(database.url) : null;
   api = await startApi(deps);
 
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -44,6 +45,16 @@ async function main(): Promise<void> {
   );
   process.stdout.write(`\nHealth GraphQL API: ${api.url}  (Apollo Sandbox opens in a browser)\n`);
   if (demo) process.stdout.write(demo.loginsText + '\n');
+}
+
+/** The seeder bulk-loads with COPY over plain (untransformed) connections of its own. */
+async function seedDemoData(url: string) {
+  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  try {
+    return await seedIfEmpty(sql);
+  } finally {
+    await sql.end();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -2162,7 +2162,7 @@ export type VerifyLabTestInput = {
 /** One set of vital-sign measurements. */
 export type VitalSigns = Node & {
   __typename?: 'VitalSigns';
-  /** Which measurements are abnormal, e.g. HIGH_SYSTOLIC_BP, LOW_SPO2. */
+  /** Which measurements are abnormal, e.g. SYSTOLIC_BP_HIGH, SPO2_LOW. */
   abnormalFlags: Array<Scalars['String']['output']>;
   /** Diastolic blood pressure, mmHg. */
   diastolicBp: Maybe<Scalars['Int']['output']>;

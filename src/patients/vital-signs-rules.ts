@@ -27,7 +27,7 @@ const POSSIBLE: Record<Key, { min: number; max: number; integer: boolean; decima
   painScore: { min: 0, max: 10, integer: true },
 };
 
-/** Adult reference ranges; a value outside gets a LOW_/HIGH_ flag. */
+/** Adult reference ranges; a value outside gets a `<MEASURE>_LOW` or `<MEASURE>_HIGH` flag. */
 const NORMAL: Partial<Record<Key, { low?: number; high?: number; flag: string }>> = {
   systolicBp: { low: 90, high: 139, flag: 'SYSTOLIC_BP' },
   diastolicBp: { low: 60, high: 89, flag: 'DIASTOLIC_BP' },
@@ -60,8 +60,8 @@ export function evaluateVitals(m: VitalMeasurements): string[] {
     const range = NORMAL[key];
     const value = m[key]!;
     if (!range) continue;
-    if (range.low !== undefined && value < range.low) flags.push(`LOW_${range.flag}`);
-    if (range.high !== undefined && value > range.high) flags.push(`HIGH_${range.flag}`);
+    if (range.low !== undefined && value < range.low) flags.push(`${range.flag}_LOW`);
+    if (range.high !== undefined && value > range.high) flags.push(`${range.flag}_HIGH`);
   }
   return flags;
 }

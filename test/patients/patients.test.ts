@@ -127,7 +127,7 @@ describe('encounters and vital signs', () => {
     const ok = await app.gql(`mutation($i: RecordVitalSignsInput!) { recordVitalSigns(input: $i) { vitalSigns { systolicBp temperatureC isAbnormal abnormalFlags recordedBy { userId } } } }`, { i: { patientId: p.id, systolicBp: 165, diastolicBp: 95, temperatureC: 38.4, spo2: 97 } }, tokens.NURSE);
     expect(ok.data?.recordVitalSigns.vitalSigns).toEqual({
       systolicBp: 165, temperatureC: '38.4', isAbnormal: true,
-      abnormalFlags: ['HIGH_SYSTOLIC_BP', 'HIGH_DIASTOLIC_BP', 'HIGH_TEMPERATURE'], recordedBy: { userId: org.users.NURSE.id },
+      abnormalFlags: ['SYSTOLIC_BP_HIGH', 'DIASTOLIC_BP_HIGH', 'TEMPERATURE_HIGH'], recordedBy: { userId: org.users.NURSE.id },
     });
     const impossible = await app.gql(`mutation($i: RecordVitalSignsInput!) { recordVitalSigns(input: $i) { vitalSigns { id } } }`, { i: { patientId: p.id, heartRate: 400 } }, tokens.NURSE);
     expect(impossible.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'heartRate' });
