@@ -1,9 +1,12 @@
 import type { RequestContext } from './context.js';
+import { billingLoaders } from './billing/loaders.js';
 import { identityLoaders } from './identity/loaders.js';
 import { unauthenticated } from './kernel/errors.js';
 import { chartLoaders } from './patients/chart-loaders.js';
 import { patientLoaders } from './patients/loaders.js';
 import { ordersLoaders } from './patients/orders-loaders.js';
+import { schedulingLoaders } from './scheduling/loaders.js';
+import { workflowsLoaders } from './workflows/loaders.js';
 import type { LoaderScope } from './kernel/loaders.js';
 
 /** The tenant scope loaders read through; anonymous requests get one that refuses. */
@@ -34,6 +37,9 @@ export function createLoaders(ctx: RequestContext) {
     ...patientLoaders(scope),
     ...chartLoaders(scope),
     ...ordersLoaders(scope),
+    ...billingLoaders(scope),
+    ...schedulingLoaders(scope),
+    ...workflowsLoaders(scope),
   };
 }
 

@@ -1,0 +1,6 @@
+import type { DomainModule } from '../modules.js';
+
+export const billingModule: DomainModule = {
+  resolvers: [],
+  nodes: {},
+};

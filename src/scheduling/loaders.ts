@@ -1,0 +1,5 @@
+import type { LoaderScope } from '../kernel/loaders.js';
+
+export function schedulingLoaders(_scope: LoaderScope) {
+  return {};
+}

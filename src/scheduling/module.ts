@@ -1,0 +1,6 @@
+import type { DomainModule } from '../modules.js';
+
+export const schedulingModule: DomainModule = {
+  resolvers: [],
+  nodes: {},
+};
