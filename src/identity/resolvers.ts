@@ -1,10 +1,9 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { assertPermission } from '../kernel/auth/viewer.js';
 import { notFound } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { pageRequest, toConnection } from '../kernel/pagination.js';
-import { asNode } from '../kernel/node-registry.js';
+import { asNode, nodeFetcher } from '../kernel/node-registry.js';
 import type { DomainModule } from '../modules.js';
 import * as repo from './repository.js';
 import * as service from './service.js';
@@ -71,10 +70,7 @@ const resolvers: Resolvers = {
 export const identityModule: DomainModule = {
   resolvers,
   nodes: {
-    User: async (ctx, uuid) => {
-      assertPermission(requireViewer(ctx).viewer, 'users:read');
-      return asNode('User', await ctx.loaders.userById.load(uuid));
-    },
+    User: nodeFetcher('User', 'users:read', (ctx, uuid) => ctx.loaders.userById.load(uuid)),
     Organization: async (ctx, uuid) => asNode('Organization', await requireViewer(ctx).loaders.organizationById.load(uuid)),
   },
 };

@@ -10,6 +10,7 @@ import { badInput, conflict, notFound, unauthenticated } from '../kernel/errors.
 import { email as validEmail, optionalText, requiredText } from '../kernel/validation.js';
 import * as repo from './repository.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
+import { atVersion } from '../kernel/concurrency.js';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -214,13 +215,7 @@ export async function updateUser(
     specialty: optionalText(changes.specialty, 'specialty', 200),
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    const before = await repo.lockUser(tx, scope.organizationId, id);
-    if (!before) throw notFound('User', id);
-    if (before.version !== version) {
-      throw conflict(`User was changed by someone else (version ${before.version}, you sent ${version}); reload and retry`, {
-        currentVersion: before.version,
-      });
-    }
+    const before = atVersion(await repo.lockUser(tx, scope.organizationId, id), version, 'User', id);
     const after = await repo.updateUser(tx, scope.organizationId, id, version, clean);
     audit({ action: 'user.update', entityType: 'user', entityId: id, before: auditView(before), after: auditView(after!) });
     return after!;

@@ -90,3 +90,21 @@ export function createConnectionLoader<V>(
     { maxBatchSize: 1000 },
   );
 }
+
+/**
+ * A by-id loader for records that belong to a patient: returning them records
+ * PHI access for those patients (the request's access log).
+ */
+export function createPatientRecordLoader<R extends { id: string; patientId: string }>(
+  scope: LoaderScope,
+  fetch: (ids: readonly string[]) => Promise<readonly R[]>,
+): DataLoader<string, R | null, unknown> {
+  return createLoader(
+    async (ids: readonly string[]) => {
+      const rows = await fetch(ids);
+      scope.notePatientAccess(rows.map((r) => r.patientId));
+      return rows;
+    },
+    (r) => r.id,
+  );
+}

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as notes from './clinical-note-repository.js';
 import * as allergies from './drug-allergy-repository.js';
@@ -13,16 +13,8 @@ import * as problems from './problem-repository.js';
 export function chartLoaders(scope: LoaderScope) {
   const org = scope.organizationId;
   const read = scope.read.bind(scope);
-  /** A by-id loader that notes the patients whose records it returned. */
   const byId = <R extends { id: string; patientId: string }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
-    createLoader(
-      async (ids: readonly string[]) => {
-        const rows = await fetch(ids);
-        scope.notePatientAccess(rows.map((r) => r.patientId));
-        return rows;
-      },
-      (r) => r.id,
-    );
+    createPatientRecordLoader(scope, fetch);
   return {
     problemById: byId((ids) => read((tx) => problems.problemsByIds(tx, org, ids))),
     problemsOfPatient: loaderFamily((statuses: string[] | null) =>

@@ -1,8 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { assertPermission } from '../kernel/auth/viewer.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { asNode, type NodeFetcher } from '../kernel/node-registry.js';
+import { nodeFetcher, type NodeFetcher } from '../kernel/node-registry.js';
 import { pageRequest } from '../kernel/pagination.js';
 import * as notes from './clinical-note-service.js';
 import * as prescriptions from './prescription-service.js';
@@ -106,20 +105,8 @@ export const chartResolvers: Resolvers = {
 
 /** Node types of this area for `node(id:)`; each asserts the permission its nested fields require. */
 export const chartNodes: Record<string, NodeFetcher> = {
-  Problem: async (ctx, uuid) => {
-    assertPermission(requireViewer(ctx).viewer, 'clinical:read');
-    return asNode('Problem', await ctx.loaders.problemById.load(uuid));
-  },
-  ClinicalNote: async (ctx, uuid) => {
-    assertPermission(requireViewer(ctx).viewer, 'clinical_notes:read');
-    return asNode('ClinicalNote', await ctx.loaders.clinicalNoteById.load(uuid));
-  },
-  DrugAllergy: async (ctx, uuid) => {
-    assertPermission(requireViewer(ctx).viewer, 'clinical:read');
-    return asNode('DrugAllergy', await ctx.loaders.drugAllergyById.load(uuid));
-  },
-  Prescription: async (ctx, uuid) => {
-    assertPermission(requireViewer(ctx).viewer, 'clinical:read');
-    return asNode('Prescription', await ctx.loaders.prescriptionById.load(uuid));
-  },
+  Problem: nodeFetcher('Problem', 'clinical:read', (ctx, uuid) => ctx.loaders.problemById.load(uuid)),
+  ClinicalNote: nodeFetcher('ClinicalNote', 'clinical_notes:read', (ctx, uuid) => ctx.loaders.clinicalNoteById.load(uuid)),
+  DrugAllergy: nodeFetcher('DrugAllergy', 'clinical:read', (ctx, uuid) => ctx.loaders.drugAllergyById.load(uuid)),
+  Prescription: nodeFetcher('Prescription', 'clinical:read', (ctx, uuid) => ctx.loaders.prescriptionById.load(uuid)),
 };

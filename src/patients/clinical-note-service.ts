@@ -1,10 +1,11 @@
 import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
-import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
+import { badInput, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
 import * as notes from './clinical-note-repository.js';
 import { assertAmendable, assertNoteTransition } from './clinical-note-rules.js';
 import { requirePatient } from './encounter-service.js';
+import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key and trigger failures of note writes, as messages that name the input. */
 const NOTE_REFERENCES = {
@@ -59,13 +60,7 @@ export async function addClinicalNote(
 /** DRAFT → SIGNED by the viewer, checking the client's version. Signed notes never change again. */
 export async function signClinicalNote(ctx: TenantContext, id: string, version: number): Promise<notes.ClinicalNoteRow> {
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    const before = await notes.lockClinicalNote(tx, scope.organizationId, id);
-    if (!before) throw notFound('ClinicalNote', id);
-    if (before.version !== version) {
-      throw conflict(`Clinical note was changed by someone else (now version ${before.version}); reload and retry`, {
-        currentVersion: before.version,
-      });
-    }
+    const before = atVersion(await notes.lockClinicalNote(tx, scope.organizationId, id), version, 'ClinicalNote', id);
     assertNoteTransition(before.status, 'SIGNED');
     const after = await notes
       .updateClinicalNoteSignature(tx, { ...before, status: 'SIGNED', signedAt: new Date(), signedBy: ctx.viewer.userId })

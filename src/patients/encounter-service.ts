@@ -1,13 +1,14 @@
 import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
+import { badInput, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { notFuture, optionalText, requiredText } from '../kernel/validation.js';
 import * as encounters from './encounter-repository.js';
 import { assertEncounterTransition, type EncounterStatus } from './encounter-rules.js';
 import { lockPatient } from './patient-repository.js';
 import * as vitals from './vital-signs-repository.js';
 import { decimalString, evaluateVitals, type VitalMeasurements } from './vital-signs-rules.js';
+import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key failures of clinical writes, as messages that name the input. */
 export const CLINICAL_REFERENCES = {
@@ -71,13 +72,7 @@ export async function transitionEncounter(
   const disposition = optionalText(details.dischargeDisposition, 'dischargeDisposition', 200);
   const reason = to === 'CANCELLED' ? requiredText(details.cancellationReason ?? '', 'reason', 1000) : null;
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    const before = await encounters.lockEncounter(tx, scope.organizationId, id);
-    if (!before) throw notFound('Encounter', id);
-    if (before.version !== version) {
-      throw conflict(`Encounter was changed by someone else (now version ${before.version}); reload and retry`, {
-        currentVersion: before.version,
-      });
-    }
+    const before = atVersion(await encounters.lockEncounter(tx, scope.organizationId, id), version, 'Encounter', id);
     assertEncounterTransition(before.status, to);
     const now = new Date();
     const next: encounters.EncounterRow = {

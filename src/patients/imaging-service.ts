@@ -1,11 +1,12 @@
 import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
-import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
+import { badInput, fromDatabaseError } from '../kernel/errors.js';
 import { notFuture, optionalText, requiredText } from '../kernel/validation.js';
 import * as findings from './anatomy-finding-repository.js';
 import { requirePatient } from './encounter-service.js';
 import * as imaging from './imaging-order-repository.js';
 import { assertImagingTransition } from './imaging-order-rules.js';
+import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key failures of imaging and finding writes, as messages that name the input. */
 export const IMAGING_REFERENCES = {
@@ -62,13 +63,7 @@ export async function reportImaging(
     impression: requiredText(input.impression, 'impression', 20000),
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    const before = await imaging.lockImagingOrder(tx, scope.organizationId, input.id);
-    if (!before) throw notFound('ImagingOrder', input.id);
-    if (before.version !== input.version) {
-      throw conflict(`Imaging order was changed by someone else (now version ${before.version}); reload and retry`, {
-        currentVersion: before.version,
-      });
-    }
+    const before = atVersion(await imaging.lockImagingOrder(tx, scope.organizationId, input.id), input.version, 'ImagingOrder', input.id);
     assertImagingTransition(before.status, 'REPORTED');
     const now = new Date();
     const after = await imaging.updateImagingOrderStatus(tx, {

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
@@ -23,14 +23,7 @@ export function patientLoaders(scope: LoaderScope) {
       (ids: readonly string[]) => read((tx) => patients.summariesByPatientIds(tx, org, ids)),
       (s) => s.patientId,
     ),
-    encounterById: createLoader(
-      async (ids: readonly string[]) => {
-        const rows = await read((tx) => encounters.encountersByIds(tx, org, ids));
-        scope.notePatientAccess(rows.map((r) => r.patientId));
-        return rows;
-      },
-      (e) => e.id,
-    ),
+    encounterById: createPatientRecordLoader(scope, (ids) => read((tx) => encounters.encountersByIds(tx, org, ids))),
     encountersOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
       createConnectionLoader(
         (ids) => read((tx) => encounters.encounterPagesByPatientIds(tx, org, ids, args.statuses, args.page)),

@@ -1,6 +1,4 @@
-import { requireViewer } from '../context.js';
-import { assertPermission } from '../kernel/auth/viewer.js';
-import { asNode } from '../kernel/node-registry.js';
+import { nodeFetcher } from '../kernel/node-registry.js';
 import type { DomainModule } from '../modules.js';
 import { chartNodes, chartResolvers } from './chart-resolvers.js';
 import { encounterResolvers } from './encounter-resolvers.js';
@@ -13,17 +11,8 @@ export const patientsModule: DomainModule = {
   nodes: {
     ...chartNodes,
     ...ordersNodes,
-    Patient: async (ctx, uuid) => {
-      assertPermission(requireViewer(ctx).viewer, 'patients:read');
-      return asNode('Patient', await ctx.loaders.patientById.load(uuid));
-    },
-    Encounter: async (ctx, uuid) => {
-      assertPermission(requireViewer(ctx).viewer, 'clinical:read');
-      return asNode('Encounter', await ctx.loaders.encounterById.load(uuid));
-    },
-    VitalSigns: async (ctx, uuid) => {
-      assertPermission(requireViewer(ctx).viewer, 'clinical:read');
-      return asNode('VitalSigns', await ctx.loaders.vitalSignsById.load(uuid));
-    },
+    Patient: nodeFetcher('Patient', 'patients:read', (ctx, uuid) => ctx.loaders.patientById.load(uuid)),
+    Encounter: nodeFetcher('Encounter', 'clinical:read', (ctx, uuid) => ctx.loaders.encounterById.load(uuid)),
+    VitalSigns: nodeFetcher('VitalSigns', 'clinical:read', (ctx, uuid) => ctx.loaders.vitalSignsById.load(uuid)),
   },
 };

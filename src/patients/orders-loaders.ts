@@ -1,4 +1,4 @@
-import { createConnectionLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as findings from './anatomy-finding-repository.js';
 import * as bodySystems from './body-system-repository.js';
@@ -13,16 +13,8 @@ import * as labs from './lab-test-repository.js';
 export function ordersLoaders(scope: LoaderScope) {
   const org = scope.organizationId;
   const read = scope.read.bind(scope);
-  /** A by-id loader whose rows name the patient they belong to. */
   const byId = <R extends { id: string; patientId: string }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
-    createLoader(
-      async (ids: readonly string[]) => {
-        const rows = await fetch(ids);
-        scope.notePatientAccess(rows.map((r) => r.patientId));
-        return rows;
-      },
-      (r) => r.id,
-    );
+    createPatientRecordLoader(scope, fetch);
   const byParent = <R>(fetch: (ids: readonly string[]) => Promise<R[]>, parentOf: (row: R) => string) =>
     createGroupLoader(fetch, parentOf);
   return {

@@ -1,8 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { assertPermission } from '../kernel/auth/viewer.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { asNode, type NodeFetcher } from '../kernel/node-registry.js';
+import { nodeFetcher, type NodeFetcher } from '../kernel/node-registry.js';
 import { pageRequest } from '../kernel/pagination.js';
 import * as bodySystems from './body-system-repository.js';
 import * as imaging from './imaging-service.js';
@@ -125,12 +124,8 @@ export const ordersResolvers: Resolvers = {
 };
 
 /** Node types of this area for `node(id:)`; all are clinical records (body systems included, like `bodySystems`). */
-const clinicalNode =
-  (type: string, load: (ctx: Parameters<NodeFetcher>[0], uuid: string) => Promise<object | null>): NodeFetcher =>
-  async (ctx, uuid) => {
-    assertPermission(requireViewer(ctx).viewer, 'clinical:read');
-    return asNode(type, await load(ctx, uuid));
-  };
+const clinicalNode = (type: string, load: (ctx: Parameters<NodeFetcher>[0], uuid: string) => Promise<object | null>) =>
+  nodeFetcher(type, 'clinical:read', load);
 
 export const ordersNodes: Record<string, NodeFetcher> = {
   LabTest: clinicalNode('LabTest', (ctx, uuid) => ctx.loaders.labTestById.load(uuid)),

@@ -1,6 +1,7 @@
 import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
-import { badInput, conflict, notFound } from '../kernel/errors.js';
+import { badInput, conflict } from '../kernel/errors.js';
+import { atVersion } from '../kernel/concurrency.js';
 import {
   email,
   matching,
@@ -107,14 +108,7 @@ export async function createPatient(
 
 /** Locks the patient and checks the version the client saw. */
 async function lockAtVersion(tx: Parameters<typeof repo.lockPatient>[0], organizationId: string, id: string, version: number) {
-  const row = await repo.lockPatient(tx, organizationId, id);
-  if (!row) throw notFound('Patient', id);
-  if (row.version !== version) {
-    throw conflict(`Patient was changed by someone else (now version ${row.version}, you sent ${version}); reload and retry`, {
-      currentVersion: row.version,
-    });
-  }
-  return row;
+  return atVersion(await repo.lockPatient(tx, organizationId, id), version, 'Patient', id);
 }
 
 export async function updatePatient(

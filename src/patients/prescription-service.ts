@@ -1,11 +1,12 @@
 import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
-import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
+import { badInput, conflict, fromDatabaseError } from '../kernel/errors.js';
 import { intInRange, optionalText, pastOrTodayDate, requiredText, today } from '../kernel/validation.js';
 import * as allergies from './drug-allergy-repository.js';
 import { requirePatient } from './encounter-service.js';
 import * as prescriptions from './prescription-repository.js';
 import { assertPrescriptionTransition, matchingAllergies, positiveDecimal } from './prescription-rules.js';
+import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key failures of prescription writes, as messages that name the input. */
 const PRESCRIPTION_REFERENCES = {
@@ -132,13 +133,7 @@ export async function discontinuePrescription(
 ): Promise<prescriptions.PrescriptionRow> {
   const reason = requiredText(input.reason, 'reason', 1000);
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    const before = await prescriptions.lockPrescription(tx, scope.organizationId, input.id);
-    if (!before) throw notFound('Prescription', input.id);
-    if (before.version !== input.version) {
-      throw conflict(`Prescription was changed by someone else (now version ${before.version}); reload and retry`, {
-        currentVersion: before.version,
-      });
-    }
+    const before = atVersion(await prescriptions.lockPrescription(tx, scope.organizationId, input.id), input.version, 'Prescription', input.id);
     assertPrescriptionTransition(before.status, 'DISCONTINUED');
     const after = await prescriptions.updatePrescriptionStatus(tx, {
       ...before,

