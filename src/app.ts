@@ -9,6 +9,8 @@ import { TokenService } from './identity/tokens.js';
 import type { Config } from './kernel/config.js';
 import { createDatabase, warmUp } from './kernel/db/pool.js';
 import { createHttpServer } from './http.js';
+import { loaderInstrumentation } from './kernel/loaders.js';
+import { createMetrics } from './operability/metrics.js';
 import { createApolloServer } from './server.js';
 
 export interface RunningApi {
@@ -21,9 +23,14 @@ export interface RunningApi {
 
 /** Process-wide services for one database URL. */
 export function createDeps(config: Config, databaseUrl: string, logger: Logger): AppDeps {
+  const db = createDatabase(databaseUrl, config.database);
+  const metrics = createMetrics(db, config.database.maxConnections);
+  db.onTransaction = metrics.observeTransaction;
+  loaderInstrumentation.onBatch = (size) => metrics.loaderBatchSize.observe(size);
   return {
     config,
-    db: createDatabase(databaseUrl, config.database),
+    db,
+    metrics,
     limits: {
       queryTimeoutMs: config.database.queryTimeoutMs,
       queryTimeoutLongMs: config.database.queryTimeoutLongMs,
@@ -52,8 +59,18 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
     apollo,
     http: server,
     url: `http://${shownHost}:${address.port}/graphql`,
+    /**
+     * Graceful stop: refuse new connections, let in-flight requests finish
+     * (up to SHUTDOWN_GRACE_MS, then cut them), then Apollo and the pool.
+     */
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+      const deadline = setTimeout(() => server.closeAllConnections(), deps.config.shutdownGraceMs);
+      await closed;
+      clearInterval(idleSweep);
+      clearTimeout(deadline);
       await apollo.stop();
       await deps.db.close();
     },

@@ -58,7 +58,7 @@ export async function buildContext(deps: AppDeps, request: IncomingRequestInfo):
   };
   if (viewer) {
     ctx.session = new TenantSession(
-      deps.db.sql,
+      deps.db,
       { organizationId: viewer.organizationId, userId: viewer.userId, requestId },
       deps.limits,
       () => ctx.operation.name,

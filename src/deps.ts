@@ -4,6 +4,7 @@ import type { Database } from './kernel/db/pool.js';
 import type { SessionLimits } from './kernel/db/tenant-session.js';
 import type { ViewerCache } from './identity/authenticate.js';
 import type { TokenService } from './identity/tokens.js';
+import type { Metrics } from './operability/metrics.js';
 
 /** Process-wide services, created once in main and shared by every request. */
 export interface AppDeps {
@@ -13,4 +14,5 @@ export interface AppDeps {
   logger: Logger;
   tokens: TokenService;
   viewerCache: ViewerCache;
+  metrics: Metrics;
 }

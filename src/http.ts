@@ -1,19 +1,19 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import cors from 'cors';
 import http from 'node:http';
 import { buildContext, type RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
-
-const MAX_BODY_BYTES = 1024 * 1024;
+import { migrationLevel } from './kernel/db/migrate.js';
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         // Chunked upload without a length: stop buffering, keep draining, answer 413.
         req.removeAllListeners('data');
         req.resume();
@@ -32,24 +32,60 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-/** The HTTP front: `/graphql` through Apollo, `/healthz` for liveness. */
+/** CORS for browser clients on other origins: only the configured allow-list (or `*`). */
+function corsHandler(origins: string[]) {
+  return cors({
+    origin: origins.includes('*') ? true : origins,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    maxAge: 600,
+  });
+}
+
+/** `/readyz`: the database answers and has every migration this build needs. */
+async function readiness(deps: AppDeps) {
+  try {
+    await deps.db.sql`select 1 as ok`;
+    const migrations = await migrationLevel(deps.db.sql);
+    return { ready: migrations.upToDate, database: 'up', migrations };
+  } catch {
+    return { ready: false, database: 'down' };
+  }
+}
+
+/** The HTTP front: `/graphql` through Apollo; `/healthz`, `/readyz` and `/metrics` for operators. */
 export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestContext>): http.Server {
-  return http.createServer(async (req, res) => {
+  const allowCors = corsHandler(deps.config.corsOrigins);
+  const maxBody = deps.config.limits.maxBodyBytes;
+  return http.createServer((req, res) => {
+    allowCors(req as never, res as never, () => void route(req, res));
+  });
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') {
+      const state = await readiness(deps);
+      return sendJson(res, state.ready ? 200 : 503, state);
+    }
+    if (url.pathname === '/metrics') {
+      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+      return void res.end(await deps.metrics.registry.metrics());
+    }
     if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
 
     const tooLarge = () =>
       sendJson(res, 413, {
-        errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT' } }],
+        errors: [{ message: `Request body exceeds ${maxBody} bytes`, extensions: { code: 'BAD_USER_INPUT' } }],
       });
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    if (Number(req.headers['content-length'] ?? 0) > maxBody) {
       req.resume(); // discard the body so the client reads the answer instead of a reset
       return tooLarge();
     }
     let raw = '';
     try {
-      raw = await readBody(req);
+      raw = await readBody(req, maxBody);
     } catch (error) {
       if (error instanceof BodyTooLarge) return tooLarge();
       return;
@@ -90,5 +126,5 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
-  });
+  }
 }

@@ -16,6 +16,9 @@ import type { NodeRegistry } from './kernel/node-registry.js';
 import { scalarResolvers } from './kernel/scalars.js';
 import { modules } from './modules.js';
 import { systemResolvers } from './system/resolvers.js';
+import { introspectionPolicy, queryLimits } from './operability/limits.js';
+import { persistedQueries } from './operability/persisted-queries.js';
+import { requestTelemetry } from './operability/request-log.js';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema');
 
@@ -57,14 +60,24 @@ const requestLifecycle: ApolloServerPlugin<RequestContext> = {
 
 export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> {
   const production = deps.config.env === 'production';
+  const limits = queryLimits(deps.config);
+  const apq = persistedQueries({ cacheBytes: deps.config.apqCacheBytes, manifestPath: deps.config.trustedDocuments });
   return new ApolloServer<RequestContext>({
     schema: buildSchema(),
+    validationRules: limits.validationRules,
+    persistedQueries: apq.persistedQueries,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
     formatError: (formatted, error) =>
       formatError(formatted, error, (internal) => deps.logger.error({ err: internal }, 'internal error (masked for the client)')),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     plugins: [
       requestLifecycle,
+      requestTelemetry(deps.metrics),
+      introspectionPolicy(deps.config),
+      ...limits.plugins,
+      ...apq.plugins,
       production
         ? ApolloServerPluginLandingPageProductionDefault({ embed: true, graphRef: undefined as never, footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, includeCookies: false }),

@@ -55,11 +55,16 @@ export async function authenticateBearer(deps: AppDeps, header: string | undefin
   const { userId, organizationId } = result.claims;
   let viewer = deps.viewerCache.get(userId);
   if (viewer === undefined) {
-    const status = await beginWithin(deps.db.sql, deps.limits.acquireTimeoutMs, async (tx) => {
-      await enterTenantScope(tx, { organizationId, userId, requestId: 'authenticate' }, deps.limits.queryTimeoutMs);
-      if (!(await userIsActive(tx, userId))) return null;
-      return (await rolesByUserIds(tx, [userId])).map((r) => r.roleCode);
-    });
+    const status = await beginWithin(
+      deps.db,
+      deps.limits.acquireTimeoutMs,
+      async (tx) => {
+        await enterTenantScope(tx, { organizationId, userId, requestId: 'authenticate' }, deps.limits.queryTimeoutMs);
+        if (!(await userIsActive(tx, userId))) return null;
+        return (await rolesByUserIds(tx, [userId])).map((r) => r.roleCode);
+      },
+      'auth',
+    );
     viewer = status ? makeViewer(userId, organizationId, status.filter(isRole)) : null;
     deps.viewerCache.set(userId, viewer);
   }

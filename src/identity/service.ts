@@ -35,10 +35,15 @@ export interface SessionTokens {
 /** A transaction as the narrow sign-in role; audit rows go to the account's organization. */
 function inAuthTransaction<T>(ctx: RequestContext, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
   const { db, limits } = ctx.deps;
-  return beginWithin(db.sql, limits.acquireTimeoutMs, async (tx) => {
-    await enterAuthScope(tx, ctx.requestId, limits.queryTimeoutMs);
-    return fn(tx);
-  });
+  return beginWithin(
+    db,
+    limits.acquireTimeoutMs,
+    async (tx) => {
+      await enterAuthScope(tx, ctx.requestId, limits.queryTimeoutMs);
+      return fn(tx);
+    },
+    'auth',
+  );
 }
 
 function authScope(ctx: RequestContext, organizationId: string, userId: string | null): TenantScope {

@@ -23,6 +23,16 @@ export interface DatabaseConfig {
   embeddedPort: number;
 }
 
+/** Limits that refuse abusive documents before any resolver (or SQL) runs. */
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxBodyBytes: number;
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -33,6 +43,15 @@ export interface Config {
   jwtSecretIsDevDefault: boolean;
   seedOnFirstStart: boolean;
   database: DatabaseConfig;
+  limits: QueryLimits;
+  /** Browser origins allowed by CORS; empty = same-origin only. `*` allows any. */
+  corsOrigins: string[];
+  /** Path of a trusted-documents manifest; when set, only its operations run. */
+  trustedDocuments: string | undefined;
+  /** Upper bound of the automatic-persisted-query cache, in bytes. */
+  apqCacheBytes: number;
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  shutdownGraceMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -103,6 +122,21 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
     jwtSecretIsDevDefault: jwtSecret === undefined,
     seedOnFirstStart: (env.SEED_ON_FIRST_START ?? (url ? 'false' : 'true')) === 'true',
+    limits: {
+      maxDepth: integer(env, 'LIMIT_MAX_DEPTH', 12, 1, 100),
+      maxCost: integer(env, 'LIMIT_MAX_COST', 250_000, 10, 100_000_000),
+      maxAliases: integer(env, 'LIMIT_MAX_ALIASES', 15, 0, 1000),
+      maxTokens: integer(env, 'LIMIT_MAX_TOKENS', 5000, 100, 1_000_000),
+      maxDirectives: integer(env, 'LIMIT_MAX_DIRECTIVES', 50, 0, 1000),
+      maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    },
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    trustedDocuments: env.TRUSTED_DOCUMENTS || undefined,
+    apqCacheBytes: integer(env, 'APQ_CACHE_MB', 30, 1, 4096) * 1024 * 1024,
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     database: {
       url,
       maxConnections,

@@ -32,6 +32,10 @@ export const conflict = (message: string, extra: Record<string, unknown> = {}) =
 export const timeout = (message = 'The database did not answer within the query timeout; narrow the request and retry') =>
   new DomainError('TIMEOUT', message);
 
+/** PostgreSQL is down or restarting; the pool reconnects by itself, so retrying later works. */
+export const databaseUnavailable = () =>
+  new DomainError('INTERNAL_SERVER_ERROR', 'The database is unavailable at the moment; retry shortly', { retryable: true });
+
 /** Constraint names a repository translates into a precise message. */
 export type ConstraintMessages = Record<string, () => DomainError>;
 
@@ -67,6 +71,20 @@ export function fromDatabaseError(error: unknown, constraints: ConstraintMessage
     case '40001':
     case '40P01':
       return conflict('A concurrent change collided with this one; retry');
+    case '57P01': // admin_shutdown
+    case '57P02': // crash_shutdown
+    case '57P03': // cannot_connect_now
+    case '08000':
+    case '08001':
+    case '08003':
+    case '08006':
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+    case 'CONNECTION_CLOSED':
+    case 'CONNECTION_ENDED':
+    case 'CONNECTION_DESTROYED':
+    case 'CONNECT_TIMEOUT':
+      return databaseUnavailable();
     default:
       return error;
   }
@@ -86,6 +104,7 @@ const CLIENT_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
+  'OPERATION_NOT_TRUSTED',
 ]);
 
 /**

@@ -3,6 +3,12 @@ import type { TransactionSql } from './db/pool.js';
 import { toConnection, type Connection, type CursorKey, type PageRequest } from './pagination.js';
 
 /**
+ * Process-wide observer of batch sizes (the metrics module sets it once at
+ * start). Each batch is one repository call, so this is also the statement fan-in.
+ */
+export const loaderInstrumentation: { onBatch: (size: number) => void } = { onBatch: () => {} };
+
+/**
  * A loader for one-to-one lookups: the batch function is one repository call
  * for all keys; results come back in key order, `null` where nothing matched.
  */
@@ -13,6 +19,7 @@ export function createLoader<K, V>(
 ): DataLoader<K, V | null, unknown> {
   return new DataLoader<K, V | null, unknown>(
     async (keys) => {
+      loaderInstrumentation.onBatch(keys.length);
       const rows = await fetch(keys);
       const byKey = new Map<unknown, V>();
       for (const row of rows) byKey.set(cacheKey(keyOf(row)), row);
@@ -33,6 +40,7 @@ export function createGroupLoader<K, V>(
 ): DataLoader<K, V[], unknown> {
   return new DataLoader<K, V[], unknown>(
     async (keys) => {
+      loaderInstrumentation.onBatch(keys.length);
       const rows = await fetch(keys);
       const groups = new Map<unknown, V[]>();
       for (const row of rows) {

@@ -184,7 +184,7 @@ describe('tenant isolation of identity paths', () => {
 
   it('row-level security alone hides other organizations from an unfiltered query in a request transaction', async () => {
     const session = new TenantSession(
-      app.api.deps.db.sql,
+      app.api.deps.db,
       { organizationId: north.id, userId: north.users.ORG_ADMIN.id, requestId: 'rls-test' },
       app.api.deps.limits,
     );

@@ -14,6 +14,22 @@ let userId: string;
 beforeAll(async () => {
   app = await createTestApp();
   await seedSyntheticData(app.admin, { patients: 420 });
+  // The first patient by name has every kind of nested record, so page size 1 exercises the whole shape.
+  await app.admin`
+    with org as (select id from organizations where slug = 'northwind'),
+         doc as (select u.id from users u, org where u.organization_id = org.id and u.email = 'physician@northwind.example'),
+         p as (insert into ehr_patients (organization_id, mrn, first_name, last_name, date_of_birth)
+               select org.id, 'AAA-0001', 'Aaron', 'Aaberg', '1960-02-02' from org returning id, organization_id),
+         e as (insert into encounters (organization_id, patient_id, provider_id, encounter_type, status)
+               select p.organization_id, p.id, doc.id, 'OUTPATIENT', 'COMPLETED' from p, doc returning id, patient_id, organization_id),
+         v as (insert into vital_signs (organization_id, patient_id, encounter_id, heart_rate)
+               select organization_id, patient_id, id, 72 from e returning id),
+         a as (insert into drug_allergies (organization_id, patient_id, allergen, severity)
+               select p.organization_id, p.id, 'Penicillin', 'SEVERE' from p returning id),
+         pr as (insert into problem_list (organization_id, patient_id, description)
+                select p.organization_id, p.id, 'Hypertension' from p returning id)
+    insert into prescriptions (organization_id, patient_id, prescriber_id, medication_name, dosage, route, frequency)
+    select p.organization_id, p.id, doc.id, 'Amlodipine', '5 mg', 'ORAL', 'once daily' from p, doc`;
   const session = await login(app, 'physician@northwind.example', DEMO_PASSWORD);
   token = session.accessToken;
   userId = (await app.gql(`{ me { userId } }`, {}, token)).data!.me.userId;

@@ -511,12 +511,15 @@ describe('reading orders', () => {
     for (let n = 0; n < 3; n++) await patientWithRecords('Batchson', n);
     await ok(NESTED, { name: 'batchson' }, tokens.PHYSICIAN); // warm the viewer cache
     const statements = app.api.deps.db.statements;
+    // Same authentication work for both measured requests, however long the test takes.
+    app.api.deps.viewerCache.forget(org.users.PHYSICIAN.id);
     const before = statements.count;
     const three = await ok(NESTED, { name: 'batchson' }, tokens.PHYSICIAN);
     const forThree = statements.count - before;
     expect(three.patients.edges).toHaveLength(3);
 
     for (let n = 3; n < 6; n++) await patientWithRecords('Batchson', n);
+    app.api.deps.viewerCache.forget(org.users.PHYSICIAN.id);
     const again = statements.count;
     const six = await ok(NESTED, { name: 'batchson' }, tokens.PHYSICIAN);
     const forSix = statements.count - again;

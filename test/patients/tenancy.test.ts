@@ -29,7 +29,11 @@ afterAll(() => app.close());
 
 describe('patients and encounters across organizations', () => {
   it('no read path returns another organization\'s patient or encounter', async () => {
-    const q = async (query: string, variables: Record<string, unknown> = {}) => (await app.gql(query, variables, token)).data as any;
+    const q = async (query: string, variables: Record<string, unknown> = {}) => {
+      const res = await app.gql(query, variables, token);
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data as any;
+    };
     expect((await q(`query($id: ID!) { patient(id: $id) { mrn } }`, { id: southPatient.id })).patient).toBeNull();
     expect((await q(`query($id: ID!) { patient(id: $id) { mrn } }`, { id: southPatient.patientId })).patient).toBeNull();
     expect((await q(`{ patientByMrn(mrn: "SOUTH-001") { mrn } }`)).patientByMrn).toBeNull();

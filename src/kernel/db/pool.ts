@@ -4,14 +4,26 @@ import type { DatabaseConfig } from '../config.js';
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
 
+/** What a transaction is for, as metrics label it. */
+export type TransactionKind = 'read' | 'write' | 'auth';
+
 /** Counts every statement postgres.js sends; read by tests, metrics and benchmarks. */
 export interface StatementCounter {
   count: number;
 }
 
+/** Transactions holding a connection, and those queued for one (postgres.js keeps no such counts). */
+export interface PoolUsage {
+  count: number;
+  waiting: number;
+}
+
 export interface Database {
   sql: Sql;
   statements: StatementCounter;
+  inUse: PoolUsage;
+  /** Set by the metrics module: called with each finished transaction's duration. */
+  onTransaction?: (kind: TransactionKind, seconds: number) => void;
   close(): Promise<void>;
 }
 
@@ -52,6 +64,7 @@ export function createDatabase(
   return {
     sql,
     statements,
+    inUse: { count: 0, waiting: 0 },
     close: () => sql.end({ timeout: 5 }),
   };
 }

@@ -1,6 +1,6 @@
 import { writeAudit, type AuditEntry } from '../audit.js';
 import { DomainError, fromDatabaseError } from '../errors.js';
-import type { Sql, TransactionSql } from './pool.js';
+import type { Database, TransactionKind, TransactionSql } from './pool.js';
 import { enterTenantScope, type TenantScope } from './tenant-scope.js';
 
 export interface SessionLimits {
@@ -33,7 +33,7 @@ export class TenantSession {
   private readonly patientsRead = new Set<string>();
 
   constructor(
-    private readonly sql: Sql,
+    private readonly db: Database,
     readonly scope: TenantScope,
     private readonly limits: SessionLimits,
     private readonly operationName: () => string | null = () => null,
@@ -51,12 +51,12 @@ export class TenantSession {
 
   /** Runs a report in its own transaction under QUERY_TIMEOUT_LONG_MS. */
   readLong<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-    return this.transaction(this.limits.queryTimeoutLongMs, (tx) => fn(tx));
+    return this.transaction(this.limits.queryTimeoutLongMs, 'read', (tx) => fn(tx));
   }
 
   /** Runs a mutation: its own transaction, audit rows written before commit. */
   write<T>(fn: (work: UnitOfWork) => Promise<T>): Promise<T> {
-    return this.transaction(this.limits.queryTimeoutMs, async (tx) => {
+    return this.transaction(this.limits.queryTimeoutMs, 'write', async (tx) => {
       const entries: AuditEntry[] = [];
       const result = await fn({ tx, scope: this.scope, audit: (entry) => entries.push(entry) });
       await writeAudit(tx, this.scope, entries);
@@ -89,21 +89,31 @@ export class TenantSession {
     }
   }
 
-  private transaction<T>(timeoutMs: number, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-    return beginWithin(this.sql, this.limits.acquireTimeoutMs, async (tx) => {
-      await enterTenantScope(tx, this.scope, timeoutMs);
-      return fn(tx);
-    });
+  private transaction<T>(timeoutMs: number, kind: TransactionKind, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+    return beginWithin(
+      this.db,
+      this.limits.acquireTimeoutMs,
+      async (tx) => {
+        await enterTenantScope(tx, this.scope, timeoutMs);
+        return fn(tx);
+      },
+      kind,
+    );
   }
 
   private openRead(): Promise<TransactionSql> {
     this.readTx ??= new Promise<TransactionSql>((resolve, reject) => {
       const released = new Promise<void>((r) => (this.releaseRead = r));
-      this.readDone = beginWithin(this.sql, this.limits.acquireTimeoutMs, async (tx) => {
-        await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs);
-        resolve(tx);
-        await released;
-      }).catch(reject);
+      this.readDone = beginWithin(
+        this.db,
+        this.limits.acquireTimeoutMs,
+        async (tx) => {
+          await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs);
+          resolve(tx);
+          await released;
+        },
+        'read',
+      ).catch(reject);
     });
     return this.readTx;
   }
@@ -114,25 +124,46 @@ export class TenantSession {
  * fails with TIMEOUT (postgres.js queues without limit). A transaction that
  * gets its connection after the caller gave up ends at once, doing nothing.
  */
-export function beginWithin<T>(sql: Sql, acquireTimeoutMs: number, body: (tx: TransactionSql) => Promise<T>): Promise<T> {
+export function beginWithin<T>(
+  db: Database,
+  acquireTimeoutMs: number,
+  body: (tx: TransactionSql) => Promise<T>,
+  kind: TransactionKind = 'write',
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let state: 'waiting' | 'running' | 'abandoned' = 'waiting';
+    let startedAt = 0;
+    db.inUse.waiting++;
+    const stopWaiting = () => {
+      db.inUse.waiting--;
+      clearTimeout(timer);
+    };
     const timer = setTimeout(() => {
       if (state !== 'waiting') return;
       state = 'abandoned';
+      db.inUse.waiting--;
       reject(poolBusy());
     }, acquireTimeoutMs);
-    sql
+    db.sql
       .begin(async (tx) => {
         if (state === 'abandoned') return undefined;
         state = 'running';
-        clearTimeout(timer);
-        return body(tx);
+        stopWaiting();
+        db.inUse.count++;
+        startedAt = performance.now();
+        try {
+          return await body(tx);
+        } finally {
+          db.inUse.count--;
+        }
       })
       .then(
-        (value) => resolve(value as T),
+        (value) => {
+          if (startedAt) db.onTransaction?.(kind, (performance.now() - startedAt) / 1000);
+          resolve(value as T);
+        },
         (error: unknown) => {
-          clearTimeout(timer);
+          if (state === 'waiting') stopWaiting();
           if (state !== 'abandoned') reject(fromDatabaseError(error));
         },
       );

@@ -1,0 +1,92 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Database } from '../kernel/db/pool.js';
+
+/** Prometheus metrics of one API process, served at `/metrics`. */
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'operation' | 'outcome'>;
+  requestSeconds: Histogram<'operation' | 'outcome'>;
+  errors: Counter<'code'>;
+  loaderBatchSize: Histogram;
+  transactionSeconds: Histogram<'kind'>;
+  observeTransaction(kind: 'read' | 'write' | 'auth', seconds: number): void;
+}
+
+export function createMetrics(db: Database, poolMax: number): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'graphql_requests_total',
+    help: 'GraphQL operations by operation name and outcome (ok, error)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const requestSeconds = new Histogram({
+    name: 'graphql_request_duration_seconds',
+    help: 'GraphQL operation latency by operation name and outcome',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'GraphQL errors returned, by extensions.code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const loaderBatchSize = new Histogram({
+    name: 'dataloader_batch_size',
+    help: 'Keys per DataLoader batch (one SQL statement each)',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [registry],
+  });
+  const transactionSeconds = new Histogram({
+    name: 'db_transaction_duration_seconds',
+    help: 'Database transaction time by kind (request reads, mutations, sign-in)',
+    labelNames: ['kind'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+    registers: [registry],
+  });
+  new Counter({
+    name: 'sql_statements_total',
+    help: 'SQL statements sent to PostgreSQL',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(db.statements.count);
+    },
+  });
+  new Gauge({
+    name: 'db_pool_max_connections',
+    help: 'Configured upper bound of the connection pool',
+    registers: [registry],
+    collect() {
+      this.set(poolMax);
+    },
+  });
+  new Gauge({
+    name: 'db_pool_connections_in_use',
+    help: 'Transactions currently holding a pool connection',
+    registers: [registry],
+    collect() {
+      this.set(db.inUse.count);
+    },
+  });
+  new Gauge({
+    name: 'db_pool_waiting',
+    help: 'Transactions waiting for a free pool connection',
+    registers: [registry],
+    collect() {
+      this.set(db.inUse.waiting);
+    },
+  });
+  return {
+    registry,
+    requests,
+    requestSeconds,
+    errors,
+    loaderBatchSize,
+    transactionSeconds,
+    observeTransaction: (kind, seconds) => transactionSeconds.observe({ kind }, seconds),
+  };
+}

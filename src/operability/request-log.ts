@@ -1,0 +1,43 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestContext } from '../context.js';
+import type { Metrics } from './metrics.js';
+
+/**
+ * One structured log line and the metrics of every GraphQL request: request
+ * id, operation name, duration, outcome and error codes. Never the query text,
+ * the variables or any result data: those carry PHI.
+ */
+export function requestTelemetry(metrics: Metrics): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const startedAt = performance.now();
+      return {
+        async willSendResponse({ contextValue: ctx, response, errors }) {
+          const seconds = (performance.now() - startedAt) / 1000;
+          const operation = ctx.operation.name ?? 'anonymous';
+          const codes =
+            response.body.kind === 'single'
+              ? (response.body.singleResult.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'))
+              : (errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+          const outcome = codes.length === 0 ? 'ok' : 'error';
+          metrics.requests.inc({ operation, outcome });
+          metrics.requestSeconds.observe({ operation, outcome }, seconds);
+          for (const code of codes) metrics.errors.inc({ code });
+          ctx.deps.logger.info(
+            {
+              requestId: ctx.requestId,
+              operation,
+              durationMs: Math.round(seconds * 1000),
+              outcome,
+              ...(codes.length ? { errorCodes: codes } : {}),
+              userId: ctx.viewer?.userId,
+              organizationId: ctx.viewer?.organizationId,
+            },
+            'graphql request',
+          );
+        },
+      };
+      void contextValue;
+    },
+  };
+}
