@@ -65,6 +65,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
   return new ApolloServer<RequestContext>({
     schema: buildSchema(),
     validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     persistedQueries: apq.persistedQueries,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,

@@ -10,17 +10,26 @@ import type { Config } from '../kernel/config.js';
  * resolver, and therefore any SQL, runs. Field suggestions ("did you mean…")
  * are hidden in production so the schema cannot be mapped by probing.
  */
-export function queryLimits(config: Config): { plugins: ApolloServerPlugin<RequestContext>[]; validationRules: ValidationRule[] } {
+export function queryLimits(config: Config): {
+  plugins: ApolloServerPlugin<RequestContext>[];
+  validationRules: ValidationRule[];
+  parseOptions: { maxTokens: number };
+} {
   const l = config.limits;
   const armor = new ApolloArmor({
     maxDepth: { n: l.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     costLimit: { maxCost: l.maxCost, ignoreIntrospection: true, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
     maxAliases: { n: l.maxAliases },
-    maxTokens: { n: l.maxTokens },
+    // graphql-js enforces the token limit itself while parsing (clear GRAPHQL_PARSE_FAILED); see parseOptions.
+    maxTokens: { enabled: false },
     maxDirectives: { n: l.maxDirectives },
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
-  return { plugins: armor.plugins as ApolloServerPlugin<RequestContext>[], validationRules: armor.validationRules };
+  return {
+    plugins: armor.plugins as ApolloServerPlugin<RequestContext>[],
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: l.maxTokens },
+  };
 }
 
 const INTROSPECTION = /\b__(schema|type)\b/;

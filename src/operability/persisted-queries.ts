@@ -38,7 +38,8 @@ export function persistedQueries(options: { cacheBytes: number; manifestPath: st
     plugins.push({
       async requestDidStart() {
         return {
-          async didResolveSource({ source }) {
+          // Checked once the operation is known (errors thrown here reach the client as they are).
+          async didResolveOperation({ source }) {
             if (!trusted.has(sha256(source))) {
               throw new GraphQLError('This operation is not in the trusted-documents manifest', {
                 extensions: { code: 'OPERATION_NOT_TRUSTED', http: { status: 400 } },

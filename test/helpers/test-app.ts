@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { createDeps, startApi, type RunningApi } from '../../src/app.js';
 import { loadConfig } from '../../src/kernel/config.js';
@@ -26,16 +26,26 @@ export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
  * A real server (HTTP on an ephemeral port) over a fresh database cloned from
  * the migrated template, so every test file has data of its own.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const adminUrl = inject('adminUrl');
-  const template = inject('templateDatabase');
+export interface TestAppOptions {
+  /** Capture logs (defaults to a silent logger, or TEST_LOG_LEVEL). */
+  logger?: Logger;
+  /** A superuser URL of another cluster to run on, instead of the suite's shared one. */
+  adminUrl?: string;
+  /** Database to clone; the suite's migrated template by default. */
+  template?: string;
+}
+
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const adminUrl = options.adminUrl ?? inject('adminUrl');
+  const template = options.template ?? inject('templateDatabase');
   const name = `${template}_f_${randomBytes(5).toString('hex')}`;
   const root = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await root.unsafe(`create database ${name} template ${template}`);
   await root.end();
   const databaseUrl = withDatabase(adminUrl, name);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, ...env });
-  const deps = createDeps(config, databaseUrl, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const deps = createDeps(config, databaseUrl, logger);
   const api = await startApi(deps, 0, '127.0.0.1');
   const admin = postgres(databaseUrl, { max: 2, onnotice: () => {} });
 

@@ -12,6 +12,10 @@ export interface EmbeddedServer {
   /** True when this start created the cluster (first run). */
   created: boolean;
   stop(): Promise<void>;
+  /** Stops the server process but keeps the data (an outage, for resilience tests). */
+  halt(): Promise<void>;
+  /** Starts it again after `halt`. */
+  resume(): Promise<void>;
 }
 
 const USER = 'postgres';
@@ -56,6 +60,8 @@ export async function startEmbeddedPostgres(options: {
     port: options.port,
     created,
     stop: () => server.stop(),
+    halt: () => server.stop(),
+    resume: () => server.start(),
   };
 }
 
