@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   database = await provisionDatabase(config.database);
+  provisioned = database;
   try {
     await migrateDatabase(database.url);
   } catch (error) {
@@ -57,7 +58,10 @@ async function seedDemoData(url: string) {
   }
 }
 
-main().catch((error: unknown) => {
+let provisioned: ProvisionedDatabase | null = null;
+
+main().catch(async (error: unknown) => {
+  await provisioned?.embedded?.stop().catch(() => {});
   const message =
     error instanceof ConfigError
       ? `invalid configuration: ${error.message}`

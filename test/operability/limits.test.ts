@@ -69,7 +69,7 @@ describe('query limits', () => {
       body: JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(1_100_000) } }),
     });
     expect(res.status).toBe(413);
-    expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('admits the mobile summary and the Sandbox introspection query', async () => {
@@ -92,7 +92,7 @@ describe('persisted queries', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(body),
-      }).then((r) => r.json());
+      }).then((r) => r.json() as Promise<any>);
     const unknown = await post({ extensions: ext });
     expect(unknown.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect((await post({ query, extensions: ext })).data.me.email).toMatch(/@north\.test$/);
@@ -124,7 +124,7 @@ describe('persisted queries', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` },
         body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(me) } } }),
-      }).then((r) => r.json());
+      }).then((r) => r.json() as Promise<any>);
       expect(byHash.data.me.email).toBe(org.users.NURSE.email);
       const unlisted = await trusted.gql('{ me { userId } }', {}, t);
       expect(unlisted.errors?.[0]?.extensions.code).toBe('OPERATION_NOT_TRUSTED');

