@@ -1,5 +1,71 @@
-import type { LoaderScope } from '../kernel/loaders.js';
+import {
+  createConnectionLoader,
+  createGroupLoader,
+  createLoader,
+  createPatientRecordLoader,
+  loaderFamily,
+  type LoaderScope,
+} from '../kernel/loaders.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import * as catalog from './catalog-repository.js';
+import * as invoices from './invoice-repository.js';
+import * as payments from './payment-repository.js';
 
-export function billingLoaders(_scope: LoaderScope) {
-  return {};
+/**
+ * Catalog, invoices, lines and payments, batched per request. Loading an
+ * invoice or payment by id is recorded as PHI access of its patient; lists
+ * hang off a patient, encounter or invoice that was recorded already.
+ */
+export function billingLoaders(scope: LoaderScope) {
+  const org = scope.organizationId;
+  const read = scope.read.bind(scope);
+  let clock: Promise<invoices.OrganizationClock> | undefined;
+  return {
+    /** The organization's time zone and today there, read once per request. */
+    billingClock: () => (clock ??= read((tx) => invoices.organizationClock(tx, org))),
+    serviceCatalogItemById: createLoader(
+      (ids: readonly string[]) => read((tx) => catalog.catalogItemsByIds(tx, org, ids)),
+      (i) => i.id,
+    ),
+    invoiceById: createPatientRecordLoader(scope, (ids) => read((tx) => invoices.invoicesByIds(tx, org, ids))),
+    invoicesOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
+      createConnectionLoader(
+        (ids) => read((tx) => invoices.invoicePagesByPatientIds(tx, org, ids, args.statuses, args.page)),
+        (i) => i.patientId,
+        args.page,
+        (i) => [i.invoiceSeq],
+      ),
+    ),
+    invoiceCountOfPatient: loaderFamily((statuses: string[] | null) =>
+      createLoader(
+        (ids: readonly string[]) => read((tx) => invoices.invoiceCountsByPatientIds(tx, org, ids, statuses)),
+        (r) => r.patientId,
+      ),
+    ),
+    invoicesOfEncounter: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => invoices.invoicesByEncounterIds(tx, org, ids)),
+      (i) => i.encounterId!,
+    ),
+    balanceOfPatient: createLoader(
+      (ids: readonly string[]) => read((tx) => invoices.balancesByPatientIds(tx, org, ids)),
+      (b) => b.patientId,
+    ),
+    lineItemsOfInvoice: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => invoices.lineItemsByInvoiceIds(tx, org, ids)),
+      (l) => l.invoiceId,
+    ),
+    lineItemById: createLoader(
+      (ids: readonly string[]) => read((tx) => invoices.lineItemsByIds(tx, org, ids)),
+      (l) => l.id,
+    ),
+    paymentById: createPatientRecordLoader(scope, (ids) => read((tx) => payments.paymentsByIds(tx, org, ids))),
+    paymentsOfInvoice: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => payments.paymentsByInvoiceIds(tx, org, ids)),
+      (p) => p.invoiceId,
+    ),
+    refundsOfPayment: createGroupLoader(
+      (ids: readonly string[]) => read((tx) => payments.refundsByPaymentIds(tx, org, ids)),
+      (p) => p.refundOfPaymentId!,
+    ),
+  };
 }

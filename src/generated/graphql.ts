@@ -14,6 +14,19 @@ import type { LabTestRow, LabResultRow } from '../patients/lab-test-repository.j
 import type { ImagingOrderRow } from '../patients/imaging-order-repository.js';
 import type { AnatomyFindingRow } from '../patients/anatomy-finding-repository.js';
 import type { BodySystemRow } from '../patients/body-system-repository.js';
+import type { ServiceCatalogItemRow } from '../billing/catalog-repository.js';
+import type { InvoiceRow, InvoiceLineItemRow } from '../billing/invoice-repository.js';
+import type { PaymentRow } from '../billing/payment-repository.js';
+import type { DefinitionRow } from '../workflows/definition-repository.js';
+import type { StateMachine, StateDef, TransitionDef, GuardDef, ActionDef, ValidationError } from '../workflows/definition-validation.js';
+import type { InstanceRow, TransitionRow } from '../workflows/instance-repository.js';
+import type { TaskRow } from '../workflows/task-repository.js';
+import type { ConfigRow } from '../workflows/config-repository.js';
+import type { VisualRow } from '../workflows/visual-repository.js';
+import type { DepartmentRow } from '../scheduling/department-repository.js';
+import type { AppointmentRow } from '../scheduling/appointment-repository.js';
+import type { OpdQueueRow } from '../scheduling/opd-queue-repository.js';
+import type { QueueNotice } from '../scheduling/queue-events.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -57,6 +70,22 @@ export type AddClinicalNoteInput = {
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Adds a line to a DRAFT invoice. */
+export type AddInvoiceLineItemInput = {
+  /** Text for the invoice; defaults to the catalog item's name. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Discount on the line (default 0). */
+  discount?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The invoice. */
+  invoiceId: Scalars['ID']['input'];
+  /** Units, more than 0 (default 1). */
+  quantity?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The catalog item (global ID or UUID); it must be active. */
+  serviceCatalogItemId: Scalars['ID']['input'];
+  /** When given, the invoice must still be at this version (else CONFLICT). */
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A new problem on a patient's problem list (status ACTIVE). */
 export type AddProblemInput = {
   /** Code in `codeSystem`, 1–50 characters; requires `codeSystem`. */
@@ -93,6 +122,17 @@ export type Address = {
   /** State, province or region. */
   region: Maybe<Scalars['String']['output']>;
 };
+
+/** An age range of receivables, counted from the due date. */
+export type AgingBucket =
+  /** Due at most 30 days ago, or not yet due. */
+  | 'DAYS_0_30'
+  /** 31 to 60 days past due. */
+  | 'DAYS_31_60'
+  /** 61 to 90 days past due. */
+  | 'DAYS_61_90'
+  /** More than 90 days past due. */
+  | 'DAYS_OVER_90';
 
 /** Severity of an allergic reaction. */
 export type AllergySeverity =
@@ -158,6 +198,132 @@ export type AnatomyFindingPayload = {
   anatomyFinding: AnatomyFinding;
 };
 
+/**
+ * A booked slot of a patient with a provider. A provider never has two overlapping
+ * appointments that are not CANCELLED or NO_SHOW: the database refuses the second one.
+ */
+export type Appointment = Node & {
+  __typename?: 'Appointment';
+  /** Database UUID. */
+  appointmentId: Scalars['UUID']['output'];
+  /** Kind of appointment. */
+  appointmentType: AppointmentType;
+  /** Why it was cancelled, when CANCELLED. */
+  cancellationReason: Maybe<Scalars['String']['output']>;
+  /** When it was cancelled. */
+  cancelledAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the patient checked in. */
+  checkedInAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the appointment was booked. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The department, when recorded. */
+  department: Maybe<Department>;
+  /** Length of the slot in minutes. */
+  durationMinutes: Scalars['Int']['output'];
+  /** End of the slot (exclusive: another appointment may start at this instant). */
+  endsAt: Scalars['DateTime']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Front-desk notes, e.g. wheelchair access requested. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** The patient. */
+  patient: Patient;
+  /** The provider (staff user) the patient sees. */
+  provider: User;
+  /** The OPD queue entry created at check-in, if any. */
+  queueEntry: Maybe<OpdQueueEntry>;
+  /** Reason for the visit. */
+  reason: Maybe<Scalars['String']['output']>;
+  /** Start of the slot (the list ordering). */
+  startsAt: Scalars['DateTime']['output'];
+  /** Life-cycle status. */
+  status: AppointmentStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with every appointment mutation. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of appointments, by start time. */
+export type AppointmentConnection = {
+  __typename?: 'AppointmentConnection';
+  /** The appointments of this page. */
+  edges: Array<AppointmentEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Appointments matching the filter (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An appointment and its cursor. */
+export type AppointmentEdge = {
+  __typename?: 'AppointmentEdge';
+  /** Opaque position of this appointment in the list. */
+  cursor: Scalars['String']['output'];
+  /** The appointment. */
+  node: Appointment;
+};
+
+/** Appointment filters; all given conditions must hold. */
+export type AppointmentFilter = {
+  /** Only this department. */
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
+  /** Appointments starting at or after this instant. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this patient. */
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only this provider (User ID). */
+  providerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only these statuses. */
+  status?: InputMaybe<Array<AppointmentStatus>>;
+  /** Appointments starting before this instant. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** Result of an appointment mutation. */
+export type AppointmentPayload = {
+  __typename?: 'AppointmentPayload';
+  /** The appointment after the change. */
+  appointment: Appointment;
+};
+
+/**
+ * Where an appointment is in its life: SCHEDULED → CHECKED_IN → IN_PROGRESS → COMPLETED,
+ * or CANCELLED (before the consultation starts) or NO_SHOW (the patient never came).
+ */
+export type AppointmentStatus =
+  /** Called off; frees the provider's time. */
+  | 'CANCELLED'
+  /** The patient arrived and waits in the department's OPD queue. */
+  | 'CHECKED_IN'
+  /** The consultation ended (the queue entry went DONE). */
+  | 'COMPLETED'
+  /** The consultation started (the queue entry went IN_CONSULTATION). */
+  | 'IN_PROGRESS'
+  /** The patient did not come; frees the provider's time. */
+  | 'NO_SHOW'
+  /** Booked; occupies the provider's time. */
+  | 'SCHEDULED';
+
+/** Kind of appointment. */
+export type AppointmentType =
+  /** Consultation, e.g. on referral. */
+  | 'CONSULTATION'
+  /** Follow-up of an earlier visit. */
+  | 'FOLLOW_UP'
+  /** Imaging study. */
+  | 'IMAGING'
+  /** Sample collection for laboratory tests. */
+  | 'LAB'
+  /** First visit of a new patient. */
+  | 'NEW_PATIENT'
+  /** A procedure. */
+  | 'PROCEDURE'
+  /** Remote consultation. */
+  | 'TELEHEALTH'
+  /** Vaccination. */
+  | 'VACCINATION';
+
 /** Result of signing in or refreshing: a short-lived access token and a rotating refresh token. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
@@ -207,6 +373,43 @@ export type BodySystem = Node & {
   sortOrder: Scalars['Int']['output'];
 };
 
+/** A new appointment. */
+export type BookAppointmentInput = {
+  /** Kind of appointment. */
+  appointmentType: AppointmentType;
+  /** The department (active); the OPD queue the patient joins at check-in. */
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
+  /** End; after startsAt, at most 12 hours later. */
+  endsAt: Scalars['DateTime']['input'];
+  /** Front-desk notes, at most 5000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The patient. */
+  patientId: Scalars['ID']['input'];
+  /** The provider (an active user of your organization). */
+  providerId: Scalars['ID']['input'];
+  /** Reason for the visit, at most 2000 characters. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** Start; not in the past. */
+  startsAt: Scalars['DateTime']['input'];
+};
+
+/** Result of callNextPatient. */
+export type CallNextPatientPayload = {
+  __typename?: 'CallNextPatientPayload';
+  /** The entry now CALLED, or null when nobody is waiting. */
+  queueEntry: Maybe<OpdQueueEntry>;
+};
+
+/** Cancels a SCHEDULED or CHECKED_IN appointment. */
+export type CancelAppointmentInput = {
+  /** The appointment. */
+  id: Scalars['ID']['input'];
+  /** Why it is cancelled, 1–1000 characters. */
+  reason: Scalars['String']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
 /** Cancels an encounter that is not completed. */
 export type CancelEncounterInput = {
   /** The encounter. */
@@ -225,6 +428,37 @@ export type CancelLabTestInput = {
   reason: Scalars['String']['input'];
   /** The version you read. */
   version: Scalars['Int']['input'];
+};
+
+/** Cancels a running instance and its open tasks. */
+export type CancelWorkflowInput = {
+  /** The instance version you saw; refused with CONFLICT when it changed. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** The instance. */
+  instanceId: Scalars['ID']['input'];
+  /** Why (kept as the history comment). */
+  reason: Scalars['String']['input'];
+};
+
+/** Checks a patient in for a SCHEDULED appointment and queues them in the department's OPD queue. */
+export type CheckInAppointmentInput = {
+  /** Queue of this department instead of the appointment's (required when the appointment has none). */
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
+  /** The appointment; it must start within the next 24 hours or have started already. */
+  id: Scalars['ID']['input'];
+  /** Queue priority (default NORMAL). */
+  priority?: InputMaybe<OpdPriority>;
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** Result of checkInAppointment. */
+export type CheckInPayload = {
+  __typename?: 'CheckInPayload';
+  /** The appointment, now CHECKED_IN. */
+  appointment: Appointment;
+  /** The patient's new OPD queue entry with its token number. */
+  queueEntry: OpdQueueEntry;
 };
 
 /**
@@ -326,6 +560,31 @@ export type CollectLabSpecimenInput = {
   version: Scalars['Int']['input'];
 };
 
+/**
+ * Compiles a saved diagram into a definition. The diagram's linked DRAFT is updated in place; when it is
+ * linked to a published version a new DRAFT version of that key is created; when unlinked a new
+ * definition (version 1) is created with `entityType`. The document is then linked to the result.
+ */
+export type CompileVisualWorkflowInput = {
+  /** Key of a new definition (derived from the document name when omitted). */
+  definitionKey?: InputMaybe<Scalars['String']['input']>;
+  /** Entity type of a new definition (required when the document is not linked to one). */
+  entityType?: InputMaybe<WorkflowEntityType>;
+  /** The document. */
+  id: Scalars['ID']['input'];
+  /** Name of the definition (the document's name when omitted). */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of compileVisualWorkflow. */
+export type CompileVisualWorkflowPayload = {
+  __typename?: 'CompileVisualWorkflowPayload';
+  /** The DRAFT definition produced. */
+  definition: WorkflowDefinition;
+  /** The document, now linked to the definition. */
+  visualWorkflow: VisualWorkflow;
+};
+
 /** Completes an IN_PROGRESS encounter. */
 export type CompleteEncounterInput = {
   /** Discharge disposition. */
@@ -334,6 +593,30 @@ export type CompleteEncounterInput = {
   id: Scalars['ID']['input'];
   /** The version you read. */
   version: Scalars['Int']['input'];
+};
+
+/** Completes a task you claimed. */
+export type CompleteTaskInput = {
+  /** What was entered; merged into the instance's context variables while it is active. */
+  formData?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** The task. */
+  taskId: Scalars['ID']['input'];
+};
+
+/** A new department. */
+export type CreateDepartmentInput = {
+  /** Short code, unique in the organization: upper-case letters, digits, `_` and `-`, at most 50 (lower case is upper-cased). */
+  code: Scalars['String']['input'];
+  /** Kind of department. */
+  departmentType: DepartmentType;
+  /** What the department does, at most 2000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Where to find it, at most 200 characters. */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** Display name, 1–200 characters. */
+  name: Scalars['String']['input'];
+  /** Front-desk phone. */
+  phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A new encounter. */
@@ -356,6 +639,18 @@ export type CreateEncounterInput = {
   remarks?: InputMaybe<Scalars['String']['input']>;
   /** Planned start, for a PLANNED encounter. */
   scheduledAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A new DRAFT invoice. */
+export type CreateInvoiceInput = {
+  /** The encounter billed (must be this patient's). */
+  encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Lines to start with (may be empty; add more while DRAFT). */
+  items?: InputMaybe<Array<InvoiceItemInput>>;
+  /** Free-text notes, at most 5000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The patient billed. */
+  patientId: Scalars['ID']['input'];
 };
 
 /** A new patient. */
@@ -389,6 +684,26 @@ export type CreatePatientInput = {
   sexAtBirth?: InputMaybe<SexAtBirth>;
 };
 
+/** A new catalog item. */
+export type CreateServiceCatalogItemInput = {
+  /** Kind of service. */
+  category: ServiceCategory;
+  /** Unique code: 1–50 letters, digits, dot, dash or underscore (stored upper-case). */
+  code: Scalars['String']['input'];
+  /** ISO 4217 code; defaults to (and must equal) the currency your catalog already uses, else USD. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Department that provides it (UUID of a department of your organization). */
+  departmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Longer description, at most 2000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name printed on invoices, at most 200 characters. */
+  name: Scalars['String']['input'];
+  /** Tax rate in percent, 0–100, e.g. `"16.00"` (default 0). */
+  taxRatePercent?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Price of one unit, zero or more, e.g. `"1500.00"`. */
+  unitPrice: Scalars['Decimal']['input'];
+};
+
 /** A new staff account. */
 export type CreateUserInput = {
   /** Name shown in the user interface. */
@@ -409,6 +724,32 @@ export type CreateUserInput = {
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new workflow definition (version 1, DRAFT). */
+export type CreateWorkflowDefinitionInput = {
+  /** Stable key for all its versions (1–100 of a-z, 0-9, -); derived from the name when omitted. Must be unused. */
+  definitionKey?: InputMaybe<Scalars['String']['input']>;
+  /** Description, at most 2000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The kind of record it governs. */
+  entityType: WorkflowEntityType;
+  /** Name, 1–200 characters. */
+  name: Scalars['String']['input'];
+  /** The state machine JSON (shape in WorkflowStateMachine); refused with every problem listed when invalid. */
+  stateMachine: Scalars['JSONObject']['input'];
+};
+
+/** Starts the next version of a definition key as a DRAFT, copied from an existing version. */
+export type CreateWorkflowDefinitionVersionInput = {
+  /** Description of the new version (copied when omitted). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Any version of the key to copy. */
+  fromId: Scalars['ID']['input'];
+  /** Name of the new version (copied when omitted). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** State machine of the new version (the copied one when omitted). */
+  stateMachine?: InputMaybe<Scalars['JSONObject']['input']>;
+};
+
 /** Ends a patient's active registration. */
 export type DeactivatePatientInput = {
   /** Time of death when status is DECEASED. */
@@ -417,6 +758,14 @@ export type DeactivatePatientInput = {
   id: Scalars['ID']['input'];
   /** INACTIVE (default) or DECEASED. */
   status?: InputMaybe<PatientStatus>;
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** Withdraws a catalog item from new invoices. */
+export type DeactivateServiceCatalogItemInput = {
+  /** The item (global ID or UUID). */
+  id: Scalars['ID']['input'];
   /** The version you read. */
   version: Scalars['Int']['input'];
 };
@@ -435,6 +784,92 @@ export type DeletePatientPayload = {
   /** Global ID of the deleted patient. */
   deletedPatientId: Scalars['ID']['output'];
 };
+
+/**
+ * A department of the organization (clinic, ward, laboratory …). Appointments and
+ * OPD queues belong to a department.
+ */
+export type Department = Node & {
+  __typename?: 'Department';
+  /** False once deactivated: no new appointments or queue entries. */
+  active: Scalars['Boolean']['output'];
+  /** Short code, unique in the organization, e.g. GMED. */
+  code: Scalars['String']['output'];
+  /** When the department was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Database UUID. */
+  departmentId: Scalars['UUID']['output'];
+  /** Kind of department. */
+  departmentType: DepartmentType;
+  /** What the department does. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Where to find it, e.g. Block B, 2nd floor. */
+  location: Maybe<Scalars['String']['output']>;
+  /** Display name, e.g. General Medicine. */
+  name: Scalars['String']['output'];
+  /** Front-desk phone. */
+  phone: Maybe<Scalars['String']['output']>;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with updateDepartment. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of departments, by name. */
+export type DepartmentConnection = {
+  __typename?: 'DepartmentConnection';
+  /** The departments of this page. */
+  edges: Array<DepartmentEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Departments matching the filter (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A department and its cursor. */
+export type DepartmentEdge = {
+  __typename?: 'DepartmentEdge';
+  /** Opaque position of this department in the list. */
+  cursor: Scalars['String']['output'];
+  /** The department. */
+  node: Department;
+};
+
+/** Department filters; all given conditions must hold. */
+export type DepartmentFilter = {
+  /** Only active (true) or only deactivated (false) departments. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only these kinds. */
+  type?: InputMaybe<Array<DepartmentType>>;
+};
+
+/** Result of a department mutation. */
+export type DepartmentPayload = {
+  __typename?: 'DepartmentPayload';
+  /** The department after the change. */
+  department: Department;
+};
+
+/** Kind of department, which says what it does. */
+export type DepartmentType =
+  /** Administration. */
+  | 'ADMINISTRATION'
+  /** Billing office. */
+  | 'BILLING'
+  /** Emergency department. */
+  | 'EMERGENCY'
+  /** Wards admitting patients. */
+  | 'INPATIENT'
+  /** Clinical laboratory. */
+  | 'LABORATORY'
+  /** Clinics seeing walk-in and booked outpatients; they run an OPD queue. */
+  | 'OUTPATIENT'
+  /** Dispensary. */
+  | 'PHARMACY'
+  /** Imaging. */
+  | 'RADIOLOGY';
 
 /** Stops an ACTIVE or ON_HOLD prescription. */
 export type DiscontinuePrescriptionInput = {
@@ -522,6 +957,8 @@ export type Encounter = Node & {
   id: Scalars['ID']['output'];
   /** Imaging orders placed in this encounter, oldest first. */
   imagingOrders: Array<ImagingOrder>;
+  /** Invoices billing this encounter, oldest first. */
+  invoices: Array<Invoice>;
   /** Lab tests ordered in this encounter, oldest first. */
   labTests: Array<LabTest>;
   /** Clinical notes written in this encounter, oldest first. */
@@ -550,6 +987,8 @@ export type Encounter = Node & {
   version: Scalars['Int']['output'];
   /** Vital signs recorded in this encounter, oldest first. */
   vitalSigns: Array<VitalSigns>;
+  /** The encounter's workflow instance: the active one, else the most recently started (null when none). */
+  workflow: Maybe<WorkflowInstance>;
 };
 
 /** A page of encounters, newest first. */
@@ -610,6 +1049,18 @@ export type EncounterType =
   | 'INPATIENT'
   | 'OUTPATIENT'
   | 'TELEHEALTH';
+
+/** A patient who joins the queue without an appointment. */
+export type EnqueueWalkInInput = {
+  /** The department (active). */
+  departmentId: Scalars['ID']['input'];
+  /** Front-desk notes, at most 2000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The patient; must not already be waiting, called or in consultation in this department today. */
+  patientId: Scalars['ID']['input'];
+  /** Queue priority (default NORMAL). */
+  priority?: InputMaybe<OpdPriority>;
+};
 
 /** How severe an examination finding is. */
 export type FindingSeverity =
@@ -737,6 +1188,200 @@ export type Insurance = {
   policyNumber: Maybe<Scalars['String']['output']>;
   /** Insurer name. */
   provider: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A patient invoice. Amounts are exact decimals computed in one place and
+ * checked by the database: `total = subtotal - discountTotal + taxTotal` and
+ * `balanceDue = total - (amountPaid - amountRefunded)`.
+ */
+export type Invoice = Node & {
+  __typename?: 'Invoice';
+  /** Sum of all payments received (refunds not deducted). */
+  amountPaid: Scalars['Decimal']['output'];
+  /** Sum of all refunds paid out. */
+  amountRefunded: Scalars['Decimal']['output'];
+  /** total − (amountPaid − amountRefunded). Only ISSUED and PARTIALLY_PAID invoices are collectable. */
+  balanceDue: Scalars['Decimal']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Who created it. */
+  createdBy: Maybe<User>;
+  /** ISO 4217 currency code of every amount on the invoice. */
+  currency: Scalars['String']['output'];
+  /** Sum of the lines' discounts. */
+  discountTotal: Scalars['Decimal']['output'];
+  /** Payment due date. */
+  dueDate: Maybe<Scalars['Date']['output']>;
+  /** The encounter billed. */
+  encounter: Maybe<Encounter>;
+  /** Encounter UUID, when the invoice bills an encounter. */
+  encounterId: Maybe<Scalars['UUID']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Database UUID. */
+  invoiceId: Scalars['UUID']['output'];
+  /** Number unique and gap-free in the organization, e.g. `INV-000042`. */
+  invoiceNumber: Scalars['String']['output'];
+  /** When it was issued. */
+  issuedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The lines, in the order they were added. */
+  lineItems: Array<InvoiceLineItem>;
+  /** Free-text notes. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** True when collectable, past its due date and not fully paid. */
+  overdue: Scalars['Boolean']['output'];
+  /** The patient billed. */
+  patient: Patient;
+  /** Patient UUID. */
+  patientId: Scalars['UUID']['output'];
+  /** Payments and refunds on this invoice, oldest first. */
+  payments: Array<Payment>;
+  /** Life-cycle status. */
+  status: InvoiceStatus;
+  /** Sum of the lines' quantity × unit price, before discount and tax. */
+  subtotal: Scalars['Decimal']['output'];
+  /** Sum of the lines' tax. */
+  taxTotal: Scalars['Decimal']['output'];
+  /** subtotal − discountTotal + taxTotal. */
+  total: Scalars['Decimal']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; bumped by every change, payments included. */
+  version: Scalars['Int']['output'];
+  /** Why it was voided. */
+  voidReason: Maybe<Scalars['String']['output']>;
+  /** When it was voided. */
+  voidedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of invoices, newest (highest number) first. */
+export type InvoiceConnection = {
+  __typename?: 'InvoiceConnection';
+  /** The invoices of this page. */
+  edges: Array<InvoiceEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Invoices matching (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An invoice and its cursor. */
+export type InvoiceEdge = {
+  __typename?: 'InvoiceEdge';
+  /** Opaque position of this invoice in the list. */
+  cursor: Scalars['String']['output'];
+  /** The invoice. */
+  node: Invoice;
+};
+
+/** Invoice filters; all given conditions must hold. */
+export type InvoiceFilter = {
+  /** Issued on or after this day (organization time zone). */
+  issuedFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Issued on or before this day (organization time zone). */
+  issuedTo?: InputMaybe<Scalars['Date']['input']>;
+  /** True: only overdue invoices (collectable, balance left, due date passed); false: only those that are not. */
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only this patient's invoices. */
+  patientId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only these statuses. */
+  status?: InputMaybe<Array<InvoiceStatus>>;
+};
+
+/** One line to bill from the catalog. */
+export type InvoiceItemInput = {
+  /** Text for the invoice; defaults to the catalog item's name. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Discount on the line, from 0 up to quantity × unit price (default 0). */
+  discount?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Units, more than 0, up to two decimals (default 1). */
+  quantity?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The catalog item (global ID or UUID); it must be active. */
+  serviceCatalogItemId: Scalars['ID']['input'];
+};
+
+/**
+ * One line of an invoice. Unit price and tax rate are copied from the catalog
+ * when the line is added.
+ */
+export type InvoiceLineItem = Node & {
+  __typename?: 'InvoiceLineItem';
+  /** quantity × unitPrice, rounded half-up to the cent. */
+  amount: Scalars['Decimal']['output'];
+  /** When the line was added. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Text printed on the invoice. */
+  description: Scalars['String']['output'];
+  /** Discount on this line. */
+  discount: Scalars['Decimal']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Invoice UUID. */
+  invoiceId: Scalars['UUID']['output'];
+  /** Database UUID. */
+  lineItemId: Scalars['UUID']['output'];
+  /** amount − discount + taxAmount. */
+  lineTotal: Scalars['Decimal']['output'];
+  /** Position on the invoice, from 0. */
+  position: Scalars['Int']['output'];
+  /** Units billed, up to two decimals. */
+  quantity: Scalars['Decimal']['output'];
+  /** The catalog item billed (null for a line without one). */
+  serviceCatalogItem: Maybe<ServiceCatalogItem>;
+  /** Tax on (amount − discount), rounded half-up to the cent. */
+  taxAmount: Scalars['Decimal']['output'];
+  /** Tax rate in percent when the line was added. */
+  taxRatePercent: Scalars['Decimal']['output'];
+  /** Price of one unit when the line was added. */
+  unitPrice: Scalars['Decimal']['output'];
+};
+
+/** Result of addInvoiceLineItem. */
+export type InvoiceLineItemPayload = {
+  __typename?: 'InvoiceLineItemPayload';
+  /** The invoice with its new totals. */
+  invoice: Invoice;
+  /** The line added. */
+  lineItem: InvoiceLineItem;
+};
+
+/** Result of an invoice mutation. */
+export type InvoicePayload = {
+  __typename?: 'InvoicePayload';
+  /** The invoice after the change. */
+  invoice: Invoice;
+};
+
+/**
+ * Where an invoice is in its life:
+ * DRAFT → ISSUED → PARTIALLY_PAID → PAID; VOID only while nothing was ever paid;
+ * PARTIALLY_REFUNDED / REFUNDED after refunds (closed: no further payments).
+ */
+export type InvoiceStatus =
+  /** Being built: line items may be added and removed. */
+  | 'DRAFT'
+  /** Sent to the patient, nothing paid yet. */
+  | 'ISSUED'
+  /** Paid in full. */
+  | 'PAID'
+  /** Some of the total paid. */
+  | 'PARTIALLY_PAID'
+  /** Some of the money paid was returned; closed for payments. */
+  | 'PARTIALLY_REFUNDED'
+  /** Everything paid was returned; closed for payments. */
+  | 'REFUNDED'
+  /** Cancelled before any payment; kept for the record. */
+  | 'VOID';
+
+/** DRAFT → ISSUED (or straight to PAID when the total is 0). */
+export type IssueInvoiceInput = {
+  /** Payment due date, not before today; defaults to 30 days from today (organization time zone). */
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** The invoice. */
+  id: Scalars['ID']['input'];
+  /** When given, the invoice must still be at this version (else CONFLICT). */
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -894,6 +1539,8 @@ export type LabTest = Node & {
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-concurrency version; send it back with collectLabSpecimen, verifyLabTest or cancelLabTest. */
   version: Scalars['Int']['output'];
+  /** The lab order's workflow instance: the active one, else the most recently started (null when none). */
+  workflow: Maybe<WorkflowInstance>;
 };
 
 /** Result of a lab test mutation. */
@@ -963,6 +1610,14 @@ export type MaritalStatus =
   | 'UNKNOWN'
   | 'WIDOWED';
 
+/** Marks a SCHEDULED appointment whose start has passed as NO_SHOW. */
+export type MarkNoShowInput = {
+  /** The appointment. */
+  id: Scalars['ID']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
 /** Route of administration. */
 export type MedicationRoute =
   /** Intramuscular. */
@@ -1007,73 +1662,160 @@ export type Mutation = {
   _noop: Maybe<Scalars['Boolean']['output']>;
   /** Writes a DRAFT clinical note, or an amendment of a signed note. */
   addClinicalNote: ClinicalNotePayload;
+  /** Adds a line to a DRAFT invoice, copying price and tax from the catalog. */
+  addInvoiceLineItem: InvoiceLineItemPayload;
   /** Adds an ACTIVE problem to a patient's problem list. */
   addProblem: ProblemPayload;
   /** Grants a role. */
   assignRole: UserPayload;
+  /** Books an appointment; an overlap with another of the provider's appointments is CONFLICT naming its time. */
+  bookAppointment: AppointmentPayload;
+  /**
+   * Calls the next WAITING patient of today's queue (EMERGENCY first, then by token).
+   * Atomic: staff calling at the same time always get different patients.
+   */
+  callNextPatient: CallNextPatientPayload;
+  /** SCHEDULED or CHECKED_IN → CANCELLED (a waiting queue entry becomes LEFT). */
+  cancelAppointment: AppointmentPayload;
   /** PLANNED or IN_PROGRESS → CANCELLED. */
   cancelEncounter: EncounterPayload;
   /** ORDERED, COLLECTED or IN_PROGRESS → CANCELLED. */
   cancelLabTest: LabTestPayload;
+  /** Cancels a running instance and its open tasks. */
+  cancelWorkflow: WorkflowInstancePayload;
+  /** SCHEDULED → CHECKED_IN, and the patient joins the department's OPD queue with the next token (one transaction). */
+  checkInAppointment: CheckInPayload;
+  /** Claims an OPEN task you are eligible for; exactly one of concurrent claimers wins, the others get CONFLICT. */
+  claimTask: WorkflowTaskPayload;
   /** ORDERED → COLLECTED: the specimen was taken. */
   collectLabSpecimen: LabTestPayload;
+  /** Compiles a designer document into a DRAFT definition, refused with the same validation errors as a definition. */
+  compileVisualWorkflow: CompileVisualWorkflowPayload;
   /** IN_PROGRESS → COMPLETED. */
   completeEncounter: EncounterPayload;
+  /** IN_CONSULTATION → DONE (the appointment, if any, goes COMPLETED). */
+  completeQueueEntry: OpdQueueEntryPayload;
+  /** Completes a task you claimed (CLAIMED → COMPLETED) with its form data. */
+  completeTask: WorkflowTaskPayload;
+  /** Creates a department (organization administrators). */
+  createDepartment: DepartmentPayload;
   /** Opens a PLANNED encounter. */
   createEncounter: EncounterPayload;
+  /** Opens a DRAFT invoice with the next invoice number of your organization. */
+  createInvoice: InvoicePayload;
   /** Registers a patient. */
   createPatient: PatientPayload;
+  /** Adds a billable service to the catalog. */
+  createServiceCatalogItem: ServiceCatalogItemPayload;
   /** Creates a staff account in your organization. */
   createUser: UserPayload;
+  /** Creates version 1 of a new definition as a DRAFT (the state machine is validated). */
+  createWorkflowDefinition: WorkflowDefinitionPayload;
+  /** Starts the next version of a definition key as a DRAFT. */
+  createWorkflowDefinitionVersion: WorkflowDefinitionPayload;
   /** Marks a patient INACTIVE or DECEASED. */
   deactivatePatient: PatientPayload;
+  /** Withdraws a catalog item from new invoice lines. */
+  deactivateServiceCatalogItem: ServiceCatalogItemPayload;
   /** Deactivates an account and revokes all its sessions. */
   deactivateUser: UserPayload;
+  /** Deactivates a version: no new instance may start on it; running instances continue. */
+  deactivateWorkflowDefinition: WorkflowDefinitionPayload;
   /** Soft-deletes a patient registered in error (hidden from every query, kept in the database). */
   deletePatient: DeletePatientPayload;
   /** ACTIVE or ON_HOLD → DISCONTINUED. */
   discontinuePrescription: PrescriptionPayload;
+  /** Queues a patient without an appointment in today's OPD queue of a department. */
+  enqueueWalkIn: OpdQueueEntryPayload;
+  /** DRAFT → ISSUED: the invoice can no longer be edited and can be paid. */
+  issueInvoice: InvoicePayload;
   /** Signs in with email and password. Repeated failures lock the account for 15 minutes. */
   login: AuthPayload;
   /** Revokes the session the refresh token belongs to. */
   logout: LogoutPayload;
+  /** WAITING or CALLED → LEFT (a CHECKED_IN appointment is cancelled). */
+  markLeft: OpdQueueEntryPayload;
+  /** SCHEDULED → NO_SHOW, once the start has passed. */
+  markNoShow: AppointmentPayload;
   /** Orders an imaging examination (status ORDERED). */
   orderImaging: ImagingOrderPayload;
   /** Orders a lab test (status ORDERED). */
   orderLabTest: LabTestPayload;
   /** Prescribes a medication after checking the patient's active drug allergies. */
   prescribeMedication: PrescriptionPayload;
+  /**
+   * Publishes a DRAFT (validated again): it becomes PUBLISHED and older published versions of its key
+   * ARCHIVED. Running instances keep the version they started with.
+   */
+  publishWorkflowDefinition: WorkflowDefinitionPayload;
   /** Records an examination finding mapped to a body system. */
   recordAnatomyFinding: AnatomyFindingPayload;
   /** Records an ACTIVE drug allergy. */
   recordDrugAllergy: DrugAllergyPayload;
   /** Records a result component; the test becomes RESULTED and the abnormal flag is computed. */
   recordLabResult: LabResultPayload;
+  /** Records a payment; concurrent payments on one invoice are serialised and never exceed the balance due. */
+  recordPayment: PaymentPayload;
   /** Records vital signs; out-of-range values are refused, abnormal ones flagged. */
   recordVitalSigns: VitalSignsPayload;
   /** Exchanges a refresh token for new tokens. Reusing an already used token revokes the whole session. */
   refreshSession: AuthPayload;
+  /** Refunds (part of) a payment; never more than was paid on it. */
+  refundPayment: RefundPayload;
+  /** Returns a task you claimed to OPEN. */
+  releaseTask: WorkflowTaskPayload;
+  /** Removes a line from a DRAFT invoice. */
+  removeInvoiceLineItem: InvoicePayload;
   /** Reports an imaging examination (status REPORTED). */
   reportImaging: ImagingOrderPayload;
+  /** Moves a SCHEDULED appointment; overlaps are CONFLICT as for booking. */
+  rescheduleAppointment: AppointmentPayload;
   /** ACTIVE → RESOLVED (optimistic concurrency by version). */
   resolveProblem: ProblemPayload;
   /** Revokes a role. */
   revokeRole: UserPayload;
+  /** Saves a new designer document (stored as given; validated on compile). */
+  saveVisualWorkflow: VisualWorkflowPayload;
+  /** Makes a PUBLISHED, active version the default for its entity type (the previous default stops being one). */
+  setDefaultWorkflowDefinition: WorkflowDefinitionPayload;
   /** DRAFT → SIGNED; the note can never change afterwards (write an amendment instead). */
   signClinicalNote: ClinicalNotePayload;
+  /** CALLED → IN_CONSULTATION (the appointment, if any, goes IN_PROGRESS). */
+  startConsultation: OpdQueueEntryPayload;
   /** PLANNED → IN_PROGRESS. */
   startEncounter: EncounterPayload;
+  /** Starts a workflow over a record; runs the initial state's entry actions. */
+  startWorkflow: StartWorkflowPayload;
+  /** Fires an event: applies the transition, writes history, cancels the left state's open tasks and opens new ones, all in one transaction. */
+  transitionWorkflow: TransitionWorkflowPayload;
+  /** Edits, deactivates or reactivates a department (organization administrators). */
+  updateDepartment: DepartmentPayload;
   /** Edits demographics (optimistic concurrency by version). */
   updatePatient: PatientPayload;
+  /** Changes a catalog item (optimistic concurrency by version); existing invoices keep their prices. */
+  updateServiceCatalogItem: ServiceCatalogItemPayload;
   /** Edits a staff account (optimistic concurrency by version). */
   updateUser: UserPayload;
+  /** Changes a designer document. */
+  updateVisualWorkflow: VisualWorkflowPayload;
+  /** Changes the organization's workflow settings. */
+  updateWorkflowConfig: WorkflowConfigPayload;
+  /** Edits a DRAFT definition version. */
+  updateWorkflowDefinition: WorkflowDefinitionPayload;
   /** RESULTED → VERIFIED: the results were reviewed. */
   verifyLabTest: LabTestPayload;
+  /** DRAFT or ISSUED → VOID, only when nothing was ever paid. */
+  voidInvoice: InvoicePayload;
 };
 
 
 export type MutationAddClinicalNoteArgs = {
   input: AddClinicalNoteInput;
+};
+
+
+export type MutationAddInvoiceLineItemArgs = {
+  input: AddInvoiceLineItemInput;
 };
 
 
@@ -1087,6 +1829,21 @@ export type MutationAssignRoleArgs = {
 };
 
 
+export type MutationBookAppointmentArgs = {
+  input: BookAppointmentInput;
+};
+
+
+export type MutationCallNextPatientArgs = {
+  departmentId: Scalars['ID']['input'];
+};
+
+
+export type MutationCancelAppointmentArgs = {
+  input: CancelAppointmentInput;
+};
+
+
 export type MutationCancelEncounterArgs = {
   input: CancelEncounterInput;
 };
@@ -1097,8 +1854,28 @@ export type MutationCancelLabTestArgs = {
 };
 
 
+export type MutationCancelWorkflowArgs = {
+  input: CancelWorkflowInput;
+};
+
+
+export type MutationCheckInAppointmentArgs = {
+  input: CheckInAppointmentInput;
+};
+
+
+export type MutationClaimTaskArgs = {
+  input: WorkflowTaskInput;
+};
+
+
 export type MutationCollectLabSpecimenArgs = {
   input: CollectLabSpecimenInput;
+};
+
+
+export type MutationCompileVisualWorkflowArgs = {
+  input: CompileVisualWorkflowInput;
 };
 
 
@@ -1107,8 +1884,28 @@ export type MutationCompleteEncounterArgs = {
 };
 
 
+export type MutationCompleteQueueEntryArgs = {
+  input: QueueEntryTransitionInput;
+};
+
+
+export type MutationCompleteTaskArgs = {
+  input: CompleteTaskInput;
+};
+
+
+export type MutationCreateDepartmentArgs = {
+  input: CreateDepartmentInput;
+};
+
+
 export type MutationCreateEncounterArgs = {
   input: CreateEncounterInput;
+};
+
+
+export type MutationCreateInvoiceArgs = {
+  input: CreateInvoiceInput;
 };
 
 
@@ -1117,8 +1914,23 @@ export type MutationCreatePatientArgs = {
 };
 
 
+export type MutationCreateServiceCatalogItemArgs = {
+  input: CreateServiceCatalogItemInput;
+};
+
+
 export type MutationCreateUserArgs = {
   input: CreateUserInput;
+};
+
+
+export type MutationCreateWorkflowDefinitionArgs = {
+  input: CreateWorkflowDefinitionInput;
+};
+
+
+export type MutationCreateWorkflowDefinitionVersionArgs = {
+  input: CreateWorkflowDefinitionVersionInput;
 };
 
 
@@ -1127,8 +1939,18 @@ export type MutationDeactivatePatientArgs = {
 };
 
 
+export type MutationDeactivateServiceCatalogItemArgs = {
+  input: DeactivateServiceCatalogItemInput;
+};
+
+
 export type MutationDeactivateUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeactivateWorkflowDefinitionArgs = {
+  input: WorkflowDefinitionVersionInput;
 };
 
 
@@ -1142,6 +1964,16 @@ export type MutationDiscontinuePrescriptionArgs = {
 };
 
 
+export type MutationEnqueueWalkInArgs = {
+  input: EnqueueWalkInInput;
+};
+
+
+export type MutationIssueInvoiceArgs = {
+  input: IssueInvoiceInput;
+};
+
+
 export type MutationLoginArgs = {
   input: LoginInput;
 };
@@ -1149,6 +1981,16 @@ export type MutationLoginArgs = {
 
 export type MutationLogoutArgs = {
   input: LogoutInput;
+};
+
+
+export type MutationMarkLeftArgs = {
+  input: QueueEntryTransitionInput;
+};
+
+
+export type MutationMarkNoShowArgs = {
+  input: MarkNoShowInput;
 };
 
 
@@ -1167,6 +2009,11 @@ export type MutationPrescribeMedicationArgs = {
 };
 
 
+export type MutationPublishWorkflowDefinitionArgs = {
+  input: PublishWorkflowDefinitionInput;
+};
+
+
 export type MutationRecordAnatomyFindingArgs = {
   input: RecordAnatomyFindingInput;
 };
@@ -1182,6 +2029,11 @@ export type MutationRecordLabResultArgs = {
 };
 
 
+export type MutationRecordPaymentArgs = {
+  input: RecordPaymentInput;
+};
+
+
 export type MutationRecordVitalSignsArgs = {
   input: RecordVitalSignsInput;
 };
@@ -1192,8 +2044,28 @@ export type MutationRefreshSessionArgs = {
 };
 
 
+export type MutationRefundPaymentArgs = {
+  input: RefundPaymentInput;
+};
+
+
+export type MutationReleaseTaskArgs = {
+  input: WorkflowTaskInput;
+};
+
+
+export type MutationRemoveInvoiceLineItemArgs = {
+  input: RemoveInvoiceLineItemInput;
+};
+
+
 export type MutationReportImagingArgs = {
   input: ReportImagingInput;
+};
+
+
+export type MutationRescheduleAppointmentArgs = {
+  input: RescheduleAppointmentInput;
 };
 
 
@@ -1207,8 +2079,23 @@ export type MutationRevokeRoleArgs = {
 };
 
 
+export type MutationSaveVisualWorkflowArgs = {
+  input: SaveVisualWorkflowInput;
+};
+
+
+export type MutationSetDefaultWorkflowDefinitionArgs = {
+  input: WorkflowDefinitionVersionInput;
+};
+
+
 export type MutationSignClinicalNoteArgs = {
   input: SignClinicalNoteInput;
+};
+
+
+export type MutationStartConsultationArgs = {
+  input: QueueEntryTransitionInput;
 };
 
 
@@ -1217,8 +2104,28 @@ export type MutationStartEncounterArgs = {
 };
 
 
+export type MutationStartWorkflowArgs = {
+  input: StartWorkflowInput;
+};
+
+
+export type MutationTransitionWorkflowArgs = {
+  input: TransitionWorkflowInput;
+};
+
+
+export type MutationUpdateDepartmentArgs = {
+  input: UpdateDepartmentInput;
+};
+
+
 export type MutationUpdatePatientArgs = {
   input: UpdatePatientInput;
+};
+
+
+export type MutationUpdateServiceCatalogItemArgs = {
+  input: UpdateServiceCatalogItemInput;
 };
 
 
@@ -1227,8 +2134,28 @@ export type MutationUpdateUserArgs = {
 };
 
 
+export type MutationUpdateVisualWorkflowArgs = {
+  input: UpdateVisualWorkflowInput;
+};
+
+
+export type MutationUpdateWorkflowConfigArgs = {
+  input: UpdateWorkflowConfigInput;
+};
+
+
+export type MutationUpdateWorkflowDefinitionArgs = {
+  input: UpdateWorkflowDefinitionInput;
+};
+
+
 export type MutationVerifyLabTestArgs = {
   input: VerifyLabTestInput;
+};
+
+
+export type MutationVoidInvoiceArgs = {
+  input: VoidInvoiceInput;
 };
 
 /** Any object with a globally unique, opaque `id`; fetch it again with `node(id:)`. */
@@ -1236,6 +2163,149 @@ export type Node = {
   /** Opaque global identifier, stable across requests. Use it for caching and `node(id:)`. */
   id: Scalars['ID']['output'];
 };
+
+/** How urgently an OPD patient must be seen; the queue serves EMERGENCY first, then URGENT, then NORMAL. */
+export type OpdPriority =
+  /** Served before everyone else. */
+  | 'EMERGENCY'
+  /** Served in token order. */
+  | 'NORMAL'
+  /** Served before NORMAL. */
+  | 'URGENT';
+
+/**
+ * A patient's place in a department's outpatient queue for one day. Tokens are
+ * numbered 1, 2, 3 … per department per day in the order patients joined.
+ */
+export type OpdQueueEntry = Node & {
+  __typename?: 'OpdQueueEntry';
+  /** The appointment checked in, or null for a walk-in. */
+  appointment: Maybe<Appointment>;
+  /** When the patient was called. */
+  calledAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who called the patient. */
+  calledBy: Maybe<User>;
+  /** When the consultation ended. */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the consultation started. */
+  consultationStartedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The department whose queue this is. */
+  department: Department;
+  /** When the patient joined the queue. */
+  enqueuedAt: Scalars['DateTime']['output'];
+  /** Database UUID. */
+  entryId: Scalars['UUID']['output'];
+  /**
+   * Estimated minutes until called: (patients ahead + patients called or in consultation) ×
+   * the average consultation length of the department's DONE entries that day (10 minutes
+   * when there are none yet). Null unless WAITING.
+   */
+  estimatedWaitMinutes: Maybe<Scalars['Int']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** When the patient left unseen. */
+  leftAt: Maybe<Scalars['DateTime']['output']>;
+  /** Front-desk notes, e.g. needs interpreter. */
+  notes: Maybe<Scalars['String']['output']>;
+  /** The patient. */
+  patient: Patient;
+  /** 1 for the next patient to be called, 2 for the one after …; null unless WAITING. */
+  position: Maybe<Scalars['Int']['output']>;
+  /** Queue priority. */
+  priority: OpdPriority;
+  /** The queue's day (the organization's calendar day). */
+  queueDate: Scalars['Date']['output'];
+  /** Where the entry is. */
+  status: OpdQueueStatus;
+  /** Token number shown on the waiting-room screen: 1, 2, 3 … per department per day. */
+  tokenNumber: Scalars['Int']['output'];
+  /** When the entry last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; may be sent back with queue mutations. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of an OPD queue in serving order. */
+export type OpdQueueEntryConnection = {
+  __typename?: 'OpdQueueEntryConnection';
+  /** The entries of this page. */
+  edges: Array<OpdQueueEntryEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Entries matching (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A queue entry and its cursor. */
+export type OpdQueueEntryEdge = {
+  __typename?: 'OpdQueueEntryEdge';
+  /** Opaque position in the queue listing. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: OpdQueueEntry;
+};
+
+/** Result of a queue mutation. */
+export type OpdQueueEntryPayload = {
+  __typename?: 'OpdQueueEntryPayload';
+  /** The entry after the change. */
+  queueEntry: OpdQueueEntry;
+};
+
+/**
+ * A change of an OPD queue, delivered to `opdQueueUpdated` subscribers once the change
+ * is committed. It names what changed; `entry` and `department` are read afresh with
+ * your permissions when the event is delivered.
+ */
+export type OpdQueueEvent = {
+  __typename?: 'OpdQueueEvent';
+  /** The department whose queue changed. */
+  department: Department;
+  /** The entry as it is now, or null for RESYNC. */
+  entry: Maybe<OpdQueueEntry>;
+  /** Global ID of the entry that changed, or null for RESYNC. */
+  entryId: Maybe<Scalars['ID']['output']>;
+  /** What happened. */
+  kind: OpdQueueEventKind;
+  /** The queue's day, or null for RESYNC. */
+  queueDate: Maybe<Scalars['Date']['output']>;
+  /** The entry's status right after the change, or null for RESYNC. */
+  status: Maybe<OpdQueueStatus>;
+};
+
+/** What happened to an OPD queue. */
+export type OpdQueueEventKind =
+  /** A patient was called. */
+  | 'CALLED'
+  /** A consultation ended. */
+  | 'COMPLETED'
+  /** A consultation started. */
+  | 'CONSULTATION_STARTED'
+  /** A patient joined (walk-in or check-in). */
+  | 'ENQUEUED'
+  /** A patient left unseen. */
+  | 'LEFT'
+  /**
+   * This server may have missed changes (its database listener reconnected):
+   * re-read the whole queue.
+   */
+  | 'RESYNC';
+
+/**
+ * Where an OPD queue entry is: WAITING → CALLED → IN_CONSULTATION → DONE, or LEFT
+ * (gave up while WAITING or CALLED).
+ */
+export type OpdQueueStatus =
+  /** Called to a consultation room. */
+  | 'CALLED'
+  /** Seen. */
+  | 'DONE'
+  /** Being seen. */
+  | 'IN_CONSULTATION'
+  /** Left before being seen. */
+  | 'LEFT'
+  /** Waiting to be called. */
+  | 'WAITING';
 
 /** Sort direction. */
 export type OrderDirection =
@@ -1330,6 +2400,10 @@ export type Patient = Node & {
   allergies: Array<DrugAllergy>;
   /** The patient's examination findings, newest observation first. */
   anatomyFindings: Array<AnatomyFinding>;
+  /** The patient's appointments by start time (earliest first; pass `from` for upcoming ones). */
+  appointments: AppointmentConnection;
+  /** What the patient owes: the balance due of their ISSUED and PARTIALLY_PAID invoices. */
+  balance: Scalars['Decimal']['output'];
   /** Blood type. */
   bloodType: Maybe<BloodType>;
   /** The patient's clinical notes, newest first. */
@@ -1356,6 +2430,8 @@ export type Patient = Node & {
   imagingOrders: Array<ImagingOrder>;
   /** Insurance on file. */
   insurance: Insurance;
+  /** The patient's invoices, newest first (keyset-paginated, page size default 20, at most 1000). */
+  invoices: InvoiceConnection;
   /** The patient's lab results across all tests, newest first (keyset-paginated, page size default 20, at most 1000). */
   labResults: LabResultConnection;
   /** The patient's lab tests, newest order first. */
@@ -1402,6 +2478,17 @@ export type PatientAllergiesArgs = {
 
 
 /** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientAppointmentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<AppointmentStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
 export type PatientClinicalNotesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1423,6 +2510,16 @@ export type PatientEncountersArgs = {
 /** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
 export type PatientImagingOrdersArgs = {
   status?: InputMaybe<Array<ImagingOrderStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientInvoicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<InvoiceStatus>>;
 };
 
 
@@ -1538,6 +2635,93 @@ export type PatientSummary = {
   /** Time of the most recent encounter. */
   lastEncounterAt: Maybe<Scalars['DateTime']['output']>;
 };
+
+/** Money received on (PAYMENT) or returned from (REFUND) an invoice. */
+export type Payment = Node & {
+  __typename?: 'Payment';
+  /** Amount, always positive. */
+  amount: Scalars['Decimal']['output'];
+  /** When the row was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** ISO 4217 currency code. */
+  currency: Scalars['String']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** The client's idempotency key, when one was sent. */
+  idempotencyKey: Maybe<Scalars['String']['output']>;
+  /** The invoice paid or refunded. */
+  invoice: Invoice;
+  /** Invoice UUID. */
+  invoiceId: Scalars['UUID']['output'];
+  /** PAYMENT or REFUND. */
+  kind: PaymentKind;
+  /** How the money moved (a refund uses the method of the payment it refunds). */
+  method: PaymentMethod;
+  /** Patient UUID. */
+  patientId: Scalars['UUID']['output'];
+  /** Database UUID. */
+  paymentId: Scalars['UUID']['output'];
+  /** Why the refund was made. */
+  reason: Maybe<Scalars['String']['output']>;
+  /** When the money was received or returned. */
+  receivedAt: Scalars['DateTime']['output'];
+  /** Who took or returned the money. */
+  receivedBy: Maybe<User>;
+  /** Receipt, card authorisation, claim or transaction reference. */
+  reference: Maybe<Scalars['String']['output']>;
+  /** For a REFUND: the payment it refunds. */
+  refundOf: Maybe<Payment>;
+  /** For a PAYMENT: how much may still be refunded (amount − refundedAmount); 0 for a REFUND. */
+  refundableAmount: Scalars['Decimal']['output'];
+  /** For a PAYMENT: how much of it has been refunded. */
+  refundedAmount: Scalars['Decimal']['output'];
+  /** For a PAYMENT: its refunds, oldest first. */
+  refunds: Array<Payment>;
+  /** Counted (COMPLETED) or cancelled (VOIDED). */
+  status: PaymentStatus;
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+};
+
+/** Direction of a payment row. */
+export type PaymentKind =
+  /** Money received from the patient or payer. */
+  | 'PAYMENT'
+  /** Money returned; `refundOf` names the payment refunded. */
+  | 'REFUND';
+
+/** How money moved. */
+export type PaymentMethod =
+  /** Bank transfer. */
+  | 'BANK_TRANSFER'
+  /** Debit or credit card. */
+  | 'CARD'
+  /** Cash at the desk. */
+  | 'CASH'
+  /** Cheque. */
+  | 'CHEQUE'
+  /** Paid by the patient's insurer. */
+  | 'INSURANCE'
+  /** Mobile money (e.g. M-Pesa). */
+  | 'MOBILE_MONEY';
+
+/** Result of recordPayment. */
+export type PaymentPayload = {
+  __typename?: 'PaymentPayload';
+  /** The invoice after the payment. */
+  invoice: Invoice;
+  /** The payment (the first one, when this was a retry). */
+  payment: Payment;
+  /** True when the idempotency key had been used already and nothing new was recorded. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** State of a payment row. */
+export type PaymentStatus =
+  /** Counted in the invoice's amounts. */
+  | 'COMPLETED'
+  /** Cancelled; not counted. */
+  | 'VOIDED';
 
 /** A capability checked on every field that touches tenant data. */
 export type Permission =
@@ -1752,36 +2936,126 @@ export type ProblemStatus =
   /** Resolved on `resolvedDate`. */
   | 'RESOLVED';
 
+/** Publishes a DRAFT version. */
+export type PublishWorkflowDefinitionInput = {
+  /** The draft version. */
+  id: Scalars['ID']['input'];
+  /**
+   * Make it the default for its entity type. When omitted it becomes the default if a previous version
+   * of its key was the default, or if its entity type has no default yet.
+   */
+  makeDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** An appointment by global ID or UUID. */
+  appointment: Maybe<Appointment>;
+  /** Appointments of your organization by start time (earliest first), keyset-paginated (at most 1000 per page). */
+  appointments: AppointmentConnection;
   /** Every anatomical body system (reference data), in pick-list order. */
   bodySystems: Array<BodySystem>;
+  /** A department of your organization by global ID or UUID. */
+  department: Maybe<Department>;
+  /** Departments of your organization by name. */
+  departments: DepartmentConnection;
   /** An encounter by global ID or UUID. */
   encounter: Maybe<Encounter>;
   /** Encounters of the organization, newest first. */
   encounters: EncounterConnection;
   /** Health of the API and database; open to unauthenticated callers. */
   health: Health;
+  /** An invoice by global ID or UUID; null when not found. */
+  invoice: Maybe<Invoice>;
+  /** Invoices of the organization, newest first (keyset-paginated, page size default 20, at most 1000). */
+  invoices: InvoiceConnection;
   /** A lab test of your organization by global ID or UUID; null when not found. */
   labTest: Maybe<LabTest>;
   /** The signed-in user. */
   me: User;
   /** The signed-in user's organization. */
   myOrganization: Organization;
+  /** Tasks for you: assigned to you, or to one of your roles with no user assigned, or claimed by you. Oldest first. */
+  myTasks: WorkflowTaskConnection;
   /** Fetches any object by its global ID; null when it does not exist in your organization. */
   node: Maybe<Node>;
   /** Fetches several objects by global ID, in the order given (null for each one not found). */
   nodes: Array<Maybe<Node>>;
+  /**
+   * A department's OPD queue for one day in serving order: IN_CONSULTATION, CALLED, then
+   * WAITING (EMERGENCY, URGENT, NORMAL, each by token), then DONE and LEFT.
+   */
+  opdQueue: OpdQueueEntryConnection;
   /** A patient of your organization by global ID or UUID. */
   patient: Maybe<Patient>;
   /** A patient by medical record number. */
   patientByMrn: Maybe<Patient>;
   /** Patients, keyset-paginated (page size default 20, at most 1000). */
   patients: PatientConnection;
+  /** A payment or refund by global ID or UUID; null when not found. */
+  payment: Maybe<Payment>;
+  /** Outstanding balances by age; computed in SQL under the long query timeout (TIMEOUT past it). */
+  receivablesAging: ReceivablesAging;
+  /** Billed and collected revenue of a date range, grouped; computed in SQL under the long query timeout (TIMEOUT past it). */
+  revenueReport: RevenueReport;
+  /** The organization's service catalog by name (keyset-paginated, page size default 20, at most 1000). */
+  serviceCatalog: ServiceCatalogItemConnection;
+  /** A catalog item by global ID or UUID; null when not found. */
+  serviceCatalogItem: Maybe<ServiceCatalogItem>;
   /** One user of your organization. */
   user: Maybe<User>;
   /** The organization's staff directory. */
   users: UserConnection;
+  /** Checks a state machine JSON without saving it; an empty list means it is valid. */
+  validateWorkflowStateMachine: Array<WorkflowValidationError>;
+  /** A designer document by global ID or UUID. */
+  visualWorkflow: Maybe<VisualWorkflow>;
+  /** Designer documents, newest first. */
+  visualWorkflows: VisualWorkflowConnection;
+  /** The organization's workflow settings. */
+  workflowConfig: WorkflowConfig;
+  /** A definition version by global ID or UUID. */
+  workflowDefinition: Maybe<WorkflowDefinition>;
+  /** Workflow definition versions of your organization, newest first. */
+  workflowDefinitions: WorkflowDefinitionConnection;
+  /** A workflow instance by global ID or UUID. */
+  workflowInstance: Maybe<WorkflowInstance>;
+  /** Workflow instances, most recently started first. */
+  workflowInstances: WorkflowInstanceConnection;
+  /** A task by global ID or UUID. */
+  workflowTask: Maybe<WorkflowTask>;
+  /** Every task of the organization, oldest first (for supervisors). */
+  workflowTasks: WorkflowTaskConnection;
+};
+
+
+export type QueryAppointmentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAppointmentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AppointmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDepartmentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryDepartmentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DepartmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1799,8 +3073,31 @@ export type QueryEncountersArgs = {
 };
 
 
+export type QueryInvoiceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryInvoicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<InvoiceFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryLabTestArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryMyTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WorkflowTaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1811,6 +3108,17 @@ export type QueryNodeArgs = {
 
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryOpdQueueArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  date?: InputMaybe<Scalars['Date']['input']>;
+  departmentId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<OpdQueueStatus>>;
 };
 
 
@@ -1834,6 +3142,37 @@ export type QueryPatientsArgs = {
 };
 
 
+export type QueryPaymentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryReceivablesAgingArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type QueryRevenueReportArgs = {
+  from: Scalars['Date']['input'];
+  groupBy?: RevenueGroupBy;
+  to: Scalars['Date']['input'];
+};
+
+
+export type QueryServiceCatalogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ServiceCatalogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryServiceCatalogItemArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1845,6 +3184,104 @@ export type QueryUsersArgs = {
   filter?: InputMaybe<UserFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryValidateWorkflowStateMachineArgs = {
+  stateMachine: Scalars['JSONObject']['input'];
+};
+
+
+export type QueryVisualWorkflowArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryVisualWorkflowsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<VisualWorkflowFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryWorkflowDefinitionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWorkflowDefinitionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WorkflowDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryWorkflowInstanceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWorkflowInstancesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WorkflowInstanceFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryWorkflowTaskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWorkflowTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WorkflowTaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Moves one queue entry along (startConsultation, completeQueueEntry, markLeft). */
+export type QueueEntryTransitionInput = {
+  /** The queue entry. */
+  id: Scalars['ID']['input'];
+  /** The version you read; when given and the entry changed since, the change is refused with CONFLICT. */
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Outstanding balances of collectable invoices (ISSUED, PARTIALLY_PAID) issued
+ * on or before `asOf`, by their current balance due, aged from the due date to `asOf`.
+ */
+export type ReceivablesAging = {
+  __typename?: 'ReceivablesAging';
+  /** The day ages are counted to. */
+  asOf: Scalars['Date']['output'];
+  /** The four age ranges, youngest first (all four, zeros included). */
+  buckets: Array<ReceivablesAgingBucket>;
+  /** ISO 4217 currency of every amount. */
+  currency: Scalars['String']['output'];
+  /** Collectable invoices counted. */
+  invoiceCount: Scalars['Int']['output'];
+  /** Sum of all balances due. */
+  total: Scalars['Decimal']['output'];
+};
+
+/** Outstanding balances of one age range. */
+export type ReceivablesAgingBucket = {
+  __typename?: 'ReceivablesAgingBucket';
+  /** Sum of their balances due. */
+  amount: Scalars['Decimal']['output'];
+  /** The age range. */
+  bucket: AgingBucket;
+  /** Invoices in it. */
+  invoiceCount: Scalars['Int']['output'];
 };
 
 /** Records an examination finding. */
@@ -1921,6 +3358,20 @@ export type RecordLabResultInput = {
   status?: InputMaybe<LabResultStatus>;
 };
 
+/** Money received on an ISSUED or PARTIALLY_PAID invoice. */
+export type RecordPaymentInput = {
+  /** More than 0 and at most the balance due, e.g. `"250.00"`. */
+  amount: Scalars['Decimal']['input'];
+  /** Client-chosen key (1–200 characters, unique in your organization): a retry with the same key returns the first payment and records nothing new. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The invoice paid. */
+  invoiceId: Scalars['ID']['input'];
+  /** How it was paid. */
+  method: PaymentMethod;
+  /** Receipt, authorisation or transaction reference, at most 200 characters. */
+  reference?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** New vital-sign measurements; at least one value. */
 export type RecordVitalSignsInput = {
   /** Diastolic BP, 20–200 mmHg, below systolic. */
@@ -1957,6 +3408,39 @@ export type RefreshSessionInput = {
   refreshToken: Scalars['String']['input'];
 };
 
+/** Result of refundPayment. */
+export type RefundPayload = {
+  __typename?: 'RefundPayload';
+  /** The invoice after the refund. */
+  invoice: Invoice;
+  /** The payment refunded, with its new refundedAmount. */
+  payment: Payment;
+  /** The REFUND row (the first one, when this was a retry). */
+  refund: Payment;
+  /** True when the idempotency key had been used already and nothing new was recorded. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** Returns money from a payment. */
+export type RefundPaymentInput = {
+  /** More than 0 and at most what remains refundable on that payment. */
+  amount: Scalars['Decimal']['input'];
+  /** Client-chosen key (unique in your organization): a retry with the same key returns the first refund and records nothing new. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The PAYMENT refunded. */
+  paymentId: Scalars['ID']['input'];
+  /** Why, 1–1000 characters. */
+  reason: Scalars['String']['input'];
+};
+
+/** Removes a line from a DRAFT invoice. */
+export type RemoveInvoiceLineItemInput = {
+  /** The line item (global ID or UUID). */
+  lineItemId: Scalars['ID']['input'];
+  /** When given, the invoice must still be at this version (else CONFLICT). */
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Reports an imaging examination (ORDERED, SCHEDULED, IN_PROGRESS or COMPLETED → REPORTED). */
 export type ReportImagingInput = {
   /** The findings, 1–20000 characters. */
@@ -1969,6 +3453,20 @@ export type ReportImagingInput = {
   version: Scalars['Int']['input'];
 };
 
+/** Moves a SCHEDULED appointment to another time (and optionally another provider). */
+export type RescheduleAppointmentInput = {
+  /** New end; after startsAt, at most 12 hours later. */
+  endsAt: Scalars['DateTime']['input'];
+  /** The appointment. */
+  id: Scalars['ID']['input'];
+  /** New provider; unchanged when omitted. */
+  providerId?: InputMaybe<Scalars['ID']['input']>;
+  /** New start; not in the past. */
+  startsAt: Scalars['DateTime']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
 /** Marks an ACTIVE problem RESOLVED. */
 export type ResolveProblemInput = {
   /** The problem. */
@@ -1977,6 +3475,95 @@ export type ResolveProblemInput = {
   resolvedDate?: InputMaybe<Scalars['Date']['input']>;
   /** The version you read; a newer version on the server means CONFLICT. */
   version: Scalars['Int']['input'];
+};
+
+/** How revenueReport groups its rows. */
+export type RevenueGroupBy =
+  /** Calendar day (organization time zone). */
+  | 'DAY'
+  /** Current department of the lines' catalog items (billed amounts only). */
+  | 'DEPARTMENT'
+  /** Calendar month. */
+  | 'MONTH'
+  /** Payment method (collected amounts only). */
+  | 'PAYMENT_METHOD'
+  /** Catalog item of the invoice lines (billed amounts only). */
+  | 'SERVICE'
+  /** ISO week starting Monday. */
+  | 'WEEK';
+
+/** Revenue of a date range, grouped. */
+export type RevenueReport = {
+  __typename?: 'RevenueReport';
+  /** ISO 4217 currency of every amount. */
+  currency: Scalars['String']['output'];
+  /** First day of the range (inclusive). */
+  from: Scalars['Date']['output'];
+  /** The grouping of `rows`. */
+  groupBy: RevenueGroupBy;
+  /** One row per group with activity, ordered by key. */
+  rows: Array<RevenueReportRow>;
+  /** IANA time zone the days are counted in (the organization's). */
+  timezone: Scalars['String']['output'];
+  /** Last day of the range (inclusive). */
+  to: Scalars['Date']['output'];
+  /** Totals of the whole range. */
+  totals: RevenueTotals;
+};
+
+/**
+ * Billed and collected amounts of one group. Billed amounts come from the lines
+ * of invoices issued in the range (VOID and DRAFT excluded); collected amounts
+ * from payments and refunds made in the range. A side that does not apply to the
+ * grouping is null.
+ */
+export type RevenueReportRow = {
+  __typename?: 'RevenueReportRow';
+  /** Sum of line discounts. */
+  billedDiscount: Maybe<Scalars['Decimal']['output']>;
+  /** Sum of quantity × unit price of the lines. */
+  billedSubtotal: Maybe<Scalars['Decimal']['output']>;
+  /** Sum of line tax. */
+  billedTax: Maybe<Scalars['Decimal']['output']>;
+  /** Sum of line totals (subtotal − discount + tax). */
+  billedTotal: Maybe<Scalars['Decimal']['output']>;
+  /** Invoices issued in the group (null when billed amounts do not apply). */
+  invoiceCount: Maybe<Scalars['Int']['output']>;
+  /** Group key: period start `YYYY-MM-DD`, catalog item UUID, department UUID or payment method; `none` for lines without one. */
+  key: Scalars['String']['output'];
+  /** Readable group name, e.g. `2026-03`, `CONS-GP — General consultation`, `Laboratory`, `CARD`. */
+  label: Scalars['String']['output'];
+  /** paymentsReceived − refundsPaid. */
+  netCollected: Maybe<Scalars['Decimal']['output']>;
+  /** Payments received (null when collected amounts do not apply). */
+  paymentCount: Maybe<Scalars['Int']['output']>;
+  /** Sum of payments received. */
+  paymentsReceived: Maybe<Scalars['Decimal']['output']>;
+  /** Sum of refunds paid out. */
+  refundsPaid: Maybe<Scalars['Decimal']['output']>;
+};
+
+/** Billed and collected totals of the whole range. */
+export type RevenueTotals = {
+  __typename?: 'RevenueTotals';
+  /** Sum of discounts. */
+  billedDiscount: Scalars['Decimal']['output'];
+  /** Sum of quantity × unit price. */
+  billedSubtotal: Scalars['Decimal']['output'];
+  /** Sum of tax. */
+  billedTax: Scalars['Decimal']['output'];
+  /** Sum of invoice totals. */
+  billedTotal: Scalars['Decimal']['output'];
+  /** Invoices issued in the range. */
+  invoiceCount: Scalars['Int']['output'];
+  /** paymentsReceived − refundsPaid. */
+  netCollected: Scalars['Decimal']['output'];
+  /** Payments received. */
+  paymentCount: Scalars['Int']['output'];
+  /** Sum of payments received. */
+  paymentsReceived: Scalars['Decimal']['output'];
+  /** Sum of refunds paid out. */
+  refundsPaid: Scalars['Decimal']['output'];
 };
 
 /** A staff role. Roles grant permissions through the server's permission matrix. */
@@ -1993,6 +3580,115 @@ export type Role =
   | 'ORG_ADMIN'
   /** Treats patients: clinical records, orders, prescriptions. */
   | 'PHYSICIAN';
+
+/** A new designer document. */
+export type SaveVisualWorkflowInput = {
+  /** Definition version it belongs to, if any. */
+  definitionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Description, at most 2000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Edges (at most 2000 objects). */
+  edges: Array<Scalars['JSONObject']['input']>;
+  /** Layout settings. */
+  layout?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** Name, 1–200 characters. */
+  name: Scalars['String']['input'];
+  /** Nodes (at most 500 objects). */
+  nodes: Array<Scalars['JSONObject']['input']>;
+};
+
+/** Catalog filters; all given conditions must hold. */
+export type ServiceCatalogFilter = {
+  /** Only active (true) or deactivated (false) items; both when omitted. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only these categories. */
+  category?: InputMaybe<Array<ServiceCategory>>;
+  /** Case-insensitive part of the code or name. */
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A billable service of the organization with its current price and tax rate.
+ * Invoice lines copy price and tax when they are added, so later price changes
+ * never alter an existing invoice.
+ */
+export type ServiceCatalogItem = Node & {
+  __typename?: 'ServiceCatalogItem';
+  /** False once deactivated: no longer offered on new invoice lines. */
+  active: Scalars['Boolean']['output'];
+  /** Kind of service. */
+  category: ServiceCategory;
+  /** Short code, unique in the organization, e.g. `CONS-GP`. */
+  code: Scalars['String']['output'];
+  /** When the item was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** ISO 4217 currency code; an organization bills in one currency. */
+  currency: Scalars['String']['output'];
+  /** UUID of the department that provides the service (revenue by department uses it). */
+  departmentId: Maybe<Scalars['UUID']['output']>;
+  /** Longer description. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Name printed on invoices. */
+  name: Scalars['String']['output'];
+  /** Database UUID. */
+  serviceCatalogItemId: Scalars['UUID']['output'];
+  /** Current tax rate in percent with up to two decimals, e.g. `"16.00"`. */
+  taxRatePercent: Scalars['Decimal']['output'];
+  /** Current price of one unit, exact decimal. */
+  unitPrice: Scalars['Decimal']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it back with updateServiceCatalogItem. */
+  version: Scalars['Int']['output'];
+};
+
+/** A page of catalog items, ordered by name. */
+export type ServiceCatalogItemConnection = {
+  __typename?: 'ServiceCatalogItemConnection';
+  /** The items of this page. */
+  edges: Array<ServiceCatalogItemEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Items matching the filter (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A catalog item and its cursor. */
+export type ServiceCatalogItemEdge = {
+  __typename?: 'ServiceCatalogItemEdge';
+  /** Opaque position of this item in the list. */
+  cursor: Scalars['String']['output'];
+  /** The catalog item. */
+  node: ServiceCatalogItem;
+};
+
+/** Result of a catalog mutation. */
+export type ServiceCatalogItemPayload = {
+  __typename?: 'ServiceCatalogItemPayload';
+  /** The item after the change. */
+  serviceCatalogItem: ServiceCatalogItem;
+};
+
+/** What kind of service a catalog item bills for. */
+export type ServiceCategory =
+  /** Doctor's consultation or review. */
+  | 'CONSULTATION'
+  /** Imaging study (X-ray, ultrasound, CT, MRI). */
+  | 'IMAGING'
+  /** Laboratory test or specimen handling. */
+  | 'LABORATORY'
+  /** Nursing service. */
+  | 'NURSING'
+  /** Anything else (certificates, admin fees). */
+  | 'OTHER'
+  /** Medicines and supplies dispensed. */
+  | 'PHARMACY'
+  /** Clinical procedure. */
+  | 'PROCEDURE'
+  /** Ward or room charge. */
+  | 'ROOM';
 
 /** Reachability of a dependency. */
 export type ServiceStatus =
@@ -2021,6 +3717,100 @@ export type StartEncounterInput = {
   /** The encounter. */
   id: Scalars['ID']['input'];
   /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** Starts a workflow instance over one record. */
+export type StartWorkflowInput = {
+  /** Comment recorded on the start entry of the history. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** A PUBLISHED, active definition; the organization's default for `entityType` when omitted. */
+  definitionId?: InputMaybe<Scalars['ID']['input']>;
+  /** UUID (or global ID) of the record; it must exist in your organization. */
+  entityId: Scalars['ID']['input'];
+  /** The kind of record; must match the definition's entity type. */
+  entityType: WorkflowEntityType;
+  /** Initial context variables; the server adds `patientId` (the patient of the governed record). */
+  variables?: InputMaybe<Scalars['JSONObject']['input']>;
+};
+
+/** Result of startWorkflow. */
+export type StartWorkflowPayload = {
+  __typename?: 'StartWorkflowPayload';
+  /** Tasks opened by the initial state's entry actions. */
+  createdTasks: Array<WorkflowTask>;
+  /** The new instance, in the initial state. */
+  instance: WorkflowInstance;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Live changes of a department's OPD queue (all days), over WebSocket (graphql-ws
+   * protocol on `/graphql`, `connectionParams: { authorization: "Bearer <access token>" }`).
+   * Only changes of your own organization are delivered.
+   */
+  opdQueueUpdated: OpdQueueEvent;
+};
+
+
+export type SubscriptionOpdQueueUpdatedArgs = {
+  departmentId: Scalars['ID']['input'];
+};
+
+/**
+ * Fires an event on an instance. Refused with BAD_USER_INPUT (`extensions.rule` UNKNOWN_EVENT or GUARD)
+ * when no transition leaves the current state on this event or a guard fails, FORBIDDEN (rule ALLOWED_ROLES)
+ * when your roles are not allowed, CONFLICT when `expectedState`/`expectedVersion` no longer match or
+ * the instance is finished.
+ */
+export type TransitionWorkflowInput = {
+  /** Comment kept in the history (at most 2000 characters). */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  /** The event, e.g. COLLECT. */
+  event: Scalars['String']['input'];
+  /** The state you saw; if the instance moved on meanwhile the transition is refused with CONFLICT. */
+  expectedState?: InputMaybe<Scalars['String']['input']>;
+  /** The instance version you saw; refused with CONFLICT when it changed. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** The instance. */
+  instanceId: Scalars['ID']['input'];
+  /** Context variables merged before the guards are checked; stored only when the transition applies. */
+  variables?: InputMaybe<Scalars['JSONObject']['input']>;
+};
+
+/** Result of transitionWorkflow. */
+export type TransitionWorkflowPayload = {
+  __typename?: 'TransitionWorkflowPayload';
+  /** Tasks of the state left that were still open and are now CANCELLED. */
+  cancelledTasks: Array<WorkflowTask>;
+  /** Tasks opened by the transition's actions and the new state's entry actions. */
+  createdTasks: Array<WorkflowTask>;
+  /** The instance after the transition. */
+  instance: WorkflowInstance;
+  /** The history entry written. */
+  transition: WorkflowTransition;
+};
+
+/** Changes to a department; omitted fields stay as they are, null clears an optional field. */
+export type UpdateDepartmentInput = {
+  /** False deactivates the department (existing appointments stay); true reactivates it. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New code (unique in the organization). */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** New kind. */
+  departmentType?: InputMaybe<DepartmentType>;
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The department (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** New location. */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** New display name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New phone. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** The version you read; if the department changed since, the update is refused with CONFLICT. */
   version: Scalars['Int']['input'];
 };
 
@@ -2055,6 +3845,30 @@ export type UpdatePatientInput = {
   version: Scalars['Int']['input'];
 };
 
+/** Changes to a catalog item; omitted fields stay as they are. Existing invoice lines keep their copied price and tax. */
+export type UpdateServiceCatalogItemInput = {
+  /** True re-activates a deactivated item. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New category. */
+  category?: InputMaybe<ServiceCategory>;
+  /** New unique code. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** New department; null clears it. */
+  departmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** New description; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The item (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New tax rate in percent (0–100). */
+  taxRatePercent?: InputMaybe<Scalars['Decimal']['input']>;
+  /** New unit price (zero or more). */
+  unitPrice?: InputMaybe<Scalars['Decimal']['input']>;
+  /** The version you read; if the item changed since, the update is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+};
+
 /** Changes to a staff account; omitted fields stay as they are. */
 export type UpdateUserInput = {
   /** New display name. */
@@ -2070,6 +3884,52 @@ export type UpdateUserInput = {
   /** New title. */
   title?: InputMaybe<Scalars['String']['input']>;
   /** The version you read; a newer version on the server means CONFLICT. */
+  version: Scalars['Int']['input'];
+};
+
+/** Changes to a designer document (omitted fields stay as they are). */
+export type UpdateVisualWorkflowInput = {
+  /** New description (null clears). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** New edges. */
+  edges?: InputMaybe<Array<Scalars['JSONObject']['input']>>;
+  /** The document. */
+  id: Scalars['ID']['input'];
+  /** New layout. */
+  layout?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New nodes. */
+  nodes?: InputMaybe<Array<Scalars['JSONObject']['input']>>;
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/** New workflow settings (omitted fields stay as they are). */
+export type UpdateWorkflowConfigInput = {
+  /** Hours until a task is due by default, 1–8760. */
+  defaultTaskDueHours?: InputMaybe<Scalars['Int']['input']>;
+  /** Hours past due before escalation, 1–8760 (null clears; required while escalation is enabled). */
+  escalationAfterHours?: InputMaybe<Scalars['Int']['input']>;
+  /** Whether overdue tasks escalate. */
+  escalationEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Free settings JSON (replaces the stored object). */
+  settings?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** The version you read (0 before the first update). */
+  version: Scalars['Int']['input'];
+};
+
+/** Changes to a DRAFT definition; omitted fields stay as they are. Published versions are immutable. */
+export type UpdateWorkflowDefinitionInput = {
+  /** New description (null clears). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The definition version. */
+  id: Scalars['ID']['input'];
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New state machine JSON; validated as on create. */
+  stateMachine?: InputMaybe<Scalars['JSONObject']['input']>;
+  /** The version you read. */
   version: Scalars['Int']['input'];
 };
 
@@ -2159,6 +4019,77 @@ export type VerifyLabTestInput = {
   version: Scalars['Int']['input'];
 };
 
+/**
+ * A workflow designer document (table `visual_workflows`). The server stores the diagram as given;
+ * `compileVisualWorkflow` turns it into a definition. Shapes:
+ * node `{"id":"ORDERED","type":"start|state|end","label":"Ordered","position":{"x":80,"y":120},"data":{"code"?,"name"?,"actions"?:[…]}}`
+ * → state (code = data.code or id, name = data.name or label, initial = type start, terminal = type end);
+ * edge `{"id":"e1","source":"ORDERED","target":"COLLECTED","label":"COLLECT","data":{"event"?,"allowedRoles"?,"allowedPermissions"?,"guards"?,"actions"?}}`
+ * → transition (from/to = the codes of the source/target nodes, event = data.event or label).
+ */
+export type VisualWorkflow = Node & {
+  __typename?: 'VisualWorkflow';
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Who created it. */
+  createdBy: Maybe<User>;
+  /** The definition version this diagram was compiled into or is linked to. */
+  definition: Maybe<WorkflowDefinition>;
+  /** Description. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Diagram edges (see the type description for the shape). */
+  edges: Array<Scalars['JSONObject']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Viewport and layout settings, free JSON (e.g. direction, zoom, grid). */
+  layout: Scalars['JSONObject']['output'];
+  /** Name of the diagram. */
+  name: Scalars['String']['output'];
+  /** Diagram nodes (see the type description for the shape). */
+  nodes: Array<Scalars['JSONObject']['output']>;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Problems compileVisualWorkflow would report now (user assignees are checked only on compile). */
+  validationErrors: Array<WorkflowValidationError>;
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+  /** Database UUID. */
+  visualWorkflowId: Scalars['UUID']['output'];
+};
+
+/** A page of designer documents, newest first. */
+export type VisualWorkflowConnection = {
+  __typename?: 'VisualWorkflowConnection';
+  /** The documents of this page. */
+  edges: Array<VisualWorkflowEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Documents matching (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A designer document and its cursor. */
+export type VisualWorkflowEdge = {
+  __typename?: 'VisualWorkflowEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The document. */
+  node: VisualWorkflow;
+};
+
+/** Designer document filters. */
+export type VisualWorkflowFilter = {
+  /** Only documents linked to this definition version. */
+  definitionId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Result of a designer document mutation. */
+export type VisualWorkflowPayload = {
+  __typename?: 'VisualWorkflowPayload';
+  /** The document after the change. */
+  visualWorkflow: VisualWorkflow;
+};
+
 /** One set of vital-sign measurements. */
 export type VitalSigns = Node & {
   __typename?: 'VitalSigns';
@@ -2225,6 +4156,575 @@ export type VitalSignsPayload = {
   __typename?: 'VitalSignsPayload';
   /** The stored measurements with their abnormal flags. */
   vitalSigns: VitalSigns;
+};
+
+/** Voids an invoice that has never received a payment. */
+export type VoidInvoiceInput = {
+  /** The invoice. */
+  id: Scalars['ID']['input'];
+  /** Why it is voided, 1–1000 characters. */
+  reason: Scalars['String']['input'];
+  /** When given, the invoice must still be at this version (else CONFLICT). */
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * An action run by a transition or on entering a state. JSON shape:
+ * `{"type":"CREATE_TASK","name":"Collect specimen","role":"NURSE","userId":null,"priority":"HIGH","dueInHours":4,"description":"…"}`.
+ * A task needs `role`, `userId` or both; `priority` defaults to NORMAL and `dueInHours` to
+ * WorkflowConfig.defaultTaskDueHours.
+ */
+export type WorkflowAction = {
+  __typename?: 'WorkflowAction';
+  /** User the task is assigned to. */
+  assignee: Maybe<User>;
+  /** Description of the task created. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Hours until the task is due (the organization's default when null). */
+  dueInHours: Maybe<Scalars['Int']['output']>;
+  /** Name of the task created. */
+  name: Scalars['String']['output'];
+  /** Priority of the task (NORMAL when null). */
+  priority: Maybe<WorkflowTaskPriority>;
+  /** Role the task is assigned to. */
+  role: Maybe<Role>;
+  /** What the action does. */
+  type: WorkflowActionType;
+};
+
+/** The kinds of action a transition or state entry may run. */
+export type WorkflowActionType =
+  /** Opens a task for a role and/or a user. */
+  | 'CREATE_TASK';
+
+/**
+ * Workflow settings of the organization (table `workflow_config`, one row per organization).
+ * Before the first update it reads as the defaults with `version` 0.
+ */
+export type WorkflowConfig = {
+  __typename?: 'WorkflowConfig';
+  /** Hours until a task is due when its action gives no `dueInHours`. */
+  defaultTaskDueHours: Scalars['Int']['output'];
+  /** Hours past due after which a task escalates (required when escalation is enabled). */
+  escalationAfterHours: Maybe<Scalars['Int']['output']>;
+  /** Whether overdue tasks escalate. */
+  escalationEnabled: Scalars['Boolean']['output'];
+  /** Further settings (working hours, notification preferences, …) as free JSON. */
+  settings: Scalars['JSONObject']['output'];
+  /** When the settings last changed (null before the first update). */
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Optimistic-concurrency version; 0 until the first update. */
+  version: Scalars['Int']['output'];
+};
+
+/** Result of updateWorkflowConfig. */
+export type WorkflowConfigPayload = {
+  __typename?: 'WorkflowConfigPayload';
+  /** The settings after the change. */
+  config: WorkflowConfig;
+};
+
+/**
+ * One version of a workflow definition (table `workflow_definitions`): a state machine for an entity type.
+ * Versions of the same `definitionKey` are numbered 1, 2, …; instances stay on the version they started with.
+ */
+export type WorkflowDefinition = Node & {
+  __typename?: 'WorkflowDefinition';
+  /** When this version was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Who created this version. */
+  createdBy: Maybe<User>;
+  /** Stable key shared by all versions, e.g. lab-order. */
+  definitionKey: Scalars['String']['output'];
+  /** What the workflow is for. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The kind of record it governs. */
+  entityType: WorkflowEntityType;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** False once deactivated: no new instance may start on it. */
+  isActive: Scalars['Boolean']['output'];
+  /** True for the organization's default definition of this entity type (at most one per type). */
+  isDefault: Scalars['Boolean']['output'];
+  /** Name, e.g. Laboratory order. */
+  name: Scalars['String']['output'];
+  /** When it was published. */
+  publishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The state machine, typed. */
+  stateMachine: WorkflowStateMachine;
+  /** The state machine as stored JSON, for designers and exports. */
+  stateMachineJson: Scalars['JSONObject']['output'];
+  /** DRAFT, PUBLISHED or ARCHIVED. */
+  status: WorkflowDefinitionStatus;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version of this row (not the definition's versionNumber). */
+  version: Scalars['Int']['output'];
+  /** Version number within the key (1, 2, …). */
+  versionNumber: Scalars['Int']['output'];
+  /** Database UUID. */
+  workflowDefinitionId: Scalars['UUID']['output'];
+};
+
+/** A page of workflow definitions, newest first. */
+export type WorkflowDefinitionConnection = {
+  __typename?: 'WorkflowDefinitionConnection';
+  /** The definitions of this page. */
+  edges: Array<WorkflowDefinitionEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Definitions matching the filter (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A definition and its cursor. */
+export type WorkflowDefinitionEdge = {
+  __typename?: 'WorkflowDefinitionEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The definition. */
+  node: WorkflowDefinition;
+};
+
+/** Workflow definition filters; all given conditions must hold. */
+export type WorkflowDefinitionFilter = {
+  /** Only active (true) or deactivated (false) definitions. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only versions of this key. */
+  definitionKey?: InputMaybe<Scalars['String']['input']>;
+  /** Only this entity type. */
+  entityType?: InputMaybe<WorkflowEntityType>;
+  /** Only default (true) or non-default (false) definitions. */
+  isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only these statuses. */
+  status?: InputMaybe<Array<WorkflowDefinitionStatus>>;
+};
+
+/** Result of a definition mutation. */
+export type WorkflowDefinitionPayload = {
+  __typename?: 'WorkflowDefinitionPayload';
+  /** The definition version after the change. */
+  definition: WorkflowDefinition;
+};
+
+/**
+ * Life cycle of a definition version: DRAFT (editable) → PUBLISHED (immutable, instances may start)
+ * → ARCHIVED (superseded by a newer published version; running instances continue on it).
+ */
+export type WorkflowDefinitionStatus =
+  /** Replaced by a newer published version of the same key; its running instances continue. */
+  | 'ARCHIVED'
+  /** Being designed; editable; no instance can start on it. */
+  | 'DRAFT'
+  /** Released; immutable; new instances may start on it while it is active. */
+  | 'PUBLISHED';
+
+/** Identifies a definition version at the row version you read. */
+export type WorkflowDefinitionVersionInput = {
+  /** The definition version. */
+  id: Scalars['ID']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
+/**
+ * The kind of record a workflow governs (`workflow_definitions.entity_type`).
+ * Instances can be started for ENCOUNTER, LAB_ORDER, IMAGING_ORDER, PRESCRIPTION
+ * and APPOINTMENT records; REFERRAL and ADMISSION definitions can be designed but
+ * not yet started (no such records exist).
+ */
+export type WorkflowEntityType =
+  /** An admission (design only for now). */
+  | 'ADMISSION'
+  /** An appointment (table `appointments`). */
+  | 'APPOINTMENT'
+  /** A clinical encounter (table `encounters`). */
+  | 'ENCOUNTER'
+  /** An imaging order (table `imaging_orders`). */
+  | 'IMAGING_ORDER'
+  /** A lab test order (table `lab_tests`). */
+  | 'LAB_ORDER'
+  /** A prescription (table `prescriptions`). */
+  | 'PRESCRIPTION'
+  /** A referral (design only for now). */
+  | 'REFERRAL';
+
+/**
+ * A guard: a condition that must hold for a transition to apply. JSON shapes:
+ * `{"type":"FIELD_SET","field":"specimenId"}`, `{"type":"FIELD_EQUALS","field":"priority","value":"STAT"}`,
+ * `{"type":"FIELD_IN","field":"priority","values":["STAT","URGENT"]}`, `{"type":"TASKS_COMPLETED","taskName":"Collect specimen"}`.
+ * Fields are dotted paths into the instance's context variables (e.g. `specimen.barcode`).
+ */
+export type WorkflowGuard = {
+  __typename?: 'WorkflowGuard';
+  /** Context variable checked (FIELD_* guards). */
+  field: Maybe<Scalars['String']['output']>;
+  /** Only tasks with this name must be finished (TASKS_COMPLETED); all tasks when null. */
+  taskName: Maybe<Scalars['String']['output']>;
+  /** Which check. */
+  type: WorkflowGuardType;
+  /** Expected value as JSON text, e.g. `"STAT"` or `true` (FIELD_EQUALS). */
+  valueJson: Maybe<Scalars['String']['output']>;
+  /** Accepted values, each as JSON text (FIELD_IN). */
+  valuesJson: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** The kinds of guard a transition may carry. */
+export type WorkflowGuardType =
+  /** The context variable `field` equals `value`. */
+  | 'FIELD_EQUALS'
+  /** The context variable `field` equals one of `values`. */
+  | 'FIELD_IN'
+  /** The context variable `field` is present and not null, blank or an empty list. */
+  | 'FIELD_SET'
+  /** No task of the instance (named `taskName`, when given) is still OPEN or CLAIMED. */
+  | 'TASKS_COMPLETED';
+
+/** A running (or finished) workflow over one record (table `workflow_instances`). */
+export type WorkflowInstance = Node & {
+  __typename?: 'WorkflowInstance';
+  /** Transitions the signed-in user may fire now (from the current state, role-permitted; guards are checked when fired). */
+  availableTransitions: Array<WorkflowTransitionRule>;
+  /** When it was cancelled. */
+  cancelledAt: Maybe<Scalars['DateTime']['output']>;
+  /** When it reached a terminal state. */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Context variables: start variables, transition variables and completed tasks' form data, merged. Guards read them. */
+  context: Scalars['JSONObject']['output'];
+  /** Code of the current state. */
+  currentState: Scalars['String']['output'];
+  /** Display name of the current state, from the definition. */
+  currentStateName: Scalars['String']['output'];
+  /** The definition version it runs; never changes, even when a newer version is published. */
+  definition: WorkflowDefinition;
+  /** UUID of the record governed (an encounter, lab test, …). */
+  entityId: Scalars['UUID']['output'];
+  /** The kind of record governed. */
+  entityType: WorkflowEntityType;
+  /** Every transition applied so far, oldest first (the start is the first entry). */
+  history: WorkflowTransitionConnection;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** When it started. */
+  startedAt: Scalars['DateTime']['output'];
+  /** Who started it. */
+  startedBy: Maybe<User>;
+  /** ACTIVE, COMPLETED or CANCELLED. */
+  status: WorkflowInstanceStatus;
+  /** Tasks of this instance, oldest first. */
+  tasks: WorkflowTaskConnection;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version; send it as `expectedVersion` with transitionWorkflow. */
+  version: Scalars['Int']['output'];
+  /** Database UUID. */
+  workflowInstanceId: Scalars['UUID']['output'];
+};
+
+
+/** A running (or finished) workflow over one record (table `workflow_instances`). */
+export type WorkflowInstanceHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A running (or finished) workflow over one record (table `workflow_instances`). */
+export type WorkflowInstanceTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<WorkflowTaskStatus>>;
+};
+
+/** A page of workflow instances, most recently started first. */
+export type WorkflowInstanceConnection = {
+  __typename?: 'WorkflowInstanceConnection';
+  /** The instances of this page. */
+  edges: Array<WorkflowInstanceEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Instances matching the filter (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An instance and its cursor. */
+export type WorkflowInstanceEdge = {
+  __typename?: 'WorkflowInstanceEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The instance. */
+  node: WorkflowInstance;
+};
+
+/** Workflow instance filters; all given conditions must hold. */
+export type WorkflowInstanceFilter = {
+  /** Only running (true) or finished (false) instances. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only instances of this definition version. */
+  definitionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only instances governing this record (UUID). */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Only instances governing this entity type. */
+  entityType?: InputMaybe<WorkflowEntityType>;
+  /** Only instances currently in this state code. */
+  state?: InputMaybe<Scalars['String']['input']>;
+  /** Only these statuses. */
+  status?: InputMaybe<Array<WorkflowInstanceStatus>>;
+};
+
+/** Result of an instance mutation. */
+export type WorkflowInstancePayload = {
+  __typename?: 'WorkflowInstancePayload';
+  /** The instance after the change. */
+  instance: WorkflowInstance;
+};
+
+/** Whether a workflow instance is still running. */
+export type WorkflowInstanceStatus =
+  /** Running: transitions may be applied. */
+  | 'ACTIVE'
+  /** Cancelled with cancelWorkflow before reaching a terminal state. */
+  | 'CANCELLED'
+  /** Reached a terminal state. */
+  | 'COMPLETED';
+
+/** A state of a workflow's state machine (JSON: `{"code":"ORDERED","name":"Ordered","initial":true,"terminal":false,"actions":[…]}`). */
+export type WorkflowState = {
+  __typename?: 'WorkflowState';
+  /** Entry actions, run each time an instance enters this state (for the initial state: when it starts). */
+  actions: Array<WorkflowAction>;
+  /** Unique code within the definition, e.g. ORDERED; instances record it as their current state. */
+  code: Scalars['String']['output'];
+  /** True for the one state every instance starts in. */
+  initial: Scalars['Boolean']['output'];
+  /** Display name. */
+  name: Scalars['String']['output'];
+  /** True for end states: entering one completes the instance; no transition leaves it. */
+  terminal: Scalars['Boolean']['output'];
+};
+
+/**
+ * The state machine of a definition, as stored in `workflow_definitions.state_machine`:
+ * `{"states":[WorkflowState…],"transitions":[WorkflowTransitionRule…]}`. Validation requires exactly one
+ * initial state, at least one terminal state, existing states in every transition, no transition
+ * leaving a terminal state, unique (from, event) pairs, known roles, permissions, guards and
+ * actions, and every non-terminal state reachable from the initial state and able to reach a terminal one.
+ */
+export type WorkflowStateMachine = {
+  __typename?: 'WorkflowStateMachine';
+  /** The states, in definition order. */
+  states: Array<WorkflowState>;
+  /** The transition rules, in definition order. */
+  transitions: Array<WorkflowTransitionRule>;
+};
+
+/**
+ * A human task created by a workflow action (table `workflow_tasks`). Eligible to claim it: its
+ * assigned user, or — when no user is assigned — anyone holding its assigned role.
+ */
+export type WorkflowTask = Node & {
+  __typename?: 'WorkflowTask';
+  /** Role it is assigned to. */
+  assignedRole: Maybe<Role>;
+  /** User it is assigned to. */
+  assignedUser: Maybe<User>;
+  /** When it was claimed. */
+  claimedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who claimed it. */
+  claimedBy: Maybe<User>;
+  /** When it was completed. */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who completed it. */
+  completedBy: Maybe<User>;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Details. */
+  description: Maybe<Scalars['String']['output']>;
+  /** When it is due. */
+  dueAt: Maybe<Scalars['DateTime']['output']>;
+  /** Form data entered on completion. */
+  formData: Maybe<Scalars['JSONObject']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** The instance it belongs to. */
+  instance: WorkflowInstance;
+  /** True when it is not finished and its due time has passed. */
+  isOverdue: Scalars['Boolean']['output'];
+  /** What to do. */
+  name: Scalars['String']['output'];
+  /** Urgency. */
+  priority: WorkflowTaskPriority;
+  /** OPEN, CLAIMED, COMPLETED or CANCELLED. */
+  status: WorkflowTaskStatus;
+  /** UUID of the history entry (transition or start) that created it. */
+  transitionId: Maybe<Scalars['UUID']['output']>;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-concurrency version. */
+  version: Scalars['Int']['output'];
+  /** Database UUID. */
+  workflowTaskId: Scalars['UUID']['output'];
+};
+
+/** A page of tasks, oldest first (a work queue). */
+export type WorkflowTaskConnection = {
+  __typename?: 'WorkflowTaskConnection';
+  /** The tasks of this page. */
+  edges: Array<WorkflowTaskEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Tasks matching (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A task and its cursor. */
+export type WorkflowTaskEdge = {
+  __typename?: 'WorkflowTaskEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The task. */
+  node: WorkflowTask;
+};
+
+/** Task filters; all given conditions must hold. */
+export type WorkflowTaskFilter = {
+  /** Only tasks assigned to this role (workflowTasks). */
+  assignedRole?: InputMaybe<Role>;
+  /** Only tasks assigned to this user (workflowTasks). */
+  assignedUserId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only tasks of this instance. */
+  instanceId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only these priorities. */
+  priority?: InputMaybe<Array<WorkflowTaskPriority>>;
+  /** Only these statuses (myTasks defaults to OPEN and CLAIMED; workflowTasks to all). */
+  status?: InputMaybe<Array<WorkflowTaskStatus>>;
+};
+
+/** Identifies a task. */
+export type WorkflowTaskInput = {
+  /** The task. */
+  taskId: Scalars['ID']['input'];
+};
+
+/** Result of a task mutation. */
+export type WorkflowTaskPayload = {
+  __typename?: 'WorkflowTaskPayload';
+  /** The task after the change. */
+  task: WorkflowTask;
+};
+
+/** Urgency of a task. */
+export type WorkflowTaskPriority =
+  /** Ahead of normal work. */
+  | 'HIGH'
+  /** Whenever convenient. */
+  | 'LOW'
+  /** The default. */
+  | 'NORMAL'
+  /** Immediately. */
+  | 'URGENT';
+
+/** Life cycle of a human task: OPEN → CLAIMED → COMPLETED, or CANCELLED. */
+export type WorkflowTaskStatus =
+  /** No longer needed: the instance left the task's state or was cancelled. */
+  | 'CANCELLED'
+  /** Claimed by one user, who alone may complete or release it. */
+  | 'CLAIMED'
+  /** Done; `formData` holds what the user entered. */
+  | 'COMPLETED'
+  /** Waiting for someone of the assigned role (or the assigned user) to claim it. */
+  | 'OPEN';
+
+/**
+ * One applied transition in an instance's history (table `workflow_transitions`, append-only).
+ * The start is recorded with `fromState` null and event START; cancellation with event WORKFLOW_CANCELLED.
+ */
+export type WorkflowTransition = Node & {
+  __typename?: 'WorkflowTransition';
+  /** Who fired it. */
+  actor: Maybe<User>;
+  /** Comment given with it. */
+  comment: Maybe<Scalars['String']['output']>;
+  /** Event that fired it. */
+  event: Scalars['String']['output'];
+  /** State left (null for the start). */
+  fromState: Maybe<Scalars['String']['output']>;
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** UUID of the instance. */
+  instanceId: Scalars['UUID']['output'];
+  /** When it was applied. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** State entered. */
+  toState: Scalars['String']['output'];
+  /** Database UUID. */
+  workflowTransitionId: Scalars['UUID']['output'];
+};
+
+/** A page of history entries, oldest first. */
+export type WorkflowTransitionConnection = {
+  __typename?: 'WorkflowTransitionConnection';
+  /** The entries of this page. */
+  edges: Array<WorkflowTransitionEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** All entries of the instance (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A history entry and its cursor. */
+export type WorkflowTransitionEdge = {
+  __typename?: 'WorkflowTransitionEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: WorkflowTransition;
+};
+
+/**
+ * A transition rule of a state machine. JSON shape:
+ * `{"from":"ORDERED","to":"COLLECTED","event":"COLLECT","allowedRoles":["NURSE"],"allowedPermissions":["CLINICAL_WRITE"],"guards":[…],"actions":[…]}`.
+ * It applies when an instance in `from` receives `event`, the viewer holds one of `allowedRoles` or
+ * `allowedPermissions` (anyone with WORKFLOWS_WRITE when both are empty), and every guard passes.
+ */
+export type WorkflowTransitionRule = {
+  __typename?: 'WorkflowTransitionRule';
+  /** Actions run when it applies (before the target state's entry actions). */
+  actions: Array<WorkflowAction>;
+  /** Permissions that also allow firing it. */
+  allowedPermissions: Array<Permission>;
+  /** Roles allowed to fire it. */
+  allowedRoles: Array<Role>;
+  /** Event name that fires it; unique per source state. */
+  event: Scalars['String']['output'];
+  /** Source state code. */
+  from: Scalars['String']['output'];
+  /** Conditions that must hold. */
+  guards: Array<WorkflowGuard>;
+  /** Target state code. */
+  to: Scalars['String']['output'];
+};
+
+/**
+ * One problem found when validating a state machine (also delivered in an error's
+ * `extensions.validationErrors` when a save, publish or compile is refused).
+ */
+export type WorkflowValidationError = {
+  __typename?: 'WorkflowValidationError';
+  /** Machine-readable kind, e.g. NO_INITIAL_STATE, UNKNOWN_STATE, DUPLICATE_TRANSITION, UNREACHABLE_STATE, DEAD_END_STATE, UNKNOWN_ROLE. */
+  code: Scalars['String']['output'];
+  /** Event of the transition concerned, if any. */
+  event: Maybe<Scalars['String']['output']>;
+  /** Human-readable explanation naming the offending state or transition. */
+  message: Scalars['String']['output'];
+  /** Where in the state machine JSON, e.g. `transitions[2].allowedRoles[0]` (for a compiled diagram, states[i] is node i and transitions[j] edge j). */
+  path: Scalars['String']['output'];
+  /** Code of the state concerned, if any. */
+  state: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -2301,37 +4801,64 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   Node:
     | ( AnatomyFindingRow )
+    | ( AppointmentRow )
     | ( BodySystemRow )
     | ( ClinicalNoteRow )
+    | ( DepartmentRow )
     | ( DrugAllergyRow )
     | ( EncounterRow )
     | ( ImagingOrderRow )
+    | ( InvoiceRow )
+    | ( InvoiceLineItemRow )
     | ( LabResultRow )
     | ( LabTestRow )
+    | ( OpdQueueRow )
     | ( OrganizationRow )
     | ( PatientRow )
+    | ( PaymentRow )
     | ( PrescriptionRow )
     | ( ProblemRow )
+    | ( ServiceCatalogItemRow )
     | ( UserRow )
+    | ( VisualRow )
     | ( VitalSignsRow )
+    | ( DefinitionRow )
+    | ( InstanceRow )
+    | ( TaskRow )
+    | ( TransitionRow )
   ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AddClinicalNoteInput: AddClinicalNoteInput;
+  AddInvoiceLineItemInput: AddInvoiceLineItemInput;
   AddProblemInput: AddProblemInput;
   Address: ResolverTypeWrapper<Address>;
+  AgingBucket: AgingBucket;
   AllergySeverity: AllergySeverity;
   AllergyStatus: AllergyStatus;
   AnatomyFinding: ResolverTypeWrapper<AnatomyFindingRow>;
   AnatomyFindingPayload: ResolverTypeWrapper<Omit<AnatomyFindingPayload, 'anatomyFinding'> & { anatomyFinding: ResolversTypes['AnatomyFinding'] }>;
+  Appointment: ResolverTypeWrapper<AppointmentRow>;
+  AppointmentConnection: ResolverTypeWrapper<Omit<AppointmentConnection, 'edges'> & { edges: Array<ResolversTypes['AppointmentEdge']> }>;
+  AppointmentEdge: ResolverTypeWrapper<Omit<AppointmentEdge, 'node'> & { node: ResolversTypes['Appointment'] }>;
+  AppointmentFilter: AppointmentFilter;
+  AppointmentPayload: ResolverTypeWrapper<Omit<AppointmentPayload, 'appointment'> & { appointment: ResolversTypes['Appointment'] }>;
+  AppointmentStatus: AppointmentStatus;
+  AppointmentType: AppointmentType;
   AuthPayload: ResolverTypeWrapper<SessionTokens>;
   BloodType: BloodType;
   BodySystem: ResolverTypeWrapper<BodySystemRow>;
+  BookAppointmentInput: BookAppointmentInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CallNextPatientPayload: ResolverTypeWrapper<Omit<CallNextPatientPayload, 'queueEntry'> & { queueEntry?: Maybe<ResolversTypes['OpdQueueEntry']> }>;
+  CancelAppointmentInput: CancelAppointmentInput;
   CancelEncounterInput: CancelEncounterInput;
   CancelLabTestInput: CancelLabTestInput;
+  CancelWorkflowInput: CancelWorkflowInput;
+  CheckInAppointmentInput: CheckInAppointmentInput;
+  CheckInPayload: ResolverTypeWrapper<Omit<CheckInPayload, 'appointment' | 'queueEntry'> & { appointment: ResolversTypes['Appointment'], queueEntry: ResolversTypes['OpdQueueEntry'] }>;
   ClinicalNote: ResolverTypeWrapper<ClinicalNoteRow>;
   ClinicalNoteConnection: ResolverTypeWrapper<Omit<ClinicalNoteConnection, 'edges'> & { edges: Array<ResolversTypes['ClinicalNoteEdge']> }>;
   ClinicalNoteEdge: ResolverTypeWrapper<Omit<ClinicalNoteEdge, 'node'> & { node: ResolversTypes['ClinicalNote'] }>;
@@ -2339,16 +4866,31 @@ export type ResolversTypes = {
   ClinicalNoteStatus: ClinicalNoteStatus;
   ClinicalNoteType: ClinicalNoteType;
   CollectLabSpecimenInput: CollectLabSpecimenInput;
+  CompileVisualWorkflowInput: CompileVisualWorkflowInput;
+  CompileVisualWorkflowPayload: ResolverTypeWrapper<Omit<CompileVisualWorkflowPayload, 'definition' | 'visualWorkflow'> & { definition: ResolversTypes['WorkflowDefinition'], visualWorkflow: ResolversTypes['VisualWorkflow'] }>;
   CompleteEncounterInput: CompleteEncounterInput;
+  CompleteTaskInput: CompleteTaskInput;
+  CreateDepartmentInput: CreateDepartmentInput;
   CreateEncounterInput: CreateEncounterInput;
+  CreateInvoiceInput: CreateInvoiceInput;
   CreatePatientInput: CreatePatientInput;
+  CreateServiceCatalogItemInput: CreateServiceCatalogItemInput;
   CreateUserInput: CreateUserInput;
+  CreateWorkflowDefinitionInput: CreateWorkflowDefinitionInput;
+  CreateWorkflowDefinitionVersionInput: CreateWorkflowDefinitionVersionInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeactivatePatientInput: DeactivatePatientInput;
+  DeactivateServiceCatalogItemInput: DeactivateServiceCatalogItemInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DeletePatientInput: DeletePatientInput;
   DeletePatientPayload: ResolverTypeWrapper<DeletePatientPayload>;
+  Department: ResolverTypeWrapper<DepartmentRow>;
+  DepartmentConnection: ResolverTypeWrapper<Omit<DepartmentConnection, 'edges'> & { edges: Array<ResolversTypes['DepartmentEdge']> }>;
+  DepartmentEdge: ResolverTypeWrapper<Omit<DepartmentEdge, 'node'> & { node: ResolversTypes['Department'] }>;
+  DepartmentFilter: DepartmentFilter;
+  DepartmentPayload: ResolverTypeWrapper<Omit<DepartmentPayload, 'department'> & { department: ResolversTypes['Department'] }>;
+  DepartmentType: DepartmentType;
   DiscontinuePrescriptionInput: DiscontinuePrescriptionInput;
   DrugAllergy: ResolverTypeWrapper<DrugAllergyRow>;
   DrugAllergyPayload: ResolverTypeWrapper<Omit<DrugAllergyPayload, 'drugAllergy'> & { drugAllergy: ResolversTypes['DrugAllergy'] }>;
@@ -2360,6 +4902,7 @@ export type ResolversTypes = {
   EncounterPayload: ResolverTypeWrapper<Omit<EncounterPayload, 'encounter'> & { encounter: ResolversTypes['Encounter'] }>;
   EncounterStatus: EncounterStatus;
   EncounterType: EncounterType;
+  EnqueueWalkInInput: EnqueueWalkInInput;
   FindingSeverity: FindingSeverity;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
@@ -2370,6 +4913,16 @@ export type ResolversTypes = {
   ImagingOrderStatus: ImagingOrderStatus;
   Insurance: ResolverTypeWrapper<Insurance>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Invoice: ResolverTypeWrapper<InvoiceRow>;
+  InvoiceConnection: ResolverTypeWrapper<Omit<InvoiceConnection, 'edges'> & { edges: Array<ResolversTypes['InvoiceEdge']> }>;
+  InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  InvoiceFilter: InvoiceFilter;
+  InvoiceItemInput: InvoiceItemInput;
+  InvoiceLineItem: ResolverTypeWrapper<InvoiceLineItemRow>;
+  InvoiceLineItemPayload: ResolverTypeWrapper<Omit<InvoiceLineItemPayload, 'invoice' | 'lineItem'> & { invoice: ResolversTypes['Invoice'], lineItem: ResolversTypes['InvoiceLineItem'] }>;
+  InvoicePayload: ResolverTypeWrapper<Omit<InvoicePayload, 'invoice'> & { invoice: ResolversTypes['Invoice'] }>;
+  InvoiceStatus: InvoiceStatus;
+  IssueInvoiceInput: IssueInvoiceInput;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LabAbnormalFlag: LabAbnormalFlag;
   LabResult: ResolverTypeWrapper<LabResultRow>;
@@ -2385,10 +4938,19 @@ export type ResolversTypes = {
   LogoutInput: LogoutInput;
   LogoutPayload: ResolverTypeWrapper<LogoutPayload>;
   MaritalStatus: MaritalStatus;
+  MarkNoShowInput: MarkNoShowInput;
   MedicationRoute: MedicationRoute;
   MigrationLevel: ResolverTypeWrapper<MigrationLevel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  OpdPriority: OpdPriority;
+  OpdQueueEntry: ResolverTypeWrapper<OpdQueueRow>;
+  OpdQueueEntryConnection: ResolverTypeWrapper<Omit<OpdQueueEntryConnection, 'edges'> & { edges: Array<ResolversTypes['OpdQueueEntryEdge']> }>;
+  OpdQueueEntryEdge: ResolverTypeWrapper<Omit<OpdQueueEntryEdge, 'node'> & { node: ResolversTypes['OpdQueueEntry'] }>;
+  OpdQueueEntryPayload: ResolverTypeWrapper<Omit<OpdQueueEntryPayload, 'queueEntry'> & { queueEntry: ResolversTypes['OpdQueueEntry'] }>;
+  OpdQueueEvent: ResolverTypeWrapper<QueueNotice>;
+  OpdQueueEventKind: OpdQueueEventKind;
+  OpdQueueStatus: OpdQueueStatus;
   OrderDirection: OrderDirection;
   OrderImagingInput: OrderImagingInput;
   OrderLabTestInput: OrderLabTestInput;
@@ -2404,6 +4966,11 @@ export type ResolversTypes = {
   PatientPayload: ResolverTypeWrapper<Omit<PatientPayload, 'patient'> & { patient: ResolversTypes['Patient'] }>;
   PatientStatus: PatientStatus;
   PatientSummary: ResolverTypeWrapper<PatientSummaryRow>;
+  Payment: ResolverTypeWrapper<PaymentRow>;
+  PaymentKind: PaymentKind;
+  PaymentMethod: PaymentMethod;
+  PaymentPayload: ResolverTypeWrapper<Omit<PaymentPayload, 'invoice' | 'payment'> & { invoice: ResolversTypes['Invoice'], payment: ResolversTypes['Payment'] }>;
+  PaymentStatus: PaymentStatus;
   Permission: Permission;
   PrescribeMedicationInput: PrescribeMedicationInput;
   Prescription: ResolverTypeWrapper<PrescriptionRow>;
@@ -2413,23 +4980,53 @@ export type ResolversTypes = {
   ProblemPayload: ResolverTypeWrapper<Omit<ProblemPayload, 'problem'> & { problem: ResolversTypes['Problem'] }>;
   ProblemSeverity: ProblemSeverity;
   ProblemStatus: ProblemStatus;
+  PublishWorkflowDefinitionInput: PublishWorkflowDefinitionInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QueueEntryTransitionInput: QueueEntryTransitionInput;
+  ReceivablesAging: ResolverTypeWrapper<ReceivablesAging>;
+  ReceivablesAgingBucket: ResolverTypeWrapper<ReceivablesAgingBucket>;
   RecordAnatomyFindingInput: RecordAnatomyFindingInput;
   RecordDrugAllergyInput: RecordDrugAllergyInput;
   RecordLabResultInput: RecordLabResultInput;
+  RecordPaymentInput: RecordPaymentInput;
   RecordVitalSignsInput: RecordVitalSignsInput;
   RefreshSessionInput: RefreshSessionInput;
+  RefundPayload: ResolverTypeWrapper<Omit<RefundPayload, 'invoice' | 'payment' | 'refund'> & { invoice: ResolversTypes['Invoice'], payment: ResolversTypes['Payment'], refund: ResolversTypes['Payment'] }>;
+  RefundPaymentInput: RefundPaymentInput;
+  RemoveInvoiceLineItemInput: RemoveInvoiceLineItemInput;
   ReportImagingInput: ReportImagingInput;
+  RescheduleAppointmentInput: RescheduleAppointmentInput;
   ResolveProblemInput: ResolveProblemInput;
+  RevenueGroupBy: RevenueGroupBy;
+  RevenueReport: ResolverTypeWrapper<RevenueReport>;
+  RevenueReportRow: ResolverTypeWrapper<RevenueReportRow>;
+  RevenueTotals: ResolverTypeWrapper<RevenueTotals>;
   Role: Role;
+  SaveVisualWorkflowInput: SaveVisualWorkflowInput;
+  ServiceCatalogFilter: ServiceCatalogFilter;
+  ServiceCatalogItem: ResolverTypeWrapper<ServiceCatalogItemRow>;
+  ServiceCatalogItemConnection: ResolverTypeWrapper<Omit<ServiceCatalogItemConnection, 'edges'> & { edges: Array<ResolversTypes['ServiceCatalogItemEdge']> }>;
+  ServiceCatalogItemEdge: ResolverTypeWrapper<Omit<ServiceCatalogItemEdge, 'node'> & { node: ResolversTypes['ServiceCatalogItem'] }>;
+  ServiceCatalogItemPayload: ResolverTypeWrapper<Omit<ServiceCatalogItemPayload, 'serviceCatalogItem'> & { serviceCatalogItem: ResolversTypes['ServiceCatalogItem'] }>;
+  ServiceCategory: ServiceCategory;
   ServiceStatus: ServiceStatus;
   SexAtBirth: SexAtBirth;
   SignClinicalNoteInput: SignClinicalNoteInput;
   StartEncounterInput: StartEncounterInput;
+  StartWorkflowInput: StartWorkflowInput;
+  StartWorkflowPayload: ResolverTypeWrapper<Omit<StartWorkflowPayload, 'createdTasks' | 'instance'> & { createdTasks: Array<ResolversTypes['WorkflowTask']>, instance: ResolversTypes['WorkflowInstance'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TransitionWorkflowInput: TransitionWorkflowInput;
+  TransitionWorkflowPayload: ResolverTypeWrapper<Omit<TransitionWorkflowPayload, 'cancelledTasks' | 'createdTasks' | 'instance' | 'transition'> & { cancelledTasks: Array<ResolversTypes['WorkflowTask']>, createdTasks: Array<ResolversTypes['WorkflowTask']>, instance: ResolversTypes['WorkflowInstance'], transition: ResolversTypes['WorkflowTransition'] }>;
   UUID: ResolverTypeWrapper<Scalars['UUID']['output']>;
+  UpdateDepartmentInput: UpdateDepartmentInput;
   UpdatePatientInput: UpdatePatientInput;
+  UpdateServiceCatalogItemInput: UpdateServiceCatalogItemInput;
   UpdateUserInput: UpdateUserInput;
+  UpdateVisualWorkflowInput: UpdateVisualWorkflowInput;
+  UpdateWorkflowConfigInput: UpdateWorkflowConfigInput;
+  UpdateWorkflowDefinitionInput: UpdateWorkflowDefinitionInput;
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
@@ -2437,39 +5034,106 @@ export type ResolversTypes = {
   UserPayload: ResolverTypeWrapper<Omit<UserPayload, 'user'> & { user: ResolversTypes['User'] }>;
   UserRoleInput: UserRoleInput;
   VerifyLabTestInput: VerifyLabTestInput;
+  VisualWorkflow: ResolverTypeWrapper<VisualRow>;
+  VisualWorkflowConnection: ResolverTypeWrapper<Omit<VisualWorkflowConnection, 'edges'> & { edges: Array<ResolversTypes['VisualWorkflowEdge']> }>;
+  VisualWorkflowEdge: ResolverTypeWrapper<Omit<VisualWorkflowEdge, 'node'> & { node: ResolversTypes['VisualWorkflow'] }>;
+  VisualWorkflowFilter: VisualWorkflowFilter;
+  VisualWorkflowPayload: ResolverTypeWrapper<Omit<VisualWorkflowPayload, 'visualWorkflow'> & { visualWorkflow: ResolversTypes['VisualWorkflow'] }>;
   VitalSigns: ResolverTypeWrapper<VitalSignsRow>;
   VitalSignsConnection: ResolverTypeWrapper<Omit<VitalSignsConnection, 'edges'> & { edges: Array<ResolversTypes['VitalSignsEdge']> }>;
   VitalSignsEdge: ResolverTypeWrapper<Omit<VitalSignsEdge, 'node'> & { node: ResolversTypes['VitalSigns'] }>;
   VitalSignsPayload: ResolverTypeWrapper<Omit<VitalSignsPayload, 'vitalSigns'> & { vitalSigns: ResolversTypes['VitalSigns'] }>;
+  VoidInvoiceInput: VoidInvoiceInput;
+  WorkflowAction: ResolverTypeWrapper<ActionDef>;
+  WorkflowActionType: WorkflowActionType;
+  WorkflowConfig: ResolverTypeWrapper<ConfigRow>;
+  WorkflowConfigPayload: ResolverTypeWrapper<Omit<WorkflowConfigPayload, 'config'> & { config: ResolversTypes['WorkflowConfig'] }>;
+  WorkflowDefinition: ResolverTypeWrapper<DefinitionRow>;
+  WorkflowDefinitionConnection: ResolverTypeWrapper<Omit<WorkflowDefinitionConnection, 'edges'> & { edges: Array<ResolversTypes['WorkflowDefinitionEdge']> }>;
+  WorkflowDefinitionEdge: ResolverTypeWrapper<Omit<WorkflowDefinitionEdge, 'node'> & { node: ResolversTypes['WorkflowDefinition'] }>;
+  WorkflowDefinitionFilter: WorkflowDefinitionFilter;
+  WorkflowDefinitionPayload: ResolverTypeWrapper<Omit<WorkflowDefinitionPayload, 'definition'> & { definition: ResolversTypes['WorkflowDefinition'] }>;
+  WorkflowDefinitionStatus: WorkflowDefinitionStatus;
+  WorkflowDefinitionVersionInput: WorkflowDefinitionVersionInput;
+  WorkflowEntityType: WorkflowEntityType;
+  WorkflowGuard: ResolverTypeWrapper<GuardDef>;
+  WorkflowGuardType: WorkflowGuardType;
+  WorkflowInstance: ResolverTypeWrapper<InstanceRow>;
+  WorkflowInstanceConnection: ResolverTypeWrapper<Omit<WorkflowInstanceConnection, 'edges'> & { edges: Array<ResolversTypes['WorkflowInstanceEdge']> }>;
+  WorkflowInstanceEdge: ResolverTypeWrapper<Omit<WorkflowInstanceEdge, 'node'> & { node: ResolversTypes['WorkflowInstance'] }>;
+  WorkflowInstanceFilter: WorkflowInstanceFilter;
+  WorkflowInstancePayload: ResolverTypeWrapper<Omit<WorkflowInstancePayload, 'instance'> & { instance: ResolversTypes['WorkflowInstance'] }>;
+  WorkflowInstanceStatus: WorkflowInstanceStatus;
+  WorkflowState: ResolverTypeWrapper<StateDef>;
+  WorkflowStateMachine: ResolverTypeWrapper<StateMachine>;
+  WorkflowTask: ResolverTypeWrapper<TaskRow>;
+  WorkflowTaskConnection: ResolverTypeWrapper<Omit<WorkflowTaskConnection, 'edges'> & { edges: Array<ResolversTypes['WorkflowTaskEdge']> }>;
+  WorkflowTaskEdge: ResolverTypeWrapper<Omit<WorkflowTaskEdge, 'node'> & { node: ResolversTypes['WorkflowTask'] }>;
+  WorkflowTaskFilter: WorkflowTaskFilter;
+  WorkflowTaskInput: WorkflowTaskInput;
+  WorkflowTaskPayload: ResolverTypeWrapper<Omit<WorkflowTaskPayload, 'task'> & { task: ResolversTypes['WorkflowTask'] }>;
+  WorkflowTaskPriority: WorkflowTaskPriority;
+  WorkflowTaskStatus: WorkflowTaskStatus;
+  WorkflowTransition: ResolverTypeWrapper<TransitionRow>;
+  WorkflowTransitionConnection: ResolverTypeWrapper<Omit<WorkflowTransitionConnection, 'edges'> & { edges: Array<ResolversTypes['WorkflowTransitionEdge']> }>;
+  WorkflowTransitionEdge: ResolverTypeWrapper<Omit<WorkflowTransitionEdge, 'node'> & { node: ResolversTypes['WorkflowTransition'] }>;
+  WorkflowTransitionRule: ResolverTypeWrapper<TransitionDef>;
+  WorkflowValidationError: ResolverTypeWrapper<ValidationError>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AddClinicalNoteInput: AddClinicalNoteInput;
+  AddInvoiceLineItemInput: AddInvoiceLineItemInput;
   AddProblemInput: AddProblemInput;
   Address: Address;
   AnatomyFinding: AnatomyFindingRow;
   AnatomyFindingPayload: Omit<AnatomyFindingPayload, 'anatomyFinding'> & { anatomyFinding: ResolversParentTypes['AnatomyFinding'] };
+  Appointment: AppointmentRow;
+  AppointmentConnection: Omit<AppointmentConnection, 'edges'> & { edges: Array<ResolversParentTypes['AppointmentEdge']> };
+  AppointmentEdge: Omit<AppointmentEdge, 'node'> & { node: ResolversParentTypes['Appointment'] };
+  AppointmentFilter: AppointmentFilter;
+  AppointmentPayload: Omit<AppointmentPayload, 'appointment'> & { appointment: ResolversParentTypes['Appointment'] };
   AuthPayload: SessionTokens;
   BodySystem: BodySystemRow;
+  BookAppointmentInput: BookAppointmentInput;
   Boolean: Scalars['Boolean']['output'];
+  CallNextPatientPayload: Omit<CallNextPatientPayload, 'queueEntry'> & { queueEntry?: Maybe<ResolversParentTypes['OpdQueueEntry']> };
+  CancelAppointmentInput: CancelAppointmentInput;
   CancelEncounterInput: CancelEncounterInput;
   CancelLabTestInput: CancelLabTestInput;
+  CancelWorkflowInput: CancelWorkflowInput;
+  CheckInAppointmentInput: CheckInAppointmentInput;
+  CheckInPayload: Omit<CheckInPayload, 'appointment' | 'queueEntry'> & { appointment: ResolversParentTypes['Appointment'], queueEntry: ResolversParentTypes['OpdQueueEntry'] };
   ClinicalNote: ClinicalNoteRow;
   ClinicalNoteConnection: Omit<ClinicalNoteConnection, 'edges'> & { edges: Array<ResolversParentTypes['ClinicalNoteEdge']> };
   ClinicalNoteEdge: Omit<ClinicalNoteEdge, 'node'> & { node: ResolversParentTypes['ClinicalNote'] };
   ClinicalNotePayload: Omit<ClinicalNotePayload, 'clinicalNote'> & { clinicalNote: ResolversParentTypes['ClinicalNote'] };
   CollectLabSpecimenInput: CollectLabSpecimenInput;
+  CompileVisualWorkflowInput: CompileVisualWorkflowInput;
+  CompileVisualWorkflowPayload: Omit<CompileVisualWorkflowPayload, 'definition' | 'visualWorkflow'> & { definition: ResolversParentTypes['WorkflowDefinition'], visualWorkflow: ResolversParentTypes['VisualWorkflow'] };
   CompleteEncounterInput: CompleteEncounterInput;
+  CompleteTaskInput: CompleteTaskInput;
+  CreateDepartmentInput: CreateDepartmentInput;
   CreateEncounterInput: CreateEncounterInput;
+  CreateInvoiceInput: CreateInvoiceInput;
   CreatePatientInput: CreatePatientInput;
+  CreateServiceCatalogItemInput: CreateServiceCatalogItemInput;
   CreateUserInput: CreateUserInput;
+  CreateWorkflowDefinitionInput: CreateWorkflowDefinitionInput;
+  CreateWorkflowDefinitionVersionInput: CreateWorkflowDefinitionVersionInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DeactivatePatientInput: DeactivatePatientInput;
+  DeactivateServiceCatalogItemInput: DeactivateServiceCatalogItemInput;
   Decimal: Scalars['Decimal']['output'];
   DeletePatientInput: DeletePatientInput;
   DeletePatientPayload: DeletePatientPayload;
+  Department: DepartmentRow;
+  DepartmentConnection: Omit<DepartmentConnection, 'edges'> & { edges: Array<ResolversParentTypes['DepartmentEdge']> };
+  DepartmentEdge: Omit<DepartmentEdge, 'node'> & { node: ResolversParentTypes['Department'] };
+  DepartmentFilter: DepartmentFilter;
+  DepartmentPayload: Omit<DepartmentPayload, 'department'> & { department: ResolversParentTypes['Department'] };
   DiscontinuePrescriptionInput: DiscontinuePrescriptionInput;
   DrugAllergy: DrugAllergyRow;
   DrugAllergyPayload: Omit<DrugAllergyPayload, 'drugAllergy'> & { drugAllergy: ResolversParentTypes['DrugAllergy'] };
@@ -2479,6 +5143,7 @@ export type ResolversParentTypes = {
   EncounterEdge: Omit<EncounterEdge, 'node'> & { node: ResolversParentTypes['Encounter'] };
   EncounterFilter: EncounterFilter;
   EncounterPayload: Omit<EncounterPayload, 'encounter'> & { encounter: ResolversParentTypes['Encounter'] };
+  EnqueueWalkInInput: EnqueueWalkInInput;
   Float: Scalars['Float']['output'];
   Health: Health;
   ID: Scalars['ID']['output'];
@@ -2486,6 +5151,15 @@ export type ResolversParentTypes = {
   ImagingOrderPayload: Omit<ImagingOrderPayload, 'imagingOrder'> & { imagingOrder: ResolversParentTypes['ImagingOrder'] };
   Insurance: Insurance;
   Int: Scalars['Int']['output'];
+  Invoice: InvoiceRow;
+  InvoiceConnection: Omit<InvoiceConnection, 'edges'> & { edges: Array<ResolversParentTypes['InvoiceEdge']> };
+  InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
+  InvoiceFilter: InvoiceFilter;
+  InvoiceItemInput: InvoiceItemInput;
+  InvoiceLineItem: InvoiceLineItemRow;
+  InvoiceLineItemPayload: Omit<InvoiceLineItemPayload, 'invoice' | 'lineItem'> & { invoice: ResolversParentTypes['Invoice'], lineItem: ResolversParentTypes['InvoiceLineItem'] };
+  InvoicePayload: Omit<InvoicePayload, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
+  IssueInvoiceInput: IssueInvoiceInput;
   JSONObject: Scalars['JSONObject']['output'];
   LabResult: LabResultRow;
   LabResultConnection: Omit<LabResultConnection, 'edges'> & { edges: Array<ResolversParentTypes['LabResultEdge']> };
@@ -2496,9 +5170,15 @@ export type ResolversParentTypes = {
   LoginInput: LoginInput;
   LogoutInput: LogoutInput;
   LogoutPayload: LogoutPayload;
+  MarkNoShowInput: MarkNoShowInput;
   MigrationLevel: MigrationLevel;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  OpdQueueEntry: OpdQueueRow;
+  OpdQueueEntryConnection: Omit<OpdQueueEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['OpdQueueEntryEdge']> };
+  OpdQueueEntryEdge: Omit<OpdQueueEntryEdge, 'node'> & { node: ResolversParentTypes['OpdQueueEntry'] };
+  OpdQueueEntryPayload: Omit<OpdQueueEntryPayload, 'queueEntry'> & { queueEntry: ResolversParentTypes['OpdQueueEntry'] };
+  OpdQueueEvent: QueueNotice;
   OrderImagingInput: OrderImagingInput;
   OrderLabTestInput: OrderLabTestInput;
   Organization: OrganizationRow;
@@ -2510,25 +5190,55 @@ export type ResolversParentTypes = {
   PatientOrder: PatientOrder;
   PatientPayload: Omit<PatientPayload, 'patient'> & { patient: ResolversParentTypes['Patient'] };
   PatientSummary: PatientSummaryRow;
+  Payment: PaymentRow;
+  PaymentPayload: Omit<PaymentPayload, 'invoice' | 'payment'> & { invoice: ResolversParentTypes['Invoice'], payment: ResolversParentTypes['Payment'] };
   PrescribeMedicationInput: PrescribeMedicationInput;
   Prescription: PrescriptionRow;
   PrescriptionPayload: Omit<PrescriptionPayload, 'prescription'> & { prescription: ResolversParentTypes['Prescription'] };
   Problem: ProblemRow;
   ProblemPayload: Omit<ProblemPayload, 'problem'> & { problem: ResolversParentTypes['Problem'] };
+  PublishWorkflowDefinitionInput: PublishWorkflowDefinitionInput;
   Query: Record<PropertyKey, never>;
+  QueueEntryTransitionInput: QueueEntryTransitionInput;
+  ReceivablesAging: ReceivablesAging;
+  ReceivablesAgingBucket: ReceivablesAgingBucket;
   RecordAnatomyFindingInput: RecordAnatomyFindingInput;
   RecordDrugAllergyInput: RecordDrugAllergyInput;
   RecordLabResultInput: RecordLabResultInput;
+  RecordPaymentInput: RecordPaymentInput;
   RecordVitalSignsInput: RecordVitalSignsInput;
   RefreshSessionInput: RefreshSessionInput;
+  RefundPayload: Omit<RefundPayload, 'invoice' | 'payment' | 'refund'> & { invoice: ResolversParentTypes['Invoice'], payment: ResolversParentTypes['Payment'], refund: ResolversParentTypes['Payment'] };
+  RefundPaymentInput: RefundPaymentInput;
+  RemoveInvoiceLineItemInput: RemoveInvoiceLineItemInput;
   ReportImagingInput: ReportImagingInput;
+  RescheduleAppointmentInput: RescheduleAppointmentInput;
   ResolveProblemInput: ResolveProblemInput;
+  RevenueReport: RevenueReport;
+  RevenueReportRow: RevenueReportRow;
+  RevenueTotals: RevenueTotals;
+  SaveVisualWorkflowInput: SaveVisualWorkflowInput;
+  ServiceCatalogFilter: ServiceCatalogFilter;
+  ServiceCatalogItem: ServiceCatalogItemRow;
+  ServiceCatalogItemConnection: Omit<ServiceCatalogItemConnection, 'edges'> & { edges: Array<ResolversParentTypes['ServiceCatalogItemEdge']> };
+  ServiceCatalogItemEdge: Omit<ServiceCatalogItemEdge, 'node'> & { node: ResolversParentTypes['ServiceCatalogItem'] };
+  ServiceCatalogItemPayload: Omit<ServiceCatalogItemPayload, 'serviceCatalogItem'> & { serviceCatalogItem: ResolversParentTypes['ServiceCatalogItem'] };
   SignClinicalNoteInput: SignClinicalNoteInput;
   StartEncounterInput: StartEncounterInput;
+  StartWorkflowInput: StartWorkflowInput;
+  StartWorkflowPayload: Omit<StartWorkflowPayload, 'createdTasks' | 'instance'> & { createdTasks: Array<ResolversParentTypes['WorkflowTask']>, instance: ResolversParentTypes['WorkflowInstance'] };
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
+  TransitionWorkflowInput: TransitionWorkflowInput;
+  TransitionWorkflowPayload: Omit<TransitionWorkflowPayload, 'cancelledTasks' | 'createdTasks' | 'instance' | 'transition'> & { cancelledTasks: Array<ResolversParentTypes['WorkflowTask']>, createdTasks: Array<ResolversParentTypes['WorkflowTask']>, instance: ResolversParentTypes['WorkflowInstance'], transition: ResolversParentTypes['WorkflowTransition'] };
   UUID: Scalars['UUID']['output'];
+  UpdateDepartmentInput: UpdateDepartmentInput;
   UpdatePatientInput: UpdatePatientInput;
+  UpdateServiceCatalogItemInput: UpdateServiceCatalogItemInput;
   UpdateUserInput: UpdateUserInput;
+  UpdateVisualWorkflowInput: UpdateVisualWorkflowInput;
+  UpdateWorkflowConfigInput: UpdateWorkflowConfigInput;
+  UpdateWorkflowDefinitionInput: UpdateWorkflowDefinitionInput;
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
@@ -2536,10 +5246,44 @@ export type ResolversParentTypes = {
   UserPayload: Omit<UserPayload, 'user'> & { user: ResolversParentTypes['User'] };
   UserRoleInput: UserRoleInput;
   VerifyLabTestInput: VerifyLabTestInput;
+  VisualWorkflow: VisualRow;
+  VisualWorkflowConnection: Omit<VisualWorkflowConnection, 'edges'> & { edges: Array<ResolversParentTypes['VisualWorkflowEdge']> };
+  VisualWorkflowEdge: Omit<VisualWorkflowEdge, 'node'> & { node: ResolversParentTypes['VisualWorkflow'] };
+  VisualWorkflowFilter: VisualWorkflowFilter;
+  VisualWorkflowPayload: Omit<VisualWorkflowPayload, 'visualWorkflow'> & { visualWorkflow: ResolversParentTypes['VisualWorkflow'] };
   VitalSigns: VitalSignsRow;
   VitalSignsConnection: Omit<VitalSignsConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignsEdge']> };
   VitalSignsEdge: Omit<VitalSignsEdge, 'node'> & { node: ResolversParentTypes['VitalSigns'] };
   VitalSignsPayload: Omit<VitalSignsPayload, 'vitalSigns'> & { vitalSigns: ResolversParentTypes['VitalSigns'] };
+  VoidInvoiceInput: VoidInvoiceInput;
+  WorkflowAction: ActionDef;
+  WorkflowConfig: ConfigRow;
+  WorkflowConfigPayload: Omit<WorkflowConfigPayload, 'config'> & { config: ResolversParentTypes['WorkflowConfig'] };
+  WorkflowDefinition: DefinitionRow;
+  WorkflowDefinitionConnection: Omit<WorkflowDefinitionConnection, 'edges'> & { edges: Array<ResolversParentTypes['WorkflowDefinitionEdge']> };
+  WorkflowDefinitionEdge: Omit<WorkflowDefinitionEdge, 'node'> & { node: ResolversParentTypes['WorkflowDefinition'] };
+  WorkflowDefinitionFilter: WorkflowDefinitionFilter;
+  WorkflowDefinitionPayload: Omit<WorkflowDefinitionPayload, 'definition'> & { definition: ResolversParentTypes['WorkflowDefinition'] };
+  WorkflowDefinitionVersionInput: WorkflowDefinitionVersionInput;
+  WorkflowGuard: GuardDef;
+  WorkflowInstance: InstanceRow;
+  WorkflowInstanceConnection: Omit<WorkflowInstanceConnection, 'edges'> & { edges: Array<ResolversParentTypes['WorkflowInstanceEdge']> };
+  WorkflowInstanceEdge: Omit<WorkflowInstanceEdge, 'node'> & { node: ResolversParentTypes['WorkflowInstance'] };
+  WorkflowInstanceFilter: WorkflowInstanceFilter;
+  WorkflowInstancePayload: Omit<WorkflowInstancePayload, 'instance'> & { instance: ResolversParentTypes['WorkflowInstance'] };
+  WorkflowState: StateDef;
+  WorkflowStateMachine: StateMachine;
+  WorkflowTask: TaskRow;
+  WorkflowTaskConnection: Omit<WorkflowTaskConnection, 'edges'> & { edges: Array<ResolversParentTypes['WorkflowTaskEdge']> };
+  WorkflowTaskEdge: Omit<WorkflowTaskEdge, 'node'> & { node: ResolversParentTypes['WorkflowTask'] };
+  WorkflowTaskFilter: WorkflowTaskFilter;
+  WorkflowTaskInput: WorkflowTaskInput;
+  WorkflowTaskPayload: Omit<WorkflowTaskPayload, 'task'> & { task: ResolversParentTypes['WorkflowTask'] };
+  WorkflowTransition: TransitionRow;
+  WorkflowTransitionConnection: Omit<WorkflowTransitionConnection, 'edges'> & { edges: Array<ResolversParentTypes['WorkflowTransitionEdge']> };
+  WorkflowTransitionEdge: Omit<WorkflowTransitionEdge, 'node'> & { node: ResolversParentTypes['WorkflowTransition'] };
+  WorkflowTransitionRule: TransitionDef;
+  WorkflowValidationError: ValidationError;
 };
 
 export type AuthenticatedDirectiveArgs = { };
@@ -2588,6 +5332,44 @@ export type AnatomyFindingPayloadResolvers<ContextType = RequestContext, ParentT
   anatomyFinding?: Resolver<ResolversTypes['AnatomyFinding'], ParentType, ContextType>;
 };
 
+export type AppointmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Appointment'] = ResolversParentTypes['Appointment']> = {
+  appointmentId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  appointmentType?: Resolver<ResolversTypes['AppointmentType'], ParentType, ContextType>;
+  cancellationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  checkedInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
+  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  queueEntry?: Resolver<Maybe<ResolversTypes['OpdQueueEntry']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AppointmentStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AppointmentConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AppointmentConnection'] = ResolversParentTypes['AppointmentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AppointmentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AppointmentEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AppointmentEdge'] = ResolversParentTypes['AppointmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Appointment'], ParentType, ContextType>;
+};
+
+export type AppointmentPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AppointmentPayload'] = ResolversParentTypes['AppointmentPayload']> = {
+  appointment?: Resolver<ResolversTypes['Appointment'], ParentType, ContextType>;
+};
+
 export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   accessTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2605,6 +5387,15 @@ export type BodySystemResolvers<ContextType = RequestContext, ParentType extends
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sortOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CallNextPatientPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CallNextPatientPayload'] = ResolversParentTypes['CallNextPatientPayload']> = {
+  queueEntry?: Resolver<Maybe<ResolversTypes['OpdQueueEntry']>, ParentType, ContextType>;
+};
+
+export type CheckInPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CheckInPayload'] = ResolversParentTypes['CheckInPayload']> = {
+  appointment?: Resolver<ResolversTypes['Appointment'], ParentType, ContextType>;
+  queueEntry?: Resolver<ResolversTypes['OpdQueueEntry'], ParentType, ContextType>;
 };
 
 export type ClinicalNoteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClinicalNote'] = ResolversParentTypes['ClinicalNote']> = {
@@ -2642,6 +5433,11 @@ export type ClinicalNotePayloadResolvers<ContextType = RequestContext, ParentTyp
   clinicalNote?: Resolver<ResolversTypes['ClinicalNote'], ParentType, ContextType>;
 };
 
+export type CompileVisualWorkflowPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CompileVisualWorkflowPayload'] = ResolversParentTypes['CompileVisualWorkflowPayload']> = {
+  definition?: Resolver<ResolversTypes['WorkflowDefinition'], ParentType, ContextType>;
+  visualWorkflow?: Resolver<ResolversTypes['VisualWorkflow'], ParentType, ContextType>;
+};
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -2656,6 +5452,37 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
 
 export type DeletePatientPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeletePatientPayload'] = ResolversParentTypes['DeletePatientPayload']> = {
   deletedPatientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type DepartmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = {
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  departmentId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  departmentType?: Resolver<ResolversTypes['DepartmentType'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DepartmentConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DepartmentConnection'] = ResolversParentTypes['DepartmentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DepartmentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DepartmentEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DepartmentEdge'] = ResolversParentTypes['DepartmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+};
+
+export type DepartmentPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DepartmentPayload'] = ResolversParentTypes['DepartmentPayload']> = {
+  department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
 };
 
 export type DrugAllergyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DrugAllergy'] = ResolversParentTypes['DrugAllergy']> = {
@@ -2698,6 +5525,7 @@ export type EncounterResolvers<ContextType = RequestContext, ParentType extends 
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType>;
+  invoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
   labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType>;
   notes?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType>;
   patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
@@ -2712,6 +5540,7 @@ export type EncounterResolvers<ContextType = RequestContext, ParentType extends 
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   vitalSigns?: Resolver<Array<ResolversTypes['VitalSigns']>, ParentType, ContextType>;
+  workflow?: Resolver<Maybe<ResolversTypes['WorkflowInstance']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2772,6 +5601,76 @@ export type ImagingOrderPayloadResolvers<ContextType = RequestContext, ParentTyp
 export type InsuranceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Insurance'] = ResolversParentTypes['Insurance']> = {
   policyNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type InvoiceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = {
+  amountPaid?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  amountRefunded?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  balanceDue?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  discountTotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  dueDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  encounterId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoiceId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  invoiceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lineItems?: Resolver<Array<ResolversTypes['InvoiceLineItem']>, ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patientId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
+  subtotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  taxTotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  voidReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  voidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvoiceConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceConnection'] = ResolversParentTypes['InvoiceConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type InvoiceEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceEdge'] = ResolversParentTypes['InvoiceEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+};
+
+export type InvoiceLineItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceLineItem'] = ResolversParentTypes['InvoiceLineItem']> = {
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  discount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoiceId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  lineItemId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  lineTotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  serviceCatalogItem?: Resolver<Maybe<ResolversTypes['ServiceCatalogItem']>, ParentType, ContextType>;
+  taxAmount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  taxRatePercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvoiceLineItemPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceLineItemPayload'] = ResolversParentTypes['InvoiceLineItemPayload']> = {
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  lineItem?: Resolver<ResolversTypes['InvoiceLineItem'], ParentType, ContextType>;
+};
+
+export type InvoicePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoicePayload'] = ResolversParentTypes['InvoicePayload']> = {
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
 };
 
 export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
@@ -2841,6 +5740,7 @@ export type LabTestResolvers<ContextType = RequestContext, ParentType extends Re
   testName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workflow?: Resolver<Maybe<ResolversTypes['WorkflowInstance']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2861,41 +5761,127 @@ export type MigrationLevelResolvers<ContextType = RequestContext, ParentType ext
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   _noop?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   addClinicalNote?: Resolver<ResolversTypes['ClinicalNotePayload'], ParentType, ContextType, RequireFields<MutationAddClinicalNoteArgs, 'input'>>;
+  addInvoiceLineItem?: Resolver<ResolversTypes['InvoiceLineItemPayload'], ParentType, ContextType, RequireFields<MutationAddInvoiceLineItemArgs, 'input'>>;
   addProblem?: Resolver<ResolversTypes['ProblemPayload'], ParentType, ContextType, RequireFields<MutationAddProblemArgs, 'input'>>;
   assignRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationAssignRoleArgs, 'input'>>;
+  bookAppointment?: Resolver<ResolversTypes['AppointmentPayload'], ParentType, ContextType, RequireFields<MutationBookAppointmentArgs, 'input'>>;
+  callNextPatient?: Resolver<ResolversTypes['CallNextPatientPayload'], ParentType, ContextType, RequireFields<MutationCallNextPatientArgs, 'departmentId'>>;
+  cancelAppointment?: Resolver<ResolversTypes['AppointmentPayload'], ParentType, ContextType, RequireFields<MutationCancelAppointmentArgs, 'input'>>;
   cancelEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCancelEncounterArgs, 'input'>>;
   cancelLabTest?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationCancelLabTestArgs, 'input'>>;
+  cancelWorkflow?: Resolver<ResolversTypes['WorkflowInstancePayload'], ParentType, ContextType, RequireFields<MutationCancelWorkflowArgs, 'input'>>;
+  checkInAppointment?: Resolver<ResolversTypes['CheckInPayload'], ParentType, ContextType, RequireFields<MutationCheckInAppointmentArgs, 'input'>>;
+  claimTask?: Resolver<ResolversTypes['WorkflowTaskPayload'], ParentType, ContextType, RequireFields<MutationClaimTaskArgs, 'input'>>;
   collectLabSpecimen?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationCollectLabSpecimenArgs, 'input'>>;
+  compileVisualWorkflow?: Resolver<ResolversTypes['CompileVisualWorkflowPayload'], ParentType, ContextType, RequireFields<MutationCompileVisualWorkflowArgs, 'input'>>;
   completeEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCompleteEncounterArgs, 'input'>>;
+  completeQueueEntry?: Resolver<ResolversTypes['OpdQueueEntryPayload'], ParentType, ContextType, RequireFields<MutationCompleteQueueEntryArgs, 'input'>>;
+  completeTask?: Resolver<ResolversTypes['WorkflowTaskPayload'], ParentType, ContextType, RequireFields<MutationCompleteTaskArgs, 'input'>>;
+  createDepartment?: Resolver<ResolversTypes['DepartmentPayload'], ParentType, ContextType, RequireFields<MutationCreateDepartmentArgs, 'input'>>;
   createEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCreateEncounterArgs, 'input'>>;
+  createInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationCreateInvoiceArgs, 'input'>>;
   createPatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationCreatePatientArgs, 'input'>>;
+  createServiceCatalogItem?: Resolver<ResolversTypes['ServiceCatalogItemPayload'], ParentType, ContextType, RequireFields<MutationCreateServiceCatalogItemArgs, 'input'>>;
   createUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationCreateUserArgs, 'input'>>;
+  createWorkflowDefinition?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCreateWorkflowDefinitionArgs, 'input'>>;
+  createWorkflowDefinitionVersion?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCreateWorkflowDefinitionVersionArgs, 'input'>>;
   deactivatePatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationDeactivatePatientArgs, 'input'>>;
+  deactivateServiceCatalogItem?: Resolver<ResolversTypes['ServiceCatalogItemPayload'], ParentType, ContextType, RequireFields<MutationDeactivateServiceCatalogItemArgs, 'input'>>;
   deactivateUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationDeactivateUserArgs, 'id'>>;
+  deactivateWorkflowDefinition?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationDeactivateWorkflowDefinitionArgs, 'input'>>;
   deletePatient?: Resolver<ResolversTypes['DeletePatientPayload'], ParentType, ContextType, RequireFields<MutationDeletePatientArgs, 'input'>>;
   discontinuePrescription?: Resolver<ResolversTypes['PrescriptionPayload'], ParentType, ContextType, RequireFields<MutationDiscontinuePrescriptionArgs, 'input'>>;
+  enqueueWalkIn?: Resolver<ResolversTypes['OpdQueueEntryPayload'], ParentType, ContextType, RequireFields<MutationEnqueueWalkInArgs, 'input'>>;
+  issueInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationIssueInvoiceArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
+  markLeft?: Resolver<ResolversTypes['OpdQueueEntryPayload'], ParentType, ContextType, RequireFields<MutationMarkLeftArgs, 'input'>>;
+  markNoShow?: Resolver<ResolversTypes['AppointmentPayload'], ParentType, ContextType, RequireFields<MutationMarkNoShowArgs, 'input'>>;
   orderImaging?: Resolver<ResolversTypes['ImagingOrderPayload'], ParentType, ContextType, RequireFields<MutationOrderImagingArgs, 'input'>>;
   orderLabTest?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationOrderLabTestArgs, 'input'>>;
   prescribeMedication?: Resolver<ResolversTypes['PrescriptionPayload'], ParentType, ContextType, RequireFields<MutationPrescribeMedicationArgs, 'input'>>;
+  publishWorkflowDefinition?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationPublishWorkflowDefinitionArgs, 'input'>>;
   recordAnatomyFinding?: Resolver<ResolversTypes['AnatomyFindingPayload'], ParentType, ContextType, RequireFields<MutationRecordAnatomyFindingArgs, 'input'>>;
   recordDrugAllergy?: Resolver<ResolversTypes['DrugAllergyPayload'], ParentType, ContextType, RequireFields<MutationRecordDrugAllergyArgs, 'input'>>;
   recordLabResult?: Resolver<ResolversTypes['LabResultPayload'], ParentType, ContextType, RequireFields<MutationRecordLabResultArgs, 'input'>>;
+  recordPayment?: Resolver<ResolversTypes['PaymentPayload'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input'>>;
   recordVitalSigns?: Resolver<ResolversTypes['VitalSignsPayload'], ParentType, ContextType, RequireFields<MutationRecordVitalSignsArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;
+  refundPayment?: Resolver<ResolversTypes['RefundPayload'], ParentType, ContextType, RequireFields<MutationRefundPaymentArgs, 'input'>>;
+  releaseTask?: Resolver<ResolversTypes['WorkflowTaskPayload'], ParentType, ContextType, RequireFields<MutationReleaseTaskArgs, 'input'>>;
+  removeInvoiceLineItem?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationRemoveInvoiceLineItemArgs, 'input'>>;
   reportImaging?: Resolver<ResolversTypes['ImagingOrderPayload'], ParentType, ContextType, RequireFields<MutationReportImagingArgs, 'input'>>;
+  rescheduleAppointment?: Resolver<ResolversTypes['AppointmentPayload'], ParentType, ContextType, RequireFields<MutationRescheduleAppointmentArgs, 'input'>>;
   resolveProblem?: Resolver<ResolversTypes['ProblemPayload'], ParentType, ContextType, RequireFields<MutationResolveProblemArgs, 'input'>>;
   revokeRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'input'>>;
+  saveVisualWorkflow?: Resolver<ResolversTypes['VisualWorkflowPayload'], ParentType, ContextType, RequireFields<MutationSaveVisualWorkflowArgs, 'input'>>;
+  setDefaultWorkflowDefinition?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationSetDefaultWorkflowDefinitionArgs, 'input'>>;
   signClinicalNote?: Resolver<ResolversTypes['ClinicalNotePayload'], ParentType, ContextType, RequireFields<MutationSignClinicalNoteArgs, 'input'>>;
+  startConsultation?: Resolver<ResolversTypes['OpdQueueEntryPayload'], ParentType, ContextType, RequireFields<MutationStartConsultationArgs, 'input'>>;
   startEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationStartEncounterArgs, 'input'>>;
+  startWorkflow?: Resolver<ResolversTypes['StartWorkflowPayload'], ParentType, ContextType, RequireFields<MutationStartWorkflowArgs, 'input'>>;
+  transitionWorkflow?: Resolver<ResolversTypes['TransitionWorkflowPayload'], ParentType, ContextType, RequireFields<MutationTransitionWorkflowArgs, 'input'>>;
+  updateDepartment?: Resolver<ResolversTypes['DepartmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateDepartmentArgs, 'input'>>;
   updatePatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationUpdatePatientArgs, 'input'>>;
+  updateServiceCatalogItem?: Resolver<ResolversTypes['ServiceCatalogItemPayload'], ParentType, ContextType, RequireFields<MutationUpdateServiceCatalogItemArgs, 'input'>>;
   updateUser?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationUpdateUserArgs, 'input'>>;
+  updateVisualWorkflow?: Resolver<ResolversTypes['VisualWorkflowPayload'], ParentType, ContextType, RequireFields<MutationUpdateVisualWorkflowArgs, 'input'>>;
+  updateWorkflowConfig?: Resolver<ResolversTypes['WorkflowConfigPayload'], ParentType, ContextType, RequireFields<MutationUpdateWorkflowConfigArgs, 'input'>>;
+  updateWorkflowDefinition?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationUpdateWorkflowDefinitionArgs, 'input'>>;
   verifyLabTest?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationVerifyLabTestArgs, 'input'>>;
+  voidInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationVoidInvoiceArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'AnatomyFinding' | 'BodySystem' | 'ClinicalNote' | 'DrugAllergy' | 'Encounter' | 'ImagingOrder' | 'LabResult' | 'LabTest' | 'Organization' | 'Patient' | 'Prescription' | 'Problem' | 'User' | 'VitalSigns', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AnatomyFinding' | 'Appointment' | 'BodySystem' | 'ClinicalNote' | 'Department' | 'DrugAllergy' | 'Encounter' | 'ImagingOrder' | 'Invoice' | 'InvoiceLineItem' | 'LabResult' | 'LabTest' | 'OpdQueueEntry' | 'Organization' | 'Patient' | 'Payment' | 'Prescription' | 'Problem' | 'ServiceCatalogItem' | 'User' | 'VisualWorkflow' | 'VitalSigns' | 'WorkflowDefinition' | 'WorkflowInstance' | 'WorkflowTask' | 'WorkflowTransition', ParentType, ContextType>;
+};
+
+export type OpdQueueEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpdQueueEntry'] = ResolversParentTypes['OpdQueueEntry']> = {
+  appointment?: Resolver<Maybe<ResolversTypes['Appointment']>, ParentType, ContextType>;
+  calledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  calledBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  consultationStartedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  enqueuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  entryId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  estimatedWaitMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  leftAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['OpdPriority'], ParentType, ContextType>;
+  queueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OpdQueueStatus'], ParentType, ContextType>;
+  tokenNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OpdQueueEntryConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpdQueueEntryConnection'] = ResolversParentTypes['OpdQueueEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OpdQueueEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type OpdQueueEntryEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpdQueueEntryEdge'] = ResolversParentTypes['OpdQueueEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OpdQueueEntry'], ParentType, ContextType>;
+};
+
+export type OpdQueueEntryPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpdQueueEntryPayload'] = ResolversParentTypes['OpdQueueEntryPayload']> = {
+  queueEntry?: Resolver<ResolversTypes['OpdQueueEntry'], ParentType, ContextType>;
+};
+
+export type OpdQueueEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpdQueueEvent'] = ResolversParentTypes['OpdQueueEvent']> = {
+  department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  entry?: Resolver<Maybe<ResolversTypes['OpdQueueEntry']>, ParentType, ContextType>;
+  entryId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OpdQueueEventKind'], ParentType, ContextType>;
+  queueDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OpdQueueStatus']>, ParentType, ContextType>;
 };
 
 export type OrganizationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
@@ -2918,6 +5904,8 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   address?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
   allergies?: Resolver<Array<ResolversTypes['DrugAllergy']>, ParentType, ContextType, Partial<PatientAllergiesArgs>>;
   anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType>;
+  appointments?: Resolver<ResolversTypes['AppointmentConnection'], ParentType, ContextType, Partial<PatientAppointmentsArgs>>;
+  balance?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   bloodType?: Resolver<Maybe<ResolversTypes['BloodType']>, ParentType, ContextType>;
   clinicalNotes?: Resolver<ResolversTypes['ClinicalNoteConnection'], ParentType, ContextType, Partial<PatientClinicalNotesArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2931,6 +5919,7 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType, Partial<PatientImagingOrdersArgs>>;
   insurance?: Resolver<ResolversTypes['Insurance'], ParentType, ContextType>;
+  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<PatientInvoicesArgs>>;
   labResults?: Resolver<ResolversTypes['LabResultConnection'], ParentType, ContextType, Partial<PatientLabResultsArgs>>;
   labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType, Partial<PatientLabTestsArgs>>;
   lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2971,6 +5960,37 @@ export type PatientSummaryResolvers<ContextType = RequestContext, ParentType ext
   activeProblemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   encounterCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lastEncounterAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type PaymentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Payment'] = ResolversParentTypes['Payment']> = {
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  invoiceId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PaymentKind'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType>;
+  patientId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  paymentId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  receivedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refundOf?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType>;
+  refundableAmount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  refundedAmount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  refunds?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PaymentPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PaymentPayload'] = ResolversParentTypes['PaymentPayload']> = {
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  payment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type PrescriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Prescription'] = ResolversParentTypes['Prescription']> = {
@@ -3031,20 +6051,149 @@ export type ProblemPayloadResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  appointment?: Resolver<Maybe<ResolversTypes['Appointment']>, ParentType, ContextType, RequireFields<QueryAppointmentArgs, 'id'>>;
+  appointments?: Resolver<ResolversTypes['AppointmentConnection'], ParentType, ContextType, Partial<QueryAppointmentsArgs>>;
   bodySystems?: Resolver<Array<ResolversTypes['BodySystem']>, ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType, RequireFields<QueryDepartmentArgs, 'id'>>;
+  departments?: Resolver<ResolversTypes['DepartmentConnection'], ParentType, ContextType, Partial<QueryDepartmentsArgs>>;
   encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType, RequireFields<QueryEncounterArgs, 'id'>>;
   encounters?: Resolver<ResolversTypes['EncounterConnection'], ParentType, ContextType, Partial<QueryEncountersArgs>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
+  invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
+  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<QueryInvoicesArgs>>;
   labTest?: Resolver<Maybe<ResolversTypes['LabTest']>, ParentType, ContextType, RequireFields<QueryLabTestArgs, 'id'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   myOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  myTasks?: Resolver<ResolversTypes['WorkflowTaskConnection'], ParentType, ContextType, Partial<QueryMyTasksArgs>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  opdQueue?: Resolver<ResolversTypes['OpdQueueEntryConnection'], ParentType, ContextType, RequireFields<QueryOpdQueueArgs, 'departmentId'>>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
   patientByMrn?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientByMrnArgs, 'mrn'>>;
   patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
+  payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
+  receivablesAging?: Resolver<ResolversTypes['ReceivablesAging'], ParentType, ContextType, Partial<QueryReceivablesAgingArgs>>;
+  revenueReport?: Resolver<ResolversTypes['RevenueReport'], ParentType, ContextType, RequireFields<QueryRevenueReportArgs, 'from' | 'groupBy' | 'to'>>;
+  serviceCatalog?: Resolver<ResolversTypes['ServiceCatalogItemConnection'], ParentType, ContextType, Partial<QueryServiceCatalogArgs>>;
+  serviceCatalogItem?: Resolver<Maybe<ResolversTypes['ServiceCatalogItem']>, ParentType, ContextType, RequireFields<QueryServiceCatalogItemArgs, 'id'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<QueryUsersArgs>>;
+  validateWorkflowStateMachine?: Resolver<Array<ResolversTypes['WorkflowValidationError']>, ParentType, ContextType, RequireFields<QueryValidateWorkflowStateMachineArgs, 'stateMachine'>>;
+  visualWorkflow?: Resolver<Maybe<ResolversTypes['VisualWorkflow']>, ParentType, ContextType, RequireFields<QueryVisualWorkflowArgs, 'id'>>;
+  visualWorkflows?: Resolver<ResolversTypes['VisualWorkflowConnection'], ParentType, ContextType, Partial<QueryVisualWorkflowsArgs>>;
+  workflowConfig?: Resolver<ResolversTypes['WorkflowConfig'], ParentType, ContextType>;
+  workflowDefinition?: Resolver<Maybe<ResolversTypes['WorkflowDefinition']>, ParentType, ContextType, RequireFields<QueryWorkflowDefinitionArgs, 'id'>>;
+  workflowDefinitions?: Resolver<ResolversTypes['WorkflowDefinitionConnection'], ParentType, ContextType, Partial<QueryWorkflowDefinitionsArgs>>;
+  workflowInstance?: Resolver<Maybe<ResolversTypes['WorkflowInstance']>, ParentType, ContextType, RequireFields<QueryWorkflowInstanceArgs, 'id'>>;
+  workflowInstances?: Resolver<ResolversTypes['WorkflowInstanceConnection'], ParentType, ContextType, Partial<QueryWorkflowInstancesArgs>>;
+  workflowTask?: Resolver<Maybe<ResolversTypes['WorkflowTask']>, ParentType, ContextType, RequireFields<QueryWorkflowTaskArgs, 'id'>>;
+  workflowTasks?: Resolver<ResolversTypes['WorkflowTaskConnection'], ParentType, ContextType, Partial<QueryWorkflowTasksArgs>>;
+};
+
+export type ReceivablesAgingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReceivablesAging'] = ResolversParentTypes['ReceivablesAging']> = {
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  buckets?: Resolver<Array<ResolversTypes['ReceivablesAgingBucket']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  invoiceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+};
+
+export type ReceivablesAgingBucketResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReceivablesAgingBucket'] = ResolversParentTypes['ReceivablesAgingBucket']> = {
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  bucket?: Resolver<ResolversTypes['AgingBucket'], ParentType, ContextType>;
+  invoiceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RefundPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RefundPayload'] = ResolversParentTypes['RefundPayload']> = {
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+  payment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType>;
+  refund?: Resolver<ResolversTypes['Payment'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type RevenueReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevenueReport'] = ResolversParentTypes['RevenueReport']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  groupBy?: Resolver<ResolversTypes['RevenueGroupBy'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['RevenueReportRow']>, ParentType, ContextType>;
+  timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['RevenueTotals'], ParentType, ContextType>;
+};
+
+export type RevenueReportRowResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevenueReportRow'] = ResolversParentTypes['RevenueReportRow']> = {
+  billedDiscount?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  billedSubtotal?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  billedTax?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  billedTotal?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  invoiceCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  netCollected?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  paymentCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  paymentsReceived?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  refundsPaid?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+};
+
+export type RevenueTotalsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevenueTotals'] = ResolversParentTypes['RevenueTotals']> = {
+  billedDiscount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  billedSubtotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  billedTax?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  billedTotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  invoiceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  netCollected?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  paymentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  paymentsReceived?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  refundsPaid?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+};
+
+export type ServiceCatalogItemResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ServiceCatalogItem'] = ResolversParentTypes['ServiceCatalogItem']> = {
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['ServiceCategory'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  departmentId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serviceCatalogItemId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  taxRatePercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ServiceCatalogItemConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ServiceCatalogItemConnection'] = ResolversParentTypes['ServiceCatalogItemConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ServiceCatalogItemEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ServiceCatalogItemEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ServiceCatalogItemEdge'] = ResolversParentTypes['ServiceCatalogItemEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ServiceCatalogItem'], ParentType, ContextType>;
+};
+
+export type ServiceCatalogItemPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ServiceCatalogItemPayload'] = ResolversParentTypes['ServiceCatalogItemPayload']> = {
+  serviceCatalogItem?: Resolver<ResolversTypes['ServiceCatalogItem'], ParentType, ContextType>;
+};
+
+export type StartWorkflowPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StartWorkflowPayload'] = ResolversParentTypes['StartWorkflowPayload']> = {
+  createdTasks?: Resolver<Array<ResolversTypes['WorkflowTask']>, ParentType, ContextType>;
+  instance?: Resolver<ResolversTypes['WorkflowInstance'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  opdQueueUpdated?: SubscriptionResolver<ResolversTypes['OpdQueueEvent'], "opdQueueUpdated", ParentType, ContextType, RequireFields<SubscriptionOpdQueueUpdatedArgs, 'departmentId'>>;
+};
+
+export type TransitionWorkflowPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TransitionWorkflowPayload'] = ResolversParentTypes['TransitionWorkflowPayload']> = {
+  cancelledTasks?: Resolver<Array<ResolversTypes['WorkflowTask']>, ParentType, ContextType>;
+  createdTasks?: Resolver<Array<ResolversTypes['WorkflowTask']>, ParentType, ContextType>;
+  instance?: Resolver<ResolversTypes['WorkflowInstance'], ParentType, ContextType>;
+  transition?: Resolver<ResolversTypes['WorkflowTransition'], ParentType, ContextType>;
 };
 
 export interface UuidScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['UUID'], any> {
@@ -3084,6 +6233,38 @@ export type UserPayloadResolvers<ContextType = RequestContext, ParentType extend
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type VisualWorkflowResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VisualWorkflow'] = ResolversParentTypes['VisualWorkflow']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  definition?: Resolver<Maybe<ResolversTypes['WorkflowDefinition']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  layout?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  validationErrors?: Resolver<Array<ResolversTypes['WorkflowValidationError']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  visualWorkflowId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type VisualWorkflowConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VisualWorkflowConnection'] = ResolversParentTypes['VisualWorkflowConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['VisualWorkflowEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type VisualWorkflowEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VisualWorkflowEdge'] = ResolversParentTypes['VisualWorkflowEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['VisualWorkflow'], ParentType, ContextType>;
+};
+
+export type VisualWorkflowPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VisualWorkflowPayload'] = ResolversParentTypes['VisualWorkflowPayload']> = {
+  visualWorkflow?: Resolver<ResolversTypes['VisualWorkflow'], ParentType, ContextType>;
+};
+
 export type VitalSignsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSigns'] = ResolversParentTypes['VitalSigns']> = {
   abnormalFlags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   diastolicBp?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -3121,20 +6302,229 @@ export type VitalSignsPayloadResolvers<ContextType = RequestContext, ParentType 
   vitalSigns?: Resolver<ResolversTypes['VitalSigns'], ParentType, ContextType>;
 };
 
+export type WorkflowActionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowAction'] = ResolversParentTypes['WorkflowAction']> = {
+  assignee?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dueInHours?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priority?: Resolver<Maybe<ResolversTypes['WorkflowTaskPriority']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['WorkflowActionType'], ParentType, ContextType>;
+};
+
+export type WorkflowConfigResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowConfig'] = ResolversParentTypes['WorkflowConfig']> = {
+  defaultTaskDueHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  escalationAfterHours?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  escalationEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  settings?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WorkflowConfigPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowConfigPayload'] = ResolversParentTypes['WorkflowConfigPayload']> = {
+  config?: Resolver<ResolversTypes['WorkflowConfig'], ParentType, ContextType>;
+};
+
+export type WorkflowDefinitionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowDefinition'] = ResolversParentTypes['WorkflowDefinition']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  definitionKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['WorkflowEntityType'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  stateMachine?: Resolver<ResolversTypes['WorkflowStateMachine'], ParentType, ContextType>;
+  stateMachineJson?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WorkflowDefinitionStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  versionNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workflowDefinitionId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowDefinitionConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowDefinitionConnection'] = ResolversParentTypes['WorkflowDefinitionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WorkflowDefinitionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WorkflowDefinitionEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowDefinitionEdge'] = ResolversParentTypes['WorkflowDefinitionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WorkflowDefinition'], ParentType, ContextType>;
+};
+
+export type WorkflowDefinitionPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowDefinitionPayload'] = ResolversParentTypes['WorkflowDefinitionPayload']> = {
+  definition?: Resolver<ResolversTypes['WorkflowDefinition'], ParentType, ContextType>;
+};
+
+export type WorkflowGuardResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowGuard'] = ResolversParentTypes['WorkflowGuard']> = {
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  taskName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['WorkflowGuardType'], ParentType, ContextType>;
+  valueJson?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  valuesJson?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
+export type WorkflowInstanceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowInstance'] = ResolversParentTypes['WorkflowInstance']> = {
+  availableTransitions?: Resolver<Array<ResolversTypes['WorkflowTransitionRule']>, ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  context?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  currentState?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currentStateName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definition?: Resolver<ResolversTypes['WorkflowDefinition'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['WorkflowEntityType'], ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['WorkflowTransitionConnection'], ParentType, ContextType, Partial<WorkflowInstanceHistoryArgs>>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WorkflowInstanceStatus'], ParentType, ContextType>;
+  tasks?: Resolver<ResolversTypes['WorkflowTaskConnection'], ParentType, ContextType, Partial<WorkflowInstanceTasksArgs>>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workflowInstanceId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowInstanceConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowInstanceConnection'] = ResolversParentTypes['WorkflowInstanceConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WorkflowInstanceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WorkflowInstanceEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowInstanceEdge'] = ResolversParentTypes['WorkflowInstanceEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WorkflowInstance'], ParentType, ContextType>;
+};
+
+export type WorkflowInstancePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowInstancePayload'] = ResolversParentTypes['WorkflowInstancePayload']> = {
+  instance?: Resolver<ResolversTypes['WorkflowInstance'], ParentType, ContextType>;
+};
+
+export type WorkflowStateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowState'] = ResolversParentTypes['WorkflowState']> = {
+  actions?: Resolver<Array<ResolversTypes['WorkflowAction']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  initial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  terminal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type WorkflowStateMachineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowStateMachine'] = ResolversParentTypes['WorkflowStateMachine']> = {
+  states?: Resolver<Array<ResolversTypes['WorkflowState']>, ParentType, ContextType>;
+  transitions?: Resolver<Array<ResolversTypes['WorkflowTransitionRule']>, ParentType, ContextType>;
+};
+
+export type WorkflowTaskResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTask'] = ResolversParentTypes['WorkflowTask']> = {
+  assignedRole?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
+  assignedUser?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  claimedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  claimedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  completedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  formData?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instance?: Resolver<ResolversTypes['WorkflowInstance'], ParentType, ContextType>;
+  isOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['WorkflowTaskPriority'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WorkflowTaskStatus'], ParentType, ContextType>;
+  transitionId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workflowTaskId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowTaskConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTaskConnection'] = ResolversParentTypes['WorkflowTaskConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WorkflowTaskEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WorkflowTaskEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTaskEdge'] = ResolversParentTypes['WorkflowTaskEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WorkflowTask'], ParentType, ContextType>;
+};
+
+export type WorkflowTaskPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTaskPayload'] = ResolversParentTypes['WorkflowTaskPayload']> = {
+  task?: Resolver<ResolversTypes['WorkflowTask'], ParentType, ContextType>;
+};
+
+export type WorkflowTransitionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTransition'] = ResolversParentTypes['WorkflowTransition']> = {
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fromState?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instanceId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  toState?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  workflowTransitionId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WorkflowTransitionConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTransitionConnection'] = ResolversParentTypes['WorkflowTransitionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WorkflowTransitionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WorkflowTransitionEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTransitionEdge'] = ResolversParentTypes['WorkflowTransitionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WorkflowTransition'], ParentType, ContextType>;
+};
+
+export type WorkflowTransitionRuleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTransitionRule'] = ResolversParentTypes['WorkflowTransitionRule']> = {
+  actions?: Resolver<Array<ResolversTypes['WorkflowAction']>, ParentType, ContextType>;
+  allowedPermissions?: Resolver<Array<ResolversTypes['Permission']>, ParentType, ContextType>;
+  allowedRoles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  guards?: Resolver<Array<ResolversTypes['WorkflowGuard']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WorkflowValidationErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowValidationError'] = ResolversParentTypes['WorkflowValidationError']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RequestContext> = {
   Address?: AddressResolvers<ContextType>;
   AnatomyFinding?: AnatomyFindingResolvers<ContextType>;
   AnatomyFindingPayload?: AnatomyFindingPayloadResolvers<ContextType>;
+  Appointment?: AppointmentResolvers<ContextType>;
+  AppointmentConnection?: AppointmentConnectionResolvers<ContextType>;
+  AppointmentEdge?: AppointmentEdgeResolvers<ContextType>;
+  AppointmentPayload?: AppointmentPayloadResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   BodySystem?: BodySystemResolvers<ContextType>;
+  CallNextPatientPayload?: CallNextPatientPayloadResolvers<ContextType>;
+  CheckInPayload?: CheckInPayloadResolvers<ContextType>;
   ClinicalNote?: ClinicalNoteResolvers<ContextType>;
   ClinicalNoteConnection?: ClinicalNoteConnectionResolvers<ContextType>;
   ClinicalNoteEdge?: ClinicalNoteEdgeResolvers<ContextType>;
   ClinicalNotePayload?: ClinicalNotePayloadResolvers<ContextType>;
+  CompileVisualWorkflowPayload?: CompileVisualWorkflowPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   DeletePatientPayload?: DeletePatientPayloadResolvers<ContextType>;
+  Department?: DepartmentResolvers<ContextType>;
+  DepartmentConnection?: DepartmentConnectionResolvers<ContextType>;
+  DepartmentEdge?: DepartmentEdgeResolvers<ContextType>;
+  DepartmentPayload?: DepartmentPayloadResolvers<ContextType>;
   DrugAllergy?: DrugAllergyResolvers<ContextType>;
   DrugAllergyPayload?: DrugAllergyPayloadResolvers<ContextType>;
   EmergencyContact?: EmergencyContactResolvers<ContextType>;
@@ -3146,6 +6536,12 @@ export type Resolvers<ContextType = RequestContext> = {
   ImagingOrder?: ImagingOrderResolvers<ContextType>;
   ImagingOrderPayload?: ImagingOrderPayloadResolvers<ContextType>;
   Insurance?: InsuranceResolvers<ContextType>;
+  Invoice?: InvoiceResolvers<ContextType>;
+  InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
+  InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
+  InvoiceLineItem?: InvoiceLineItemResolvers<ContextType>;
+  InvoiceLineItemPayload?: InvoiceLineItemPayloadResolvers<ContextType>;
+  InvoicePayload?: InvoicePayloadResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   LabResult?: LabResultResolvers<ContextType>;
   LabResultConnection?: LabResultConnectionResolvers<ContextType>;
@@ -3157,6 +6553,11 @@ export type Resolvers<ContextType = RequestContext> = {
   MigrationLevel?: MigrationLevelResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
+  OpdQueueEntry?: OpdQueueEntryResolvers<ContextType>;
+  OpdQueueEntryConnection?: OpdQueueEntryConnectionResolvers<ContextType>;
+  OpdQueueEntryEdge?: OpdQueueEntryEdgeResolvers<ContextType>;
+  OpdQueueEntryPayload?: OpdQueueEntryPayloadResolvers<ContextType>;
+  OpdQueueEvent?: OpdQueueEventResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Patient?: PatientResolvers<ContextType>;
@@ -3164,20 +6565,62 @@ export type Resolvers<ContextType = RequestContext> = {
   PatientEdge?: PatientEdgeResolvers<ContextType>;
   PatientPayload?: PatientPayloadResolvers<ContextType>;
   PatientSummary?: PatientSummaryResolvers<ContextType>;
+  Payment?: PaymentResolvers<ContextType>;
+  PaymentPayload?: PaymentPayloadResolvers<ContextType>;
   Prescription?: PrescriptionResolvers<ContextType>;
   PrescriptionPayload?: PrescriptionPayloadResolvers<ContextType>;
   Problem?: ProblemResolvers<ContextType>;
   ProblemPayload?: ProblemPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReceivablesAging?: ReceivablesAgingResolvers<ContextType>;
+  ReceivablesAgingBucket?: ReceivablesAgingBucketResolvers<ContextType>;
+  RefundPayload?: RefundPayloadResolvers<ContextType>;
+  RevenueReport?: RevenueReportResolvers<ContextType>;
+  RevenueReportRow?: RevenueReportRowResolvers<ContextType>;
+  RevenueTotals?: RevenueTotalsResolvers<ContextType>;
+  ServiceCatalogItem?: ServiceCatalogItemResolvers<ContextType>;
+  ServiceCatalogItemConnection?: ServiceCatalogItemConnectionResolvers<ContextType>;
+  ServiceCatalogItemEdge?: ServiceCatalogItemEdgeResolvers<ContextType>;
+  ServiceCatalogItemPayload?: ServiceCatalogItemPayloadResolvers<ContextType>;
+  StartWorkflowPayload?: StartWorkflowPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  TransitionWorkflowPayload?: TransitionWorkflowPayloadResolvers<ContextType>;
   UUID?: GraphQLScalarType;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
   UserPayload?: UserPayloadResolvers<ContextType>;
+  VisualWorkflow?: VisualWorkflowResolvers<ContextType>;
+  VisualWorkflowConnection?: VisualWorkflowConnectionResolvers<ContextType>;
+  VisualWorkflowEdge?: VisualWorkflowEdgeResolvers<ContextType>;
+  VisualWorkflowPayload?: VisualWorkflowPayloadResolvers<ContextType>;
   VitalSigns?: VitalSignsResolvers<ContextType>;
   VitalSignsConnection?: VitalSignsConnectionResolvers<ContextType>;
   VitalSignsEdge?: VitalSignsEdgeResolvers<ContextType>;
   VitalSignsPayload?: VitalSignsPayloadResolvers<ContextType>;
+  WorkflowAction?: WorkflowActionResolvers<ContextType>;
+  WorkflowConfig?: WorkflowConfigResolvers<ContextType>;
+  WorkflowConfigPayload?: WorkflowConfigPayloadResolvers<ContextType>;
+  WorkflowDefinition?: WorkflowDefinitionResolvers<ContextType>;
+  WorkflowDefinitionConnection?: WorkflowDefinitionConnectionResolvers<ContextType>;
+  WorkflowDefinitionEdge?: WorkflowDefinitionEdgeResolvers<ContextType>;
+  WorkflowDefinitionPayload?: WorkflowDefinitionPayloadResolvers<ContextType>;
+  WorkflowGuard?: WorkflowGuardResolvers<ContextType>;
+  WorkflowInstance?: WorkflowInstanceResolvers<ContextType>;
+  WorkflowInstanceConnection?: WorkflowInstanceConnectionResolvers<ContextType>;
+  WorkflowInstanceEdge?: WorkflowInstanceEdgeResolvers<ContextType>;
+  WorkflowInstancePayload?: WorkflowInstancePayloadResolvers<ContextType>;
+  WorkflowState?: WorkflowStateResolvers<ContextType>;
+  WorkflowStateMachine?: WorkflowStateMachineResolvers<ContextType>;
+  WorkflowTask?: WorkflowTaskResolvers<ContextType>;
+  WorkflowTaskConnection?: WorkflowTaskConnectionResolvers<ContextType>;
+  WorkflowTaskEdge?: WorkflowTaskEdgeResolvers<ContextType>;
+  WorkflowTaskPayload?: WorkflowTaskPayloadResolvers<ContextType>;
+  WorkflowTransition?: WorkflowTransitionResolvers<ContextType>;
+  WorkflowTransitionConnection?: WorkflowTransitionConnectionResolvers<ContextType>;
+  WorkflowTransitionEdge?: WorkflowTransitionEdgeResolvers<ContextType>;
+  WorkflowTransitionRule?: WorkflowTransitionRuleResolvers<ContextType>;
+  WorkflowValidationError?: WorkflowValidationErrorResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = RequestContext> = {

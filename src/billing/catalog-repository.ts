@@ -1,0 +1,142 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+/** One row of `service_catalog`; money and rates as exact database text. */
+export interface ServiceCatalogItemRow {
+  id: string;
+  organizationId: string;
+  code: string;
+  name: string;
+  description: string | null;
+  category: string;
+  departmentId: string | null;
+  /** numeric(12,2) text, e.g. "1500.00". */
+  unitPrice: string;
+  /** numeric(5,4) fraction text, e.g. "0.1600". */
+  taxRate: string;
+  currency: string;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** The writable columns. */
+export type CatalogFields = Pick<
+  ServiceCatalogItemRow,
+  'code' | 'name' | 'description' | 'category' | 'departmentId' | 'unitPrice' | 'taxRate' | 'currency' | 'active'
+>;
+
+export interface CatalogListFilter {
+  /** An ILIKE pattern such as `%cons%`. */
+  pattern: string | null;
+  categories: string[] | null;
+  active: boolean | null;
+}
+
+export async function catalogItemsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<ServiceCatalogItemRow[]> {
+  return tx<ServiceCatalogItemRow[]>`
+    /* catalogItemsByIds */
+    select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+           created_at, updated_at, version
+    from service_catalog
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
+  `;
+}
+
+/** Catalog items by name, keyset on (name, id); one of the two branches runs. */
+export async function catalogPage(
+  tx: TransactionSql,
+  organizationId: string,
+  f: CatalogListFilter,
+  page: PageRequest,
+): Promise<ServiceCatalogItemRow[]> {
+  const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<ServiceCatalogItemRow>>`
+    /* catalogPage */
+    with matching as not materialized (
+      select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+             created_at, updated_at, version
+      from service_catalog
+      where organization_id = ${organizationId}::uuid
+        and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
+        and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
+        and (${f.active}::boolean is null or active = ${f.active}::boolean)
+    )
+    (select * from matching
+     where ${page.forward}::boolean and (${id}::uuid is null or (name, id) > (${name}::text, ${id}::uuid))
+     order by name, id limit ${page.limit + 1}::int)
+    union all
+    (select * from matching
+     where not ${page.forward}::boolean and (${id}::uuid is null or (name, id) < (${name}::text, ${id}::uuid))
+     order by name desc, id desc limit ${page.limit + 1}::int)
+  `;
+  return rows as ServiceCatalogItemRow[];
+}
+
+export async function countCatalogItems(tx: TransactionSql, organizationId: string, f: CatalogListFilter): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countCatalogItems */
+    select count(*)::int as count from service_catalog
+    where organization_id = ${organizationId}::uuid
+      and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
+      and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
+      and (${f.active}::boolean is null or active = ${f.active}::boolean)
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+/**
+ * The organization's billing currency: the one its catalog uses (null while
+ * the catalog is empty). Takes a transaction-scoped advisory lock first, so two
+ * first items in different currencies cannot both be created.
+ */
+export async function lockCatalogCurrency(tx: TransactionSql, organizationId: string): Promise<string | null> {
+  const rows = await tx<{ currency: string | null }[]>`
+    /* lockCatalogCurrency */
+    with lock as (select pg_advisory_xact_lock(hashtextextended('billing-currency:' || ${organizationId}::text, 0)))
+    select (select currency from service_catalog where organization_id = ${organizationId}::uuid limit 1)::text as currency
+    from lock
+  `;
+  return rows[0]?.currency ?? null;
+}
+
+export async function insertCatalogItem(tx: TransactionSql, organizationId: string, f: CatalogFields): Promise<ServiceCatalogItemRow> {
+  const rows = await tx<ServiceCatalogItemRow[]>`
+    /* insertCatalogItem */
+    insert into service_catalog (organization_id, code, name, description, category, department_id, unit_price, tax_rate,
+                                 currency, active)
+    values (${organizationId}::uuid, ${f.code}, ${f.name}, ${f.description}, ${f.category}, ${f.departmentId}::uuid,
+            ${f.unitPrice}::numeric, ${f.taxRate}::numeric, ${f.currency}, ${f.active})
+    returning id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+              created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
+
+export async function lockCatalogItem(tx: TransactionSql, organizationId: string, id: string): Promise<ServiceCatalogItemRow | null> {
+  const rows = await tx<ServiceCatalogItemRow[]>`
+    /* lockCatalogItem */
+    select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+           created_at, updated_at, version
+    from service_catalog
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Writes every mutable column of a locked item and bumps its version. */
+export async function updateCatalogItemRow(tx: TransactionSql, item: ServiceCatalogItemRow): Promise<ServiceCatalogItemRow> {
+  const rows = await tx<ServiceCatalogItemRow[]>`
+    /* updateCatalogItemRow */
+    update service_catalog set
+      code = ${item.code}, name = ${item.name}, description = ${item.description}, category = ${item.category},
+      department_id = ${item.departmentId}::uuid, unit_price = ${item.unitPrice}::numeric, tax_rate = ${item.taxRate}::numeric,
+      active = ${item.active}, version = version + 1
+    where organization_id = ${item.organizationId}::uuid and id = ${item.id}::uuid and version = ${item.version}::int
+    returning id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+              created_at, updated_at, version
+  `;
+  return rows[0]!;
+}

@@ -1,0 +1,362 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import { conflict } from '../kernel/errors.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
+
+/** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
+export interface InvoiceRow extends InvoiceAmountColumns {
+  id: string;
+  organizationId: string;
+  invoiceNumber: string;
+  /** bigint as text: the keyset of invoice lists. */
+  invoiceSeq: string;
+  patientId: string;
+  encounterId: string | null;
+  status: string;
+  currency: string;
+  issuedAt: Date | null;
+  dueDate: string | null;
+  voidedAt: Date | null;
+  voidReason: string | null;
+  notes: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** One row of `invoice_line_items`. */
+export interface InvoiceLineItemRow extends LineColumns {
+  id: string;
+  organizationId: string;
+  invoiceId: string;
+  serviceCatalogItemId: string | null;
+  description: string;
+  position: number;
+  createdAt: Date;
+}
+
+export interface InvoiceListFilter {
+  patientId: string | null;
+  statuses: string[] | null;
+  issuedFrom: string | null;
+  issuedTo: string | null;
+  overdue: boolean | null;
+  /** Today in the organization's time zone (for `overdue`). */
+  today: string;
+  /** The organization's time zone (for the issued day range). */
+  timezone: string;
+}
+
+export interface InvoiceCount {
+  patientId: string;
+  count: number;
+}
+
+export interface PatientBalance {
+  patientId: string;
+  balance: string;
+}
+
+export async function invoicesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<InvoiceRow[]> {
+  return tx<InvoiceRow[]>`
+    /* invoicesByIds */
+    select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
+           discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+           void_reason, notes, created_by, created_at, updated_at, version
+    from invoices
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/** The organization-wide invoice list, newest (highest number) first, keyset on invoice_seq. */
+export async function invoicePage(tx: TransactionSql, organizationId: string, f: InvoiceListFilter, page: PageRequest): Promise<InvoiceRow[]> {
+  const seq = page.cursor ? String(page.cursor[0]) : null;
+  const rows = await tx<KeysetRows<InvoiceRow>>`
+    /* invoicePage */
+    with matching as not materialized (
+      select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+             i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+      from invoices i
+      where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
+        and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
+        and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
+        and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
+        and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
+        and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
+             and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
+    )
+    (select * from matching
+     where ${page.forward}::boolean and (${seq}::bigint is null or invoice_seq < ${seq}::bigint)
+     order by invoice_seq desc limit ${page.limit + 1}::int)
+    union all
+    (select * from matching
+     where not ${page.forward}::boolean and (${seq}::bigint is null or invoice_seq > ${seq}::bigint)
+     order by invoice_seq limit ${page.limit + 1}::int)
+  `;
+  return rows as InvoiceRow[];
+}
+
+export async function countInvoices(tx: TransactionSql, organizationId: string, f: InvoiceListFilter): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countInvoices */
+    select count(*)::int as count from invoices i
+    where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
+      and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
+      and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
+      and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
+      and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
+      and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
+           and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+/** The newest invoices of many patients in one statement: a LATERAL scan per patient, `limit + 1` each. */
+export async function invoicePagesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+  page: PageRequest,
+): Promise<InvoiceRow[]> {
+  const seq = page.cursor ? String(page.cursor[0]) : null;
+  const rows = await tx<KeysetRows<InvoiceRow>>`
+    /* invoicePagesByPatientIds */
+    select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      (select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+              i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+              i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+       from invoices i
+       where ${page.forward}::boolean and i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
+         and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
+         and (${seq}::bigint is null or i.invoice_seq < ${seq}::bigint)
+       order by i.invoice_seq desc limit ${page.limit + 1}::int)
+      union all
+      (select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+              i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+              i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+       from invoices i
+       where not ${page.forward}::boolean and i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
+         and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
+         and (${seq}::bigint is null or i.invoice_seq > ${seq}::bigint)
+       order by i.invoice_seq limit ${page.limit + 1}::int)
+    ) i
+  `;
+  return rows as InvoiceRow[];
+}
+
+export async function invoiceCountsByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+): Promise<InvoiceCount[]> {
+  return tx<InvoiceCount[]>`
+    /* invoiceCountsByPatientIds */
+    select patient_id, count(*)::int as count from invoices
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
+      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+    group by patient_id
+  `;
+}
+
+export async function invoicesByEncounterIds(tx: TransactionSql, organizationId: string, encounterIds: readonly string[]): Promise<InvoiceRow[]> {
+  return tx<InvoiceRow[]>`
+    /* invoicesByEncounterIds */
+    select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
+           discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+           void_reason, notes, created_by, created_at, updated_at, version
+    from invoices
+    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[]) and deleted_at is null
+    order by invoice_seq
+  `;
+}
+
+/** What each patient owes: the balance due of their collectable invoices. */
+export async function balancesByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<PatientBalance[]> {
+  const rows = await tx<{ patientId: string | null; balance: string }[]>`
+    /* balancesByPatientIds */
+    select p.id as patient_id, coalesce(sum(i.balance_due), 0)::numeric(14,2)::text as balance
+    from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    left join invoices i on i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
+      and i.status in ('ISSUED', 'PARTIALLY_PAID') and i.deleted_at is null
+    group by p.id
+  `;
+  return rows.map((r) => ({ patientId: r.patientId!, balance: r.balance! }));
+}
+
+/** A live patient of the organization, share-locked against deletion until commit. */
+export async function lockPatientForBilling(tx: TransactionSql, organizationId: string, patientId: string): Promise<boolean> {
+  const rows = await tx<{ id: string }[]>`
+    /* lockPatientForBilling */
+    select id from ehr_patients
+    where organization_id = ${organizationId}::uuid and id = ${patientId}::uuid and deleted_at is null
+    for share
+  `;
+  return rows.length > 0;
+}
+
+/** The patient of a live encounter of the organization, or null. */
+export async function encounterPatientId(tx: TransactionSql, organizationId: string, encounterId: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* encounterPatientId */
+    select patient_id from encounters
+    where organization_id = ${organizationId}::uuid and id = ${encounterId}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
+}
+
+/**
+ * Advances the organization's invoice counter and returns the new number.
+ * The row lock taken by the upsert is held until the caller's transaction
+ * ends, so concurrent invoices are numbered one after another, and a rollback
+ * gives the number back: no gaps, no duplicates.
+ */
+export async function nextInvoiceSeq(tx: TransactionSql, organizationId: string): Promise<string> {
+  const rows = await tx<{ value: string }[]>`
+    /* nextInvoiceSeq */
+    insert into tenant_counters (organization_id, name, value) values (${organizationId}::uuid, 'invoice_number', 1)
+    on conflict (organization_id, name) do update set value = tenant_counters.value + 1
+    returning value
+  `;
+  return rows[0]!.value;
+}
+
+export interface NewInvoice extends InvoiceAmountColumns {
+  invoiceNumber: string;
+  invoiceSeq: string;
+  patientId: string;
+  encounterId: string | null;
+  currency: string;
+  notes: string | null;
+  createdBy: string;
+}
+
+export async function insertInvoice(tx: TransactionSql, organizationId: string, i: NewInvoice): Promise<InvoiceRow> {
+  const rows = await tx<InvoiceRow[]>`
+    /* insertInvoice */
+    insert into invoices (organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
+                          discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, notes, created_by)
+    values (${organizationId}::uuid, ${i.invoiceNumber}, ${i.invoiceSeq}::bigint, ${i.patientId}::uuid, ${i.encounterId}::uuid,
+            'DRAFT', ${i.currency}, ${i.subtotal}::numeric, ${i.discountTotal}::numeric, ${i.taxTotal}::numeric,
+            ${i.total}::numeric, ${i.amountPaid}::numeric, ${i.amountRefunded}::numeric, ${i.balanceDue}::numeric,
+            ${i.notes}, ${i.createdBy}::uuid)
+    returning id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
+              discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+              void_reason, notes, created_by, created_at, updated_at, version
+  `;
+  return rows[0]!;
+}
+
+/** Locks a live invoice: every change to an invoice and its money runs behind this lock. */
+export async function lockInvoice(tx: TransactionSql, organizationId: string, id: string): Promise<InvoiceRow | null> {
+  const rows = await tx<InvoiceRow[]>`
+    /* lockInvoice */
+    select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
+           discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+           void_reason, notes, created_by, created_at, updated_at, version
+    from invoices
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Writes the status, amounts and life-cycle columns of a locked invoice and bumps its version. */
+export async function updateInvoiceRow(tx: TransactionSql, i: InvoiceRow): Promise<InvoiceRow> {
+  const rows = await tx<InvoiceRow[]>`
+    /* updateInvoiceRow */
+    update invoices set
+      status = ${i.status}, currency = ${i.currency}, subtotal = ${i.subtotal}::numeric,
+      discount_total = ${i.discountTotal}::numeric, tax_total = ${i.taxTotal}::numeric, total = ${i.total}::numeric,
+      amount_paid = ${i.amountPaid}::numeric, amount_refunded = ${i.amountRefunded}::numeric,
+      balance_due = ${i.balanceDue}::numeric, issued_at = ${i.issuedAt}, due_date = ${i.dueDate}::date,
+      voided_at = ${i.voidedAt}, void_reason = ${i.voidReason}, version = version + 1
+    where organization_id = ${i.organizationId}::uuid and id = ${i.id}::uuid and version = ${i.version}::int
+    returning id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
+              discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+              void_reason, notes, created_by, created_at, updated_at, version
+  `;
+  // Callers hold the row lock, so the version cannot have moved; refuse rather than report a stale row.
+  if (!rows[0]) throw conflict('The invoice was changed concurrently; reload and retry');
+  return rows[0];
+}
+
+export async function lineItemsByInvoiceIds(tx: TransactionSql, organizationId: string, invoiceIds: readonly string[]): Promise<InvoiceLineItemRow[]> {
+  return tx<InvoiceLineItemRow[]>`
+    /* lineItemsByInvoiceIds */
+    select id, organization_id, invoice_id, service_catalog_item_id, description, quantity, unit_price, discount, tax_rate,
+           tax_amount, line_total, position, created_at
+    from invoice_line_items
+    where organization_id = ${organizationId}::uuid and invoice_id = any(${invoiceIds as string[]}::uuid[])
+    order by invoice_id, position, id
+  `;
+}
+
+export async function lineItemsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<InvoiceLineItemRow[]> {
+  return tx<InvoiceLineItemRow[]>`
+    /* lineItemsByIds */
+    select id, organization_id, invoice_id, service_catalog_item_id, description, quantity, unit_price, discount, tax_rate,
+           tax_amount, line_total, position, created_at
+    from invoice_line_items
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
+  `;
+}
+
+export interface NewLineItem extends LineColumns {
+  serviceCatalogItemId: string;
+  description: string;
+  position: number;
+}
+
+/** Inserts lines of one invoice in one statement, in the order given. */
+export async function insertLineItems(
+  tx: TransactionSql,
+  organizationId: string,
+  invoiceId: string,
+  lines: readonly NewLineItem[],
+): Promise<InvoiceLineItemRow[]> {
+  if (lines.length === 0) return [];
+  const col = <K extends keyof NewLineItem>(key: K) => lines.map((l) => String(l[key]));
+  return tx<InvoiceLineItemRow[]>`
+    /* insertLineItems */
+    insert into invoice_line_items (organization_id, invoice_id, service_catalog_item_id, description, quantity, unit_price,
+                                    discount, tax_rate, tax_amount, line_total, position)
+    select ${organizationId}::uuid, ${invoiceId}::uuid, l.item_id, l.description, l.quantity, l.unit_price, l.discount,
+           l.tax_rate, l.tax_amount, l.line_total, l.position
+    from unnest(${col('serviceCatalogItemId')}::uuid[], ${col('description')}::text[], ${col('quantity')}::numeric[],
+                ${col('unitPrice')}::numeric[], ${col('discount')}::numeric[], ${col('taxRate')}::numeric[],
+                ${col('taxAmount')}::numeric[], ${col('lineTotal')}::numeric[], ${col('position')}::int[])
+      as l(item_id, description, quantity, unit_price, discount, tax_rate, tax_amount, line_total, position)
+    order by l.position
+    returning id, organization_id, invoice_id, service_catalog_item_id, description, quantity, unit_price, discount, tax_rate,
+              tax_amount, line_total, position, created_at
+  `;
+}
+
+export async function deleteLineItem(tx: TransactionSql, organizationId: string, id: string): Promise<boolean> {
+  const rows = await tx<{ id: string }[]>`
+    /* deleteLineItem */
+    delete from invoice_line_items where organization_id = ${organizationId}::uuid and id = ${id}::uuid returning id
+  `;
+  return rows.length > 0;
+}
+
+export interface OrganizationClock {
+  timezone: string;
+  /** Today in the organization's time zone, `YYYY-MM-DD`. */
+  today: string;
+}
+
+/** The organization's time zone and today's date there. */
+export async function organizationClock(tx: TransactionSql, organizationId: string): Promise<OrganizationClock> {
+  const rows = await tx<{ timezone: string; today: string | null }[]>`
+    /* organizationClock */
+    select timezone, (now() at time zone timezone)::date::text as today from organizations where id = ${organizationId}::uuid
+  `;
+  const row = rows[0];
+  return { timezone: row?.timezone ?? 'UTC', today: row?.today ?? new Date().toISOString().slice(0, 10) };
+}
