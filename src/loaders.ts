@@ -7,7 +7,7 @@ import { patientLoaders } from './patients/loaders.js';
 import { ordersLoaders } from './patients/orders-loaders.js';
 import { schedulingLoaders } from './scheduling/loaders.js';
 import { workflowsLoaders } from './workflows/loaders.js';
-import type { LoaderScope } from './kernel/loaders.js';
+import { withBatchSchedule, type LoaderScope } from './kernel/loaders.js';
 
 /** The tenant scope loaders read through; anonymous requests get one that refuses. */
 function loaderScope(ctx: RequestContext): LoaderScope {
@@ -32,7 +32,10 @@ function loaderScope(ctx: RequestContext): LoaderScope {
  */
 export function createLoaders(ctx: RequestContext) {
   const scope = loaderScope(ctx);
-  return {
+  const session = ctx.session;
+  // Batches wait until the request's database work is idle, so each loader sends one
+  // statement per level of the query however its parents' results happen to arrive.
+  return withBatchSchedule(session ? (dispatch) => session.whenIdle(dispatch) : undefined, () => ({
     ...identityLoaders(scope),
     ...patientLoaders(scope),
     ...chartLoaders(scope),
@@ -40,7 +43,7 @@ export function createLoaders(ctx: RequestContext) {
     ...billingLoaders(scope),
     ...schedulingLoaders(scope),
     ...workflowsLoaders(scope),
-  };
+  }));
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -8,6 +8,29 @@ import { toConnection, type Connection, type CursorKey, type PageRequest } from 
  */
 export const loaderInstrumentation: { onBatch: (size: number) => void } = { onBatch: () => {} };
 
+/** Decides when a batch is sent; the request's session supplies one (see `TenantSession.whenIdle`). */
+export type BatchSchedule = (dispatch: () => void) => void;
+
+/**
+ * The batch schedule of the request whose loaders are being built. `createLoaders`
+ * sets it while the (synchronous) domain factories run, and `loaderFamily`
+ * restores it when it builds a loader later, so every loader of a request shares
+ * its request's schedule without each factory having to pass it along.
+ */
+let buildingSchedule: BatchSchedule | undefined;
+
+export function withBatchSchedule<T>(schedule: BatchSchedule | undefined, build: () => T): T {
+  const previous = buildingSchedule;
+  buildingSchedule = schedule;
+  try {
+    return build();
+  } finally {
+    buildingSchedule = previous;
+  }
+}
+
+const batchOptions = () => (buildingSchedule ? { batchScheduleFn: buildingSchedule } : {});
+
 /**
  * A loader for one-to-one lookups: the batch function is one repository call
  * for all keys; results come back in key order, `null` where nothing matched.
@@ -25,7 +48,7 @@ export function createLoader<K, V>(
       for (const row of rows) byKey.set(cacheKey(keyOf(row)), row);
       return keys.map((k) => byKey.get(cacheKey(k)) ?? null);
     },
-    { cacheKeyFn: cacheKey, maxBatchSize: 1000 },
+    { cacheKeyFn: cacheKey, maxBatchSize: 1000, ...batchOptions() },
   );
 }
 
@@ -51,7 +74,7 @@ export function createGroupLoader<K, V>(
       }
       return keys.map((k) => groups.get(cacheKey(k)) ?? []);
     },
-    { cacheKeyFn: cacheKey, maxBatchSize: 1000 },
+    { cacheKeyFn: cacheKey, maxBatchSize: 1000, ...batchOptions() },
   );
 }
 
@@ -70,11 +93,12 @@ export interface LoaderScope {
  */
 export function loaderFamily<A, L>(build: (args: A) => L): (args: A) => L {
   const byArgs = new Map<string, L>();
+  const schedule = buildingSchedule;
   return (args: A) => {
     const key = JSON.stringify(args);
     let loader = byArgs.get(key);
     if (!loader) {
-      loader = build(args);
+      loader = withBatchSchedule(schedule, () => build(args));
       byArgs.set(key, loader);
     }
     return loader;
@@ -92,10 +116,18 @@ export function createConnectionLoader<V>(
   page: PageRequest,
   keyOf: (row: V) => CursorKey,
 ): DataLoader<string, Connection<V>, unknown> {
-  const groups = createGroupLoader(fetch, parentOf);
   return new DataLoader<string, Connection<V>, unknown>(
-    async (ids) => (await groups.loadMany(ids)).map((rows) => (rows instanceof Error ? rows : toConnection(rows, page, keyOf))),
-    { maxBatchSize: 1000 },
+    async (ids) => {
+      loaderInstrumentation.onBatch(ids.length);
+      const groups = new Map<string, V[]>();
+      for (const row of await fetch(ids)) {
+        const group = groups.get(parentOf(row));
+        if (group) group.push(row);
+        else groups.set(parentOf(row), [row]);
+      }
+      return ids.map((id) => toConnection(groups.get(id) ?? [], page, keyOf));
+    },
+    { maxBatchSize: 1000, ...batchOptions() },
   );
 }
 

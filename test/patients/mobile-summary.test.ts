@@ -27,9 +27,15 @@ beforeAll(async () => {
          a as (insert into drug_allergies (organization_id, patient_id, allergen, severity)
                select p.organization_id, p.id, 'Penicillin', 'SEVERE' from p returning id),
          pr as (insert into problem_list (organization_id, patient_id, description)
-                select p.organization_id, p.id, 'Hypertension' from p returning id)
-    insert into prescriptions (organization_id, patient_id, prescriber_id, medication_name, dosage, route, frequency)
-    select p.organization_id, p.id, doc.id, 'Amlodipine', '5 mg', 'ORAL', 'once daily' from p, doc`;
+                select p.organization_id, p.id, 'Hypertension' from p returning id),
+         rx as (insert into prescriptions (organization_id, patient_id, prescriber_id, medication_name, dosage, route, frequency)
+                select p.organization_id, p.id, doc.id, 'Amlodipine', '5 mg', 'ORAL', 'once daily' from p, doc returning id),
+         inv as (insert into invoices (organization_id, invoice_number, invoice_seq, patient_id, status, currency, subtotal,
+                                       discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date)
+                 select p.organization_id, 'INV-TEST-1', 999999, p.id, 'PARTIALLY_PAID', 'USD', 100, 0, 0, 100, 40, 0, 60,
+                        now(), current_date + 30 from p returning id, patient_id, organization_id)
+    insert into payments (organization_id, invoice_id, patient_id, amount, method, kind, status, received_at)
+    select organization_id, id, patient_id, 40, 'CASH', 'PAYMENT', 'COMPLETED', now() from inv`;
   const session = await login(app, 'physician@northwind.example', DEMO_PASSWORD);
   token = session.accessToken;
   userId = (await app.gql(`{ me { userId } }`, {}, token)).data!.me.userId;
@@ -39,10 +45,14 @@ afterAll(() => app.close());
 /** Runs the summary and returns how many SQL statements postgres.js sent for it. */
 async function countStatements(first: number) {
   app.api.deps.viewerCache.forget(userId); // same authentication work for every measured request
-  const before = app.api.deps.db.statements.count;
+  const counter = app.api.deps.db.statements;
+  const before = counter.count;
+  counter.capture = [];
   const res = await app.gql(MOBILE_SUMMARY, { first }, token);
+  const labels = counter.capture.map((q) => /\/\* (\w+)/.exec(q)?.[1] ?? q.trim().split(/\s+/).slice(0, 2).join(' '));
+  counter.capture = undefined;
   expect(res.errors).toBeUndefined();
-  return { statements: app.api.deps.db.statements.count - before, patients: res.data!.patients.edges };
+  return { statements: counter.count - before, labels, patients: res.data!.patients.edges };
 }
 
 describe('nested mobile patient summary', () => {
@@ -60,6 +70,8 @@ describe('nested mobile patient summary', () => {
     expect(twoHundred.patients.some((e: any) => e.node.prescriptions.length > 0)).toBe(true);
     expect(twoHundred.patients.every((e: any) => e.node.encounters.edges.length <= 5)).toBe(true);
     console.log(`statements per request: 1 → ${one.statements}, 20 → ${twenty.statements}, 200 → ${twoHundred.statements}`);
+    expect(twenty.labels).toEqual(one.labels);
+    expect(twoHundred.labels).toEqual(one.labels);
     expect(twenty.statements).toBe(one.statements);
     expect(twoHundred.statements).toBe(one.statements);
   });

@@ -10,6 +10,8 @@ export type TransactionKind = 'read' | 'write' | 'auth';
 /** Counts every statement postgres.js sends; read by tests, metrics and benchmarks. */
 export interface StatementCounter {
   count: number;
+  /** When a test sets this to an array, each statement's text is appended (for diagnosing counts). */
+  capture?: string[];
 }
 
 /** Transactions holding a connection, and those queued for one (postgres.js keeps no such counts). */
@@ -48,8 +50,9 @@ export function createDatabase(
     onnotice: () => {},
     // Columns arrive camelCased (`display_name` → `displayName`), matching the GraphQL field names.
     transform: postgres.camel,
-    debug: () => {
+    debug: (_connection, query) => {
       statements.count += 1;
+      statements.capture?.push(query);
     },
     types: {
       // Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the server's time zone.

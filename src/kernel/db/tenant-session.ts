@@ -31,6 +31,10 @@ export class TenantSession {
   private releaseRead: (() => void) | undefined;
   private readDone: Promise<unknown> | undefined;
   private readonly patientsRead = new Set<string>();
+  /** Reads started and not yet finished; DataLoader batches wait for zero (see `whenIdle`). */
+  private readsInFlight = 0;
+  private pendingDispatches: (() => void)[] = [];
+  private idleCheckScheduled = false;
 
   constructor(
     private readonly db: Database,
@@ -41,13 +45,42 @@ export class TenantSession {
 
   /** Runs a read in the request's shared transaction under QUERY_TIMEOUT_MS. */
   async read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-    const tx = await this.openRead();
+    this.readsInFlight++;
     try {
+      const tx = await this.openRead();
       return await fn(tx);
     } catch (error) {
       throw fromDatabaseError(error);
+    } finally {
+      this.readsInFlight--;
     }
   }
+
+  /**
+   * Runs `dispatch` once no read of this request is in flight (checked after
+   * I/O callbacks, so results that just arrived have been handed to their
+   * resolvers). Loads requested meanwhile join the same batch, which makes the
+   * number of statements depend on the query's shape, not on arrival timing.
+   */
+  whenIdle(dispatch: () => void): void {
+    this.pendingDispatches.push(dispatch);
+    if (!this.idleCheckScheduled) {
+      this.idleCheckScheduled = true;
+      setImmediate(this.dispatchWhenIdle);
+    }
+  }
+
+  /** Sends every waiting batch together once the previous round of reads has finished. */
+  private readonly dispatchWhenIdle = (): void => {
+    if (this.readsInFlight > 0) {
+      setImmediate(this.dispatchWhenIdle);
+      return;
+    }
+    this.idleCheckScheduled = false;
+    const ready = this.pendingDispatches;
+    this.pendingDispatches = [];
+    for (const dispatch of ready) dispatch();
+  };
 
   /** Runs a report in its own transaction under QUERY_TIMEOUT_LONG_MS. */
   readLong<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
