@@ -1,5 +1,81 @@
-import type { LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import * as config from './config-repository.js';
+import * as definitions from './definition-repository.js';
+import * as instances from './instance-repository.js';
+import * as tasks from './task-repository.js';
+import * as visuals from './visual-repository.js';
 
-export function workflowsLoaders(_scope: LoaderScope) {
-  return {};
+/** The patients whose data these instances hold (`context.patientId`, set on start). */
+export function patientsOf(rows: readonly instances.InstanceRow[]): string[] {
+  return rows.flatMap((r) => (typeof r.context.patientId === 'string' ? [r.context.patientId] : []));
+}
+
+/** Workflow definitions, instances, history, tasks and designer documents, batched per request. */
+export function workflowsLoaders(scope: LoaderScope) {
+  const org = scope.organizationId;
+  const read = scope.read.bind(scope);
+  let configRead: Promise<config.ConfigRow> | undefined;
+  /** Instance context carries the patient and clinical form data: reading it is PHI access. */
+  const noted = (rows: instances.InstanceRow[]) => {
+    scope.notePatientAccess(patientsOf(rows));
+    return rows;
+  };
+  return {
+    workflowDefinitionById: createLoader(
+      (ids: readonly string[]) => read((tx) => definitions.definitionsByIds(tx, org, ids)),
+      (d) => d.id,
+    ),
+    workflowInstanceById: createLoader(
+      (ids: readonly string[]) => read((tx) => instances.instancesByIds(tx, org, ids)).then(noted),
+      (i) => i.id,
+    ),
+    /** The active (else latest) instance of each record of one entity type. */
+    workflowOfEntity: loaderFamily((entityType: string) =>
+      createLoader(
+        (ids: readonly string[]) => read((tx) => instances.instancesByEntityIds(tx, org, entityType, ids)).then(noted),
+        (i) => i.entityId,
+      ),
+    ),
+    workflowTransitionById: createLoader(
+      (ids: readonly string[]) => read((tx) => instances.transitionsByIds(tx, org, ids)),
+      (t) => t.id,
+    ),
+    workflowHistoryOfInstance: loaderFamily((page: PageRequest) =>
+      createConnectionLoader(
+        (ids) => read((tx) => instances.transitionPagesByInstanceIds(tx, org, ids, page)),
+        (t) => t.instanceId,
+        page,
+        (t) => [t.sortKey, t.id],
+      ),
+    ),
+    workflowHistoryCountOfInstance: createLoader(
+      (ids: readonly string[]) => read((tx) => instances.transitionCountsByInstanceIds(tx, org, ids)),
+      (c) => c.instanceId,
+    ),
+    workflowTaskById: createLoader(
+      (ids: readonly string[]) => read((tx) => tasks.tasksByIds(tx, org, ids)),
+      (t) => t.id,
+    ),
+    workflowTasksOfInstance: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
+      createConnectionLoader(
+        (ids) => read((tx) => tasks.taskPagesByInstanceIds(tx, org, ids, args.statuses, args.page)),
+        (t) => t.instanceId,
+        args.page,
+        (t) => [t.sortKey, t.id],
+      ),
+    ),
+    workflowTaskCountOfInstance: loaderFamily((statuses: string[] | null) =>
+      createLoader(
+        (ids: readonly string[]) => read((tx) => tasks.taskCountsByInstanceIds(tx, org, ids, statuses)),
+        (c) => c.instanceId,
+      ),
+    ),
+    visualWorkflowById: createLoader(
+      (ids: readonly string[]) => read((tx) => visuals.visualsByIds(tx, org, ids)),
+      (v) => v.id,
+    ),
+    /** The organization's workflow settings, read at most once per request. */
+    workflowConfig: () => (configRead ??= read((tx) => config.configOf(tx, org))),
+  };
 }

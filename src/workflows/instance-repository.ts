@@ -1,0 +1,334 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+interface InstanceRecord {
+  id: string;
+  organizationId: string;
+  definitionId: string;
+  entityType: string;
+  entityId: string;
+  currentState: string;
+  context: string | null;
+  status: string;
+  startedBy: string | null;
+  startedAt: Date;
+  completedAt: Date | null;
+  cancelledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** `started_at` with microseconds, for cursors (never null; SafeQL cannot tell). */
+  sortKey: string | null;
+}
+
+/** One row of `workflow_instances` as the API reads it. */
+export type InstanceRow = Omit<InstanceRecord, 'context' | 'sortKey'> & { context: Record<string, unknown>; sortKey: string };
+
+interface TransitionRecord {
+  id: string;
+  organizationId: string;
+  instanceId: string;
+  fromState: string | null;
+  toState: string;
+  event: string;
+  actorId: string | null;
+  comment: string | null;
+  occurredAt: Date;
+  /** `occurred_at` with microseconds, for cursors. */
+  sortKey: string | null;
+}
+
+/** One history entry (`workflow_transitions`). */
+export type TransitionRow = Omit<TransitionRecord, 'sortKey'> & { sortKey: string };
+
+export interface InstanceListFilter {
+  definitionId: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  state: string | null;
+  statuses: string[] | null;
+}
+
+export interface InstanceCount {
+  instanceId: string;
+  count: number;
+}
+
+/** What a plain SELECT returns: the cast JSON column is known NOT NULL there (not in RETURNING). */
+type Selected = Omit<InstanceRecord, 'context'> & { context: string };
+
+const toInstance = (r: InstanceRecord): InstanceRow => ({
+  ...r,
+  context: JSON.parse(r.context ?? '{}') as Record<string, unknown>,
+  sortKey: r.sortKey ?? '',
+});
+const toTransition = (r: TransitionRecord): TransitionRow => ({ ...r, sortKey: r.sortKey ?? '' });
+
+export async function instancesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<InstanceRow[]> {
+  const rows = await tx<Selected[]>`
+    /* workflowInstancesByIds */
+    select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+           started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from workflow_instances
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
+  `;
+  return rows.map(toInstance);
+}
+
+/**
+ * The workflow of many records of one type in one statement: per record the
+ * ACTIVE instance, else the most recently started one.
+ */
+export async function instancesByEntityIds(
+  tx: TransactionSql,
+  organizationId: string,
+  entityType: string,
+  entityIds: readonly string[],
+): Promise<InstanceRow[]> {
+  const rows = await tx<Selected[]>`
+    /* workflowInstancesByEntityIds */
+    select distinct on (entity_id)
+           id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+           started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from workflow_instances
+    where organization_id = ${organizationId}::uuid and entity_type = ${entityType}
+      and entity_id = any(${entityIds as string[]}::uuid[])
+    order by entity_id, (status = 'ACTIVE') desc, started_at desc, id desc
+  `;
+  return rows.map(toInstance);
+}
+
+/** Instances most recently started first, keyset on (started_at, id). */
+export async function instancePage(
+  tx: TransactionSql,
+  organizationId: string,
+  f: InstanceListFilter,
+  page: PageRequest,
+): Promise<InstanceRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<InstanceRecord>>`
+    /* workflowInstancePage */
+    with matching as not materialized (
+      select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+             started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+             to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from workflow_instances
+      where organization_id = ${organizationId}::uuid
+        and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+        and (${f.state}::text is null or current_state = ${f.state}::text)
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+    )
+    (select * from matching
+     where ${page.forward}::boolean and (${id}::uuid is null or (started_at, id) < (${at}::text::timestamptz, ${id}::uuid))
+     order by started_at desc, id desc limit ${page.limit + 1}::int)
+    union all
+    (select * from matching
+     where not ${page.forward}::boolean and (${id}::uuid is null or (started_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+     order by started_at, id limit ${page.limit + 1}::int)
+  `;
+  return (rows as InstanceRecord[]).map(toInstance);
+}
+
+export async function countInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countWorkflowInstances */
+    select count(*)::int as count from workflow_instances
+    where organization_id = ${organizationId}::uuid
+      and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+      and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+      and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+      and (${f.state}::text is null or current_state = ${f.state}::text)
+      and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+/** Locks an instance: concurrent transitions of it queue here and re-check the state they expect. */
+export async function lockInstance(tx: TransactionSql, organizationId: string, id: string): Promise<InstanceRow | null> {
+  const rows = await tx<Selected[]>`
+    /* lockWorkflowInstance */
+    select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+           started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from workflow_instances
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid
+    for update
+  `;
+  return rows[0] ? toInstance(rows[0]) : null;
+}
+
+/** Locks the instance a task belongs to (tasks are changed under their instance's lock). */
+export async function lockInstanceOfTask(tx: TransactionSql, organizationId: string, taskId: string): Promise<InstanceRow | null> {
+  const rows = await tx<Selected[]>`
+    /* lockWorkflowInstanceOfTask */
+    select i.id, i.organization_id, i.definition_id, i.entity_type, i.entity_id, i.current_state, i.context::text as context,
+           i.status, i.started_by, i.started_at, i.completed_at, i.cancelled_at, i.created_at, i.updated_at, i.version,
+           to_char(i.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from workflow_tasks t
+    join workflow_instances i on i.organization_id = t.organization_id and i.id = t.instance_id
+    where t.organization_id = ${organizationId}::uuid and t.id = ${taskId}::uuid
+    for update of i
+  `;
+  return rows[0] ? toInstance(rows[0]) : null;
+}
+
+/**
+ * The patient of the record a workflow would govern, proving the record exists
+ * (live) in the organization; null when it does not. REFERRAL and ADMISSION
+ * have no records, so they never match.
+ */
+export async function entityPatientId(
+  tx: TransactionSql,
+  organizationId: string,
+  entityType: string,
+  entityId: string,
+): Promise<{ patientId: string } | null> {
+  const rows = await tx<{ patientId: string | null }[]>`
+    /* workflowEntityPatient */
+    select patient_id from encounters
+    where ${entityType}::text = 'ENCOUNTER' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+    union all
+    select patient_id from lab_tests
+    where ${entityType}::text = 'LAB_ORDER' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+    union all
+    select patient_id from imaging_orders
+    where ${entityType}::text = 'IMAGING_ORDER' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+    union all
+    select patient_id from prescriptions
+    where ${entityType}::text = 'PRESCRIPTION' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+    union all
+    select patient_id from appointments
+    where ${entityType}::text = 'APPOINTMENT' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ? { patientId: rows[0].patientId } : null;
+}
+
+/** The ACTIVE instance governing a record, if any. */
+export async function activeInstanceIdForEntity(
+  tx: TransactionSql,
+  organizationId: string,
+  entityType: string,
+  entityId: string,
+): Promise<string | null> {
+  const rows = await tx<{ id: string }[]>`
+    /* activeWorkflowInstanceForEntity */
+    select id from workflow_instances
+    where organization_id = ${organizationId}::uuid and entity_type = ${entityType} and entity_id = ${entityId}::uuid
+      and status = 'ACTIVE'
+    limit 1
+  `;
+  return rows[0]?.id ?? null;
+}
+
+export async function insertInstance(
+  tx: TransactionSql,
+  organizationId: string,
+  i: { definitionId: string; entityType: string; entityId: string; currentState: string; context: Record<string, unknown>; startedBy: string },
+): Promise<InstanceRow> {
+  const rows = await tx<InstanceRecord[]>`
+    /* insertWorkflowInstance */
+    insert into workflow_instances (organization_id, definition_id, entity_type, entity_id, current_state, context, started_by)
+    values (${organizationId}::uuid, ${i.definitionId}::uuid, ${i.entityType}, ${i.entityId}::uuid, ${i.currentState},
+            ${JSON.stringify(i.context)}::text::jsonb, ${i.startedBy}::uuid)
+    returning id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+              started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return toInstance(rows[0]!);
+}
+
+/** Writes the state, context and status of a locked instance and bumps its version. */
+export async function updateInstanceRow(tx: TransactionSql, i: InstanceRow): Promise<InstanceRow> {
+  const rows = await tx<InstanceRecord[]>`
+    /* updateWorkflowInstance */
+    update workflow_instances set
+      current_state = ${i.currentState}, context = ${JSON.stringify(i.context)}::text::jsonb, status = ${i.status},
+      completed_at = ${i.completedAt}::timestamptz, cancelled_at = ${i.cancelledAt}::timestamptz, version = version + 1
+    where organization_id = ${i.organizationId}::uuid and id = ${i.id}::uuid and version = ${i.version}::int
+    returning id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+              started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return toInstance(rows[0]!);
+}
+
+// --- History ------------------------------------------------------------------------------
+
+export async function transitionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<TransitionRow[]> {
+  const rows = await tx<TransitionRecord[]>`
+    /* workflowTransitionsByIds */
+    select id, organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at,
+           to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from workflow_transitions
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
+  `;
+  return rows.map(toTransition);
+}
+
+export async function insertTransition(
+  tx: TransactionSql,
+  organizationId: string,
+  t: { instanceId: string; fromState: string | null; toState: string; event: string; actorId: string; comment: string | null },
+): Promise<TransitionRow> {
+  const rows = await tx<TransitionRecord[]>`
+    /* insertWorkflowTransition */
+    insert into workflow_transitions (organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at)
+    values (${organizationId}::uuid, ${t.instanceId}::uuid, ${t.fromState}, ${t.toState}, ${t.event}, ${t.actorId}::uuid,
+            ${t.comment}, clock_timestamp())
+    returning id, organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at,
+              to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return toTransition(rows[0]!);
+}
+
+/**
+ * The history of many instances in one statement, oldest first: a LATERAL
+ * index-ordered scan of (organization_id, instance_id, occurred_at, id) per
+ * instance, `limit + 1` each.
+ */
+export async function transitionPagesByInstanceIds(
+  tx: TransactionSql,
+  organizationId: string,
+  instanceIds: readonly string[],
+  page: PageRequest,
+): Promise<TransitionRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<TransitionRecord>>`
+    /* workflowTransitionPagesByInstanceIds */
+    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      (select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
+              to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from workflow_transitions t
+       where ${page.forward}::boolean and t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+         and (${id}::uuid is null or (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid))
+       order by t.occurred_at, t.id limit ${page.limit + 1}::int)
+      union all
+      (select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
+              to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from workflow_transitions t
+       where not ${page.forward}::boolean and t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+         and (${id}::uuid is null or (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid))
+       order by t.occurred_at desc, t.id desc limit ${page.limit + 1}::int)
+    ) t
+  `;
+  return (rows as TransitionRecord[]).map(toTransition);
+}
+
+export async function transitionCountsByInstanceIds(
+  tx: TransactionSql,
+  organizationId: string,
+  instanceIds: readonly string[],
+): Promise<InstanceCount[]> {
+  const rows = await tx<{ instanceId: string; count: number }[]>`
+    /* workflowTransitionCountsByInstanceIds */
+    select instance_id, count(*)::int as count from workflow_transitions
+    where organization_id = ${organizationId}::uuid and instance_id = any(${instanceIds as string[]}::uuid[])
+    group by instance_id
+  `;
+  return rows.map((r) => ({ instanceId: r.instanceId, count: r.count ?? 0 }));
+}

@@ -1,0 +1,296 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { InstanceCount } from './instance-repository.js';
+
+interface TaskRecord {
+  id: string;
+  organizationId: string;
+  instanceId: string;
+  transitionId: string | null;
+  name: string;
+  description: string | null;
+  assignedRole: string | null;
+  assignedUserId: string | null;
+  claimedBy: string | null;
+  priority: string;
+  status: string;
+  dueAt: Date | null;
+  claimedAt: Date | null;
+  completedAt: Date | null;
+  completedBy: string | null;
+  formData: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** `created_at` with microseconds, for cursors (never null; SafeQL cannot tell). */
+  sortKey: string | null;
+}
+
+/** One row of `workflow_tasks` as the API reads it. */
+export type TaskRow = Omit<TaskRecord, 'formData' | 'sortKey'> & { formData: Record<string, unknown> | null; sortKey: string };
+
+export interface NewTask {
+  name: string;
+  description: string | null;
+  assignedRole: string | null;
+  assignedUserId: string | null;
+  priority: string;
+  dueInHours: number;
+}
+
+export interface TaskListFilter {
+  /** Restricts to the tasks of this viewer (assigned user, role queue, or claimed by them). */
+  viewerId: string | null;
+  viewerRoles: string[] | null;
+  statuses: string[] | null;
+  priorities: string[] | null;
+  instanceId: string | null;
+  assignedRole: string | null;
+  assignedUserId: string | null;
+}
+
+const toTask = (r: TaskRecord): TaskRow => ({
+  ...r,
+  formData: r.formData === null ? null : (JSON.parse(r.formData) as Record<string, unknown>),
+  sortKey: r.sortKey ?? '',
+});
+
+export async function tasksByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<TaskRow[]> {
+  const rows = await tx<TaskRecord[]>`
+    /* workflowTasksByIds */
+    select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+           priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+           updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from workflow_tasks
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
+  `;
+  return rows.map(toTask);
+}
+
+/** Opens tasks for one history entry in one statement, in the order given. */
+export async function insertTasks(
+  tx: TransactionSql,
+  organizationId: string,
+  instanceId: string,
+  transitionId: string,
+  tasks: readonly NewTask[],
+): Promise<TaskRow[]> {
+  if (tasks.length === 0) return [];
+  const payload = tasks.map((t, i) => ({ ...t, position: i }));
+  const rows = await tx<TaskRecord[]>`
+    /* insertWorkflowTasks */
+    insert into workflow_tasks (organization_id, instance_id, transition_id, name, description, assigned_role,
+                                assigned_user_id, priority, due_at, created_at)
+    select ${organizationId}::uuid, ${instanceId}::uuid, ${transitionId}::uuid, r.name, r.description, r.assigned_role,
+           r.assigned_user_id, r.priority, now() + make_interval(hours => r.due_in_hours),
+           clock_timestamp()
+    from jsonb_to_recordset(${JSON.stringify(payload.map(snake))}::text::jsonb)
+      as r(name text, description text, assigned_role text, assigned_user_id uuid, priority text, due_in_hours int, position int)
+    order by r.position
+    returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+              priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows.map(toTask).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+}
+
+function snake(t: NewTask & { position: number }) {
+  return {
+    name: t.name,
+    description: t.description,
+    assigned_role: t.assignedRole,
+    assigned_user_id: t.assignedUserId,
+    priority: t.priority,
+    due_in_hours: t.dueInHours,
+    position: t.position,
+  };
+}
+
+/** Cancels an instance's OPEN and CLAIMED tasks (caller holds the instance lock); returns them. */
+export async function cancelUnfinishedTasks(tx: TransactionSql, organizationId: string, instanceId: string): Promise<TaskRow[]> {
+  const rows = await tx<TaskRecord[]>`
+    /* cancelUnfinishedWorkflowTasks */
+    update workflow_tasks set status = 'CANCELLED', version = version + 1
+    where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
+    returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+              priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows.map(toTask);
+}
+
+/** How many of an instance's tasks (named `name`, when given) are still OPEN or CLAIMED. */
+export async function countUnfinishedTasks(
+  tx: TransactionSql,
+  organizationId: string,
+  instanceId: string,
+  name: string | null,
+): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countUnfinishedWorkflowTasks */
+    select count(*)::int as count from workflow_tasks
+    where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
+      and (${name}::text is null or name = ${name}::text)
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+/**
+ * Claims an OPEN task in one conditional statement: of concurrent claimers the
+ * first to update wins; the others find the status changed and get no row.
+ * Eligible: the assigned user, or any holder of the assigned role when no user is assigned.
+ */
+export async function claimTaskRow(
+  tx: TransactionSql,
+  organizationId: string,
+  id: string,
+  userId: string,
+  roles: readonly string[],
+): Promise<TaskRow | null> {
+  const rows = await tx<TaskRecord[]>`
+    /* claimWorkflowTask */
+    update workflow_tasks set status = 'CLAIMED', claimed_by = ${userId}::uuid, claimed_at = now(), version = version + 1
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'OPEN'
+      and (assigned_user_id = ${userId}::uuid or (assigned_user_id is null and assigned_role = any(${roles as string[]}::text[])))
+    returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+              priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0] ? toTask(rows[0]) : null;
+}
+
+/** Returns a task claimed by `userId` to OPEN. */
+export async function releaseTaskRow(tx: TransactionSql, organizationId: string, id: string, userId: string): Promise<TaskRow | null> {
+  const rows = await tx<TaskRecord[]>`
+    /* releaseWorkflowTask */
+    update workflow_tasks set status = 'OPEN', claimed_by = null, claimed_at = null, version = version + 1
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
+    returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+              priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0] ? toTask(rows[0]) : null;
+}
+
+/** Completes a task claimed by `userId` (CLAIMED → COMPLETED) with its form data. */
+export async function completeTaskRow(
+  tx: TransactionSql,
+  organizationId: string,
+  id: string,
+  userId: string,
+  formData: Record<string, unknown>,
+): Promise<TaskRow | null> {
+  const rows = await tx<TaskRecord[]>`
+    /* completeWorkflowTask */
+    update workflow_tasks set status = 'COMPLETED', completed_by = ${userId}::uuid, completed_at = now(),
+           form_data = ${JSON.stringify(formData)}::text::jsonb, version = version + 1
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
+    returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+              priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0] ? toTask(rows[0]) : null;
+}
+
+/** Task lists (myTasks, workflowTasks) oldest first, keyset on (created_at, id). */
+export async function taskPage(tx: TransactionSql, organizationId: string, f: TaskListFilter, page: PageRequest): Promise<TaskRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<TaskRecord>>`
+    /* workflowTaskPage */
+    with matching as not materialized (
+      select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+             priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+             updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from workflow_tasks
+      where organization_id = ${organizationId}::uuid
+        and (${f.viewerId}::uuid is null
+             or assigned_user_id = ${f.viewerId}::uuid
+             or claimed_by = ${f.viewerId}::uuid
+             or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
+        and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
+        and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
+        and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
+    )
+    (select * from matching
+     where ${page.forward}::boolean and (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+     order by created_at, id limit ${page.limit + 1}::int)
+    union all
+    (select * from matching
+     where not ${page.forward}::boolean and (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
+     order by created_at desc, id desc limit ${page.limit + 1}::int)
+  `;
+  return (rows as TaskRecord[]).map(toTask);
+}
+
+export async function countTasks(tx: TransactionSql, organizationId: string, f: TaskListFilter): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countWorkflowTasks */
+    select count(*)::int as count from workflow_tasks
+    where organization_id = ${organizationId}::uuid
+      and (${f.viewerId}::uuid is null
+           or assigned_user_id = ${f.viewerId}::uuid
+           or claimed_by = ${f.viewerId}::uuid
+           or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
+      and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+      and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
+      and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
+      and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
+      and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+/** The tasks of many instances in one statement, oldest first, `limit + 1` per instance. */
+export async function taskPagesByInstanceIds(
+  tx: TransactionSql,
+  organizationId: string,
+  instanceIds: readonly string[],
+  statuses: string[] | null,
+  page: PageRequest,
+): Promise<TaskRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<TaskRecord>>`
+    /* workflowTaskPagesByInstanceIds */
+    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      (select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
+              t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
+              t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
+              to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from workflow_tasks t
+       where ${page.forward}::boolean and t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+         and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
+         and (${id}::uuid is null or (t.created_at, t.id) > (${at}::text::timestamptz, ${id}::uuid))
+       order by t.created_at, t.id limit ${page.limit + 1}::int)
+      union all
+      (select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
+              t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
+              t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
+              to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from workflow_tasks t
+       where not ${page.forward}::boolean and t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+         and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
+         and (${id}::uuid is null or (t.created_at, t.id) < (${at}::text::timestamptz, ${id}::uuid))
+       order by t.created_at desc, t.id desc limit ${page.limit + 1}::int)
+    ) t
+  `;
+  return (rows as TaskRecord[]).map(toTask);
+}
+
+export async function taskCountsByInstanceIds(
+  tx: TransactionSql,
+  organizationId: string,
+  instanceIds: readonly string[],
+  statuses: string[] | null,
+): Promise<InstanceCount[]> {
+  const rows = await tx<{ instanceId: string; count: number }[]>`
+    /* workflowTaskCountsByInstanceIds */
+    select instance_id, count(*)::int as count from workflow_tasks
+    where organization_id = ${organizationId}::uuid and instance_id = any(${instanceIds as string[]}::uuid[])
+      and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+    group by instance_id
+  `;
+  return rows.map((r) => ({ instanceId: r.instanceId, count: r.count ?? 0 }));
+}

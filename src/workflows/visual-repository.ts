@@ -1,0 +1,138 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+interface VisualRecord {
+  id: string;
+  organizationId: string;
+  definitionId: string | null;
+  name: string;
+  description: string | null;
+  nodes: string | null;
+  edges: string | null;
+  layout: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** `created_at` with microseconds, for cursors (never null; SafeQL cannot tell). */
+  sortKey: string | null;
+}
+
+/** One designer document (`visual_workflows`); JSON kept exactly as saved. */
+export type VisualRow = Omit<VisualRecord, 'nodes' | 'edges' | 'layout' | 'sortKey'> & {
+  nodes: Record<string, unknown>[];
+  edges: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+  sortKey: string;
+};
+
+export interface VisualFields {
+  definitionId: string | null;
+  name: string;
+  description: string | null;
+  nodes: Record<string, unknown>[];
+  edges: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+/** What a plain SELECT returns: the cast JSON columns are known NOT NULL there (not in RETURNING). */
+type Selected = Omit<VisualRecord, 'nodes' | 'edges' | 'layout'> & { nodes: string; edges: string; layout: string };
+
+const toVisual = (r: VisualRecord): VisualRow => ({
+  ...r,
+  nodes: JSON.parse(r.nodes ?? '[]') as Record<string, unknown>[],
+  edges: JSON.parse(r.edges ?? '[]') as Record<string, unknown>[],
+  layout: JSON.parse(r.layout ?? '{}') as Record<string, unknown>,
+  sortKey: r.sortKey ?? '',
+});
+
+export async function visualsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<VisualRow[]> {
+  const rows = await tx<Selected[]>`
+    /* visualWorkflowsByIds */
+    select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+           layout::text as layout, created_by, created_at, updated_at, version,
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from visual_workflows
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
+  `;
+  return rows.map(toVisual);
+}
+
+/** Designer documents newest first, keyset on (created_at, id). */
+export async function visualPage(
+  tx: TransactionSql,
+  organizationId: string,
+  definitionId: string | null,
+  page: PageRequest,
+): Promise<VisualRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<VisualRecord>>`
+    /* visualWorkflowPage */
+    with matching as not materialized (
+      select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+             layout::text as layout, created_by, created_at, updated_at, version,
+             to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from visual_workflows
+      where organization_id = ${organizationId}::uuid
+        and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
+    )
+    (select * from matching
+     where ${page.forward}::boolean and (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
+     order by created_at desc, id desc limit ${page.limit + 1}::int)
+    union all
+    (select * from matching
+     where not ${page.forward}::boolean and (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+     order by created_at, id limit ${page.limit + 1}::int)
+  `;
+  return (rows as VisualRecord[]).map(toVisual);
+}
+
+export async function countVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countVisualWorkflows */
+    select count(*)::int as count from visual_workflows
+    where organization_id = ${organizationId}::uuid and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+export async function insertVisual(tx: TransactionSql, organizationId: string, createdBy: string, v: VisualFields): Promise<VisualRow> {
+  const rows = await tx<VisualRecord[]>`
+    /* insertVisualWorkflow */
+    insert into visual_workflows (organization_id, definition_id, name, description, nodes, edges, layout, created_by)
+    values (${organizationId}::uuid, ${v.definitionId}::uuid, ${v.name}, ${v.description}, ${JSON.stringify(v.nodes)}::text::jsonb,
+            ${JSON.stringify(v.edges)}::text::jsonb, ${JSON.stringify(v.layout)}::text::jsonb, ${createdBy}::uuid)
+    returning id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+              layout::text as layout, created_by, created_at, updated_at, version,
+              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return toVisual(rows[0]!);
+}
+
+export async function lockVisual(tx: TransactionSql, organizationId: string, id: string): Promise<VisualRow | null> {
+  const rows = await tx<Selected[]>`
+    /* lockVisualWorkflow */
+    select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+           layout::text as layout, created_by, created_at, updated_at, version,
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from visual_workflows
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid
+    for update
+  `;
+  return rows[0] ? toVisual(rows[0]) : null;
+}
+
+/** Writes every mutable column of a locked document and bumps its version. */
+export async function updateVisualRow(tx: TransactionSql, v: VisualRow): Promise<VisualRow> {
+  const rows = await tx<VisualRecord[]>`
+    /* updateVisualWorkflow */
+    update visual_workflows set definition_id = ${v.definitionId}::uuid, name = ${v.name}, description = ${v.description},
+           nodes = ${JSON.stringify(v.nodes)}::text::jsonb, edges = ${JSON.stringify(v.edges)}::text::jsonb,
+           layout = ${JSON.stringify(v.layout)}::text::jsonb, version = version + 1
+    where organization_id = ${v.organizationId}::uuid and id = ${v.id}::uuid and version = ${v.version}::int
+    returning id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+              layout::text as layout, created_by, created_at, updated_at, version,
+              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return toVisual(rows[0]!);
+}
