@@ -881,7 +881,7 @@ function writeLabWorkflow(
   const nurse = rng.pick(ctx.nurses);
   const taskPriority = priority === 'STAT' ? 'URGENT' : priority === 'URGENT' ? 'HIGH' : 'NORMAL';
   const steps: { from: string | null; to: string; event: string; actor: StaffUser; at: number }[] = [
-    { from: null, to: 'ORDERED', event: 'CREATE', actor: physician, at: orderedAt },
+    { from: null, to: 'ORDERED', event: 'START', actor: physician, at: orderedAt },
   ];
   if (collectedAt !== null) steps.push({ from: 'ORDERED', to: 'COLLECTED', event: 'COLLECT', actor: nurse, at: collectedAt });
   if (resultedAt !== null) steps.push({ from: 'COLLECTED', to: 'RESULTED', event: 'RESULT', actor: nurse, at: resultedAt });
