@@ -12,6 +12,7 @@ import { createHttpServer } from './http.js';
 import { loaderInstrumentation } from './kernel/loaders.js';
 import { createMetrics } from './operability/metrics.js';
 import { createApolloServer } from './server.js';
+import { attachSubscriptions } from './subscriptions.js';
 
 export interface RunningApi {
   deps: AppDeps;
@@ -48,6 +49,7 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
   const apollo = createApolloServer(deps);
   await apollo.start();
   const server = createHttpServer(deps, apollo);
+  const subscriptions = await attachSubscriptions(deps, server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -64,6 +66,7 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
      * (up to SHUTDOWN_GRACE_MS, then cut them), then Apollo and the pool.
      */
     async stop() {
+      await subscriptions.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const idleSweep = setInterval(() => server.closeIdleConnections(), 100);

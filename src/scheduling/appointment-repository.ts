@@ -1,0 +1,294 @@
+import type { TransactionSql } from '../kernel/db/pool.js';
+import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+
+/** One row of `appointments`. */
+export interface AppointmentRow {
+  id: string;
+  organizationId: string;
+  patientId: string;
+  providerId: string;
+  departmentId: string | null;
+  scheduledDatetime: Date;
+  scheduledEndDatetime: Date;
+  appointmentType: string;
+  status: string;
+  reason: string | null;
+  notes: string | null;
+  cancellationReason: string | null;
+  cancelledAt: Date | null;
+  checkedInAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** `scheduled_datetime` with microseconds, for cursors (never null; SafeQL cannot tell). */
+  sortKey: string | null;
+}
+
+export interface AppointmentListFilter {
+  from: Date | null;
+  to: Date | null;
+  providerId: string | null;
+  departmentId: string | null;
+  patientId: string | null;
+  statuses: string[] | null;
+}
+
+export interface AppointmentCount {
+  patientId: string;
+  count: number;
+}
+
+/** The provider's appointment that occupies part of a time range. */
+export interface ClashRow {
+  id: string;
+  scheduledDatetime: Date;
+  scheduledEndDatetime: Date;
+}
+
+export async function appointmentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<AppointmentRow[]> {
+  return tx<AppointmentRow[]>`
+    /* appointmentsByIds */
+    select id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
+           appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+           updated_at, version,
+           to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from appointments
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/**
+ * The organization-wide list by start time, keyset on (scheduled_datetime, id):
+ * with no provider/patient/department filter it is an ordered range scan of
+ * `appointments_org_scheduled_idx` from the cursor, stopping after `limit + 1` rows.
+ */
+export async function appointmentPage(
+  tx: TransactionSql,
+  organizationId: string,
+  f: AppointmentListFilter,
+  page: PageRequest,
+): Promise<AppointmentRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<AppointmentRow>>`
+    /* appointmentPage */
+    with matching as not materialized (
+      select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+             a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+             a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+             to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from appointments a
+      where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
+        and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
+        and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
+        and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
+        and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
+        and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
+        and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
+    )
+    (select * from matching
+     where ${page.forward}::boolean
+       and (${id}::uuid is null or (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid))
+     order by scheduled_datetime, id limit ${page.limit + 1}::int)
+    union all
+    (select * from matching
+     where not ${page.forward}::boolean
+       and (${id}::uuid is null or (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid))
+     order by scheduled_datetime desc, id desc limit ${page.limit + 1}::int)
+  `;
+  return rows as AppointmentRow[];
+}
+
+export async function countAppointments(tx: TransactionSql, organizationId: string, f: AppointmentListFilter): Promise<number> {
+  const rows = await tx<{ count: number }[]>`
+    /* countAppointments */
+    select count(*)::int as count from appointments a
+    where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
+      and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
+      and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
+      and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
+      and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
+      and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
+      and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
+  `;
+  return rows[0]?.count ?? 0;
+}
+
+/**
+ * The appointments of many patients in one statement: a LATERAL scan of
+ * `appointments_org_patient_scheduled_idx` per patient, `limit + 1` each, earliest first.
+ */
+export async function appointmentPagesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+  from: Date | null,
+  page: PageRequest,
+): Promise<AppointmentRow[]> {
+  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
+  const rows = await tx<KeysetRows<AppointmentRow>>`
+    /* appointmentPagesByPatientIds */
+    select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      (select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+              a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+              a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+              to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from appointments a
+       where ${page.forward}::boolean and a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
+         and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
+         and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
+         and (${id}::uuid is null or (a.scheduled_datetime, a.id) > (${at}::text::timestamptz, ${id}::uuid))
+       order by a.scheduled_datetime, a.id limit ${page.limit + 1}::int)
+      union all
+      (select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+              a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+              a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+              to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+       from appointments a
+       where not ${page.forward}::boolean and a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
+         and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
+         and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
+         and (${id}::uuid is null or (a.scheduled_datetime, a.id) < (${at}::text::timestamptz, ${id}::uuid))
+       order by a.scheduled_datetime desc, a.id desc limit ${page.limit + 1}::int)
+    ) a
+  `;
+  return rows as AppointmentRow[];
+}
+
+export async function appointmentCountsByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  statuses: string[] | null,
+  from: Date | null,
+): Promise<AppointmentCount[]> {
+  return tx<AppointmentCount[]>`
+    /* appointmentCountsByPatientIds */
+    select patient_id, count(*)::int as count from appointments
+    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
+      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+      and (${from}::timestamptz is null or scheduled_datetime >= ${from}::timestamptz)
+    group by patient_id
+  `;
+}
+
+/**
+ * The provider's first live appointment (not CANCELLED/NO_SHOW, not deleted)
+ * overlapping [start, end), other than `exceptId`: the same condition as the
+ * exclusion constraint `appointments_no_provider_overlap`.
+ */
+export async function providerClash(
+  tx: TransactionSql,
+  organizationId: string,
+  providerId: string,
+  start: Date,
+  end: Date,
+  exceptId: string | null,
+): Promise<ClashRow | null> {
+  const rows = await tx<ClashRow[]>`
+    /* providerClash */
+    select id, scheduled_datetime, scheduled_end_datetime from appointments
+    where organization_id = ${organizationId}::uuid and provider_id = ${providerId}::uuid
+      and status not in ('CANCELLED', 'NO_SHOW') and deleted_at is null
+      and tstzrange(scheduled_datetime, scheduled_end_datetime, '[)') && tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')
+      and (${exceptId}::uuid is null or id <> ${exceptId}::uuid)
+    order by scheduled_datetime, id
+    limit 1
+  `;
+  return rows[0] ?? null;
+}
+
+/** Whether the user is an active staff member of the organization. */
+export async function activeUserExists(tx: TransactionSql, organizationId: string, userId: string): Promise<boolean> {
+  const rows = await tx<{ id: string }[]>`
+    /* activeUserExists */
+    select id from users where organization_id = ${organizationId}::uuid and id = ${userId}::uuid and active
+  `;
+  return rows.length > 0;
+}
+
+export interface NewAppointment {
+  patientId: string;
+  providerId: string;
+  departmentId: string | null;
+  start: Date;
+  end: Date;
+  appointmentType: string;
+  reason: string | null;
+  notes: string | null;
+}
+
+export async function insertAppointment(tx: TransactionSql, organizationId: string, a: NewAppointment): Promise<AppointmentRow> {
+  const rows = await tx<AppointmentRow[]>`
+    /* insertAppointment */
+    insert into appointments (organization_id, patient_id, provider_id, department_id, scheduled_datetime,
+                              scheduled_end_datetime, appointment_type, reason, notes)
+    values (${organizationId}::uuid, ${a.patientId}::uuid, ${a.providerId}::uuid, ${a.departmentId}::uuid,
+            ${a.start}::timestamptz, ${a.end}::timestamptz, ${a.appointmentType}, ${a.reason}, ${a.notes})
+    returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
+              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+              updated_at, version,
+              to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}
+
+export async function lockAppointment(tx: TransactionSql, organizationId: string, id: string): Promise<AppointmentRow | null> {
+  const rows = await tx<AppointmentRow[]>`
+    /* lockAppointment */
+    select id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
+           appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+           updated_at, version,
+           to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+    from appointments
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Moves a locked appointment to another time (and provider); bumps its version. */
+export async function rescheduleAppointmentRow(
+  tx: TransactionSql,
+  a: Pick<AppointmentRow, 'organizationId' | 'id' | 'version' | 'providerId' | 'scheduledDatetime' | 'scheduledEndDatetime'>,
+): Promise<AppointmentRow> {
+  const rows = await tx<AppointmentRow[]>`
+    /* rescheduleAppointmentRow */
+    update appointments set provider_id = ${a.providerId}::uuid, scheduled_datetime = ${a.scheduledDatetime}::timestamptz,
+           scheduled_end_datetime = ${a.scheduledEndDatetime}::timestamptz, version = version + 1
+    where organization_id = ${a.organizationId}::uuid and id = ${a.id}::uuid and version = ${a.version}::int
+    returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
+              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+              updated_at, version,
+              to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}
+
+/**
+ * Sets the status of a locked appointment, stamping checked_in_at or
+ * cancelled_at in SQL; every other column (the µs-precise times above all) is
+ * left as stored, never round-tripped through a JavaScript Date.
+ */
+export async function updateAppointmentStatus(
+  tx: TransactionSql,
+  a: Pick<AppointmentRow, 'organizationId' | 'id' | 'version'>,
+  status: string,
+  cancellationReason: string | null,
+): Promise<AppointmentRow> {
+  const rows = await tx<AppointmentRow[]>`
+    /* updateAppointmentStatus */
+    update appointments set status = ${status},
+           checked_in_at = case when ${status} = 'CHECKED_IN' then now() else checked_in_at end,
+           cancelled_at = case when ${status} = 'CANCELLED' then now() else cancelled_at end,
+           cancellation_reason = case when ${status} = 'CANCELLED' then ${cancellationReason} else cancellation_reason end,
+           version = version + 1
+    where organization_id = ${a.organizationId}::uuid and id = ${a.id}::uuid and version = ${a.version}::int
+    returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
+              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+              updated_at, version,
+              to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+  `;
+  return rows[0]!;
+}
