@@ -18,6 +18,7 @@ import type { AppDeps } from './deps.js';
 import { authenticateBearer } from './identity/authenticate.js';
 import { formatError } from './kernel/errors.js';
 import { queryLimits } from './operability/limits.js';
+import { loadTrustedDocuments, notTrusted } from './operability/persisted-queries.js';
 import { queueEvents } from './scheduling/queue-events.js';
 import { buildSchema } from './server.js';
 
@@ -98,6 +99,7 @@ export async function attachSubscriptions(deps: AppDeps, server: http.Server): P
   await hub.start();
   const schema = buildSchema();
   const limits = queryLimits(deps.config);
+  const trusted = deps.config.trustedDocuments ? loadTrustedDocuments(deps.config.trustedDocuments) : null;
   const onInternal = (error: unknown) => deps.logger.error({ err: error }, 'internal error in a subscription (masked for the client)');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => formatError(e.toJSON(), e, onInternal));
@@ -178,6 +180,7 @@ export async function attachSubscriptions(deps: AppDeps, server: http.Server): P
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
+        if (trusted && !trusted.isTrusted(payload.query)) return [notTrusted()];
         let document;
         try {
           document = parse(payload.query, limits.parseOptions);

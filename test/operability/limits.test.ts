@@ -6,6 +6,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, login } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { collect, wsClient } from '../scheduling/helpers.js';
 
 const MOBILE_SUMMARY = readFileSync(new URL('../../bench/scenarios/mobile-summary.graphql', import.meta.url), 'utf8');
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -129,6 +130,12 @@ describe('persisted queries', () => {
       const unlisted = await trusted.gql('{ me { userId } }', {}, t);
       expect(unlisted.errors?.[0]?.extensions.code).toBe('OPERATION_NOT_TRUSTED');
       expect(unlisted.data ?? null).toBeNull();
+      // Subscriptions over WebSocket obey the same manifest.
+      const client = wsClient(trusted.api, { authorization: `Bearer ${t}` });
+      const sub = collect(client, 'subscription($d: ID!) { opdQueueUpdated(departmentId: $d) { __typename } }', { d: '00000000-0000-4000-8000-000000000000' });
+      await sub.ended();
+      expect(JSON.stringify(sub.errors)).toMatch(/OPERATION_NOT_TRUSTED/);
+      await client.dispose();
     } finally {
       await trusted.close();
     }
