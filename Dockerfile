@@ -16,6 +16,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY schema ./schema
 COPY migrations ./migrations
+COPY .gmrc ./
 USER node
 EXPOSE 4000
 CMD ["node", "dist/src/main.js"]

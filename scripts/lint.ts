@@ -25,6 +25,8 @@ async function main(): Promise<number> {
     await migrateDatabase(url);
     const args = ['eslint', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['.'])];
     const result = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, SAFEQL_DATABASE_URL: url } });
+    if (result.error) process.stderr.write(`lint: eslint did not run: ${result.error.message}\n`);
+    if (result.signal) process.stderr.write(`lint: eslint was killed by ${result.signal}\n`);
     return result.status ?? 1;
   } finally {
     await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});

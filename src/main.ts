@@ -30,11 +30,8 @@ async function main(): Promise<void> {
 
   database = await provisionDatabase(config.database);
   provisioned = database;
-  try {
-    await migrateDatabase(database.url);
-  } catch (error) {
-    throw new Error(describeConnectionError(error, database.url));
-  }
+  await assertReachable(database.url, config.database.connectTimeoutMs);
+  await migrateDatabase(database.url);
   const deps = createDeps(config, database.url, logger);
   const demo = config.seedOnFirstStart ? await seedDemoData(database.url) : null;
   api = await startApi(deps);
@@ -46,6 +43,18 @@ async function main(): Promise<void> {
   );
   process.stdout.write(`\nHealth GraphQL API: ${api.url}  (Apollo Sandbox opens in a browser)\n`);
   if (demo) process.stdout.write(demo.loginsText + '\n');
+}
+
+/** Fails with one clear line (host, port, database, cause) when PostgreSQL cannot be used. */
+async function assertReachable(url: string, connectTimeoutMs: number) {
+  const probe = postgres(url, { max: 1, connect_timeout: Math.ceil(connectTimeoutMs / 1000), onnotice: () => {} });
+  try {
+    await probe`select 1 as ok`;
+  } catch (error) {
+    throw new Error(describeConnectionError(error, url));
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
 }
 
 /** The seeder bulk-loads with COPY over plain (untransformed) connections of its own. */

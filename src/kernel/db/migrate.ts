@@ -1,20 +1,49 @@
-import { Logger, migrate as graphileMigrate } from 'graphile-migrate';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from './pool.js';
 
-export const MIGRATIONS_FOLDER = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../migrations',
-);
+/** The folder holding `.gmrc` and `migrations/`, found upward from this file (src/ or a dist/ build). */
+function findProjectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, '.gmrc'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find .gmrc above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
 
-/** Applies every committed migration (never `current.sql`). */
+const PROJECT_ROOT = findProjectRoot();
+export const MIGRATIONS_FOLDER = path.join(PROJECT_ROOT, 'migrations');
+
+/**
+ * Applies every committed migration (never `current.sql`) by running the
+ * graphile-migrate CLI in a child process. In-process, graphile-migrate keeps a
+ * pg pool whose error handler calls `process.exit(1)`; a later `drop database …
+ * with (force)` or a stopped test cluster would then kill this process.
+ */
 export async function migrateDatabase(connectionString: string): Promise<void> {
-  await graphileMigrate({
-    connectionString,
-    migrationsFolder: MIGRATIONS_FOLDER,
-    logger: quietLogger,
+  const cli = createRequire(import.meta.url).resolve('graphile-migrate/dist/cli.js');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'migrate'], {
+      cwd: PROJECT_ROOT, // where .gmrc names ./migrations
+      env: { ...process.env, DATABASE_URL: connectionString },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) return resolve();
+      const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+      const reason = lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `exit code ${code}`;
+      reject(new Error(`migration failed: ${reason}`));
+    });
   });
 }
 
@@ -45,6 +74,3 @@ export async function migrationLevel(sql: Sql): Promise<MigrationLevel> {
   const latest = newest ? `${newest.slice(0, 6)}.sql` : null;
   return { current, latest, upToDate: current === latest };
 }
-
-/** graphile-migrate narrates every step; failures reach us as thrown errors instead. */
-const quietLogger = new Logger(() => () => {});
