@@ -195,6 +195,9 @@ export async function seedSyntheticData(sql: postgres.Sql, options: SeedOptions)
     throw error;
   }
 
+  // Fresh statistics: without them the planner misjudges the organization filters
+  // (bitmap scans and sorts instead of index-ordered keyset scans) until autovacuum runs.
+  await sql`analyze`;
   const totalRows = Object.values(loader.rows).reduce((a, n) => a + n, 0);
   const elapsedMs = Math.round(performance.now() - startedAt);
   log(`seed: ${totalRows.toLocaleString('en-US')} rows in ${seconds()} s`);

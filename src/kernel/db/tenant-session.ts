@@ -53,6 +53,7 @@ export class TenantSession {
       throw fromDatabaseError(error);
     } finally {
       this.readsInFlight--;
+      if (this.readsInFlight === 0) this.scheduleFlush();
     }
   }
 
@@ -64,19 +65,24 @@ export class TenantSession {
    */
   whenIdle(dispatch: () => void): void {
     this.pendingDispatches.push(dispatch);
-    if (!this.idleCheckScheduled) {
-      this.idleCheckScheduled = true;
-      setImmediate(this.dispatchWhenIdle);
-    }
+    if (this.readsInFlight === 0) this.scheduleFlush();
   }
 
-  /** Sends every waiting batch together once the previous round of reads has finished. */
+  /**
+   * Event-driven, no polling: a flush is scheduled when a batch is queued while
+   * no read runs, or when the last running read finishes. `setImmediate` lets
+   * the resolvers waiting on that read queue their own loads first.
+   */
+  private scheduleFlush(): void {
+    if (this.idleCheckScheduled || this.pendingDispatches.length === 0) return;
+    this.idleCheckScheduled = true;
+    setImmediate(this.dispatchWhenIdle);
+  }
+
+  /** Sends every waiting batch together; if reads started meanwhile, their completion flushes instead. */
   private readonly dispatchWhenIdle = (): void => {
-    if (this.readsInFlight > 0) {
-      setImmediate(this.dispatchWhenIdle);
-      return;
-    }
     this.idleCheckScheduled = false;
+    if (this.readsInFlight > 0) return;
     const ready = this.pendingDispatches;
     this.pendingDispatches = [];
     for (const dispatch of ready) dispatch();
