@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
@@ -74,6 +75,8 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
     includeStacktraceInErrorResponses: false,
     introspection: true,
     plugins: [
+      // Apollo installs cache-control by default and wraps every field for it; we send no cache hints.
+      ApolloServerPluginCacheControlDisabled(),
       requestLifecycle,
       requestTelemetry(deps.metrics),
       introspectionPolicy(deps.config),

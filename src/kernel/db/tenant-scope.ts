@@ -24,17 +24,23 @@ export async function enterTenantScope(
   tx: TransactionSql,
   scope: TenantScope,
   timeoutMs: number,
-  role: string = APP_ROLE,
+  options: { role?: string; asynchronousCommit?: boolean } = {},
 ): Promise<void> {
+  const role = options.role ?? APP_ROLE;
+  // A request's read transaction writes only its PHI access row; committing it
+  // asynchronously spares every read a WAL flush (a crash may lose the last
+  // ~0.6 s of access rows). Mutations and their audit rows commit synchronously.
+  const synchronousCommit = options.asynchronousCommit ? 'off' : 'on';
   // The echoed settings are unused; the annotation is SafeQL's inference.
-  await tx<{ role: unknown | null; organizationId: unknown | null; userId: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; planCacheMode: unknown | null }[]>`
+  await tx<{ role: unknown | null; organizationId: unknown | null; userId: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; planCacheMode: unknown | null; synchronousCommit: unknown | null }[]>`
     select
       set_config('role', ${role}::text, true) as role,
       set_config('app.organization_id', ${scope.organizationId}::text, true) as organization_id,
       set_config('app.user_id', ${scope.userId ?? ''}::text, true) as user_id,
       set_config('app.request_id', ${scope.requestId}::text, true) as request_id,
       set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout,
-      set_config('plan_cache_mode', 'force_custom_plan', true) as plan_cache_mode
+      set_config('plan_cache_mode', 'force_custom_plan', true) as plan_cache_mode,
+      set_config('synchronous_commit', ${synchronousCommit}::text, true) as synchronous_commit
   `;
 }
 

@@ -147,7 +147,7 @@ export class TenantSession {
         this.db,
         this.limits.acquireTimeoutMs,
         async (tx) => {
-          await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs);
+          await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true });
           resolve(tx);
           await released;
         },
