@@ -7,11 +7,11 @@ import {
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
 import { applyAuthDirectives } from './kernel/auth/directives.js';
+import { findProjectRoot } from './kernel/db/migrate.js';
 import { formatError } from './kernel/errors.js';
 import type { NodeRegistry } from './kernel/node-registry.js';
 import { scalarResolvers } from './kernel/scalars.js';
@@ -21,7 +21,7 @@ import { introspectionPolicy, queryLimits } from './operability/limits.js';
 import { persistedQueries } from './operability/persisted-queries.js';
 import { requestTelemetry } from './operability/request-log.js';
 
-export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema');
+export const SCHEMA_DIR = path.join(findProjectRoot(), 'schema');
 
 export function loadTypeDefs(): string[] {
   return readdirSync(SCHEMA_DIR)

@@ -6,8 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from './pool.js';
 
-/** The folder holding `.gmrc` and `migrations/`, found upward from this file (src/ or a dist/ build). */
-function findProjectRoot(): string {
+/**
+ * The folder holding `.gmrc`, `migrations/` and `schema/`, found upward from
+ * this file, so both `src/` (tsx) and a `dist/` build resolve it.
+ */
+export function findProjectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, '.gmrc'))) {
     const parent = path.dirname(dir);
