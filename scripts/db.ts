@@ -74,6 +74,7 @@ function describeTarget(url: string, embedded: boolean): string {
     : `database "${name}" at ${parsed.hostname}:${parsed.port || '5432'}`;
 }
 
+/** DDL takes no bind parameters: database names are quoted as identifiers (they come from DATABASE_URL, not users). */
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**

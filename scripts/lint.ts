@@ -19,6 +19,7 @@ async function main(): Promise<number> {
   const name = `health_lint_${process.pid}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
+    // DDL takes no bind parameters; `name` is built here from the process id, never from input.
     await admin.unsafe(`drop database if exists ${name}`);
     await admin.unsafe(`create database ${name}`);
     const url = withDatabase(adminUrl, name);

@@ -95,6 +95,7 @@ export async function copyInto(sql: postgres.Sql, buffer: TableBuffer): Promise<
 }
 
 async function copyOn(sql: postgres.ReservedSql, buffer: TableBuffer, parts: Buffer[]): Promise<void> {
+  // COPY cannot be parameterised; table and column names are the seeder's own constants (src/seed/tables.ts).
   const query = sql.unsafe(`copy ${buffer.table} (${buffer.columns.join(', ')}) from stdin`);
 
   let failServer: (error: unknown) => void = () => {};

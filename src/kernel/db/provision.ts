@@ -27,6 +27,7 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
     const rows = await admin`select 1 as found from pg_database where datname = ${name}`;
+    // DDL cannot take bind parameters; the name is quoted as an identifier and comes from our config, not users.
     if (rows.length === 0) await admin.unsafe(`create database "${name.replace(/"/g, '""')}"`);
   } finally {
     await admin.end();
