@@ -16,7 +16,12 @@ export interface TestApp {
   /** Superuser connection to this file's database, for arranging and inspecting rows. */
   admin: postgres.Sql;
   databaseUrl: string;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -53,10 +58,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     api,
     admin,
     databaseUrl,
-    async gql(query, variables = {}, token) {
+    async gql(query, variables = {}, token, headers = {}) {
       const response = await fetch(api.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResponse<any>;
