@@ -27,6 +27,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
   const db = createDatabase(databaseUrl, config.database);
   const metrics = createMetrics(db, config.database.maxConnections);
   db.onTransaction = metrics.observeTransaction;
+  db.onCommitOutcome = metrics.observeCommitOutcome;
   loaderInstrumentation.onBatch = (size) => metrics.loaderBatchSize.observe(size);
   return {
     config,
@@ -36,6 +37,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
       queryTimeoutMs: config.database.queryTimeoutMs,
       queryTimeoutLongMs: config.database.queryTimeoutLongMs,
       acquireTimeoutMs: config.database.acquireTimeoutMs,
+      commitConfirmTimeoutMs: config.database.commitConfirmTimeoutMs,
     },
     logger,
     tokens: new TokenService(config.jwtSecret),

@@ -38,11 +38,12 @@ function inAuthTransaction<T>(ctx: RequestContext, fn: (tx: TransactionSql) => P
   return beginWithin(
     db,
     limits.acquireTimeoutMs,
-    async (tx) => {
-      await enterAuthScope(tx, ctx.requestId, limits.queryTimeoutMs);
+    async (tx, probe) => {
+      await enterAuthScope(tx, ctx.requestId, limits.queryTimeoutMs, probe);
       return fn(tx);
     },
     'auth',
+    limits.commitConfirmTimeoutMs,
   );
 }
 

@@ -19,6 +19,8 @@ export interface DatabaseConfig {
   idleTimeoutMs: number;
   queryTimeoutMs: number;
   queryTimeoutLongMs: number;
+  /** A write whose connection died at COMMIT looks up its outcome for at most this long. */
+  commitConfirmTimeoutMs: number;
   embeddedDataDir: string;
   embeddedPort: number;
 }
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       idleTimeoutMs: integer(env, 'DATABASE_IDLE_TIMEOUT_MS', 600_000, 1000, 86_400_000),
       queryTimeoutMs: integer(env, 'QUERY_TIMEOUT_MS', 5000, 10, 600_000),
       queryTimeoutLongMs: integer(env, 'QUERY_TIMEOUT_LONG_MS', 30_000, 10, 3_600_000),
+      commitConfirmTimeoutMs: integer(env, 'COMMIT_CONFIRM_TIMEOUT_MS', 10_000, 0, 600_000),
       embeddedDataDir: env.EMBEDDED_PG_DATA_DIR ?? '.data/postgres',
       embeddedPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
     },

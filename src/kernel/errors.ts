@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'TIMEOUT'
+  /** A write's connection died at COMMIT and whether it committed could not be learned: re-read, then decide. */
+  | 'OUTCOME_UNKNOWN'
   | 'INTERNAL_SERVER_ERROR';
 
 /** An error the domain raises on purpose; its message is safe to show to clients. */
@@ -97,6 +99,7 @@ const CLIENT_CODES = new Set<string>([
   'NOT_FOUND',
   'CONFLICT',
   'TIMEOUT',
+  'OUTCOME_UNKNOWN',
   // Produced by Apollo/graphql-js before any resolver runs; safe by construction.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

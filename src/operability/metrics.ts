@@ -10,6 +10,8 @@ export interface Metrics {
   loaderBatchSize: Histogram;
   transactionSeconds: Histogram<'kind'>;
   observeTransaction(kind: 'read' | 'write' | 'auth', seconds: number): void;
+  /** A write's connection died at COMMIT; its outcome was looked up and found to be this. */
+  observeCommitOutcome(outcome: 'committed' | 'aborted' | 'unknown'): void;
 }
 
 export function createMetrics(db: Database, poolMax: number): Metrics {
@@ -80,6 +82,12 @@ export function createMetrics(db: Database, poolMax: number): Metrics {
       this.set(db.inUse.waiting);
     },
   });
+  const commitOutcomes = new Counter({
+    name: 'db_commit_outcome_lookups_total',
+    help: 'Writes whose connection failed at COMMIT, by the outcome learned afterwards (committed, aborted, unknown)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     requests,
@@ -88,5 +96,6 @@ export function createMetrics(db: Database, poolMax: number): Metrics {
     loaderBatchSize,
     transactionSeconds,
     observeTransaction: (kind, seconds) => transactionSeconds.observe({ kind }, seconds),
+    observeCommitOutcome: (outcome) => commitOutcomes.inc({ outcome }),
   };
 }

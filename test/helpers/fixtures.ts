@@ -37,7 +37,7 @@ export interface Session {
   refreshToken: string;
 }
 
-export async function login(app: TestApp, email: string, password = TEST_PASSWORD): Promise<Session> {
+export async function login(app: Pick<TestApp, 'gql'>, email: string, password = TEST_PASSWORD): Promise<Session> {
   const res = await app.gql<{ login: Session }>(
     `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken } }`,
     { input: { email, password } },
@@ -47,7 +47,7 @@ export async function login(app: TestApp, email: string, password = TEST_PASSWOR
 }
 
 /** Signs in one user per role and returns their access tokens. */
-export async function tokensByRole(app: TestApp, org: TestOrganization): Promise<Record<Role, string>> {
+export async function tokensByRole(app: Pick<TestApp, 'gql'>, org: TestOrganization): Promise<Record<Role, string>> {
   const entries = await Promise.all(
     ROLES.map(async (role) => [role, (await login(app, org.users[role].email)).accessToken] as const),
   );

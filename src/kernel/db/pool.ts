@@ -26,6 +26,8 @@ export interface Database {
   inUse: PoolUsage;
   /** Set by the metrics module: called with each finished transaction's duration. */
   onTransaction?: (kind: TransactionKind, seconds: number) => void;
+  /** Set by the metrics module: called when a write's connection died at COMMIT and its outcome was looked up. */
+  onCommitOutcome?: (outcome: 'committed' | 'aborted' | 'unknown') => void;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,9 @@ export function createDatabase(
     idle_timeout: Math.ceil(config.idleTimeoutMs / 1000),
     connect_timeout: Math.ceil(config.connectTimeoutMs / 1000),
     max_lifetime: 60 * 30,
+    // Reconnect delay after failed attempts: postgres.js grows it to 20 s, which after a
+    // PostgreSQL restart keeps pool slots unusable long after the server is back. 1 s at most.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     connection: { application_name: applicationName },
     onnotice: () => {},
     // Columns arrive camelCased (`display_name` → `displayName`), matching the GraphQL field names.

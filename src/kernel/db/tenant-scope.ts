@@ -1,3 +1,4 @@
+import type { CommitProbe } from './commit-outcome.js';
 import type { TransactionSql } from './pool.js';
 
 /** The application role every tenant transaction switches to; it has no BYPASSRLS. */
@@ -24,15 +25,17 @@ export async function enterTenantScope(
   tx: TransactionSql,
   scope: TenantScope,
   timeoutMs: number,
-  options: { role?: string; asynchronousCommit?: boolean } = {},
+  options: { role?: string; asynchronousCommit?: boolean; probe?: CommitProbe } = {},
 ): Promise<void> {
   const role = options.role ?? APP_ROLE;
   // A request's read transaction writes only its PHI access row; committing it
   // asynchronously spares every read a WAL flush (a crash may lose the last
   // ~0.6 s of access rows). Mutations and their audit rows commit synchronously.
   const synchronousCommit = options.asynchronousCommit ? 'off' : 'on';
+  // With a probe, the transaction id is taken in the same round trip, so the
+  // outcome can be looked up if the connection dies at COMMIT (commit-outcome.ts).
   // The echoed settings are unused; the annotation is SafeQL's inference.
-  await tx<{ role: unknown | null; organizationId: unknown | null; userId: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; planCacheMode: unknown | null; synchronousCommit: unknown | null }[]>`
+  const [row] = await tx<{ role: unknown | null; organizationId: unknown | null; userId: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; planCacheMode: unknown | null; synchronousCommit: unknown | null; txid: string | null }[]>`
     select
       set_config('role', ${role}::text, true) as role,
       set_config('app.organization_id', ${scope.organizationId}::text, true) as organization_id,
@@ -40,19 +43,28 @@ export async function enterTenantScope(
       set_config('app.request_id', ${scope.requestId}::text, true) as request_id,
       set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout,
       set_config('plan_cache_mode', 'force_custom_plan', true) as plan_cache_mode,
-      set_config('synchronous_commit', ${synchronousCommit}::text, true) as synchronous_commit
+      set_config('synchronous_commit', ${synchronousCommit}::text, true) as synchronous_commit,
+      case when ${options.probe !== undefined}::boolean then txid_current()::text end as txid
   `;
+  if (options.probe) options.probe.txid = row?.txid ?? null;
 }
 
 /**
  * Sign-in runs before the organization is known: the narrow `health_auth`
  * role may look users up by email and manage refresh tokens, nothing else.
  */
-export async function enterAuthScope(tx: TransactionSql, requestId: string, timeoutMs: number): Promise<void> {
-  await tx<{ role: unknown | null; requestId: unknown | null; statementTimeout: unknown | null }[]>`
+export async function enterAuthScope(
+  tx: TransactionSql,
+  requestId: string,
+  timeoutMs: number,
+  probe?: CommitProbe,
+): Promise<void> {
+  const [row] = await tx<{ role: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; txid: string | null }[]>`
     select
       set_config('role', ${AUTH_ROLE}::text, true) as role,
       set_config('app.request_id', ${requestId}::text, true) as request_id,
-      set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout
+      set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout,
+      case when ${probe !== undefined}::boolean then txid_current()::text end as txid
   `;
+  if (probe) probe.txid = row?.txid ?? null;
 }

@@ -1,5 +1,6 @@
 import { writeAudit, type AuditEntry } from '../audit.js';
-import { DomainError, fromDatabaseError } from '../errors.js';
+import { databaseUnavailable, DomainError, fromDatabaseError } from '../errors.js';
+import { isConnectionFailure, learnCommitOutcome, outcomeUnknown, type CommitProbe } from './commit-outcome.js';
 import type { Database, TransactionKind, TransactionSql } from './pool.js';
 import { enterTenantScope, type TenantScope } from './tenant-scope.js';
 
@@ -7,6 +8,8 @@ export interface SessionLimits {
   queryTimeoutMs: number;
   queryTimeoutLongMs: number;
   acquireTimeoutMs: number;
+  /** How long a write whose connection died at COMMIT may spend learning whether it committed. */
+  commitConfirmTimeoutMs: number;
 }
 
 /** What a mutation's service receives: its transaction and the audit trail of it. */
@@ -129,14 +132,16 @@ export class TenantSession {
   }
 
   private transaction<T>(timeoutMs: number, kind: TransactionKind, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+    const tracked = kind === 'write';
     return beginWithin(
       this.db,
       this.limits.acquireTimeoutMs,
-      async (tx) => {
-        await enterTenantScope(tx, this.scope, timeoutMs);
+      async (tx, probe) => {
+        await enterTenantScope(tx, this.scope, timeoutMs, tracked ? { probe } : {});
         return fn(tx);
       },
       kind,
+      tracked ? this.limits.commitConfirmTimeoutMs : undefined,
     );
   }
 
@@ -162,16 +167,25 @@ export class TenantSession {
  * `sql.begin`, but a wait for a free connection longer than `acquireTimeoutMs`
  * fails with TIMEOUT (postgres.js queues without limit). A transaction that
  * gets its connection after the caller gave up ends at once, doing nothing.
+ *
+ * With `confirmCommitWithinMs`, a connection that dies after the body finished
+ * (so while COMMIT was in flight) does not make the caller guess: the outcome
+ * is learned from PostgreSQL by the transaction id the body put in its probe.
+ * Committed → the body's result; aborted → the retryable "unavailable" error;
+ * not learnable in time → OUTCOME_UNKNOWN (re-read, do not retry blindly).
  */
 export function beginWithin<T>(
   db: Database,
   acquireTimeoutMs: number,
-  body: (tx: TransactionSql) => Promise<T>,
+  body: (tx: TransactionSql, probe: CommitProbe) => Promise<T>,
   kind: TransactionKind = 'write',
+  confirmCommitWithinMs?: number,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let state: 'waiting' | 'running' | 'abandoned' = 'waiting';
     let startedAt = 0;
+    const probe: CommitProbe = { txid: null };
+    let finished: { value: T } | undefined;
     db.inUse.waiting++;
     const stopWaiting = () => {
       db.inUse.waiting--;
@@ -191,7 +205,9 @@ export function beginWithin<T>(
         db.inUse.count++;
         startedAt = performance.now();
         try {
-          return await body(tx);
+          const value = await body(tx, probe);
+          finished = { value };
+          return value;
         } finally {
           db.inUse.count--;
         }
@@ -203,7 +219,18 @@ export function beginWithin<T>(
         },
         (error: unknown) => {
           if (state === 'waiting') stopWaiting();
-          if (state !== 'abandoned') reject(fromDatabaseError(error));
+          if (state === 'abandoned') return;
+          const atCommit = finished !== undefined && isConnectionFailure(error);
+          if (!atCommit || confirmCommitWithinMs === undefined || probe.txid === null) {
+            reject(fromDatabaseError(error));
+            return;
+          }
+          const result = finished!.value;
+          void learnCommitOutcome(db, probe.txid, confirmCommitWithinMs).then((outcome) => {
+            db.onCommitOutcome?.(outcome);
+            if (outcome === 'committed') resolve(result);
+            else reject(outcome === 'aborted' ? databaseUnavailable() : outcomeUnknown());
+          });
         },
       );
   });

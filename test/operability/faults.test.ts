@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTemporaryPostgres, withDatabase, type EmbeddedServer } from '../../src/kernel/db/embedded.js';
+import { migrateDatabase } from '../../src/kernel/db/migrate.js';
+import { startApiProcess, type ApiProcess } from '../helpers/api-process.js';
+import { createOrganization, login, type TestOrganization } from '../helpers/fixtures.js';
+
+/**
+ * Database faults against the API running as its own process, on a cluster of
+ * this file's own (it changes server settings and restarts it). Every fault is
+ * placed by waiting for an observable state in pg_stat_activity, then injected
+ * with pg_terminate_backend or a cluster stop. The process must survive all of
+ * them, and no answer may misstate whether a write committed.
+ */
+
+const API = `application_name = 'health-graphql'`;
+const UPDATE = `mutation($i: UpdatePatientInput!) { updatePatient(input: $i) { patient { id firstName version } } }`;
+const CREATE = `mutation($i: CreatePatientInput!) { createPatient(input: $i) { patient { id mrn } } }`;
+
+let pg: EmbeddedServer;
+let dbUrl: string;
+let admin: postgres.Sql;
+let api: ApiProcess;
+let org: TestOrganization;
+let token: string;
+
+beforeAll(async () => {
+  pg = await startTemporaryPostgres('faults');
+  const root = postgres(pg.adminUrl, { max: 1, onnotice: () => {} });
+  await root`create database faults`;
+  await root.end();
+  dbUrl = withDatabase(pg.adminUrl, 'faults');
+  await migrateDatabase(dbUrl);
+  admin = postgres(dbUrl, { max: 3, onnotice: () => {}, connection: { application_name: 'faults-test' } });
+  api = await startApiProcess(dbUrl, {
+    DATABASE_CONNECT_TIMEOUT_MS: '1000',
+    DATABASE_MAX_CONNECTIONS: '6',
+    QUERY_TIMEOUT_MS: '30000',
+    COMMIT_CONFIRM_TIMEOUT_MS: '3000',
+  });
+  org = await createOrganization(admin, 'faults');
+  token = (await login(api, org.users.PHYSICIAN.email)).accessToken;
+}, 120_000);
+
+afterAll(async () => {
+  await api?.stop();
+  await admin?.end({ timeout: 1 });
+  await pg?.stop();
+});
+
+/** Polls pg_stat_activity (an observable state, not a timer) until `where` matches an API backend. */
+async function waitForApiBackend(where: string, db: postgres.Sql | postgres.TransactionSql = admin): Promise<number[]> {
+  for (let i = 0; i < 1500; i++) {
+    const rows = await db.unsafe<{ pid: number }[]>(`select pid from pg_stat_activity where ${API} and ${where}`);
+    if (rows.length > 0) return rows.map((r) => r.pid);
+    await new Promise((r) => setImmediate(r));
+    if (i % 10 === 9) await new Promise((r) => setTimeout(r, 20));
+  }
+  const seen = await db.unsafe(`select pid, application_name, state, wait_event_type, wait_event, left(query, 50) as q from pg_stat_activity where backend_type = 'client backend'`);
+  throw new Error(`no API backend matched: ${where}; seen ${JSON.stringify(seen)}; API exited: ${api.hasExited()}\n${api.stderr()}`);
+}
+
+async function terminate(pids: number[], db: postgres.Sql | postgres.TransactionSql = admin): Promise<void> {
+  await db`select pg_terminate_backend(pid) from unnest(${pids}::int[]) as pid`;
+}
+
+/** Holds a row lock from another session until released. */
+async function holdRowLock(table: 'ehr_patients', id: string) {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const done = admin.begin(async (tx) => {
+    await tx.unsafe(`select id from ${table} where id = $1 for update`, [id]);
+    locked();
+    await released;
+  });
+  await isLocked;
+  return async () => {
+    release();
+    await done.catch(() => {});
+  };
+}
+
+async function newPatient(): Promise<{ id: string; uuid: string }> {
+  const mrn = `F-${randomUUID().slice(0, 8).toUpperCase()}`;
+  const res = await api.gql(CREATE, { i: { mrn, firstName: 'Faye', lastName: 'Fault', dateOfBirth: '1970-01-01' } }, token);
+  expect(res.errors, JSON.stringify(res.errors) + api.stderr()).toBeUndefined();
+  const [row] = await admin<{ id: string }[]>`select id from ehr_patients where mrn = ${mrn}`;
+  return { id: res.data!.createPatient.patient.id, uuid: row!.id };
+}
+
+async function auditRows(requestId: string): Promise<number> {
+  const [row] = await admin<{ n: number }[]>`select count(*)::int as n from audit_log where request_id = ${requestId}`;
+  return row!.n;
+}
+
+function expectAlive() {
+  expect(api.hasExited(), `the API process exited:\n${api.stderr()}`).toBe(false);
+}
+
+async function expectServing() {
+  const res = await api.gql(`{ me { id } }`, {}, token);
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  expectAlive();
+}
+
+describe('the API process survives a terminated backend', () => {
+  it('while a mutation waits on a row lock (the reported crash): the write is refused as retryable and nothing changed', async () => {
+    const patient = await newPatient();
+    const release = await holdRowLock('ehr_patients', patient.uuid);
+    const requestId = `fault-lock-${randomUUID()}`;
+    const pending = api.gql(UPDATE, { i: { id: patient.id, version: 1, firstName: 'Never' } }, token, { 'x-request-id': requestId });
+    await terminate(await waitForApiBackend(`wait_event_type = 'Lock'`));
+    const res = await pending;
+    await release();
+    expect(res.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(res.errors?.[0]?.extensions.retryable).toBe(true);
+    const [row] = await admin<{ first_name: string; version: number }[]>`select first_name, version from ehr_patients where id = ${patient.uuid}`;
+    expect(row).toMatchObject({ first_name: 'Faye', version: 1 });
+    expect(await auditRows(requestId)).toBe(0);
+    await expectServing();
+    const retried = await api.gql(UPDATE, { i: { id: patient.id, version: 1, firstName: 'Retried' } }, token);
+    expect(retried.data?.updatePatient.patient).toMatchObject({ firstName: 'Retried', version: 2 });
+  });
+
+  it("while a request's read transaction is idle in transaction", async () => {
+    const first = await newPatient();
+    const second = await newPatient();
+    const release = await holdRowLock('ehr_patients', second.uuid);
+    // `a` reads through the request's shared read transaction; `b` then waits on the lock,
+    // leaving that read transaction idle in transaction.
+    const query = `mutation($a: UpdatePatientInput!, $b: UpdatePatientInput!) {
+      a: updatePatient(input: $a) { patient { id version encounters(first: 1) { totalCount } } }
+      b: updatePatient(input: $b) { patient { id version } }
+    }`;
+    const pending = api.gql(query, { a: { id: first.id, version: 1, firstName: 'A' }, b: { id: second.id, version: 1, firstName: 'B' } }, token);
+    await waitForApiBackend(`wait_event_type = 'Lock'`);
+    await terminate(await waitForApiBackend(`state = 'idle in transaction'`));
+    await release();
+    const res = await pending;
+    expect(res.data?.a?.patient.version ?? res.errors?.[0]?.extensions.code).toBeTruthy();
+    expect(res.data?.b?.patient.version).toBe(2);
+    await expectServing();
+  });
+
+  it('while a read statement runs (waiting on a table lock)', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = admin.begin(async (tx) => {
+      await tx`lock table ehr_patients in access exclusive mode`;
+      locked();
+      await released;
+    });
+    await isLocked;
+    const pending = api.gql(`{ patients(first: 5) { edges { node { id } } } }`, {}, token);
+    await terminate(await waitForApiBackend(`wait_event_type = 'Lock'`));
+    release();
+    await holder;
+    const res = await pending;
+    expect(res.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(res.errors?.[0]?.extensions.retryable).toBe(true);
+    await expectServing();
+  });
+
+  it("during a fresh connection's startup (authentication, catalog reads, the driver's type lookup)", async () => {
+    // Empty the pool, then make the next connection wait on a lock on pg_type, which a
+    // new backend reads while it starts (before it even shows in pg_stat_activity) and
+    // postgres.js reads right after; terminate that backend while it waits.
+    await terminate(await waitForApiBackend('true'));
+    const { pending } = await admin.begin(async (tx) => {
+      await tx`lock table pg_catalog.pg_type in access exclusive mode`;
+      const pending = api.gql(`{ me { id } }`, {}, token);
+      for (let i = 0; ; i++) {
+        const waiting = await tx<{ pid: number }[]>`
+          select pid from pg_locks where not granted and relation = 'pg_catalog.pg_type'::regclass and pid <> pg_backend_pid()`;
+        if (waiting.length > 0) {
+          await terminate(waiting.map((w) => w.pid), tx);
+          break;
+        }
+        if (i > 1500) throw new Error('no new connection waited on pg_type');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return { pending };
+    });
+    const answer = await pending;
+    // The driver reconnects and starts again, so the request may even succeed.
+    if (answer.errors) expect(answer.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    await expectServing();
+  });
+});
+
+/** After an outage: asks until the API answers again (the pool reconnects by itself). */
+async function waitUntilServing() {
+  for (let i = 0; i < 300; i++) {
+    const res = await api.gql(`{ a: me { id } b: me { id } c: patients(first: 1) { totalCount } }`, {}, token).catch(() => null);
+    if (res && !res.errors) return;
+    expectAlive();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the API did not serve again after the outage');
+}
+
+describe('PostgreSQL restart with requests in flight', () => {
+  it('in-flight requests get a clean retryable error, nothing half-written, and the same process serves afterwards', async () => {
+    const patients = await Promise.all([newPatient(), newPatient(), newPatient()]);
+    const releases = await Promise.all(patients.map((p) => holdRowLock('ehr_patients', p.uuid)));
+    const requestIds = patients.map(() => `fault-restart-${randomUUID()}`);
+    const pending = patients.map((p, i) =>
+      api.gql(UPDATE, { i: { id: p.id, version: 1, firstName: 'Restart' } }, token, { 'x-request-id': requestIds[i]! }),
+    );
+    const reading = api.gql(`{ patients(first: 3) { edges { node { id firstName } } } }`, {}, token);
+    await waitForApiBackend(`wait_event_type = 'Lock'`).then(async () => {
+      for (;;) {
+        const [row] = await admin<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where application_name = 'health-graphql' and wait_event_type = 'Lock'`;
+        if (row!.n >= patients.length) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    const pid = api.pid;
+    await pg.halt(); // fast shutdown: every backend, the lock holders included, is terminated
+    const answers = await Promise.all(pending);
+    for (const answer of answers) {
+      expect(answer.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(answer.errors?.[0]?.extensions.retryable).toBe(true);
+    }
+    await reading; // a read in flight answered too (data or error), without taking the process down
+    await Promise.all(releases.map((r) => r()));
+    await pg.resume();
+    await waitUntilServing();
+    expect(api.pid).toBe(pid);
+    for (const [i, p] of patients.entries()) {
+      const [row] = await admin<{ version: number }[]>`select version from ehr_patients where id = ${p.uuid}`;
+      expect(row!.version).toBe(1);
+      expect(await auditRows(requestIds[i]!)).toBe(0);
+    }
+  });
+});
+
+describe('a write whose connection dies at COMMIT is reported truthfully', () => {
+  /** COMMIT waits for a synchronous standby that does not exist: locally durable, not yet acknowledged. */
+  async function stallCommits(on: boolean) {
+    if (on) await admin`alter system set synchronous_standby_names = 'faults_missing_standby'`;
+    else await admin`alter system reset synchronous_standby_names`;
+    await admin`select pg_reload_conf()`;
+  }
+
+  it('committed: the client gets the normal payload, and row and audit are there', async () => {
+    await stallCommits(true);
+    const mrn = `C-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const requestId = `fault-commit-${randomUUID()}`;
+    const pending = api.gql(CREATE, { i: { mrn, firstName: 'Committed', lastName: 'Anyway', dateOfBirth: '1980-02-02' } }, token, {
+      'x-request-id': requestId,
+    });
+    const pids = await waitForApiBackend(`wait_event = 'SyncRep'`);
+    await stallCommits(false);
+    await terminate(pids);
+    const res = await pending;
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    expect(res.data?.createPatient.patient.mrn).toBe(mrn);
+    expect(await admin`select 1 from ehr_patients where mrn = ${mrn}`).toHaveLength(1);
+    expect(await auditRows(requestId)).toBeGreaterThan(0);
+    await expectServing();
+  });
+
+  it('unknowable (the server is down): OUTCOME_UNKNOWN, not "retry"; the commit is found after restart', async () => {
+    await stallCommits(true);
+    const mrn = `U-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const pending = api.gql(CREATE, { i: { mrn, firstName: 'Unknown', lastName: 'Outcome', dateOfBirth: '1980-02-02' } }, token);
+    await waitForApiBackend(`wait_event = 'SyncRep'`);
+    // Written to postgresql.auto.conf now, read at the next start: the stalled backend keeps waiting.
+    await admin`alter system reset synchronous_standby_names`;
+    await pg.halt();
+    const res = await pending;
+    expect(res.errors?.[0]?.extensions.code).toBe('OUTCOME_UNKNOWN');
+    expect(res.errors?.[0]?.extensions.retryable).toBe(false);
+    expectAlive();
+    await pg.resume();
+    await waitUntilServing();
+    expect(await admin`select 1 from ehr_patients where mrn = ${mrn}`).toHaveLength(1);
+  });
+});
