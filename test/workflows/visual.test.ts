@@ -67,8 +67,9 @@ describe('visual workflows', () => {
     expect(next.visualWorkflow.definition.versionNumber).toBe(2);
 
     const audits = await app.admin`select action from audit_log where entity_id = ${saved.visualWorkflowId} order by occurred_at`;
+    // The stale update was refused: it left a refusal row, not a change.
     expect(audits.map((a) => a.action)).toEqual([
-      'visual_workflow.create', 'visual_workflow.update', 'visual_workflow.compile', 'visual_workflow.compile', 'visual_workflow.compile',
+      'visual_workflow.create', 'visual_workflow.update', 'mutation.refused', 'visual_workflow.compile', 'visual_workflow.compile', 'visual_workflow.compile',
     ]);
   });
 
