@@ -18,6 +18,7 @@ import { scalarResolvers } from './kernel/scalars.js';
 import { modules } from './modules.js';
 import { systemResolvers } from './system/resolvers.js';
 import { introspectionPolicy, queryLimits } from './operability/limits.js';
+import { mutationRefusals } from './operability/mutation-refusals.js';
 import { persistedQueries } from './operability/persisted-queries.js';
 import { requestTelemetry } from './operability/request-log.js';
 
@@ -78,6 +79,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
       // Apollo installs cache-control by default and wraps every field for it; we send no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       requestLifecycle,
+      mutationRefusals(),
       requestTelemetry(deps.metrics),
       introspectionPolicy(deps.config),
       ...limits.plugins,

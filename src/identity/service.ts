@@ -134,6 +134,9 @@ export async function refreshSession(ctx: RequestContext, refreshToken: string):
     }
     const { refreshId, tokens } = await openSession(ctx, tx, account, token.familyId);
     await repo.markRefreshTokenUsed(tx, token, refreshId);
+    await writeAudit(tx, authScope(ctx, token.organizationId, token.userId), [
+      { action: 'auth.refresh', entityType: 'refresh_token_family', entityId: token.familyId, after: { ip: ctx.client.ip } },
+    ]);
     return tokens;
   });
   if (!outcome) throw unauthenticated(SESSION_INVALID);

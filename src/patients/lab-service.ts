@@ -1,5 +1,5 @@
 import type { TenantContext } from '../context.js';
-import { changedFields } from '../kernel/audit.js';
+import { changedFields, type AuditAction } from '../kernel/audit.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
@@ -52,7 +52,7 @@ export async function orderLabTest(ctx: TenantContext, input: OrderLabTestInput)
   });
 }
 
-const ACTIONS: Partial<Record<LabTestStatus, string>> = {
+const ACTIONS: Partial<Record<LabTestStatus, AuditAction>> = {
   COLLECTED: 'lab_test.collect',
   VERIFIED: 'lab_test.verify',
   CANCELLED: 'lab_test.cancel',

@@ -1,9 +1,9 @@
-import { changedFields, type AuditEntry } from '../kernel/audit.js';
+import { changedFields, type AuditAction, type AuditEntry } from '../kernel/audit.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import * as appointments from './appointment-repository.js';
 import { assertAppointmentTransition, type AppointmentStatus } from './appointment-rules.js';
 
-const ACTIONS: Record<AppointmentStatus, string> = {
+const ACTIONS: Record<AppointmentStatus, AuditAction> = {
   SCHEDULED: 'appointment.schedule',
   CHECKED_IN: 'appointment.check_in',
   IN_PROGRESS: 'appointment.start',

@@ -1,5 +1,5 @@
 import type { TenantContext } from '../context.js';
-import { changedFields, type AuditEntry } from '../kernel/audit.js';
+import { changedFields, type AuditAction, type AuditEntry } from '../kernel/audit.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { optionalText } from '../kernel/validation.js';
@@ -20,7 +20,7 @@ const REFERENCES = {
   opd_queue_token_unique: () => conflict('Another entry took this token number at the same time; retry'),
 };
 
-const ACTIONS: Record<OpdQueueStatus, string> = {
+const ACTIONS: Record<OpdQueueStatus, AuditAction> = {
   WAITING: 'opd_queue.enqueue',
   CALLED: 'opd_queue.call',
   IN_CONSULTATION: 'opd_queue.start_consultation',

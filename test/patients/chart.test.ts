@@ -78,7 +78,7 @@ const prescribe = async (i: Record<string, unknown>, token = tokens.PHYSICIAN) =
 async function auditRows(entityId: string) {
   return app.admin<{ action: string; actor_user_id: string; organization_id: string; entity_type: string; changes: any }[]>`
     select action, actor_user_id, organization_id, entity_type, changes from audit_log
-    where entity_id = ${entityId} order by occurred_at, action`;
+    where entity_id = ${entityId} and outcome = 'SUCCESS' order by occurred_at, action`;
 }
 
 /** The `count` column of a one-row superuser query. */
@@ -544,9 +544,14 @@ describe('tenant isolation', () => {
     const [row] = await app.admin`select status, version from clinical_notes where id = ${foreignNote.clinicalNoteId}`;
     expect(row).toEqual({ status: 'DRAFT', version: 1 });
     const count = await countOf`
-      select count(*)::int as count from audit_log where organization_id = ${org.id} and entity_id in
+      select count(*)::int as count from audit_log where organization_id = ${org.id} and outcome = 'SUCCESS' and entity_id in
         (${foreignProblem.problemId}, ${foreignNote.clinicalNoteId}, ${foreignRx.prescriptionId})`;
     expect(count).toBe(0);
+    // The attempts naming one of them by id (resolve, sign, discontinue) left refusal rows in the caller's organization.
+    const refusals = await countOf`
+      select count(*)::int as count from audit_log where organization_id = ${org.id} and outcome = 'NOT_FOUND' and entity_id in
+        (${foreignProblem.problemId}, ${foreignNote.clinicalNoteId}, ${foreignRx.prescriptionId})`;
+    expect(refusals).toBe(3);
   });
 });
 

@@ -90,7 +90,7 @@ async function bodySystem(code: string) {
 async function auditRows(entityId: string) {
   return app.admin<{ organizationId: string; actorUserId: string; action: string; entityType: string; changes: any }[]>`
     select organization_id as "organizationId", actor_user_id as "actorUserId", action, entity_type as "entityType", changes
-    from audit_log where entity_id = ${entityId} order by occurred_at, action`;
+    from audit_log where entity_id = ${entityId} and outcome = 'SUCCESS' order by occurred_at, action`;
 }
 
 describe('abnormal flag rules', () => {

@@ -55,7 +55,7 @@ async function booked(input: Record<string, unknown>, token = tokens.FRONT_DESK)
 }
 
 const actions = async (entityId: string) =>
-  (await app.admin<{ action: string }[]>`select action from audit_log where entity_id = ${entityId} order by occurred_at, action`).map((a) => a.action);
+  (await app.admin<{ action: string }[]>`select action from audit_log where entity_id = ${entityId} and outcome = 'SUCCESS' order by occurred_at, action`).map((a) => a.action);
 
 describe('departments', () => {
   it('are created and edited by organization administrators only, with unique codes', async () => {

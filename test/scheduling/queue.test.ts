@@ -105,7 +105,7 @@ describe('OPD queue', () => {
     const waiting = (await ok(QUEUE, { d: dept.id, first: 10, status: ['WAITING'] })).opdQueue;
     expect(waiting.totalCount).toBe(2);
 
-    const actions = await app.admin<{ action: string }[]>`select action from audit_log where entity_id = ${called.entryId} order by occurred_at`;
+    const actions = await app.admin<{ action: string }[]>`select action from audit_log where entity_id = ${called.entryId} and outcome = 'SUCCESS' order by occurred_at`;
     expect(actions.map((a) => a.action)).toEqual(['opd_queue.enqueue', 'opd_queue.call', 'opd_queue.start_consultation', 'opd_queue.complete']);
   });
 

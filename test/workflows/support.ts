@@ -65,6 +65,25 @@ export function labMachine(overrides: { collectGuards?: unknown[] } = {}) {
   };
 }
 
+/** The designer shape the seeder writes: one node per state, one edge per transition, rules in `data`. */
+export function diagramOf(machine: ReturnType<typeof labMachine>) {
+  const nodes = machine.states.map((s, i) => ({
+    id: s.code,
+    type: s.initial ? 'start' : s.terminal ? 'end' : 'state',
+    label: s.name,
+    position: { x: 80 + i * 220, y: 120 },
+    ...(s.actions ? { data: { actions: s.actions } } : {}),
+  }));
+  const edges = machine.transitions.map((t) => ({
+    id: `${t.from}-${t.event}-${t.to}`,
+    source: t.from,
+    target: t.to,
+    label: t.event,
+    data: { allowedRoles: t.allowedRoles, guards: t.guards, actions: t.actions },
+  }));
+  return { nodes, edges };
+}
+
 export const DEFINITION = `id workflowDefinitionId name entityType definitionKey versionNumber status isActive isDefault version
   stateMachineJson stateMachine { states { code name initial terminal actions { name role priority dueInHours } }
   transitions { from to event allowedRoles allowedPermissions guards { type field valueJson valuesJson taskName } actions { type name role } } }`;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { CREATE_DEFINITION, DEFINITION, fails, labMachine, labOrder, ok, PUBLISH, START } from './support.js';
+import { CREATE_DEFINITION, DEFINITION, diagramOf, fails, labMachine, labOrder, ok, PUBLISH, START } from './support.js';
 
 let app: TestApp;
 let org: TestOrganization;
@@ -25,25 +25,6 @@ const SAVE = `mutation($i: SaveVisualWorkflowInput!) { saveVisualWorkflow(input:
 const UPDATE = `mutation($i: UpdateVisualWorkflowInput!) { updateVisualWorkflow(input: $i) { visualWorkflow { ${VISUAL} } } }`;
 const LOAD = `query($id: ID!) { visualWorkflow(id: $id) { ${VISUAL} } }`;
 const COMPILE = `mutation($i: CompileVisualWorkflowInput!) { compileVisualWorkflow(input: $i) { visualWorkflow { ${VISUAL} } definition { ${DEFINITION} } } }`;
-
-/** The designer shape the seeder writes: one node per state, one edge per transition, rules in `data`. */
-function diagramOf(machine: ReturnType<typeof labMachine>) {
-  const nodes = machine.states.map((s, i) => ({
-    id: s.code,
-    type: s.initial ? 'start' : s.terminal ? 'end' : 'state',
-    label: s.name,
-    position: { x: 80 + i * 220, y: 120 },
-    ...(s.actions ? { data: { actions: s.actions } } : {}),
-  }));
-  const edges = machine.transitions.map((t) => ({
-    id: `${t.from}-${t.event}-${t.to}`,
-    source: t.from,
-    target: t.to,
-    label: t.event,
-    data: { allowedRoles: t.allowedRoles, guards: t.guards, actions: t.actions },
-  }));
-  return { nodes, edges };
-}
 
 describe('visual workflows', () => {
   it('round-trips a diagram (save, load, update) and compiles it into a definition that runs', async () => {
@@ -86,8 +67,9 @@ describe('visual workflows', () => {
     expect(next.visualWorkflow.definition.versionNumber).toBe(2);
 
     const audits = await app.admin`select action from audit_log where entity_id = ${saved.visualWorkflowId} order by occurred_at`;
+    // The stale update was refused: it left a refusal row, not a change.
     expect(audits.map((a) => a.action)).toEqual([
-      'visual_workflow.create', 'visual_workflow.update', 'visual_workflow.compile', 'visual_workflow.compile', 'visual_workflow.compile',
+      'visual_workflow.create', 'visual_workflow.update', 'mutation.refused', 'visual_workflow.compile', 'visual_workflow.compile', 'visual_workflow.compile',
     ]);
   });
 

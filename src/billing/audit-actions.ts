@@ -1,0 +1,13 @@
+/** The audit actions of the billing domain. */
+export const BILLING_AUDIT_ACTIONS = [
+  'service_catalog.create',
+  'service_catalog.update',
+  'service_catalog.deactivate',
+  'invoice.create',
+  'invoice.add_line',
+  'invoice.remove_line',
+  'invoice.issue',
+  'invoice.void',
+  'payment.record',
+  'payment.refund',
+] as const;

@@ -1,0 +1,20 @@
+/** The audit actions of the scheduling domain (departments, appointments, outpatient queue). */
+export const SCHEDULING_AUDIT_ACTIONS = [
+  'department.create',
+  'department.update',
+  'department.deactivate',
+  'department.reactivate',
+  'appointment.book',
+  'appointment.reschedule',
+  'appointment.schedule',
+  'appointment.check_in',
+  'appointment.start',
+  'appointment.complete',
+  'appointment.cancel',
+  'appointment.no_show',
+  'opd_queue.enqueue',
+  'opd_queue.call',
+  'opd_queue.start_consultation',
+  'opd_queue.complete',
+  'opd_queue.leave',
+] as const;
