@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './deps.js';
 import { TenantSession } from './kernel/db/tenant-session.js';
-import { unauthenticated } from './kernel/errors.js';
+import { DomainError, unauthenticated } from './kernel/errors.js';
+import { parseIdempotencyKey, type IdempotencyOption } from './kernel/idempotency.js';
 import type { Viewer } from './kernel/auth/viewer.js';
 import { authenticateBearer } from './identity/authenticate.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -21,7 +22,11 @@ export interface RequestContext {
    * Facts learned while the request runs. An object (not fields) because
    * Apollo shallow-clones the context per operation; the clones share it.
    */
-  operation: { name: string | null };
+  operation: {
+    name: string | null;
+    /** SHA-256 of the resolved operation (query text, name, variables); set once the operation is resolved. */
+    fingerprint?: () => string;
+  };
 }
 
 /** A signed-in request: the viewer and a session bound to their organization. */
@@ -42,6 +47,33 @@ export interface IncomingRequestInfo {
   requestId: string | undefined;
   ip: string | null;
   userAgent: string | null;
+  /** The `Idempotency-Key` header, if sent. */
+  idempotencyKey?: string | undefined;
+}
+
+/**
+ * The request's `Idempotency-Key` for its session. A malformed header is
+ * reported by the first write (so a query with one still runs); sign-in
+ * mutations have no session and accept the header without using it.
+ */
+function idempotencyOf(ctx: RequestContext, header: string | undefined): IdempotencyOption {
+  let key: string | undefined;
+  try {
+    key = parseIdempotencyKey(header);
+  } catch (error) {
+    if (error instanceof DomainError) return { rejected: error };
+    throw error;
+  }
+  if (key === undefined) return undefined;
+  let fingerprint: string | undefined;
+  return {
+    key,
+    ttlHours: ctx.deps.config.idempotencyKeyTtlHours,
+    fingerprint() {
+      if (!ctx.operation.fingerprint) throw new Error('Idempotency-Key used before the operation was resolved');
+      return (fingerprint ??= ctx.operation.fingerprint());
+    },
+  };
 }
 
 export async function buildContext(deps: AppDeps, request: IncomingRequestInfo): Promise<RequestContext> {
@@ -62,6 +94,7 @@ export async function buildContext(deps: AppDeps, request: IncomingRequestInfo):
       { organizationId: viewer.organizationId, userId: viewer.userId, requestId },
       deps.limits,
       () => ctx.operation.name,
+      idempotencyOf(ctx, request.idempotencyKey),
     );
   }
   ctx.loaders = createLoaders(ctx);
