@@ -16,6 +16,8 @@ export interface RequestContext {
   /** Database work of this request, bound to the viewer's organization. Null when anonymous. */
   session: TenantSession | null;
   loaders: Loaders;
+  /** The request's `Idempotency-Key` header: absent, a key, or refused (reported by the first write). */
+  idempotency: IdempotencyOption;
   /** Client metadata kept for the audit trail of authentication events. */
   client: { ip: string | null; userAgent: string | null };
   /**
@@ -53,8 +55,9 @@ export interface IncomingRequestInfo {
 
 /**
  * The request's `Idempotency-Key` for its session. A malformed header is
- * reported by the first write (so a query with one still runs); sign-in
- * mutations have no session and accept the header without using it.
+ * reported by the first write (so a query with one still runs). Sign-in
+ * mutations have no session: refreshSession replays under a usable key
+ * (src/identity/refresh-replay.ts); login, logout and a malformed key ignore it.
  */
 function idempotencyOf(ctx: RequestContext, header: string | undefined): IdempotencyOption {
   let key: string | undefined;
@@ -85,16 +88,18 @@ export async function buildContext(deps: AppDeps, request: IncomingRequestInfo):
     viewer,
     session: null,
     loaders: undefined as unknown as Loaders,
+    idempotency: undefined,
     client: { ip: request.ip, userAgent: request.userAgent },
     operation: { name: null },
   };
+  ctx.idempotency = idempotencyOf(ctx, request.idempotencyKey);
   if (viewer) {
     ctx.session = new TenantSession(
       deps.db,
       { organizationId: viewer.organizationId, userId: viewer.userId, requestId },
       deps.limits,
       () => ctx.operation.name,
-      idempotencyOf(ctx, request.idempotencyKey),
+      ctx.idempotency,
     );
   }
   ctx.loaders = createLoaders(ctx);

@@ -1,5 +1,5 @@
 --! Previous: sha1:6255e68222a83ca710c470e1c2dfdf2e72cb8f41
---! Hash: sha1:cd116d9b9ba6444b3480c12fc4c559feec3bd134
+--! Hash: sha1:f2aee4a347e55ad9f7bcd7608f588c5913bded8d
 --! Message: Idempotency keys: stored mutation results per organization, user and key
 
 -- Idempotency-Key: the stored results of mutations, per organization, user and key.
@@ -41,3 +41,17 @@ create policy tenant_isolation on idempotency_keys
   using (organization_id = app_current_org()) with check (organization_id = app_current_org());
 
 grant select, insert, update, delete on idempotency_keys to health_app;
+
+-- refreshSession replays under an Idempotency-Key: a client that lost the
+-- answer and repeats the same request with the same key gets the same tokens
+-- instead of tripping token-reuse detection. The rotated (old) token keeps
+-- the SHA-256 of key + request fingerprint and the answer, encrypted
+-- (AES-256-GCM, key derived from the JWT secret); no plaintext token is stored.
+alter table refresh_tokens
+  add column rotation_request text check (char_length(rotation_request) = 64),
+  add column rotation_result bytea check (octet_length(rotation_result) <= 65536),
+  add constraint refresh_tokens_rotation_pair check ((rotation_request is null) = (rotation_result is null));
+comment on column refresh_tokens.rotation_request is
+  'SHA-256 (hex) of the Idempotency-Key and request fingerprint of the refreshSession that rotated this token, if it sent a key.';
+comment on column refresh_tokens.rotation_result is
+  'That refreshSession''s answer (new tokens), AES-256-GCM sealed; replayed to the same request with the same key.';

@@ -8,6 +8,7 @@ import { beginWithin } from '../kernel/db/tenant-session.js';
 import { enterAuthScope, type TenantScope } from '../kernel/db/tenant-scope.js';
 import { badInput, conflict, notFound, unauthenticated } from '../kernel/errors.js';
 import { email as validEmail, optionalText, requiredText } from '../kernel/validation.js';
+import { replayRotation, storeRotation } from './refresh-replay.js';
 import * as repo from './repository.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
 import { atVersion } from '../kernel/concurrency.js';
@@ -118,6 +119,9 @@ export async function refreshSession(ctx: RequestContext, refreshToken: string):
     const token = await repo.refreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
     if (!token || token.revokedAt) return null;
     if (token.usedAt) {
+      // The same request again with the same Idempotency-Key: the client lost the answer.
+      const replay = await replayRotation(ctx, tx, token);
+      if (replay) return replay;
       // A rotated token came back: someone holds a copy. Revoke the whole family.
       await repo.revokeTokenFamily(tx, token.organizationId, token.familyId);
       await writeAudit(tx, authScope(ctx, token.organizationId, token.userId), [
@@ -133,6 +137,7 @@ export async function refreshSession(ctx: RequestContext, refreshToken: string):
     }
     const { refreshId, tokens } = await openSession(ctx, tx, account, token.familyId);
     await repo.markRefreshTokenUsed(tx, token, refreshId);
+    await storeRotation(ctx, tx, token, tokens);
     return tokens;
   });
   if (!outcome) throw unauthenticated(SESSION_INVALID);

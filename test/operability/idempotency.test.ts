@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../src/kernel/config.js';
 import { buildSchema } from '../../src/server.js';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { billingHelpers, CREATE_INVOICE, PAY } from '../billing/billing-fixtures.js';
-import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
+import { createOrganization, login, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { operationFor, rootFields } from '../helpers/operations.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
 
@@ -98,6 +98,22 @@ describe('Idempotency-Key on mutations', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('a document with several mutation fields replays each of them', async () => {
+    const TWO = `mutation($a: CreatePatientInput!, $b: CreatePatientInput!) {
+      a: createPatient(input: $a) { patient { id createdAt } }
+      b: createPatient(input: $b) { patient { id createdAt } }
+    }`;
+    const variables = { a: patient('First').i, b: patient('Second').i };
+    const k = key();
+    const first = await app.gql(TWO, variables, tokens.FRONT_DESK, header(k));
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.a.patient.id).not.toBe(first.data!.b.patient.id);
+    const before = await counts();
+    const again = await app.gql(TWO, variables, tokens.FRONT_DESK, header(k));
+    expect(again).toEqual(first);
+    expect(await counts()).toEqual(before);
+  });
+
   it('keys belong to one user of one organization', async () => {
     const k = key();
     const mine = await app.gql(CREATE, patient('Scoped'), tokens.FRONT_DESK, header(k));
@@ -160,6 +176,43 @@ describe('Idempotency-Key on mutations', () => {
     expect(repaid.data!.recordPayment.invoice.balanceDue).toBe('110.00');
     expect(await app.admin`select 1 from payments where invoice_id = ${invoice.invoiceId}`).toHaveLength(1);
     expect(await app.admin`select 1 from audit_log where action = 'payment.record' and entity_id = ${paid.data!.recordPayment.payment.paymentId}`).toHaveLength(1);
+  });
+});
+
+describe('refreshSession with Idempotency-Key', () => {
+  const REFRESH = `mutation Refresh($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken refreshToken accessTokenExpiresAt user { email } } }`;
+  const ME = `{ me { email } }`;
+
+  it('a client that lost the answer gets the same tokens again, stored only encrypted', async () => {
+    const session = await login(app, org.users.NURSE.email);
+    const k = key();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => app.gql(REFRESH, { t: session.refreshToken }, undefined, header(k))));
+    for (const res of answers) expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    for (const res of answers) expect(res.data).toEqual(answers[0]!.data);
+    const later = await app.gql(REFRESH, { t: session.refreshToken }, undefined, header(k));
+    expect(later).toEqual(answers[0]);
+    const tokensNow = answers[0]!.data!.refreshSession;
+    // Nothing was revoked: the new tokens work, and the new refresh token rotates as usual.
+    expect((await app.gql(ME, {}, tokensNow.accessToken)).data?.me.email).toBe(org.users.NURSE.email);
+    const next = await app.gql(REFRESH, { t: tokensNow.refreshToken });
+    expect(next.errors).toBeUndefined();
+    const [row] = await app.admin<{ plaintext: boolean; sealed: boolean }[]>`
+      select position(convert_to(${tokensNow.refreshToken}, 'UTF8') in rotation_result) > 0 as plaintext,
+             rotation_result is not null as sealed
+      from refresh_tokens where rotation_request is not null and user_id = ${org.users.NURSE.id}`;
+    expect(row).toEqual({ plaintext: false, sealed: true });
+  });
+
+  it('without the key, or with another key, a used token is still reuse and revokes the family', async () => {
+    for (const retry of [{}, header(key())]) {
+      const session = await login(app, org.users.NURSE.email);
+      const first = await app.gql(REFRESH, { t: session.refreshToken }, undefined, header(key()));
+      expect(first.errors).toBeUndefined();
+      const reuse = await app.gql(REFRESH, { t: session.refreshToken }, undefined, retry);
+      expect(reuse.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      const revoked = await app.gql(REFRESH, { t: first.data!.refreshSession.refreshToken });
+      expect(revoked.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    }
   });
 });
 
