@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './deps.js';
 import { TenantSession } from './kernel/db/tenant-session.js';
-import { unauthenticated } from './kernel/errors.js';
+import { DomainError, unauthenticated } from './kernel/errors.js';
+import { parseIdempotencyKey, type IdempotencyOption } from './kernel/idempotency.js';
 import type { Viewer } from './kernel/auth/viewer.js';
 import { authenticateBearer } from './identity/authenticate.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -15,13 +16,19 @@ export interface RequestContext {
   /** Database work of this request, bound to the viewer's organization. Null when anonymous. */
   session: TenantSession | null;
   loaders: Loaders;
+  /** The request's `Idempotency-Key` header: absent, a key, or refused (reported by the first write). */
+  idempotency: IdempotencyOption;
   /** Client metadata kept for the audit trail of authentication events. */
   client: { ip: string | null; userAgent: string | null };
   /**
    * Facts learned while the request runs. An object (not fields) because
    * Apollo shallow-clones the context per operation; the clones share it.
    */
-  operation: { name: string | null };
+  operation: {
+    name: string | null;
+    /** SHA-256 of the resolved operation (query text, name, variables); set once the operation is resolved. */
+    fingerprint?: () => string;
+  };
 }
 
 /** A signed-in request: the viewer and a session bound to their organization. */
@@ -42,6 +49,34 @@ export interface IncomingRequestInfo {
   requestId: string | undefined;
   ip: string | null;
   userAgent: string | null;
+  /** The `Idempotency-Key` header, if sent. */
+  idempotencyKey?: string | undefined;
+}
+
+/**
+ * The request's `Idempotency-Key` for its session. A malformed header is
+ * reported by the first write (so a query with one still runs). Sign-in
+ * mutations have no session: refreshSession replays under a usable key
+ * (src/identity/refresh-replay.ts); login, logout and a malformed key ignore it.
+ */
+function idempotencyOf(ctx: RequestContext, header: string | undefined): IdempotencyOption {
+  let key: string | undefined;
+  try {
+    key = parseIdempotencyKey(header);
+  } catch (error) {
+    if (error instanceof DomainError) return { rejected: error };
+    throw error;
+  }
+  if (key === undefined) return undefined;
+  let fingerprint: string | undefined;
+  return {
+    key,
+    ttlHours: ctx.deps.config.idempotencyKeyTtlHours,
+    fingerprint() {
+      if (!ctx.operation.fingerprint) throw new Error('Idempotency-Key used before the operation was resolved');
+      return (fingerprint ??= ctx.operation.fingerprint());
+    },
+  };
 }
 
 export async function buildContext(deps: AppDeps, request: IncomingRequestInfo): Promise<RequestContext> {
@@ -53,15 +88,18 @@ export async function buildContext(deps: AppDeps, request: IncomingRequestInfo):
     viewer,
     session: null,
     loaders: undefined as unknown as Loaders,
+    idempotency: undefined,
     client: { ip: request.ip, userAgent: request.userAgent },
     operation: { name: null },
   };
+  ctx.idempotency = idempotencyOf(ctx, request.idempotencyKey);
   if (viewer) {
     ctx.session = new TenantSession(
       deps.db,
       { organizationId: viewer.organizationId, userId: viewer.userId, requestId },
       deps.limits,
       () => ctx.operation.name,
+      ctx.idempotency,
     );
   }
   ctx.loaders = createLoaders(ctx);

@@ -37,7 +37,7 @@ function corsHandler(origins: string[]) {
   return cors({
     origin: origins.includes('*') ? true : origins,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'idempotency-key'],
     maxAge: 600,
   });
 }
@@ -111,6 +111,7 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
             requestId: headers.get('x-request-id'),
             ip: req.socket.remoteAddress ?? null,
             userAgent: headers.get('user-agent') ?? null,
+            idempotencyKey: headers.get('idempotency-key'),
           }),
       });
       for (const [key, value] of result.headers) res.setHeader(key, value);

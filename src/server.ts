@@ -13,6 +13,7 @@ import type { AppDeps } from './deps.js';
 import { applyAuthDirectives } from './kernel/auth/directives.js';
 import { findProjectRoot } from './kernel/db/migrate.js';
 import { formatError } from './kernel/errors.js';
+import { requestFingerprint } from './kernel/idempotency.js';
 import type { NodeRegistry } from './kernel/node-registry.js';
 import { scalarResolvers } from './kernel/scalars.js';
 import { modules } from './modules.js';
@@ -45,8 +46,11 @@ export function buildSchema(): GraphQLSchema {
 const requestLifecycle: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, operation }) {
-        contextValue.operation.name = operation?.name?.value ?? null;
+      async didResolveOperation({ contextValue, operation, document, request }) {
+        const name = operation?.name?.value ?? null;
+        contextValue.operation.name = name;
+        // Computed only when a write carries an Idempotency-Key.
+        contextValue.operation.fingerprint = () => requestFingerprint(document, name, request.variables);
       },
       async willSendResponse({ contextValue, response }) {
         await contextValue.session?.end();

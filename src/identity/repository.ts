@@ -173,6 +173,29 @@ export async function markRefreshTokenUsed(tx: TransactionSql, token: RefreshTok
   `;
 }
 
+/** The replay stored on a rotated token by a refreshSession sent with an Idempotency-Key, while younger than `ttlHours`. */
+export async function rotationReplay(tx: TransactionSql, token: RefreshTokenRow, ttlHours: number): Promise<{ rotationRequest: string; rotationResult: Buffer } | null> {
+  const rows = await tx<{ rotationRequest: string | null; rotationResult: string | null }[]>`
+    /* rotationReplay */
+    select rotation_request, encode(rotation_result, 'base64')::text as rotation_result
+    from refresh_tokens
+    where organization_id = ${token.organizationId}::uuid and id = ${token.id}::uuid
+      and used_at > now() - make_interval(hours => ${ttlHours}::int)
+  `;
+  const row = rows[0];
+  if (!row?.rotationRequest || !row.rotationResult) return null;
+  return { rotationRequest: row.rotationRequest, rotationResult: Buffer.from(row.rotationResult, 'base64') };
+}
+
+/** Keeps, on the token just rotated, what a repeat of the same keyed request replays (sealed). */
+export async function storeRotationReplay(tx: TransactionSql, token: RefreshTokenRow, request: string, sealed: Buffer): Promise<void> {
+  await tx`
+    /* storeRotationReplay */
+    update refresh_tokens set rotation_request = ${request}, rotation_result = decode(${sealed.toString('base64')}, 'base64')
+    where organization_id = ${token.organizationId}::uuid and id = ${token.id}::uuid
+  `;
+}
+
 export async function revokeTokenFamily(tx: TransactionSql, organizationId: string, familyId: string): Promise<number> {
   const rows = await tx<{ id: string }[]>`
     /* revokeTokenFamily */

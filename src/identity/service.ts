@@ -8,6 +8,7 @@ import { beginWithin } from '../kernel/db/tenant-session.js';
 import { enterAuthScope, type TenantScope } from '../kernel/db/tenant-scope.js';
 import { badInput, conflict, notFound, unauthenticated } from '../kernel/errors.js';
 import { email as validEmail, optionalText, requiredText } from '../kernel/validation.js';
+import { replayRotation, storeRotation } from './refresh-replay.js';
 import * as repo from './repository.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
 import { atVersion } from '../kernel/concurrency.js';
@@ -119,6 +120,9 @@ export async function refreshSession(ctx: RequestContext, refreshToken: string):
     const token = await repo.refreshTokenForUpdate(tx, hashRefreshToken(refreshToken));
     if (!token || token.revokedAt) return null;
     if (token.usedAt) {
+      // The same request again with the same Idempotency-Key: the client lost the answer.
+      const replay = await replayRotation(ctx, tx, token);
+      if (replay) return replay;
       // A rotated token came back: someone holds a copy. Revoke the whole family.
       await repo.revokeTokenFamily(tx, token.organizationId, token.familyId);
       await writeAudit(tx, authScope(ctx, token.organizationId, token.userId), [
@@ -137,6 +141,7 @@ export async function refreshSession(ctx: RequestContext, refreshToken: string):
     await writeAudit(tx, authScope(ctx, token.organizationId, token.userId), [
       { action: 'auth.refresh', entityType: 'refresh_token_family', entityId: token.familyId, after: { ip: ctx.client.ip } },
     ]);
+    await storeRotation(ctx, tx, token, tokens);
     return tokens;
   });
   if (!outcome) throw unauthenticated(SESSION_INVALID);

@@ -54,6 +54,8 @@ export interface Config {
   apqCacheBytes: number;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownGraceMs: number;
+  /** How long a mutation's stored result answers repeats of its `Idempotency-Key`. */
+  idempotencyKeyTtlHours: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustedDocuments: env.TRUSTED_DOCUMENTS || undefined,
     apqCacheBytes: integer(env, 'APQ_CACHE_MB', 30, 1, 4096) * 1024 * 1024,
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    idempotencyKeyTtlHours: integer(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     database: {
       url,
       maxConnections,

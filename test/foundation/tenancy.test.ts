@@ -7,7 +7,7 @@ const EXPECTED_TABLES = [
   'problem_list', 'clinical_notes', 'lab_tests', 'lab_results', 'imaging_orders', 'body_systems', 'anatomy_findings',
   'prescriptions', 'drug_allergies', 'appointments', 'opd_queue', 'service_catalog', 'invoices', 'invoice_line_items',
   'payments', 'workflow_definitions', 'workflow_instances', 'workflow_tasks', 'workflow_config', 'visual_workflows',
-  'audit_log', 'refresh_tokens', 'workflow_transitions', 'tenant_counters', 'phi_access_log',
+  'audit_log', 'refresh_tokens', 'workflow_transitions', 'tenant_counters', 'phi_access_log', 'idempotency_keys',
 ];
 
 let app: TestApp;
@@ -25,6 +25,9 @@ beforeAll(async () => {
     await app.admin`insert into visual_workflows (organization_id, name) values (${org}, 'Diagram')`;
     await app.admin`insert into audit_log (organization_id, action, entity_type) values (${org}, 'test.seed', 'test')`;
     await app.admin`insert into phi_access_log (organization_id, request_id, patient_ids) values (${org}, 'r', '{}')`;
+    await app.admin`
+      insert into idempotency_keys (organization_id, user_id, key, request_fingerprint, request_id, expires_at)
+      select ${org}, id, 'k', repeat('0', 64), 'r', now() + interval '1 day' from users where organization_id = ${org} limit 1`;
   }
   const rows = await app.admin<{ table_name: string }[]>`
     select c.table_name from information_schema.columns c

@@ -1,5 +1,6 @@
 import { writeAudit, type AuditEntry } from '../audit.js';
 import { databaseUnavailable, DomainError, fromDatabaseError } from '../errors.js';
+import { claimIdempotencyKey, storeIdempotentResult, type IdempotencyOption } from '../idempotency.js';
 import { isConnectionFailure, learnCommitOutcome, outcomeUnknown, type CommitProbe } from './commit-outcome.js';
 import type { Database, TransactionKind, TransactionSql } from './pool.js';
 import { enterTenantScope, type TenantScope } from './tenant-scope.js';
@@ -38,12 +39,16 @@ export class TenantSession {
   private readsInFlight = 0;
   private pendingDispatches: (() => void)[] = [];
   private idleCheckScheduled = false;
+  /** Writes started by this request; the n-th write stores and replays its result as number n. */
+  private writesStarted = 0;
 
   constructor(
     private readonly db: Database,
     readonly scope: TenantScope,
     private readonly limits: SessionLimits,
     private readonly operationName: () => string | null = () => null,
+    /** The request's `Idempotency-Key`, if it sent one (see src/kernel/idempotency.ts). */
+    private readonly idempotency: IdempotencyOption = undefined,
   ) {}
 
   /** Runs a read in the request's shared transaction under QUERY_TIMEOUT_MS. */
@@ -96,12 +101,27 @@ export class TenantSession {
     return this.transaction(this.limits.queryTimeoutLongMs, 'read', (tx) => fn(tx));
   }
 
-  /** Runs a mutation: its own transaction, audit rows written before commit. */
+  /**
+   * Runs a mutation: its own transaction, audit rows written before commit.
+   * With an `Idempotency-Key`, the key is claimed first in the same
+   * transaction: a repeat of the request gets this write's stored result
+   * without `fn` running, and a first run stores its result before commit.
+   */
   write<T>(fn: (work: UnitOfWork) => Promise<T>): Promise<T> {
+    const idempotency = this.idempotency;
+    if (idempotency && 'rejected' in idempotency) return Promise.reject(idempotency.rejected);
+    const slot = ++this.writesStarted;
+    const { userId } = this.scope;
+    const keyed = idempotency && userId ? { key: idempotency, scope: { ...this.scope, userId } } : undefined;
     return this.transaction(this.limits.queryTimeoutMs, 'write', async (tx) => {
+      if (keyed) {
+        const claim = await claimIdempotencyKey(tx, keyed.scope, keyed.key, slot);
+        if (claim.replay) return claim.value as T;
+      }
       const entries: AuditEntry[] = [];
       const result = await fn({ tx, scope: this.scope, audit: (entry) => entries.push(entry) });
       await writeAudit(tx, this.scope, entries);
+      if (keyed) await storeIdempotentResult(tx, keyed.scope, keyed.key, slot, result);
       return result;
     });
   }
