@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
+import { waitForLockWaits } from '../helpers/wait.js';
 
 let app: TestApp;
 let org: TestOrganization;
@@ -399,15 +400,7 @@ describe('drug allergies and prescriptions', () => {
 
   it('checks allergies after locking the patient, so a concurrently recorded allergy cannot slip past', async () => {
     const p = await createPatient();
-    const waiting = async (n: number) => {
-      for (let i = 0; i < 200; i++) {
-        const count = await countOf`
-          select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
-        if (count >= n) return;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`expected ${n} lock waiters`);
-    };
+    const waiting = (n: number) => waitForLockWaits(app.admin, n);
     let allergyRes!: Promise<GraphQLResponse>;
     let rxRes!: Promise<GraphQLResponse>;
     await app.admin.begin(async (sql) => {

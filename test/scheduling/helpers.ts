@@ -68,11 +68,11 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
       complete: () => (c.completed = true),
     },
   );
-  c.waitFor = (n, ms = 10_000) =>
+  c.waitFor = (n, ms = 20_000) =>
     until(() => c.events.length >= n, ms, () => `waited for ${n} events, got ${c.events.length}: ${JSON.stringify(c.errors)}`).then(
       () => c.events,
     );
-  c.ended = (ms = 10_000) => until(() => c.errors.length > 0 || c.completed, ms, () => 'subscription did not end');
+  c.ended = (ms = 20_000) => until(() => c.errors.length > 0 || c.completed, ms, () => 'subscription did not end');
   return c;
 }
 
