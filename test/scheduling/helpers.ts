@@ -5,6 +5,7 @@ import { createDeps, startApi, type RunningApi } from '../../src/app.js';
 import { loadConfig } from '../../src/kernel/config.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import type { GraphQLResponse, TestApp } from '../helpers/test-app.js';
+import { waitFor } from '../helpers/wait.js';
 import { TEST_JWT_SECRET } from '../helpers/test-app.js';
 
 /** A second API process (its own pool, LISTEN connection and WebSocket server) over the same database. */
@@ -76,12 +77,9 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
   return c;
 }
 
+/** Waits until `check` holds (deadline-bounded polling of observable state; see ../helpers/wait.ts). */
 export async function until(check: () => boolean, ms: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(describe());
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(check, describe, ms);
 }
 
 const FIRST_NAMES = ['Amina', 'Baraka', 'Chebet', 'Daudi', 'Eshe', 'Faraji', 'Gathoni', 'Hamisi', 'Imani', 'Jabari'];
