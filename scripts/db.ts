@@ -5,9 +5,11 @@
  *   tsx scripts/db.ts reset
  *   tsx scripts/db.ts seed [--patients N] [--organizations N] [--seed N]
  *
- * Targets DATABASE_URL when set, else the embedded PostgreSQL (data in
- * EMBEDDED_PG_DATA_DIR, default .data/postgres), which is started for the
- * command and stopped afterwards. Errors print one line and exit 1.
+ * Targets MIGRATION_DATABASE_URL, else DATABASE_URL, else the embedded
+ * PostgreSQL (data in EMBEDDED_PG_DATA_DIR, default .data/postgres), which is
+ * started for the command and stopped afterwards. Every command creates or
+ * writes across organizations, so it runs as the migration role, never as the
+ * API's runtime role. Errors print one line and exit 1.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import postgres from 'postgres';
@@ -31,7 +33,7 @@ seed options:
   --organizations N   organizations (default 2: northwind, southside)
   --seed N            random seed (default 1); the same seed gives the same data
 
-Uses DATABASE_URL when set, else the embedded PostgreSQL in .data/postgres.`;
+Uses MIGRATION_DATABASE_URL, else DATABASE_URL, else the embedded PostgreSQL in .data/postgres.`;
 
 class UsageError extends Error {}
 
@@ -93,11 +95,12 @@ async function migrate(url: string): Promise<void> {
 
 /** Drops and recreates the target database (via the server's `postgres` maintenance database), then migrates. */
 async function reset(db: ProvisionedDatabase): Promise<void> {
-  const name = decodeURIComponent(new URL(db.url).pathname.slice(1));
+  const url = db.migrationUrl;
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
   if (!name || ['postgres', 'template0', 'template1'].includes(name)) {
     throw new Error(`refusing to reset the "${name || '(none)'}" database: point DATABASE_URL at an application database`);
   }
-  const adminUrl = db.embedded ? db.embedded.adminUrl : withDatabase(db.url, 'postgres');
+  const adminUrl = db.embedded ? db.embedded.adminUrl : withDatabase(url, 'postgres');
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists ${quoteIdent(name)} with (force)`);
@@ -107,8 +110,8 @@ async function reset(db: ProvisionedDatabase): Promise<void> {
   } finally {
     await admin.end({ timeout: 5 });
   }
-  await migrate(db.url);
-  process.stdout.write(`db: reset ${describeTarget(db.url, db.embedded !== null)}: dropped, recreated and migrated\n`);
+  await migrate(url);
+  process.stdout.write(`db: reset ${describeTarget(url, db.embedded !== null)}: dropped, recreated and migrated\n`);
 }
 
 const plural = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
@@ -164,7 +167,7 @@ async function main(): Promise<number> {
   try {
     const config = loadConfig();
     db = await provisionDatabase(config.database);
-    const url = db.url;
+    const url = db.migrationUrl;
     if (db.embedded) process.stdout.write(`db: using the embedded PostgreSQL (${config.database.embeddedDataDir}, port ${db.embedded.port}, database "${EMBEDDED_DATABASE}")\n`);
     switch (args.command) {
       case 'migrate':
@@ -196,7 +199,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const message =
-      error instanceof ConfigError ? `invalid configuration: ${error.message}` : describeFailure(error, db?.url ?? '');
+      error instanceof ConfigError ? `invalid configuration: ${error.message}` : describeFailure(error, db?.migrationUrl ?? '');
     process.stderr.write(`db: ${message}\n`);
     return 1;
   } finally {

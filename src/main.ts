@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { createLogger } from './logger.js';
 import { seedIfEmpty } from './seed/demo.js';
 
-/** Process entry: config → database (embedded or URL) → migrations → seed → server → listen. */
+/** Process entry: config → database (embedded or URL) → migrations → seed (migration role) → server (runtime role) → listen. */
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
@@ -30,10 +30,15 @@ async function main(): Promise<void> {
 
   database = await provisionDatabase(config.database);
   provisioned = database;
+  // Schema changes and demo seeding run as the migration role (MIGRATION_DATABASE_URL, else
+  // DATABASE_URL); the API serves as the runtime role, which needs only health_app + health_auth.
+  if (database.migrationUrl !== database.url) {
+    await assertReachable(database.migrationUrl, config.database.connectTimeoutMs);
+  }
   await assertReachable(database.url, config.database.connectTimeoutMs);
-  await migrateDatabase(database.url);
+  await migrateDatabase(database.migrationUrl);
+  const demo = config.seedOnFirstStart ? await seedDemoData(database.migrationUrl) : null;
   const deps = createDeps(config, database.url, logger);
-  const demo = config.seedOnFirstStart ? await seedDemoData(database.url) : null;
   api = await startApi(deps);
 
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -57,7 +62,11 @@ async function assertReachable(url: string, connectTimeoutMs: number) {
   }
 }
 
-/** The seeder bulk-loads with COPY over plain (untransformed) connections of its own. */
+/**
+ * The seeder bulk-loads with COPY over plain (untransformed) connections of its
+ * own, as the migration role: it writes every organization's rows at once,
+ * which the runtime role (bound by row-level security) may not.
+ */
 async function seedDemoData(url: string) {
   const sql = postgres(url, { max: 2, onnotice: () => {} });
   try {

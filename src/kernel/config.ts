@@ -12,6 +12,12 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 export interface DatabaseConfig {
   /** Absent: run the embedded PostgreSQL kept in `dataDir`. */
   url: string | undefined;
+  /**
+   * The connection migrations (and first-start demo seeding) use: it needs to
+   * create and alter objects. The API itself serves over `url`, whose role needs
+   * only membership in health_app and health_auth. Defaults to `url`.
+   */
+  migrationUrl: string | undefined;
   maxConnections: number;
   minConnections: number;
   connectTimeoutMs: number;
@@ -117,6 +123,10 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const url = databaseUrl(env, 'DATABASE_URL');
+  const migrationUrl = databaseUrl(env, 'MIGRATION_DATABASE_URL');
+  if (migrationUrl && !url) {
+    throw new ConfigError('MIGRATION_DATABASE_URL needs DATABASE_URL too (without it the embedded PostgreSQL is used for both)');
+  }
 
   return {
     env: nodeEnv,
@@ -144,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     idempotencyKeyTtlHours: integer(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     database: {
       url,
+      migrationUrl: migrationUrl ?? url,
       maxConnections,
       minConnections,
       connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, login, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { waitForLockWaits } from '../helpers/wait.js';
 import { billingHelpers, cents, decimal, PAY, REFUND } from './billing-fixtures.js';
 
 let app: TestApp;
@@ -159,15 +160,18 @@ describe('idempotency', () => {
     // invoices' transactions then look the key up at the same moment and race on the unique index.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
     const locker = app.admin.begin(async (tx) => {
       await tx`select id from invoices where id in (${a.invoiceId}, ${b.invoiceId}) for update`;
+      locked();
       await held;
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await isLocked;
     const pending = Promise.all(
       [a, b, a, b].map((inv) => app.gql(PAY, { i: { invoiceId: inv.id, amount: '10.00', method: 'CASH', idempotencyKey: 'shared-key' } }, token)),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForLockWaits(app.admin, 4); // all four requests queue on the invoices' row locks
     release();
     await locker;
     const results = await pending;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, login, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { lockWaiters, waitForLockWaits } from '../helpers/wait.js';
 import { billingHelpers, cents, decimal, PAY, REFUND, VOID } from './billing-fixtures.js';
 
 /**
@@ -276,42 +277,53 @@ describe('receivables aging', () => {
 
 describe('report timeouts', () => {
   it('reports run under QUERY_TIMEOUT_LONG_MS, not QUERY_TIMEOUT_MS, and past it fail with TIMEOUT', async () => {
-    const slow = await createTestApp({ QUERY_TIMEOUT_MS: '250', QUERY_TIMEOUT_LONG_MS: '1500' });
+    const slow = await createTestApp({ QUERY_TIMEOUT_MS: '250', QUERY_TIMEOUT_LONG_MS: '4000' });
     try {
       const o = await createOrganization(slow.admin, 'slow');
       const token = (await login(slow, o.users.ANALYST.email)).accessToken;
-      /** Holds an exclusive lock on `invoices` for `ms`, so every read of it waits. */
-      const holdInvoices = (ms: number) =>
-        slow.admin.begin(async (tx) => {
+      /** Holds an exclusive lock on `invoices` until released, so every read of it waits. */
+      const holdInvoices = async () => {
+        let release!: () => void;
+        const released = new Promise<void>((r) => (release = r));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((r) => (locked = r));
+        const done = slow.admin.begin(async (tx) => {
           await tx`lock table invoices in access exclusive mode`;
-          await new Promise((r) => setTimeout(r, ms));
+          locked();
+          await released;
         });
+        await isLocked;
+        return async () => {
+          release();
+          await done;
+        };
+      };
 
-      // Blocked 700 ms: longer than QUERY_TIMEOUT_MS, shorter than QUERY_TIMEOUT_LONG_MS.
-      let lock = holdInvoices(700);
-      await new Promise((r) => setTimeout(r, 50));
-      const [report, list] = await Promise.all([
-        slow.gql(AGING, { asOf: AS_OF }, token),
-        slow.gql(`{ invoices { totalCount } }`, {}, token),
-      ]);
-      await lock;
+      // The report waits on the lock first; a list query then waits behind it and is cut at QUERY_TIMEOUT_MS,
+      // while the report, waiting since before it, still waits: its limit is the longer one.
+      let release = await holdInvoices();
+      let reportSettled = false;
+      const reportRequest = slow.gql(AGING, { asOf: AS_OF }, token).finally(() => (reportSettled = true));
+      await waitForLockWaits(slow.admin, 1);
+      const list = await slow.gql(`{ invoices { totalCount } }`, {}, token);
+      expect(list.errors?.[0]?.extensions.code).toBe('TIMEOUT');
+      const reportStillWaiting = !reportSettled && (await lockWaiters(slow.admin, 'health-graphql')) === 1;
+      await release();
+      const report = await reportRequest;
+      expect(reportStillWaiting).toBe(true);
       expect(report.errors, JSON.stringify(report.errors)).toBeUndefined();
       expect(report.data?.receivablesAging.total).toBe('0.00');
-      expect(list.errors?.[0]?.extensions.code).toBe('TIMEOUT');
 
-      // Blocked 4 s: past QUERY_TIMEOUT_LONG_MS.
-      lock = holdInvoices(4000);
-      await new Promise((r) => setTimeout(r, 50));
-      const started = Date.now();
+      // Held until the answer arrives: a report past QUERY_TIMEOUT_LONG_MS is cut short with TIMEOUT.
+      release = await holdInvoices();
       const timedOut = await slow.gql(REVENUE, { from: FROM, to: TO, groupBy: 'MONTH' }, token);
-      const elapsed = Date.now() - started;
-      await lock;
+      const waitingAfter = await lockWaiters(slow.admin, 'health-graphql');
+      await release();
       expect(timedOut.errors?.[0]?.extensions.code).toBe('TIMEOUT');
       expect(timedOut.data).toBeNull();
-      expect(elapsed).toBeGreaterThanOrEqual(1400);
-      expect(elapsed).toBeLessThan(3500);
+      expect(waitingAfter).toBe(0);
     } finally {
       await slow.close();
     }
-  }, 30_000);
+  }, 60_000);
 });

@@ -25,11 +25,25 @@ describe('configuration', () => {
     expect(c.port).toBe(4000);
   });
 
+  it('migrations use MIGRATION_DATABASE_URL, defaulting to DATABASE_URL', () => {
+    const runtime = 'postgres://api@db.internal/health';
+    const owner = 'postgres://owner@db.internal/health';
+    expect(loadConfig({ DATABASE_URL: runtime }).database.migrationUrl).toBe(runtime);
+    expect(loadConfig({ DATABASE_URL: runtime, MIGRATION_DATABASE_URL: owner }).database).toMatchObject({
+      url: runtime,
+      migrationUrl: owner,
+    });
+    expect(loadConfig({}).database.migrationUrl).toBeUndefined();
+  });
+
   it.each([
     [{ DATABASE_MAX_CONNECTIONS: 'abc' }, /DATABASE_MAX_CONNECTIONS must be a whole number/],
     [{ DATABASE_MIN_CONNECTIONS: '9', DATABASE_MAX_CONNECTIONS: '2' }, /must not exceed/],
     [{ QUERY_TIMEOUT_MS: '-5' }, /QUERY_TIMEOUT_MS/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ DATABASE_URL: 'postgres://a@h/db', MIGRATION_DATABASE_URL: 'not a url' }, /MIGRATION_DATABASE_URL must be a postgres:\/\/ URL/],
+    [{ DATABASE_URL: 'postgres://a@h/db', MIGRATION_DATABASE_URL: 'mysql://x' }, /MIGRATION_DATABASE_URL must start with postgres/],
+    [{ MIGRATION_DATABASE_URL: 'postgres://owner@h/db' }, /MIGRATION_DATABASE_URL needs DATABASE_URL/],
     [{ JWT_SECRET: 'short' }, /at least 32/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET is required/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { during, expectInSpan } from '../helpers/clock.js';
 import { createOrganization, login, TEST_PASSWORD, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
 
@@ -24,19 +25,19 @@ async function auditActions(entityId: string): Promise<string[]> {
 
 describe('login', () => {
   it('returns an access token that identifies the user, and audits the sign-in', async () => {
-    const res = await app.gql(
-      `mutation($i: LoginInput!) { login(input: $i) { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user { email roles } organization { slug } } }`,
-      { i: { email: org.users.PHYSICIAN.email.toUpperCase(), password: TEST_PASSWORD } },
+    const { value: res, span } = await during(() =>
+      app.gql(
+        `mutation($i: LoginInput!) { login(input: $i) { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user { email roles } organization { slug } } }`,
+        { i: { email: org.users.PHYSICIAN.email.toUpperCase(), password: TEST_PASSWORD } },
+      ),
     );
     expect(res.errors).toBeUndefined();
     const payload = res.data!.login;
     expect(payload.user).toEqual({ email: org.users.PHYSICIAN.email, roles: ['PHYSICIAN'] });
     expect(payload.organization.slug).toBe('north');
-    const ttl = new Date(payload.accessTokenExpiresAt).getTime() - Date.now();
-    expect(ttl).toBeGreaterThan(14 * 60_000);
-    expect(ttl).toBeLessThanOrEqual(15 * 60_000);
-    const refreshTtl = new Date(payload.refreshTokenExpiresAt).getTime() - Date.now();
-    expect(refreshTtl).toBeGreaterThan(23 * 3600_000);
+    // 15 minutes and 24 hours after the sign-in.
+    expectInSpan(payload.accessTokenExpiresAt, span, 15 * 60_000);
+    expectInSpan(payload.refreshTokenExpiresAt, span, 24 * 3600_000);
 
     const me = await app.gql(ME, {}, payload.accessToken);
     expect(me.data?.me).toMatchObject({ userId: org.users.PHYSICIAN.id, roles: ['PHYSICIAN'], active: true });
@@ -57,15 +58,17 @@ describe('login', () => {
 
   it('locks the account after five failures, even for the right password', async () => {
     const email = org.users.BILLING.email;
-    for (let i = 0; i < 5; i++) {
-      const res = await app.gql(`mutation { login(input: { email: "${email}", password: "wrong-password-${i}" }) { accessToken } }`);
-      expect(res.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
-    }
-    const locked = await app.gql(`mutation { login(input: { email: "${email}", password: "${TEST_PASSWORD}" }) { accessToken } }`);
+    const { value: locked, span } = await during(async () => {
+      for (let i = 0; i < 5; i++) {
+        const res = await app.gql(`mutation { login(input: { email: "${email}", password: "wrong-password-${i}" }) { accessToken } }`);
+        expect(res.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      }
+      return app.gql(`mutation { login(input: { email: "${email}", password: "${TEST_PASSWORD}" }) { accessToken } }`);
+    });
     expect(locked.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
     const [user] = await app.admin<{ lockedUntil: Date | null }[]>`
       select locked_until as "lockedUntil" from users where id = ${org.users.BILLING.id}`;
-    expect(user!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    expectInSpan(user!.lockedUntil!, span, 15 * 60_000); // locked for 15 minutes from the fifth failure
     // After the lock expires the right password works again and resets the counter.
     await app.admin`update users set locked_until = now() - interval '1 second' where id = ${org.users.BILLING.id}`;
     await expect(login(app, email)).resolves.toHaveProperty('accessToken');

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporaryPostgres, type EmbeddedServer } from '../../src/kernel/db/embedded.js';
 import { migrateDatabase } from '../../src/kernel/db/migrate.js';
 import { withDatabase } from '../../src/kernel/db/embedded.js';
 import { createOrganization, login } from '../helpers/fixtures.js';
+import { startMainProcess } from '../helpers/main-process.js';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { lockWaiters, waitFor, waitForLockWaits, waitForOutput } from '../helpers/wait.js';
 import postgres from 'postgres';
 
 /** Holds a row lock from another session until released: requests that need the row wait. */
@@ -37,11 +38,11 @@ const UPDATE = `mutation($i: UpdatePatientInput!) { updatePatient(input: $i) { p
 describe('pool exhaustion', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp({ DATABASE_MAX_CONNECTIONS: '2', DATABASE_ACQUIRE_TIMEOUT_MS: '500', QUERY_TIMEOUT_MS: '10000' });
+    app = await createTestApp({ DATABASE_MAX_CONNECTIONS: '2', DATABASE_ACQUIRE_TIMEOUT_MS: '2000', QUERY_TIMEOUT_MS: '20000' });
   });
   afterAll(() => app.close());
 
-  it('a request that cannot get a connection fails with TIMEOUT within the acquire timeout; /healthz still answers', async () => {
+  it('a request that cannot get a connection queues for one, then fails with TIMEOUT at the acquire timeout; /healthz still answers', async () => {
     const org = await createOrganization(app.admin, 'north');
     const token = (await login(app, org.users.NURSE.email)).accessToken;
     await app.gql('{ me { id } }', {}, token); // viewer check cached: the next requests need the pool only for their own work
@@ -49,17 +50,23 @@ describe('pool exhaustion', () => {
     const release = await holdPatientLock(app, patientId);
     // Two slow writers occupy both pool connections, waiting on the lock.
     const slow = [1, 2].map(() => app.gql(UPDATE, { i: { id: patientId, version: 1, firstName: 'Slow' } }, token));
-    await new Promise((r) => setTimeout(r, 200));
-    const started = Date.now();
-    const starved = await app.gql(`{ patients(first: 1) { edges { node { id } } } }`, {}, token);
-    const waited = Date.now() - started;
+    await waitForLockWaits(app.admin, 2);
+    const pool = app.api.deps.db.inUse;
+    let queued = false;
+    let answered = false;
+    const starvedRequest = app.gql(`{ patients(first: 1) { edges { node { id } } } }`, {}, token).finally(() => (answered = true));
+    // It waits in the pool's queue (not refused at once)…
+    await waitFor(() => (queued ||= pool.waiting > 0) || answered, 'the starved request to queue for a connection');
+    const starved = await starvedRequest;
+    // …and is answered while both connections are still taken: the acquire timeout ended its wait, not a free connection.
+    const stillHeld = await lockWaiters(app.admin, 'health-graphql');
     const health = await fetch(app.api.url.replace('/graphql', '/healthz'));
     await release();
     const results = await Promise.all(slow);
+    expect(queued).toBe(true);
+    expect(stillHeld).toBe(2);
     expect(starved.errors?.[0]?.extensions.code).toBe('TIMEOUT');
     expect(starved.errors?.[0]?.message).toMatch(/busy/);
-    expect(waited).toBeGreaterThanOrEqual(450);
-    expect(waited).toBeLessThan(1500);
     expect(health.status).toBe(200);
     // One writer won, the other saw the version move: nothing was silently overwritten.
     expect(results.map((r) => r.data?.updatePatient?.patient.version ?? r.errors?.[0]?.extensions.code).sort()).toEqual([2, 'CONFLICT']);
@@ -76,8 +83,7 @@ describe('PostgreSQL restart', () => {
     const admin = postgres(pg.adminUrl, { max: 1, onnotice: () => {} });
     await admin`create database restart_template`;
     await admin.end();
-    await migrateDatabase(withDatabase(pg.adminUrl, 'restart_template'));
-    await new Promise((r) => setTimeout(r, 400)); // graphile-migrate closes its pool lazily
+    await migrateDatabase(withDatabase(pg.adminUrl, 'restart_template')); // a child process: its pool is gone when it returns
     app = await createTestApp({ DATABASE_CONNECT_TIMEOUT_MS: '1000' }, { adminUrl: pg.adminUrl, template: 'restart_template' });
   }, 60_000);
   afterAll(async () => {
@@ -101,11 +107,9 @@ describe('PostgreSQL restart', () => {
     expect((await fetch(app.api.url.replace('/graphql', '/healthz'))).status).toBe(200);
 
     await pg.resume();
+    // The pool reconnects on demand: the first requests may still find the server starting up.
     let after = await app.gql(query, {}, token);
-    for (let i = 0; i < 20 && after.errors; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      after = await app.gql(query, {}, token);
-    }
+    await waitFor(async () => !(after = await app.gql(query, {}, token)).errors, () => `a query to succeed again: ${JSON.stringify(after.errors)}`);
     expect(after.errors).toBeUndefined();
     expect(after.data?.patients.totalCount).toBe(0);
     expect(await readyz()).toBe(200);
@@ -121,29 +125,11 @@ describe('SIGTERM', () => {
 
   it('lets in-flight requests finish, then exits 0', async () => {
     const org = await createOrganization(app.admin, 'north');
-    const child = spawn('node', ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'test',
-        DATABASE_URL: app.databaseUrl,
-        JWT_SECRET: TEST_JWT_SECRET,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        QUERY_TIMEOUT_MS: '20000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let i = 0; i < 100 && !/http:\/\/[^\s]+\/graphql/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
-    const url = /(http:\/\/[^\s]+\/graphql)/.exec(stdout)?.[1];
-    expect(url).toBeTruthy();
+    // LOG_LEVEL=info: the process logs "shutting down" when SIGTERM reaches it.
+    const main = await startMainProcess({ DATABASE_URL: app.databaseUrl, JWT_SECRET: TEST_JWT_SECRET, QUERY_TIMEOUT_MS: '20000', LOG_LEVEL: 'info' });
+    const url = main.url;
     const gql = (query: string, variables: Record<string, unknown>, token?: string) =>
-      fetch(url!, {
+      fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
@@ -155,15 +141,17 @@ describe('SIGTERM', () => {
     const patientId = await newPatient(app, org.id);
     const release = await holdPatientLock(app, patientId);
     const inFlight = gql(UPDATE, { i: { id: patientId, version: 1, firstName: 'Finished' } }, token);
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForLockWaits(app.admin, 1); // the update is in flight, waiting on the row
+    const shuttingDown = waitForOutput(main.child.stdout!, /shutting down/);
+    main.child.kill('SIGTERM');
+    await shuttingDown;
     await release();
     const result = await inFlight.catch((e: unknown) => {
+      const { stdout, stderr } = main.output();
       throw new Error(`in-flight request failed: ${String(e)}\nstdout: ${stdout}\nstderr: ${stderr}`);
     });
     expect(result.data?.updatePatient.patient).toEqual({ firstName: 'Finished', version: 2 });
-    expect(await exited).toBe(0);
-    await expect(fetch(url!)).rejects.toThrow(); // no longer listening
+    expect(await main.exited).toBe(0);
+    await expect(fetch(url)).rejects.toThrow(); // no longer listening
   }, 60_000);
 });

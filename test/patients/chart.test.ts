@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
+import { during, expectInSpan } from '../helpers/clock.js';
+import { waitForLockWaits } from '../helpers/wait.js';
 
 let app: TestApp;
 let org: TestOrganization;
@@ -187,9 +189,9 @@ describe('clinical notes', () => {
     const stale = await app.gql(SIGN_NOTE, { i: { id: note.id, version: 3 } }, tokens.PHYSICIAN);
     expect(firstError(stale).extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
 
-    const signed = await signNote(note.id, 1);
+    const { value: signed, span: signing } = await during(() => signNote(note.id, 1));
     expect(signed).toMatchObject({ status: 'SIGNED', version: 2, signedBy: { userId: org.users.PHYSICIAN.id }, author: { userId: org.users.NURSE.id } });
-    expect(Date.parse(signed.signedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expectInSpan(signed.signedAt, signing);
     const twice = await app.gql(SIGN_NOTE, { i: { id: note.id, version: 2 } }, tokens.PHYSICIAN);
     expect(firstError(twice).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
     expect(firstError(twice).message).toMatch(/amendment/);
@@ -399,15 +401,7 @@ describe('drug allergies and prescriptions', () => {
 
   it('checks allergies after locking the patient, so a concurrently recorded allergy cannot slip past', async () => {
     const p = await createPatient();
-    const waiting = async (n: number) => {
-      for (let i = 0; i < 200; i++) {
-        const count = await countOf`
-          select count(*)::int as count from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
-        if (count >= n) return;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`expected ${n} lock waiters`);
-    };
+    const waiting = (n: number) => waitForLockWaits(app.admin, n);
     let allergyRes!: Promise<GraphQLResponse>;
     let rxRes!: Promise<GraphQLResponse>;
     await app.admin.begin(async (sql) => {
@@ -431,9 +425,10 @@ describe('drug allergies and prescriptions', () => {
     const stale = await app.gql(DISCONTINUE, { i: { id: rx.id, version: 4, reason: 'Rash' } }, tokens.PHYSICIAN);
     expect(firstError(stale).extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
 
-    const stopped = (await ok(DISCONTINUE, { i: { id: rx.id, version: 1, reason: 'Rash' } }, tokens.PHYSICIAN)).discontinuePrescription.prescription;
+    const { value: discontinued, span: stopping } = await during(() => ok(DISCONTINUE, { i: { id: rx.id, version: 1, reason: 'Rash' } }, tokens.PHYSICIAN));
+    const stopped = discontinued.discontinuePrescription.prescription;
     expect(stopped).toMatchObject({ status: 'DISCONTINUED', discontinuedReason: 'Rash', version: 2 });
-    expect(Date.parse(stopped.discontinuedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expectInSpan(stopped.discontinuedAt, stopping);
     const again = await app.gql(DISCONTINUE, { i: { id: rx.id, version: 2, reason: 'Again' } }, tokens.PHYSICIAN);
     expect(firstError(again).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', from: 'DISCONTINUED' });
     const audit = await auditRows(rx.prescriptionId);

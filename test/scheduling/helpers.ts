@@ -5,6 +5,7 @@ import { createDeps, startApi, type RunningApi } from '../../src/app.js';
 import { loadConfig } from '../../src/kernel/config.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import type { GraphQLResponse, TestApp } from '../helpers/test-app.js';
+import { waitFor } from '../helpers/wait.js';
 import { TEST_JWT_SECRET } from '../helpers/test-app.js';
 
 /** A second API process (its own pool, LISTEN connection and WebSocket server) over the same database. */
@@ -68,20 +69,17 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
       complete: () => (c.completed = true),
     },
   );
-  c.waitFor = (n, ms = 10_000) =>
+  c.waitFor = (n, ms = 20_000) =>
     until(() => c.events.length >= n, ms, () => `waited for ${n} events, got ${c.events.length}: ${JSON.stringify(c.errors)}`).then(
       () => c.events,
     );
-  c.ended = (ms = 10_000) => until(() => c.errors.length > 0 || c.completed, ms, () => 'subscription did not end');
+  c.ended = (ms = 20_000) => until(() => c.errors.length > 0 || c.completed, ms, () => 'subscription did not end');
   return c;
 }
 
+/** Waits until `check` holds (deadline-bounded polling of observable state; see ../helpers/wait.ts). */
 export async function until(check: () => boolean, ms: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(describe());
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(check, describe, ms);
 }
 
 const FIRST_NAMES = ['Amina', 'Baraka', 'Chebet', 'Daudi', 'Eshe', 'Faraji', 'Gathoni', 'Hamisi', 'Imani', 'Jabari'];

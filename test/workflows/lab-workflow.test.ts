@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
+import { during, expectInSpan } from '../helpers/clock.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { CLAIM, COMPLETE, fails, gid, labMachine, labOrder, ok, publishedDefinition, RELEASE, START, TRANSITION } from './support.js';
 
@@ -27,13 +28,11 @@ async function start(labTestId: string, token = tokens.PHYSICIAN) {
 describe('a lab-order workflow end to end', () => {
   it('runs through transitions and tasks by users of different roles; disallowed roles and failing guards are refused', async () => {
     const lab = await labOrder(app, org);
-    const started = await start(lab.labTestId);
+    const { value: started, span } = await during(() => start(lab.labTestId));
     const instance = started.instance;
     expect(instance).toMatchObject({ currentState: 'ORDERED', currentStateName: 'Ordered', status: 'ACTIVE', version: 1, context: { patientId: lab.patientId } });
     expect(started.createdTasks).toEqual([expect.objectContaining({ name: 'Collect specimen', status: 'OPEN', priority: 'HIGH', assignedRole: 'NURSE' })]);
-    const due = new Date(started.createdTasks[0].dueAt).getTime() - Date.now();
-    expect(due).toBeGreaterThan(3.9 * 3600_000);
-    expect(due).toBeLessThan(4.1 * 3600_000);
+    expectInSpan(started.createdTasks[0].dueAt, span, 4 * 3600_000); // due 4 hours after the start
 
     // The nurse sees the task in her queue; the physician does not.
     const nurseQueue = (await ok(app, MY_TASKS, {}, tokens.NURSE)).myTasks;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
+import { during, expectInSpan } from '../helpers/clock.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { CREATE_DEFINITION, DEFINITION, diagramOf, fails, labMachine, labOrder, ok, PUBLISH, START } from './support.js';
 
@@ -143,10 +144,9 @@ describe('workflow config', () => {
     const created = (await ok(app, CREATE_DEFINITION, { i: { name: 'Triage', entityType: 'ENCOUNTER', stateMachine: machine } }, tokens.ORG_ADMIN)).createWorkflowDefinition.definition;
     await ok(app, PUBLISH, { i: { id: created.id, version: 1 } }, tokens.ORG_ADMIN);
     const { encounterId } = await labOrder(app, org);
-    const task = (await ok(app, START, { i: { entityType: 'ENCOUNTER', entityId: encounterId } }, tokens.NURSE)).startWorkflow.createdTasks[0];
-    const hours = (new Date(task.dueAt).getTime() - Date.now()) / 3600_000;
-    expect(hours).toBeGreaterThan(2.9);
-    expect(hours).toBeLessThan(3.1);
+    const { value: started, span } = await during(() => ok(app, START, { i: { entityType: 'ENCOUNTER', entityId: encounterId } }, tokens.NURSE));
+    const task = started.startWorkflow.createdTasks[0];
+    expectInSpan(task.dueAt, span, 3 * 3600_000); // due 3 hours after the start
     expect(task.priority).toBe('NORMAL');
   });
 });
