@@ -1,5 +1,5 @@
---! Previous: sha1:6255e68222a83ca710c470e1c2dfdf2e72cb8f41
---! Hash: sha1:f2aee4a347e55ad9f7bcd7608f588c5913bded8d
+--! Previous: sha1:6a367b6a7bd58839ec5fdc2f7ee8f11d1f90eb1a
+--! Hash: sha1:517750934f091d341ba7e6e8fafbe65eaa7e0f0a
 --! Message: Idempotency keys: stored mutation results per organization, user and key
 
 -- Idempotency-Key: the stored results of mutations, per organization, user and key.

@@ -1,5 +1,5 @@
---! Previous: sha1:6255e68222a83ca710c470e1c2dfdf2e72cb8f41
---! Hash: sha1:49a844b4ba047868749067f6063b92908cf07381
+--! Previous: sha1:517750934f091d341ba7e6e8fafbe65eaa7e0f0a
+--! Hash: sha1:5bb450332e4a7a338d2cc184e20c0838c6272ca4
 --! Message: Runtime role reads the migration level
 
 -- The API's runtime login role needs nothing but membership in health_app and
