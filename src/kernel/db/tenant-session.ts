@@ -200,7 +200,9 @@ export function beginWithin<T>(
   body: (tx: TransactionSql, probe: CommitProbe) => Promise<T>,
   kind: TransactionKind = 'write',
   confirmCommitWithinMs?: number,
+  staleRetries = 2,
 ): Promise<T> {
+  const requestedAt = performance.now();
   return new Promise<T>((resolve, reject) => {
     let state: 'waiting' | 'running' | 'abandoned' = 'waiting';
     let startedAt = 0;
@@ -238,7 +240,16 @@ export function beginWithin<T>(
           resolve(value as T);
         },
         (error: unknown) => {
-          if (state === 'waiting') stopWaiting();
+          if (state === 'waiting') {
+            stopWaiting();
+            // BEGIN itself failed on a connection that died while idle in the pool (after a
+            // PostgreSQL restart or a terminated backend): nothing ran, so another connection may.
+            if (isConnectionFailure(error) && staleRetries > 0) {
+              const left = Math.max(1, acquireTimeoutMs - (performance.now() - requestedAt));
+              beginWithin(db, left, body, kind, confirmCommitWithinMs, staleRetries - 1).then(resolve, reject);
+              return;
+            }
+          }
           if (state === 'abandoned') return;
           const atCommit = finished !== undefined && isConnectionFailure(error);
           if (!atCommit || confirmCommitWithinMs === undefined || probe.txid === null) {
