@@ -284,3 +284,82 @@ describe('a write whose connection dies at COMMIT is reported truthfully', () =>
     expect(await admin`select 1 from ehr_patients where mrn = ${mrn}`).toHaveLength(1);
   });
 });
+
+describe('a burst of mutations while backends are terminated again and again', () => {
+  const ENCOUNTER = `mutation($i: CreateEncounterInput!) { createEncounter(input: $i) { encounter { id } } }`;
+  const TOTAL = 500;
+  const WORKERS = 6;
+
+  it(`${TOTAL} mutations: the process lives, no partial write, no success without audit, no "retry" for a committed write`, async () => {
+    const pid = api.pid;
+    const patients = await Promise.all([newPatient(), newPatient()]);
+    type Outcome = 'ok' | 'retryable' | 'unknown' | 'other';
+    const answers: { kind: 'patient' | 'encounter'; requestId: string; marker: string; outcome: Outcome; detail: string }[] = [];
+    let next = 0;
+    let answered = 0;
+    let terminated = 0;
+    // Terminations are paced by progress (after every 5th answer), not by a timer,
+    // so they land on backends in every state: idle, in transaction, mid-statement,
+    // committing, and freshly reconnected.
+    const terminateAll = async () => {
+      const [row] = await admin<{ n: number }[]>`
+        select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where application_name = 'health-graphql'`;
+      terminated += row!.n;
+    };
+    const worker = async () => {
+      while (next < TOTAL) {
+        const i = next++;
+        const requestId = `burst-${i}-${randomUUID()}`;
+        const marker = `B-${randomUUID().slice(0, 8).toUpperCase()}`;
+        const kind = i % 2 === 0 ? 'patient' : 'encounter';
+        const res =
+          kind === 'patient'
+            ? await api.gql(CREATE, { i: { mrn: marker, firstName: 'Burst', lastName: 'Load', dateOfBirth: '1990-03-03' } }, token, {
+                'x-request-id': requestId,
+              })
+            : await api.gql(ENCOUNTER, { i: { patientId: patients[i % 2]!.id, encounterType: 'OUTPATIENT', reason: marker } }, token, {
+                'x-request-id': requestId,
+              });
+        const error = res.errors?.[0];
+        const outcome: Outcome = !error
+          ? 'ok'
+          : error.extensions.code === 'OUTCOME_UNKNOWN'
+            ? 'unknown'
+            : error.extensions.retryable === true
+              ? 'retryable'
+              : 'other';
+        answers.push({ kind, requestId, marker, outcome, detail: JSON.stringify(error ?? null) });
+        if (++answered % 5 === 0) await terminateAll();
+      }
+    };
+    await Promise.all(Array.from({ length: WORKERS }, worker));
+    expectAlive();
+    expect(api.pid).toBe(pid);
+
+    const rows = async (kind: 'patient' | 'encounter', marker: string) => {
+      const [row] =
+        kind === 'patient'
+          ? await admin<{ n: number }[]>`select count(*)::int as n from ehr_patients where mrn = ${marker}`
+          : await admin<{ n: number }[]>`select count(*)::int as n from encounters where reason = ${marker}`;
+      return row!.n;
+    };
+    const tally = { ok: 0, retryable: 0, unknown: 0, other: 0, unknownCommitted: 0 };
+    for (const a of answers) {
+      tally[a.outcome]++;
+      const written = await rows(a.kind, a.marker);
+      const audited = await auditRows(a.requestId);
+      // Rows and their audit commit together or not at all.
+      expect(written > 0, `partial write ${JSON.stringify(a)}`).toBe(audited > 0);
+      if (a.outcome === 'ok') expect(written, `success without a row ${JSON.stringify(a)}`).toBe(1);
+      if (a.outcome === 'retryable') expect(written, `"retry" for a committed write ${JSON.stringify(a)}`).toBe(0);
+      if (a.outcome === 'unknown' && written > 0) tally.unknownCommitted++;
+    }
+    const metrics = await fetch(api.url.replace('/graphql', '/metrics')).then((r) => r.text());
+    const lookups = metrics.split('\n').filter((l) => l.startsWith('db_commit_outcome_lookups_total')).join('; ');
+    console.log(`burst: ${TOTAL} mutations, ${terminated} backends terminated, answers ${JSON.stringify(tally)}; ${lookups || 'no COMMIT-time failures'}`);
+    expect(answers.filter((a) => a.outcome === 'other').map((a) => a.detail)).toEqual([]);
+    expect(answers).toHaveLength(TOTAL);
+    expect(terminated).toBeGreaterThan(TOTAL / 10);
+    await expectServing();
+  }, 120_000);
+});
