@@ -49,7 +49,7 @@ export function mutationRefusals(): ApolloServerPlugin<RequestContext> {
           }
           if (entries.length === 0) return;
           try {
-            await ctx.session.write(async ({ audit }) => entries.forEach(audit));
+            await ctx.session.write(async ({ audit }) => entries.forEach(audit), { idempotent: false });
           } catch (err) {
             ctx.deps.logger.error({ err, requestId: ctx.requestId }, 'could not audit a refused mutation');
           }

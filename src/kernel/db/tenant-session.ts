@@ -107,10 +107,12 @@ export class TenantSession {
    * transaction: a repeat of the request gets this write's stored result
    * without `fn` running, and a first run stores its result before commit.
    */
-  write<T>(fn: (work: UnitOfWork) => Promise<T>): Promise<T> {
-    const idempotency = this.idempotency;
+  write<T>(fn: (work: UnitOfWork) => Promise<T>, options: { idempotent?: boolean } = {}): Promise<T> {
+    // Bookkeeping writes of the request itself (e.g. auditing a refusal) are not the
+    // client's mutation: they neither claim the key nor take a replay slot.
+    const idempotency = options.idempotent === false ? undefined : this.idempotency;
     if (idempotency && 'rejected' in idempotency) return Promise.reject(idempotency.rejected);
-    const slot = ++this.writesStarted;
+    const slot = idempotency ? ++this.writesStarted : 0;
     const { userId } = this.scope;
     const keyed = idempotency && userId ? { key: idempotency, scope: { ...this.scope, userId } } : undefined;
     return this.transaction(this.limits.queryTimeoutMs, 'write', async (tx) => {
