@@ -58,8 +58,8 @@ export async function authenticateBearer(deps: AppDeps, header: string | undefin
     const status = await beginWithin(
       deps.db,
       deps.limits.acquireTimeoutMs,
-      async (tx) => {
-        await enterTenantScope(tx, { organizationId, userId, requestId: 'authenticate' }, deps.limits.queryTimeoutMs);
+      async (tx, probe) => {
+        await enterTenantScope(tx, { organizationId, userId, requestId: 'authenticate' }, deps.limits.queryTimeoutMs, { probe });
         if (!(await userIsActive(tx, userId))) return null;
         return (await rolesByUserIds(tx, [userId])).map((r) => r.roleCode);
       },

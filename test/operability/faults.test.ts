@@ -34,7 +34,6 @@ beforeAll(async () => {
   await migrateDatabase(dbUrl);
   admin = postgres(dbUrl, { max: 8, onnotice: () => {}, connection: { application_name: 'faults-test' } });
   api = await startApiProcess(dbUrl, {
-    DATABASE_CONNECT_TIMEOUT_MS: '1000',
     DATABASE_MAX_CONNECTIONS: '6',
     QUERY_TIMEOUT_MS: '30000',
     COMMIT_CONFIRM_TIMEOUT_MS: '3000',

@@ -3,10 +3,13 @@ import type { Database } from './pool.js';
 
 /**
  * What a write transaction tells about itself so that, if its connection dies
- * while COMMIT is in flight, its outcome can be learned on another connection.
- * `txid` is filled by the statement that enters the tenant (or sign-in) scope.
+ * while COMMIT is in flight, its outcome can be learned on another connection,
+ * and, if it dies before anything ran, the transaction can move to another one.
+ * Both fields are filled by the statement that enters the tenant (or sign-in) scope.
  */
 export interface CommitProbe {
+  /** Set once the scope statement succeeded: from then on the transaction may have done something. */
+  entered: boolean;
   txid: string | null;
 }
 

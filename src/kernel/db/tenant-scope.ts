@@ -25,14 +25,14 @@ export async function enterTenantScope(
   tx: TransactionSql,
   scope: TenantScope,
   timeoutMs: number,
-  options: { role?: string; asynchronousCommit?: boolean; probe?: CommitProbe } = {},
+  options: { role?: string; asynchronousCommit?: boolean; probe?: CommitProbe; trackCommit?: boolean } = {},
 ): Promise<void> {
   const role = options.role ?? APP_ROLE;
   // A request's read transaction writes only its PHI access row; committing it
   // asynchronously spares every read a WAL flush (a crash may lose the last
   // ~0.6 s of access rows). Mutations and their audit rows commit synchronously.
   const synchronousCommit = options.asynchronousCommit ? 'off' : 'on';
-  // With a probe, the transaction id is taken in the same round trip, so the
+  // With `trackCommit`, the transaction id is taken in the same round trip, so the
   // outcome can be looked up if the connection dies at COMMIT (commit-outcome.ts).
   // The echoed settings are unused; the annotation is SafeQL's inference.
   const [row] = await tx<{ role: unknown | null; organizationId: unknown | null; userId: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; planCacheMode: unknown | null; synchronousCommit: unknown | null; txid: string | null }[]>`
@@ -44,9 +44,12 @@ export async function enterTenantScope(
       set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout,
       set_config('plan_cache_mode', 'force_custom_plan', true) as plan_cache_mode,
       set_config('synchronous_commit', ${synchronousCommit}::text, true) as synchronous_commit,
-      case when ${options.probe !== undefined}::boolean then txid_current()::text end as txid
+      case when ${options.trackCommit === true}::boolean then txid_current()::text end as txid
   `;
-  if (options.probe) options.probe.txid = row?.txid ?? null;
+  if (options.probe) {
+    options.probe.entered = true;
+    options.probe.txid = row?.txid ?? null;
+  }
 }
 
 /**
@@ -66,5 +69,8 @@ export async function enterAuthScope(
       set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout,
       case when ${probe !== undefined}::boolean then txid_current()::text end as txid
   `;
-  if (probe) probe.txid = row?.txid ?? null;
+  if (probe) {
+    probe.entered = true;
+    probe.txid = row?.txid ?? null;
+  }
 }

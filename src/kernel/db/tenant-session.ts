@@ -159,7 +159,7 @@ export class TenantSession {
       this.db,
       this.limits.acquireTimeoutMs,
       async (tx, probe) => {
-        await enterTenantScope(tx, this.scope, timeoutMs, tracked ? { probe } : {});
+        await enterTenantScope(tx, this.scope, timeoutMs, { probe, trackCommit: tracked });
         return fn(tx);
       },
       kind,
@@ -173,8 +173,8 @@ export class TenantSession {
       this.readDone = beginWithin(
         this.db,
         this.limits.acquireTimeoutMs,
-        async (tx) => {
-          await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true });
+        async (tx, probe) => {
+          await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
           resolve(tx);
           await released;
         },
@@ -208,7 +208,7 @@ export function beginWithin<T>(
   return new Promise<T>((resolve, reject) => {
     let state: 'waiting' | 'running' | 'abandoned' = 'waiting';
     let startedAt = 0;
-    const probe: CommitProbe = { txid: null };
+    const probe: CommitProbe = { entered: false, txid: null };
     let finished: { value: T } | undefined;
     db.inUse.waiting++;
     const stopWaiting = () => {
@@ -242,17 +242,15 @@ export function beginWithin<T>(
           resolve(value as T);
         },
         (error: unknown) => {
-          if (state === 'waiting') {
-            stopWaiting();
-            // BEGIN itself failed on a connection that died while idle in the pool (after a
-            // PostgreSQL restart or a terminated backend): nothing ran, so another connection may.
-            if (isConnectionFailure(error) && staleRetries > 0) {
-              const left = Math.max(1, acquireTimeoutMs - (performance.now() - requestedAt));
-              beginWithin(db, left, body, kind, confirmCommitWithinMs, staleRetries - 1).then(resolve, reject);
-              return;
-            }
-          }
+          if (state === 'waiting') stopWaiting();
           if (state === 'abandoned') return;
+          // BEGIN or the scope statement failed on a connection that died idle in the pool
+          // (a PostgreSQL restart, a terminated backend): nothing ran, so another connection may.
+          if (isConnectionFailure(error) && !probe.entered && staleRetries > 0) {
+            const left = Math.max(1, acquireTimeoutMs - (performance.now() - requestedAt));
+            beginWithin(db, left, body, kind, confirmCommitWithinMs, staleRetries - 1).then(resolve, reject);
+            return;
+          }
           const atCommit = finished !== undefined && isConnectionFailure(error);
           if (!atCommit || confirmCommitWithinMs === undefined || probe.txid === null) {
             reject(fromDatabaseError(error));
