@@ -5,6 +5,7 @@ import { startTemporaryPostgres, withDatabase, type EmbeddedServer } from '../..
 import { migrateDatabase } from '../../src/kernel/db/migrate.js';
 import { startApiProcess, type ApiProcess } from '../helpers/api-process.js';
 import { createOrganization, login, type TestOrganization } from '../helpers/fixtures.js';
+import { waitFor, waitForLockWaits } from '../helpers/wait.js';
 
 /**
  * Database faults against the API running as its own process, on a cluster of
@@ -48,16 +49,15 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-/** Polls pg_stat_activity (an observable state, not a timer) until `where` matches an API backend. */
-async function waitForApiBackend(where: string, db: postgres.Sql | postgres.TransactionSql = admin): Promise<number[]> {
-  for (let i = 0; i < 1500; i++) {
-    const rows = await db.unsafe<{ pid: number }[]>(`select pid from pg_stat_activity where ${API} and ${where}`);
-    if (rows.length > 0) return rows.map((r) => r.pid);
-    await new Promise((r) => setImmediate(r));
-    if (i % 10 === 9) await new Promise((r) => setTimeout(r, 20));
-  }
-  const seen = await db.unsafe(`select pid, application_name, state, wait_event_type, wait_event, left(query, 50) as q from pg_stat_activity where backend_type = 'client backend'`);
-  throw new Error(`no API backend matched: ${where}; seen ${JSON.stringify(seen)}; API exited: ${api.hasExited()}\n${api.stderr()}`);
+/** Waits (on pg_stat_activity, not the clock) until `where` matches API backends; their pids. */
+function waitForApiBackend(where: string, db: postgres.Sql | postgres.TransactionSql = admin): Promise<number[]> {
+  return waitFor(
+    async () => {
+      const rows = await db.unsafe<{ pid: number }[]>(`select pid from pg_stat_activity where ${API} and ${where}`);
+      return rows.length > 0 ? rows.map((r) => r.pid) : null;
+    },
+    () => `an API backend with ${where} (API exited: ${api.hasExited()})`,
+  );
 }
 
 async function terminate(pids: number[], db: postgres.Sql | postgres.TransactionSql = admin): Promise<void> {
@@ -174,16 +174,12 @@ describe('the API process survives a terminated backend', () => {
     const { pending } = await admin.begin(async (tx) => {
       await tx`lock table pg_catalog.pg_type in access exclusive mode`;
       const pending = api.gql(`{ me { id } }`, {}, token);
-      for (let i = 0; ; i++) {
-        const waiting = await tx<{ pid: number }[]>`
+      const waiting = await waitFor(async () => {
+        const rows = await tx<{ pid: number }[]>`
           select pid from pg_locks where not granted and relation = 'pg_catalog.pg_type'::regclass and pid <> pg_backend_pid()`;
-        if (waiting.length > 0) {
-          await terminate(waiting.map((w) => w.pid), tx);
-          break;
-        }
-        if (i > 1500) throw new Error('no new connection waited on pg_type');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+        return rows.length > 0 ? rows.map((r) => r.pid) : null;
+      }, 'a new connection waiting on pg_type');
+      await terminate(waiting, tx);
       return { pending };
     });
     const answer = await pending;
@@ -195,13 +191,11 @@ describe('the API process survives a terminated backend', () => {
 
 /** After an outage: asks until the API answers again (the pool reconnects by itself). */
 async function waitUntilServing() {
-  for (let i = 0; i < 300; i++) {
-    const res = await api.gql(`{ a: me { id } b: me { id } c: patients(first: 1) { totalCount } }`, {}, token).catch(() => null);
-    if (res && !res.errors) return;
+  await waitFor(async () => {
     expectAlive();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the API did not serve again after the outage');
+    const res = await api.gql(`{ a: me { id } b: me { id } c: patients(first: 1) { totalCount } }`, {}, token).catch(() => null);
+    return res !== null && !res.errors;
+  }, 'the API to serve again after the outage');
 }
 
 describe('PostgreSQL restart with requests in flight', () => {
@@ -213,13 +207,7 @@ describe('PostgreSQL restart with requests in flight', () => {
       api.gql(UPDATE, { i: { id: p.id, version: 1, firstName: 'Restart' } }, token, { 'x-request-id': requestIds[i]! }),
     );
     const reading = api.gql(`{ patients(first: 3) { edges { node { id firstName } } } }`, {}, token);
-    await waitForApiBackend(`wait_event_type = 'Lock'`).then(async () => {
-      for (;;) {
-        const [row] = await admin<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where application_name = 'health-graphql' and wait_event_type = 'Lock'`;
-        if (row!.n >= patients.length) return;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    });
+    await waitForLockWaits(admin, patients.length);
     const pid = api.pid;
     await pg.halt(); // fast shutdown: every backend, the lock holders included, is terminated
     const answers = await Promise.all(pending);

@@ -21,8 +21,11 @@ export interface UnitOfWork {
   audit(entry: AuditEntry): void;
 }
 
+/** Nothing ran (the transaction never got a connection), so a retry is safe: `retryable`. */
 const poolBusy = () =>
-  new DomainError('TIMEOUT', 'The database is busy: no connection became free within the acquire timeout; retry shortly');
+  new DomainError('TIMEOUT', 'The database is busy: no connection became free within the acquire timeout; retry shortly', {
+    retryable: true,
+  });
 
 /**
  * All database work of one request for one tenant. Reads share one lazily
