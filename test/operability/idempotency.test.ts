@@ -29,10 +29,11 @@ const patient = (lastName: string) => ({ i: { firstName: 'Idem', lastName, dateO
 const key = () => `idem-${randomUUID()}`;
 const header = (k: string) => ({ 'idempotency-key': k });
 
+/** What a mutation writes (refused attempts add `mutation.refused` rows by design: not counted). */
 async function counts(orgId = org.id) {
   const [row] = await app.admin<{ patients: number; audits: number; keys: number }[]>`
     select (select count(*)::int from ehr_patients where organization_id = ${orgId}) as patients,
-           (select count(*)::int from audit_log where organization_id = ${orgId}) as audits,
+           (select count(*)::int from audit_log where organization_id = ${orgId} and outcome = 'SUCCESS') as audits,
            (select count(*)::int from idempotency_keys where organization_id = ${orgId}) as keys`;
   return row!;
 }
