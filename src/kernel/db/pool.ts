@@ -56,6 +56,9 @@ export function createDatabase(
     // Columns arrive camelCased (`display_name` → `displayName`), matching the GraphQL field names.
     transform: postgres.camel,
     debug: (_connection, query) => {
+      // The driver's own array-type lookup runs once per new connection, not per request:
+      // counting it would make a request's statement count depend on pool growth.
+      if (query.includes('pg_catalog.pg_type a') && query.includes('typarray')) return;
       statements.count += 1;
       statements.capture?.push(query);
     },
