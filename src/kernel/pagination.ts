@@ -194,3 +194,9 @@ export function keyPart(value: Date | string | number | null): string | number |
  * columns are NOT NULL in the schema; repositories cast back to the row type.
  */
 export type KeysetRows<T> = { [K in keyof T]: T[K] | null }[];
+
+/**
+ * Rows of a per-parent (LATERAL) child list joined on `column = parent.id`:
+ * SafeQL knows the parent column cannot be null there, so the row type says so.
+ */
+export type ChildRows<T, K extends keyof T> = (Omit<T, K> & { [P in K]: NonNullable<T[P]> })[];
