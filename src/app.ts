@@ -10,6 +10,7 @@ import type { Config } from './kernel/config.js';
 import { createDatabase, warmUp } from './kernel/db/pool.js';
 import { createHttpServer } from './http.js';
 import { loaderInstrumentation } from './kernel/loaders.js';
+import { configureCursorSecret } from './kernel/pagination.js';
 import { createMetrics } from './operability/metrics.js';
 import { createApolloServer } from './server.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -29,6 +30,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
   db.onTransaction = metrics.observeTransaction;
   db.onCommitOutcome = metrics.observeCommitOutcome;
   loaderInstrumentation.onBatch = (size) => metrics.loaderBatchSize.observe(size);
+  configureCursorSecret(config.cursorSecret);
   return {
     config,
     db,

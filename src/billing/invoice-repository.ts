@@ -1,6 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { conflict } from '../kernel/errors.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
 
 /** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
@@ -163,15 +163,20 @@ export async function invoiceCountsByPatientIds(
   `;
 }
 
-export async function invoicesByEncounterIds(tx: TransactionSql, organizationId: string, encounterIds: readonly string[]): Promise<InvoiceRow[]> {
-  return tx<InvoiceRow[]>`
+export async function invoicesByEncounterIds(tx: TransactionSql, organizationId: string, encounterIds: readonly string[], limit: number | null): Promise<InvoiceRow[]> {
+  return tx<ChildRows<InvoiceRow, 'encounterId'>>`
     /* invoicesByEncounterIds */
-    select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-           discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
-           void_reason, notes, created_by, created_at, updated_at, version
-    from invoices
-    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[]) and deleted_at is null
-    order by invoice_seq
+    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
+             discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+             void_reason, notes, created_by, created_at, updated_at, version
+      from invoices
+      where organization_id = ${organizationId}::uuid and encounter_id = parent.id and deleted_at is null
+      order by invoice_seq
+      limit ${limit}::int
+    ) r
+    order by r.invoice_seq
   `;
 }
 

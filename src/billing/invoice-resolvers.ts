@@ -2,7 +2,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { listLimit, pageRequest, toConnection } from '../kernel/pagination.js';
 import * as repo from './invoice-repository.js';
 import { COLLECTABLE, type InvoiceStatus } from './invoice-rules.js';
 import * as invoiceService from './invoice-service.js';
@@ -91,7 +91,7 @@ export const invoiceResolvers: Resolvers = {
     createdBy: (i, _args, ctx) => (i.createdBy ? ctx.loaders.userById.load(i.createdBy) : null),
     overdue: async (i, _args, ctx) => isOverdue(i, (await ctx.loaders.billingClock()).today),
     lineItems: (i, _args, ctx) => ctx.loaders.lineItemsOfInvoice.load(i.id),
-    payments: (i, _args, ctx) => ctx.loaders.paymentsOfInvoice.load(i.id),
+    payments: (i, { first }, ctx) => ctx.loaders.paymentsOfInvoice(listLimit(first)).load(i.id),
   },
   InvoiceLineItem: {
     id: (l) => toGlobalId('InvoiceLineItem', l.id),
@@ -110,7 +110,10 @@ export const invoiceResolvers: Resolvers = {
     invoice: async (p, _args, ctx) => (await ctx.loaders.invoiceById.load(p.invoiceId))!,
     refundableAmount: (p) => (p.kind === 'PAYMENT' ? formatMoney(fromDatabase(p.amount) - fromDatabase(p.refundedAmount)) : '0.00'),
     refundOf: (p, _args, ctx) => (p.refundOfPaymentId ? ctx.loaders.paymentById.load(p.refundOfPaymentId) : null),
-    refunds: (p, _args, ctx) => (p.kind === 'PAYMENT' ? ctx.loaders.refundsOfPayment.load(p.id) : []),
+    refunds: (p, { first }, ctx) => {
+      const limit = listLimit(first);
+      return p.kind === 'PAYMENT' ? ctx.loaders.refundsOfPayment(limit).load(p.id) : [];
+    },
     receivedBy: (p, _args, ctx) => (p.receivedBy ? ctx.loaders.userById.load(p.receivedBy) : null),
   },
   Patient: {
@@ -125,6 +128,6 @@ export const invoiceResolvers: Resolvers = {
     balance: async (p, _args, ctx) => (await ctx.loaders.balanceOfPatient.load(p.id))?.balance ?? '0.00',
   },
   Encounter: {
-    invoices: (e, _args, ctx) => ctx.loaders.invoicesOfEncounter.load(e.id),
+    invoices: (e, { first }, ctx) => ctx.loaders.invoicesOfEncounter(listLimit(first)).load(e.id),
   },
 };

@@ -42,9 +42,11 @@ export function billingLoaders(scope: LoaderScope) {
         (r) => r.patientId,
       ),
     ),
-    invoicesOfEncounter: createGroupLoader(
-      (ids: readonly string[]) => read((tx) => invoices.invoicesByEncounterIds(tx, org, ids)),
-      (i) => i.encounterId!,
+    invoicesOfEncounter: loaderFamily((limit: number) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => invoices.invoicesByEncounterIds(tx, org, ids, limit)),
+        (i) => i.encounterId!,
+      ),
     ),
     balanceOfPatient: createLoader(
       (ids: readonly string[]) => read((tx) => invoices.balancesByPatientIds(tx, org, ids)),
@@ -59,13 +61,17 @@ export function billingLoaders(scope: LoaderScope) {
       (l) => l.id,
     ),
     paymentById: createPatientRecordLoader(scope, (ids) => read((tx) => payments.paymentsByIds(tx, org, ids))),
-    paymentsOfInvoice: createGroupLoader(
-      (ids: readonly string[]) => read((tx) => payments.paymentsByInvoiceIds(tx, org, ids)),
-      (p) => p.invoiceId,
+    paymentsOfInvoice: loaderFamily((limit: number) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => payments.paymentsByInvoiceIds(tx, org, ids, limit)),
+        (p) => p.invoiceId,
+      ),
     ),
-    refundsOfPayment: createGroupLoader(
-      (ids: readonly string[]) => read((tx) => payments.refundsByPaymentIds(tx, org, ids)),
-      (p) => p.refundOfPaymentId!,
+    refundsOfPayment: loaderFamily((limit: number) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => payments.refundsByPaymentIds(tx, org, ids, limit)),
+        (p) => p.refundOfPaymentId!,
+      ),
     ),
   };
 }

@@ -1,4 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
+import type { ChildRows } from '../kernel/pagination.js';
 
 /** One row of `payments`: a PAYMENT or a REFUND; amounts are exact numeric text. */
 export interface PaymentRow {
@@ -34,27 +35,37 @@ export async function paymentsByIds(tx: TransactionSql, organizationId: string, 
 }
 
 /** Payments and refunds of many invoices, oldest first per invoice. */
-export async function paymentsByInvoiceIds(tx: TransactionSql, organizationId: string, invoiceIds: readonly string[]): Promise<PaymentRow[]> {
+export async function paymentsByInvoiceIds(tx: TransactionSql, organizationId: string, invoiceIds: readonly string[], limit: number | null): Promise<PaymentRow[]> {
   return tx<PaymentRow[]>`
     /* paymentsByInvoiceIds */
-    select id, organization_id, invoice_id, patient_id, amount, currency, method, kind, refund_of_payment_id, refunded_amount,
-           reference, idempotency_key, received_at, received_by, reason, status, created_at, updated_at, version
-    from payments
-    where organization_id = ${organizationId}::uuid and invoice_id = any(${invoiceIds as string[]}::uuid[]) and deleted_at is null
-    order by invoice_id, received_at, id
+    select r.* from unnest(${invoiceIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, invoice_id, patient_id, amount, currency, method, kind, refund_of_payment_id, refunded_amount,
+             reference, idempotency_key, received_at, received_by, reason, status, created_at, updated_at, version
+      from payments
+      where organization_id = ${organizationId}::uuid and invoice_id = parent.id and deleted_at is null
+      order by received_at, id
+      limit ${limit}::int
+    ) r
+    order by r.received_at, r.id
   `;
 }
 
 /** Refunds of many payments, oldest first per payment. */
-export async function refundsByPaymentIds(tx: TransactionSql, organizationId: string, paymentIds: readonly string[]): Promise<PaymentRow[]> {
-  return tx<PaymentRow[]>`
+export async function refundsByPaymentIds(tx: TransactionSql, organizationId: string, paymentIds: readonly string[], limit: number | null): Promise<PaymentRow[]> {
+  return tx<ChildRows<PaymentRow, 'refundOfPaymentId'>>`
     /* refundsByPaymentIds */
-    select id, organization_id, invoice_id, patient_id, amount, currency, method, kind, refund_of_payment_id, refunded_amount,
-           reference, idempotency_key, received_at, received_by, reason, status, created_at, updated_at, version
-    from payments
-    where organization_id = ${organizationId}::uuid and refund_of_payment_id = any(${paymentIds as string[]}::uuid[])
-      and deleted_at is null
-    order by refund_of_payment_id, received_at, id
+    select r.* from unnest(${paymentIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, invoice_id, patient_id, amount, currency, method, kind, refund_of_payment_id, refunded_amount,
+             reference, idempotency_key, received_at, received_by, reason, status, created_at, updated_at, version
+      from payments
+      where organization_id = ${organizationId}::uuid and refund_of_payment_id = parent.id
+        and deleted_at is null
+      order by received_at, id
+      limit ${limit}::int
+    ) r
+    order by r.received_at, r.id
   `;
 }
 

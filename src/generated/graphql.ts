@@ -501,6 +501,15 @@ export type ClinicalNote = Node & {
   version: Scalars['Int']['output'];
 };
 
+
+/**
+ * Free-text clinical documentation (table `clinical_notes`). Once SIGNED a note is immutable: a correction is a new
+ * note whose `amends` points at it.
+ */
+export type ClinicalNoteAmendmentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A page of clinical notes, newest first. */
 export type ClinicalNoteConnection = {
   __typename?: 'ClinicalNoteConnection';
@@ -991,6 +1000,54 @@ export type Encounter = Node & {
   workflow: Maybe<WorkflowInstance>;
 };
 
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type EncounterAnatomyFindingsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type EncounterImagingOrdersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type EncounterInvoicesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type EncounterLabTestsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type EncounterNotesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type EncounterPrescriptionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type EncounterProblemsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A clinical encounter (visit) of a patient with a provider. */
+export type EncounterVitalSignsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A page of encounters, newest first. */
 export type EncounterConnection = {
   __typename?: 'EncounterConnection';
@@ -1253,6 +1310,16 @@ export type Invoice = Node & {
   voidReason: Maybe<Scalars['String']['output']>;
   /** When it was voided. */
   voidedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/**
+ * A patient invoice. Amounts are exact decimals computed in one place and
+ * checked by the database: `total = subtotal - discountTotal + taxTotal` and
+ * `balanceDue = total - (amountPaid - amountRefunded)`.
+ */
+export type InvoicePaymentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of invoices, newest (highest number) first. */
@@ -1541,6 +1608,12 @@ export type LabTest = Node & {
   version: Scalars['Int']['output'];
   /** The lab order's workflow instance: the active one, else the most recently started (null when none). */
   workflow: Maybe<WorkflowInstance>;
+};
+
+
+/** A laboratory test order (table `lab_tests`): what was ordered, for whom, by whom, and its progress. */
+export type LabTestResultsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Result of a lab test mutation. */
@@ -2473,7 +2546,14 @@ export type Patient = Node & {
 
 /** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
 export type PatientAllergiesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<AllergyStatus>>;
+};
+
+
+/** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
+export type PatientAnatomyFindingsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2509,6 +2589,7 @@ export type PatientEncountersArgs = {
 
 /** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
 export type PatientImagingOrdersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<ImagingOrderStatus>>;
 };
 
@@ -2534,18 +2615,21 @@ export type PatientLabResultsArgs = {
 
 /** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
 export type PatientLabTestsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<LabTestStatus>>;
 };
 
 
 /** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
 export type PatientPrescriptionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<PrescriptionStatus>>;
 };
 
 
 /** A patient of the organization (table `ehr_patients`): demographics, contact and insurance. */
 export type PatientProblemsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<ProblemStatus>>;
 };
 
@@ -2681,6 +2765,12 @@ export type Payment = Node & {
   status: PaymentStatus;
   /** Optimistic-concurrency version. */
   version: Scalars['Int']['output'];
+};
+
+
+/** Money received on (PAYMENT) or returned from (REFUND) an invoice. */
+export type PaymentRefundsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Direction of a payment row. */
@@ -5290,6 +5380,12 @@ export type AuthenticatedDirectiveArgs = { };
 
 export type AuthenticatedDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type BoundedDirectiveArgs = {
+  reason: Scalars['String']['input'];
+};
+
+export type BoundedDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = BoundedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type PublicDirectiveArgs = { };
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -5399,7 +5495,7 @@ export type CheckInPayloadResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type ClinicalNoteResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClinicalNote'] = ResolversParentTypes['ClinicalNote']> = {
-  amendments?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType>;
+  amendments?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType, RequireFields<ClinicalNoteAmendmentsArgs, 'first'>>;
   amends?: Resolver<Maybe<ResolversTypes['ClinicalNote']>, ParentType, ContextType>;
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -5514,7 +5610,7 @@ export type EmergencyContactResolvers<ContextType = RequestContext, ParentType e
 };
 
 export type EncounterResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Encounter'] = ResolversParentTypes['Encounter']> = {
-  anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType>;
+  anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType, RequireFields<EncounterAnatomyFindingsArgs, 'first'>>;
   chiefComplaint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   departmentId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
@@ -5524,13 +5620,13 @@ export type EncounterResolvers<ContextType = RequestContext, ParentType extends 
   encounterType?: Resolver<ResolversTypes['EncounterType'], ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType>;
-  invoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
-  labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType>;
-  notes?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType>;
+  imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType, RequireFields<EncounterImagingOrdersArgs, 'first'>>;
+  invoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<EncounterInvoicesArgs, 'first'>>;
+  labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType, RequireFields<EncounterLabTestsArgs, 'first'>>;
+  notes?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType, RequireFields<EncounterNotesArgs, 'first'>>;
   patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
-  prescriptions?: Resolver<Array<ResolversTypes['Prescription']>, ParentType, ContextType>;
-  problems?: Resolver<Array<ResolversTypes['Problem']>, ParentType, ContextType>;
+  prescriptions?: Resolver<Array<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<EncounterPrescriptionsArgs, 'first'>>;
+  problems?: Resolver<Array<ResolversTypes['Problem']>, ParentType, ContextType, RequireFields<EncounterProblemsArgs, 'first'>>;
   provider?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   remarks?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5539,7 +5635,7 @@ export type EncounterResolvers<ContextType = RequestContext, ParentType extends 
   status?: Resolver<ResolversTypes['EncounterStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  vitalSigns?: Resolver<Array<ResolversTypes['VitalSigns']>, ParentType, ContextType>;
+  vitalSigns?: Resolver<Array<ResolversTypes['VitalSigns']>, ParentType, ContextType, RequireFields<EncounterVitalSignsArgs, 'first'>>;
   workflow?: Resolver<Maybe<ResolversTypes['WorkflowInstance']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -5623,7 +5719,7 @@ export type InvoiceResolvers<ContextType = RequestContext, ParentType extends Re
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
   patientId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
-  payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<InvoicePaymentsArgs, 'first'>>;
   status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
   subtotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   taxTotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
@@ -5733,7 +5829,7 @@ export type LabTestResolvers<ContextType = RequestContext, ParentType extends Re
   patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['OrderPriority'], ParentType, ContextType>;
   resultedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  results?: Resolver<Array<ResolversTypes['LabResult']>, ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['LabResult']>, ParentType, ContextType, RequireFields<LabTestResultsArgs, 'first'>>;
   specimenType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LabTestStatus'], ParentType, ContextType>;
   testCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5902,8 +5998,8 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
 
 export type PatientResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Patient'] = ResolversParentTypes['Patient']> = {
   address?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
-  allergies?: Resolver<Array<ResolversTypes['DrugAllergy']>, ParentType, ContextType, Partial<PatientAllergiesArgs>>;
-  anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType>;
+  allergies?: Resolver<Array<ResolversTypes['DrugAllergy']>, ParentType, ContextType, RequireFields<PatientAllergiesArgs, 'first'>>;
+  anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType, RequireFields<PatientAnatomyFindingsArgs, 'first'>>;
   appointments?: Resolver<ResolversTypes['AppointmentConnection'], ParentType, ContextType, Partial<PatientAppointmentsArgs>>;
   balance?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   bloodType?: Resolver<Maybe<ResolversTypes['BloodType']>, ParentType, ContextType>;
@@ -5917,11 +6013,11 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   genderIdentity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType, Partial<PatientImagingOrdersArgs>>;
+  imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType, RequireFields<PatientImagingOrdersArgs, 'first'>>;
   insurance?: Resolver<ResolversTypes['Insurance'], ParentType, ContextType>;
   invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<PatientInvoicesArgs>>;
   labResults?: Resolver<ResolversTypes['LabResultConnection'], ParentType, ContextType, Partial<PatientLabResultsArgs>>;
-  labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType, Partial<PatientLabTestsArgs>>;
+  labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType, RequireFields<PatientLabTestsArgs, 'first'>>;
   lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   maritalStatus?: Resolver<Maybe<ResolversTypes['MaritalStatus']>, ParentType, ContextType>;
   middleName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5930,8 +6026,8 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   preferredLanguage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   preferredName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  prescriptions?: Resolver<Array<ResolversTypes['Prescription']>, ParentType, ContextType, Partial<PatientPrescriptionsArgs>>;
-  problems?: Resolver<Array<ResolversTypes['Problem']>, ParentType, ContextType, Partial<PatientProblemsArgs>>;
+  prescriptions?: Resolver<Array<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<PatientPrescriptionsArgs, 'first'>>;
+  problems?: Resolver<Array<ResolversTypes['Problem']>, ParentType, ContextType, RequireFields<PatientProblemsArgs, 'first'>>;
   sexAtBirth?: Resolver<Maybe<ResolversTypes['SexAtBirth']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PatientStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['PatientSummary'], ParentType, ContextType>;
@@ -5981,7 +6077,7 @@ export type PaymentResolvers<ContextType = RequestContext, ParentType extends Re
   refundOf?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType>;
   refundableAmount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   refundedAmount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
-  refunds?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType>;
+  refunds?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<PaymentRefundsArgs, 'first'>>;
   status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -6625,6 +6721,7 @@ export type Resolvers<ContextType = RequestContext> = {
 
 export type DirectiveResolvers<ContextType = RequestContext> = {
   authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
+  bounded?: BoundedDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   requires?: RequiresDirectiveResolver<any, any, ContextType>;
 };

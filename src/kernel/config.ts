@@ -49,6 +49,8 @@ export interface Config {
   jwtSecret: string;
   /** True when JWT_SECRET was not set and a development secret is in use. */
   jwtSecretIsDevDefault: boolean;
+  /** Key material of opaque cursors (HKDF-derived per purpose): CURSOR_SECRET, else JWT_SECRET. */
+  cursorSecret: string;
   seedOnFirstStart: boolean;
   database: DatabaseConfig;
   limits: QueryLimits;
@@ -115,6 +117,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
   }
 
+  const cursorSecret = env.CURSOR_SECRET;
+  if (cursorSecret !== undefined && cursorSecret.length < 32) {
+    throw new ConfigError('CURSOR_SECRET must be at least 32 characters long');
+  }
+
   const maxConnections = integer(env, 'DATABASE_MAX_CONNECTIONS', 5, 1, 1000);
   const minConnections = integer(env, 'DATABASE_MIN_CONNECTIONS', 1, 0, 1000);
   if (minConnections > maxConnections) {
@@ -135,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
     jwtSecretIsDevDefault: jwtSecret === undefined,
+    cursorSecret: cursorSecret ?? jwtSecret ?? DEV_JWT_SECRET,
     seedOnFirstStart: (env.SEED_ON_FIRST_START ?? (url ? 'false' : 'true')) === 'true',
     limits: {
       maxDepth: integer(env, 'LIMIT_MAX_DEPTH', 12, 1, 100),

@@ -1,7 +1,10 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { badInput } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
+/** Items a bounded plain list (`Patient.problems(first:)`) returns when `first` is not given. */
+export const DEFAULT_LIST_SIZE = 100;
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -44,26 +47,81 @@ export interface Connection<T> {
   pageInfo: PageInfo;
 }
 
+/**
+ * Cursors are opaque: the keyset position (sort key values, which may be PHI
+ * such as a patient's name or birth date) is encrypted with AES-256-GCM under a
+ * key derived by HKDF from the configured secret, and the ordering is bound as
+ * associated data, so a cursor opens only for the list and ordering that issued
+ * it and any change to it is detected. The IV is an HMAC of ordering and
+ * position (deterministic, SIV-style): the same position always gives the same
+ * cursor, and distinct positions never share an IV. The plaintext is padded to
+ * a multiple of 32 bytes so a cursor's length says little about its values.
+ * Layout, base64url: IV (12) ‖ tag (16) ‖ ciphertext.
+ */
+interface CursorKeys {
+  cipher: Buffer;
+  iv: Buffer;
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const PAD_BYTES = 32;
+
+function deriveCursorKeys(secret: string | Buffer): CursorKeys {
+  const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', secret, 'health-graphql cursors', purpose, 32));
+  return { cipher: derive('cursor-encryption'), iv: derive('cursor-iv') };
+}
+
+/**
+ * The process's cursor keys. Until `configureCursorSecret` runs (the app does
+ * at start, from CURSOR_SECRET or JWT_SECRET) a random key is used, so cursors
+ * are still opaque, just valid in this process only.
+ */
+let cursorKeys: CursorKeys = deriveCursorKeys(randomBytes(32));
+
+/** Derives the cursor keys from the configured secret: every API process with the same secret reads the others' cursors. */
+export function configureCursorSecret(secret: string): void {
+  cursorKeys = deriveCursorKeys(secret);
+}
+
 function encodeCursor(ordering: string, key: CursorKey): string {
-  return Buffer.from(JSON.stringify([ordering, ...key]), 'utf8').toString('base64url');
+  const json = Buffer.from(JSON.stringify(key), 'utf8');
+  // Trailing spaces: JSON.parse ignores them.
+  const padded = Buffer.alloc(Math.ceil((json.length + 1) / PAD_BYTES) * PAD_BYTES, ' ');
+  json.copy(padded);
+  const iv = createHmac('sha256', cursorKeys.iv).update(ordering).update('\0').update(padded).digest().subarray(0, IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', cursorKeys.cipher, iv);
+  cipher.setAAD(Buffer.from(ordering, 'utf8'));
+  const body = Buffer.concat([cipher.update(padded), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+/** The position a cursor holds, or null when it was not issued (with this key) for `ordering`, or was altered. */
+function openCursor(cursor: string, ordering: string): unknown {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const data = Buffer.from(cursor, 'base64url');
+  if (data.length <= IV_BYTES + TAG_BYTES) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', cursorKeys.cipher, data.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(ordering, 'utf8'));
+    decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    const text = Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function decodeCursor(cursor: string, ordering: string, field: string): CursorKey {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
+  const parsed = openCursor(cursor, ordering);
   if (
     !Array.isArray(parsed) ||
-    parsed[0] !== ordering ||
-    parsed.length < 2 ||
-    !parsed.slice(1).every((v) => v === null || typeof v === 'string' || typeof v === 'number')
+    parsed.length < 1 ||
+    !parsed.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
   ) {
     throw badInput(`${field} is not a cursor of this list and ordering; use a cursor this list returned`, field);
   }
-  return parsed.slice(1) as CursorKey;
+  return parsed as CursorKey;
 }
 
 function pageSize(value: number | null | undefined, field: string): number | null {
@@ -75,6 +133,15 @@ function pageSize(value: number | null | undefined, field: string): number | nul
     });
   }
   return value;
+}
+
+/**
+ * The size of a bounded plain list (`Patient.problems(first: 50)`): at most
+ * MAX_PAGE_SIZE, DEFAULT_LIST_SIZE when omitted. Repositories apply it per
+ * parent inside the one batch statement (LATERAL … LIMIT).
+ */
+export function listLimit(first: number | null | undefined, field = 'first'): number {
+  return pageSize(first, field) ?? DEFAULT_LIST_SIZE;
 }
 
 /** Validates Relay connection arguments: sizes capped at 1000, cursors bound to `ordering`. */
@@ -127,3 +194,9 @@ export function keyPart(value: Date | string | number | null): string | number |
  * columns are NOT NULL in the schema; repositories cast back to the row type.
  */
 export type KeysetRows<T> = { [K in keyof T]: T[K] | null }[];
+
+/**
+ * Rows of a per-parent (LATERAL) child list joined on `column = parent.id`:
+ * SafeQL knows the parent column cannot be null there, so the row type says so.
+ */
+export type ChildRows<T, K extends keyof T> = (Omit<T, K> & { [P in K]: NonNullable<T[P]> })[];

@@ -1,4 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
+import type { ChildRows } from '../kernel/pagination.js';
 
 /** One row of `anatomy_findings` as the API reads it. */
 export interface AnatomyFindingRow {
@@ -38,15 +39,21 @@ export async function anatomyFindingsByPatientIds(
   tx: TransactionSql,
   organizationId: string,
   patientIds: readonly string[],
+  limit: number | null,
 ): Promise<AnatomyFindingRow[]> {
   return tx<AnatomyFindingRow[]>`
     /* anatomyFindingsByPatientIds */
-    select id, organization_id, patient_id, encounter_id, body_system_id, recorded_by, location, laterality, finding,
-           severity, notes, observed_at, created_at, updated_at, version
-    from anatomy_findings
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null
-    order by patient_id, observed_at desc, id desc
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, body_system_id, recorded_by, location, laterality, finding,
+             severity, notes, observed_at, created_at, updated_at, version
+      from anatomy_findings
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id
+        and deleted_at is null
+      order by observed_at desc, id desc
+      limit ${limit}::int
+    ) r
+    order by r.observed_at desc, r.id desc
   `;
 }
 
@@ -55,15 +62,21 @@ export async function anatomyFindingsByEncounterIds(
   tx: TransactionSql,
   organizationId: string,
   encounterIds: readonly string[],
+  limit: number | null,
 ): Promise<AnatomyFindingRow[]> {
-  return tx<AnatomyFindingRow[]>`
+  return tx<ChildRows<AnatomyFindingRow, 'encounterId'>>`
     /* anatomyFindingsByEncounterIds */
-    select id, organization_id, patient_id, encounter_id, body_system_id, recorded_by, location, laterality, finding,
-           severity, notes, observed_at, created_at, updated_at, version
-    from anatomy_findings
-    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
-      and deleted_at is null
-    order by observed_at, id
+    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, body_system_id, recorded_by, location, laterality, finding,
+             severity, notes, observed_at, created_at, updated_at, version
+      from anatomy_findings
+      where organization_id = ${organizationId}::uuid and encounter_id = parent.id
+        and deleted_at is null
+      order by observed_at, id
+      limit ${limit}::int
+    ) r
+    order by r.observed_at, r.id
   `;
 }
 

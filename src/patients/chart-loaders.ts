@@ -5,6 +5,12 @@ import * as allergies from './drug-allergy-repository.js';
 import * as prescriptions from './prescription-repository.js';
 import * as problems from './problem-repository.js';
 
+/** A bounded list's filter and size (`Patient.problems(status:, first:)`): one batch per distinct pair. */
+export interface StatusPage {
+  statuses: string[] | null;
+  limit: number;
+}
+
 /**
  * The patient chart (problems, clinical notes, drug allergies, prescriptions),
  * batched per request. Loading a record by id records PHI access for its
@@ -17,15 +23,17 @@ export function chartLoaders(scope: LoaderScope) {
     createPatientRecordLoader(scope, fetch);
   return {
     problemById: byId((ids) => read((tx) => problems.problemsByIds(tx, org, ids))),
-    problemsOfPatient: loaderFamily((statuses: string[] | null) =>
+    problemsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
-        (ids: readonly string[]) => read((tx) => problems.problemsByPatientIds(tx, org, ids, statuses)),
+        (ids: readonly string[]) => read((tx) => problems.problemsByPatientIds(tx, org, ids, statuses, limit)),
         (p) => p.patientId,
       ),
     ),
-    problemsOfEncounter: createGroupLoader(
-      (ids: readonly string[]) => read((tx) => problems.problemsByEncounterIds(tx, org, ids)),
-      (p) => p.encounterId!,
+    problemsOfEncounter: loaderFamily((limit: number) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => problems.problemsByEncounterIds(tx, org, ids, limit)),
+        (p) => p.encounterId!,
+      ),
     ),
 
     clinicalNoteById: byId((ids) => read((tx) => notes.clinicalNotesByIds(tx, org, ids))),
@@ -41,33 +49,39 @@ export function chartLoaders(scope: LoaderScope) {
       (ids: readonly string[]) => read((tx) => notes.clinicalNoteCountsByPatientIds(tx, org, ids)),
       (r) => r.patientId,
     ),
-    clinicalNotesOfEncounter: createGroupLoader(
-      (ids: readonly string[]) => read((tx) => notes.clinicalNotesByEncounterIds(tx, org, ids)),
-      (n) => n.encounterId!,
+    clinicalNotesOfEncounter: loaderFamily((limit: number) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => notes.clinicalNotesByEncounterIds(tx, org, ids, limit)),
+        (n) => n.encounterId!,
+      ),
     ),
-    amendmentsOfClinicalNote: createGroupLoader(
-      (ids: readonly string[]) => read((tx) => notes.clinicalNotesByAmendedIds(tx, org, ids)),
-      (n) => n.amendsNoteId!,
+    amendmentsOfClinicalNote: loaderFamily((limit: number) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => notes.clinicalNotesByAmendedIds(tx, org, ids, limit)),
+        (n) => n.amendsNoteId!,
+      ),
     ),
 
     drugAllergyById: byId((ids) => read((tx) => allergies.drugAllergiesByIds(tx, org, ids))),
-    drugAllergiesOfPatient: loaderFamily((statuses: string[] | null) =>
+    drugAllergiesOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
-        (ids: readonly string[]) => read((tx) => allergies.drugAllergiesByPatientIds(tx, org, ids, statuses)),
+        (ids: readonly string[]) => read((tx) => allergies.drugAllergiesByPatientIds(tx, org, ids, statuses, limit)),
         (a) => a.patientId,
       ),
     ),
 
     prescriptionById: byId((ids) => read((tx) => prescriptions.prescriptionsByIds(tx, org, ids))),
-    prescriptionsOfPatient: loaderFamily((statuses: string[] | null) =>
+    prescriptionsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
-        (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByPatientIds(tx, org, ids, statuses)),
+        (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByPatientIds(tx, org, ids, statuses, limit)),
         (p) => p.patientId,
       ),
     ),
-    prescriptionsOfEncounter: createGroupLoader(
-      (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByEncounterIds(tx, org, ids)),
-      (p) => p.encounterId!,
+    prescriptionsOfEncounter: loaderFamily((limit: number) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByEncounterIds(tx, org, ids, limit)),
+        (p) => p.encounterId!,
+      ),
     ),
   };
 }

@@ -2,7 +2,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { nodeFetcher, type NodeFetcher } from '../kernel/node-registry.js';
-import { pageRequest } from '../kernel/pagination.js';
+import { listLimit, pageRequest } from '../kernel/pagination.js';
 import * as notes from './clinical-note-service.js';
 import * as prescriptions from './prescription-service.js';
 import * as problems from './problem-service.js';
@@ -55,9 +55,11 @@ export const chartResolvers: Resolvers = {
     }),
   },
   Patient: {
-    allergies: (p, { status }, ctx) => ctx.loaders.drugAllergiesOfPatient(statusFilter(status)).load(p.id),
-    problems: (p, { status }, ctx) => ctx.loaders.problemsOfPatient(statusFilter(status)).load(p.id),
-    prescriptions: (p, { status }, ctx) => ctx.loaders.prescriptionsOfPatient(statusFilter(status)).load(p.id),
+    allergies: (p, { status, first }, ctx) =>
+      ctx.loaders.drugAllergiesOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
+    problems: (p, { status, first }, ctx) => ctx.loaders.problemsOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
+    prescriptions: (p, { status, first }, ctx) =>
+      ctx.loaders.prescriptionsOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
     clinicalNotes: (p, args, ctx) => {
       const page = pageRequest(args, 'patient.clinicalNotes');
       return ctx.loaders
@@ -67,9 +69,9 @@ export const chartResolvers: Resolvers = {
     },
   },
   Encounter: {
-    notes: (e, _args, ctx) => ctx.loaders.clinicalNotesOfEncounter.load(e.id),
-    problems: (e, _args, ctx) => ctx.loaders.problemsOfEncounter.load(e.id),
-    prescriptions: (e, _args, ctx) => ctx.loaders.prescriptionsOfEncounter.load(e.id),
+    notes: (e, { first }, ctx) => ctx.loaders.clinicalNotesOfEncounter(listLimit(first)).load(e.id),
+    problems: (e, { first }, ctx) => ctx.loaders.problemsOfEncounter(listLimit(first)).load(e.id),
+    prescriptions: (e, { first }, ctx) => ctx.loaders.prescriptionsOfEncounter(listLimit(first)).load(e.id),
   },
   Problem: {
     id: (p) => toGlobalId('Problem', p.id),
@@ -86,7 +88,7 @@ export const chartResolvers: Resolvers = {
     author: async (n, _args, ctx) => (await ctx.loaders.userById.load(n.authorId))!,
     signedBy: (n, _args, ctx) => (n.signedBy ? ctx.loaders.userById.load(n.signedBy) : null),
     amends: (n, _args, ctx) => (n.amendsNoteId ? ctx.loaders.clinicalNoteById.load(n.amendsNoteId) : null),
-    amendments: (n, _args, ctx) => ctx.loaders.amendmentsOfClinicalNote.load(n.id),
+    amendments: (n, { first }, ctx) => ctx.loaders.amendmentsOfClinicalNote(listLimit(first)).load(n.id),
   },
   DrugAllergy: {
     id: (a) => toGlobalId('DrugAllergy', a.id),

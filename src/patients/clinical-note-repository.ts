@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
 
 /** One row of `clinical_notes` as the API reads it. */
 export interface ClinicalNoteRow {
@@ -37,16 +37,22 @@ export async function clinicalNotesByEncounterIds(
   tx: TransactionSql,
   organizationId: string,
   encounterIds: readonly string[],
+  limit: number | null,
 ): Promise<ClinicalNoteRow[]> {
-  return tx<ClinicalNoteRow[]>`
+  return tx<ChildRows<ClinicalNoteRow, 'encounterId'>>`
     /* clinicalNotesByEncounterIds */
-    select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
-           amends_note_id, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-    from clinical_notes
-    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
-      and deleted_at is null
-    order by created_at, id
+    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+             amends_note_id, created_at, updated_at, version,
+             to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from clinical_notes
+      where organization_id = ${organizationId}::uuid and encounter_id = parent.id
+        and deleted_at is null
+      order by created_at, id
+      limit ${limit}::int
+    ) r
+    order by r.created_at, r.id
   `;
 }
 
@@ -55,16 +61,22 @@ export async function clinicalNotesByAmendedIds(
   tx: TransactionSql,
   organizationId: string,
   noteIds: readonly string[],
+  limit: number | null,
 ): Promise<ClinicalNoteRow[]> {
-  return tx<ClinicalNoteRow[]>`
+  return tx<ChildRows<ClinicalNoteRow, 'amendsNoteId'>>`
     /* clinicalNotesByAmendedIds */
-    select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
-           amends_note_id, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-    from clinical_notes
-    where organization_id = ${organizationId}::uuid and amends_note_id = any(${noteIds as string[]}::uuid[])
-      and deleted_at is null
-    order by created_at, id
+    select r.* from unnest(${noteIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+             amends_note_id, created_at, updated_at, version,
+             to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from clinical_notes
+      where organization_id = ${organizationId}::uuid and amends_note_id = parent.id
+        and deleted_at is null
+      order by created_at, id
+      limit ${limit}::int
+    ) r
+    order by r.created_at, r.id
   `;
 }
 

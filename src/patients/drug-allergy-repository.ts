@@ -34,15 +34,21 @@ export async function drugAllergiesByPatientIds(
   organizationId: string,
   patientIds: readonly string[],
   statuses: string[] | null,
+  limit: number | null,
 ): Promise<DrugAllergyRow[]> {
   return tx<DrugAllergyRow[]>`
     /* drugAllergiesByPatientIds */
-    select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
-           notes, created_at, updated_at, version
-    from drug_allergies
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-    order by created_at, id
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
+             notes, created_at, updated_at, version
+      from drug_allergies
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id
+        and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+      order by created_at, id
+      limit ${limit}::int
+    ) r
+    order by r.created_at, r.id
   `;
 }
 

@@ -2,7 +2,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { listLimit, pageRequest, toConnection } from '../kernel/pagination.js';
 import * as repo from './encounter-repository.js';
 import * as service from './encounter-service.js';
 
@@ -91,7 +91,7 @@ export const encounterResolvers: Resolvers = {
     patient: async (e, _args, ctx) => (await ctx.loaders.patientById.load(e.patientId))!,
     provider: async (e, _args, ctx) => (await ctx.loaders.userById.load(e.providerId))!,
     remarks: (e) => e.notes,
-    vitalSigns: (e, _args, ctx) => ctx.loaders.vitalSignsOfEncounter.load(e.id),
+    vitalSigns: (e, { first }, ctx) => ctx.loaders.vitalSignsOfEncounter(listLimit(first)).load(e.id),
   },
   VitalSigns: {
     id: (v) => toGlobalId('VitalSigns', v.id),

@@ -1,4 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
+import type { ChildRows } from '../kernel/pagination.js';
 
 /** One row of `imaging_orders` as the API reads it. */
 export interface ImagingOrderRow {
@@ -50,16 +51,22 @@ export async function imagingOrdersByPatientIds(
   organizationId: string,
   patientIds: readonly string[],
   statuses: string[] | null,
+  limit: number | null,
 ): Promise<ImagingOrderRow[]> {
   return tx<ImagingOrderRow[]>`
     /* imagingOrdersByPatientIds */
-    select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-           contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
-           reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
-    from imaging_orders
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-    order by patient_id, ordered_at desc, id desc
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+             contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+             reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
+      from imaging_orders
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id
+        and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+      order by ordered_at desc, id desc
+      limit ${limit}::int
+    ) r
+    order by r.ordered_at desc, r.id desc
   `;
 }
 
@@ -68,16 +75,22 @@ export async function imagingOrdersByEncounterIds(
   tx: TransactionSql,
   organizationId: string,
   encounterIds: readonly string[],
+  limit: number | null,
 ): Promise<ImagingOrderRow[]> {
-  return tx<ImagingOrderRow[]>`
+  return tx<ChildRows<ImagingOrderRow, 'encounterId'>>`
     /* imagingOrdersByEncounterIds */
-    select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-           contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
-           reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
-    from imaging_orders
-    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
-      and deleted_at is null
-    order by ordered_at, id
+    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+             contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+             reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
+      from imaging_orders
+      where organization_id = ${organizationId}::uuid and encounter_id = parent.id
+        and deleted_at is null
+      order by ordered_at, id
+      limit ${limit}::int
+    ) r
+    order by r.ordered_at, r.id
   `;
 }
 

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow {
@@ -68,16 +68,22 @@ export async function labTestsByPatientIds(
   organizationId: string,
   patientIds: readonly string[],
   statuses: string[] | null,
+  limit: number | null,
 ): Promise<LabTestRow[]> {
   return tx<LabTestRow[]>`
     /* labTestsByPatientIds */
-    select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
-           status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
-           created_at, updated_at, version
-    from lab_tests
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-    order by patient_id, ordered_at desc, id desc
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+             status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+             created_at, updated_at, version
+      from lab_tests
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id
+        and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+      order by ordered_at desc, id desc
+      limit ${limit}::int
+    ) r
+    order by r.ordered_at desc, r.id desc
   `;
 }
 
@@ -86,16 +92,22 @@ export async function labTestsByEncounterIds(
   tx: TransactionSql,
   organizationId: string,
   encounterIds: readonly string[],
+  limit: number | null,
 ): Promise<LabTestRow[]> {
-  return tx<LabTestRow[]>`
+  return tx<ChildRows<LabTestRow, 'encounterId'>>`
     /* labTestsByEncounterIds */
-    select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
-           status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
-           created_at, updated_at, version
-    from lab_tests
-    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
-      and deleted_at is null
-    order by ordered_at, id
+    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+             status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+             created_at, updated_at, version
+      from lab_tests
+      where organization_id = ${organizationId}::uuid and encounter_id = parent.id
+        and deleted_at is null
+      order by ordered_at, id
+      limit ${limit}::int
+    ) r
+    order by r.ordered_at, r.id
   `;
 }
 
@@ -116,17 +128,23 @@ export async function labResultsByLabTestIds(
   tx: TransactionSql,
   organizationId: string,
   labTestIds: readonly string[],
+  limit: number | null,
 ): Promise<LabResultRow[]> {
   return tx<LabResultRow[]>`
     /* labResultsByLabTestIds */
-    select id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
-           reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
-           created_at, updated_at, version,
-           to_char(resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-    from lab_results
-    where organization_id = ${organizationId}::uuid and lab_test_id = any(${labTestIds as string[]}::uuid[])
-      and deleted_at is null
-    order by resulted_at, id
+    select r.* from unnest(${labTestIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
+             reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
+             created_at, updated_at, version,
+             to_char(resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from lab_results
+      where organization_id = ${organizationId}::uuid and lab_test_id = parent.id
+        and deleted_at is null
+      order by resulted_at, id
+      limit ${limit}::int
+    ) r
+    order by r.resulted_at, r.id
   `;
 }
 

@@ -35,9 +35,11 @@ export function patientLoaders(scope: LoaderScope) {
     encounterCountOfPatient: loaderFamily((statuses: string[] | null) =>
       counts((ids) => read((tx) => encounters.encounterCountsByPatientIds(tx, org, ids, statuses))),
     ),
-    vitalSignsOfEncounter: createGroupLoader(
-      (ids: readonly string[]) => read((tx) => vitals.vitalSignsByEncounterIds(tx, org, ids)),
-      (v) => v.encounterId!,
+    vitalSignsOfEncounter: loaderFamily((limit: number) =>
+      createGroupLoader(
+        (ids: readonly string[]) => read((tx) => vitals.vitalSignsByEncounterIds(tx, org, ids, limit)),
+        (v) => v.encounterId!,
+      ),
     ),
     vitalSignsById: createLoader(
       (ids: readonly string[]) => read((tx) => vitals.vitalSignsByIds(tx, org, ids)),

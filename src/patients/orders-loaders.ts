@@ -3,6 +3,7 @@ import type { PageRequest } from '../kernel/pagination.js';
 import * as findings from './anatomy-finding-repository.js';
 import * as bodySystems from './body-system-repository.js';
 import * as imaging from './imaging-order-repository.js';
+import type { StatusPage } from './chart-loaders.js';
 import * as labs from './lab-test-repository.js';
 
 /**
@@ -19,12 +20,16 @@ export function ordersLoaders(scope: LoaderScope) {
     createGroupLoader(fetch, parentOf);
   return {
     labTestById: byId((ids) => read((tx) => labs.labTestsByIds(tx, org, ids))),
-    labTestsOfPatient: loaderFamily((statuses: string[] | null) =>
-      byParent((ids) => read((tx) => labs.labTestsByPatientIds(tx, org, ids, statuses)), (t) => t.patientId),
+    labTestsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
+      byParent((ids) => read((tx) => labs.labTestsByPatientIds(tx, org, ids, statuses, limit)), (t) => t.patientId),
     ),
-    labTestsOfEncounter: byParent((ids) => read((tx) => labs.labTestsByEncounterIds(tx, org, ids)), (t) => t.encounterId!),
+    labTestsOfEncounter: loaderFamily((limit: number) =>
+      byParent((ids) => read((tx) => labs.labTestsByEncounterIds(tx, org, ids, limit)), (t) => t.encounterId!),
+    ),
     labResultById: byId((ids) => read((tx) => labs.labResultsByIds(tx, org, ids))),
-    labResultsOfLabTest: byParent((ids) => read((tx) => labs.labResultsByLabTestIds(tx, org, ids)), (r) => r.labTestId),
+    labResultsOfLabTest: loaderFamily((limit: number) =>
+      byParent((ids) => read((tx) => labs.labResultsByLabTestIds(tx, org, ids, limit)), (r) => r.labTestId),
+    ),
     labResultsOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         (ids) => read((tx) => labs.labResultPagesByPatientIds(tx, org, ids, page)),
@@ -38,18 +43,18 @@ export function ordersLoaders(scope: LoaderScope) {
       (r) => r.patientId,
     ),
     imagingOrderById: byId((ids) => read((tx) => imaging.imagingOrdersByIds(tx, org, ids))),
-    imagingOrdersOfPatient: loaderFamily((statuses: string[] | null) =>
-      byParent((ids) => read((tx) => imaging.imagingOrdersByPatientIds(tx, org, ids, statuses)), (o) => o.patientId),
+    imagingOrdersOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
+      byParent((ids) => read((tx) => imaging.imagingOrdersByPatientIds(tx, org, ids, statuses, limit)), (o) => o.patientId),
     ),
-    imagingOrdersOfEncounter: byParent(
-      (ids) => read((tx) => imaging.imagingOrdersByEncounterIds(tx, org, ids)),
-      (o) => o.encounterId!,
+    imagingOrdersOfEncounter: loaderFamily((limit: number) =>
+      byParent((ids) => read((tx) => imaging.imagingOrdersByEncounterIds(tx, org, ids, limit)), (o) => o.encounterId!),
     ),
     anatomyFindingById: byId((ids) => read((tx) => findings.anatomyFindingsByIds(tx, org, ids))),
-    anatomyFindingsOfPatient: byParent((ids) => read((tx) => findings.anatomyFindingsByPatientIds(tx, org, ids)), (f) => f.patientId),
-    anatomyFindingsOfEncounter: byParent(
-      (ids) => read((tx) => findings.anatomyFindingsByEncounterIds(tx, org, ids)),
-      (f) => f.encounterId!,
+    anatomyFindingsOfPatient: loaderFamily((limit: number) =>
+      byParent((ids) => read((tx) => findings.anatomyFindingsByPatientIds(tx, org, ids, limit)), (f) => f.patientId),
+    ),
+    anatomyFindingsOfEncounter: loaderFamily((limit: number) =>
+      byParent((ids) => read((tx) => findings.anatomyFindingsByEncounterIds(tx, org, ids, limit)), (f) => f.encounterId!),
     ),
     /** Global reference data: not scoped to the organization, no PHI. */
     bodySystemById: createLoader(

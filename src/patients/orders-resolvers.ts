@@ -2,7 +2,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { nodeFetcher, type NodeFetcher } from '../kernel/node-registry.js';
-import { pageRequest } from '../kernel/pagination.js';
+import { listLimit, pageRequest } from '../kernel/pagination.js';
 import * as bodySystems from './body-system-repository.js';
 import * as imaging from './imaging-service.js';
 import * as lab from './lab-service.js';
@@ -64,7 +64,8 @@ export const ordersResolvers: Resolvers = {
     }),
   },
   Patient: {
-    labTests: (p, { status }, ctx) => ctx.loaders.labTestsOfPatient(statusFilter(status)).load(p.id),
+    labTests: (p, { status, first }, ctx) =>
+      ctx.loaders.labTestsOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
     labResults: (p, args, ctx) => {
       const page = pageRequest(args, 'patient.labResults');
       return ctx.loaders
@@ -72,13 +73,14 @@ export const ordersResolvers: Resolvers = {
         .load(p.id)
         .then((c) => ({ ...c, totalCount: () => ctx.loaders.labResultCountOfPatient.load(p.id).then((r) => r?.count ?? 0) })) as never;
     },
-    imagingOrders: (p, { status }, ctx) => ctx.loaders.imagingOrdersOfPatient(statusFilter(status)).load(p.id),
-    anatomyFindings: (p, _args, ctx) => ctx.loaders.anatomyFindingsOfPatient.load(p.id),
+    imagingOrders: (p, { status, first }, ctx) =>
+      ctx.loaders.imagingOrdersOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
+    anatomyFindings: (p, { first }, ctx) => ctx.loaders.anatomyFindingsOfPatient(listLimit(first)).load(p.id),
   },
   Encounter: {
-    labTests: (e, _args, ctx) => ctx.loaders.labTestsOfEncounter.load(e.id),
-    imagingOrders: (e, _args, ctx) => ctx.loaders.imagingOrdersOfEncounter.load(e.id),
-    anatomyFindings: (e, _args, ctx) => ctx.loaders.anatomyFindingsOfEncounter.load(e.id),
+    labTests: (e, { first }, ctx) => ctx.loaders.labTestsOfEncounter(listLimit(first)).load(e.id),
+    imagingOrders: (e, { first }, ctx) => ctx.loaders.imagingOrdersOfEncounter(listLimit(first)).load(e.id),
+    anatomyFindings: (e, { first }, ctx) => ctx.loaders.anatomyFindingsOfEncounter(listLimit(first)).load(e.id),
   },
   LabTest: {
     id: (t) => toGlobalId('LabTest', t.id),
@@ -86,7 +88,7 @@ export const ordersResolvers: Resolvers = {
     patient: async (t, _args, ctx) => (await ctx.loaders.patientById.load(t.patientId))!,
     encounter: (t, _args, ctx) => (t.encounterId ? ctx.loaders.encounterById.load(t.encounterId) : null),
     orderedBy: async (t, _args, ctx) => (await ctx.loaders.userById.load(t.orderedBy))!,
-    results: (t, _args, ctx) => ctx.loaders.labResultsOfLabTest.load(t.id),
+    results: (t, { first }, ctx) => ctx.loaders.labResultsOfLabTest(listLimit(first)).load(t.id),
   },
   LabResult: {
     id: (r) => toGlobalId('LabResult', r.id),

@@ -1,4 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
+import type { ChildRows } from '../kernel/pagination.js';
 
 /** One row of `prescriptions` as the API reads it. */
 export interface PrescriptionRow {
@@ -48,16 +49,22 @@ export async function prescriptionsByPatientIds(
   organizationId: string,
   patientIds: readonly string[],
   statuses: string[] | null,
+  limit: number | null,
 ): Promise<PrescriptionRow[]> {
   return tx<PrescriptionRow[]>`
     /* prescriptionsByPatientIds */
-    select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
-           dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
-           discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
-    from prescriptions
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-    order by start_date desc, created_at desc, id desc
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
+             dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
+             discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
+      from prescriptions
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id
+        and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+      order by start_date desc, created_at desc, id desc
+      limit ${limit}::int
+    ) r
+    order by r.start_date desc, r.created_at desc, r.id desc
   `;
 }
 
@@ -65,16 +72,22 @@ export async function prescriptionsByEncounterIds(
   tx: TransactionSql,
   organizationId: string,
   encounterIds: readonly string[],
+  limit: number | null,
 ): Promise<PrescriptionRow[]> {
-  return tx<PrescriptionRow[]>`
+  return tx<ChildRows<PrescriptionRow, 'encounterId'>>`
     /* prescriptionsByEncounterIds */
-    select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
-           dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
-           discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
-    from prescriptions
-    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
-      and deleted_at is null
-    order by created_at, id
+    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
+             dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
+             discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
+      from prescriptions
+      where organization_id = ${organizationId}::uuid and encounter_id = parent.id
+        and deleted_at is null
+      order by created_at, id
+      limit ${limit}::int
+    ) r
+    order by r.created_at, r.id
   `;
 }
 

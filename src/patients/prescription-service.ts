@@ -97,7 +97,7 @@ export async function prescribeMedication(ctx: TenantContext, input: PrescribeIn
   const overrideReason = optionalText(input.allergyOverrideReason, 'allergyOverrideReason', 1000) ?? null;
   return ctx.session.write(async ({ tx, scope, audit }) => {
     await requirePatient(tx, scope.organizationId, input.patientId);
-    const active = await allergies.drugAllergiesByPatientIds(tx, scope.organizationId, [input.patientId], ['ACTIVE']);
+    const active = await allergies.drugAllergiesByPatientIds(tx, scope.organizationId, [input.patientId], ['ACTIVE'], null);
     const matched = matchingAllergies(active, { name: values.medicationName, code: values.medicationCode });
     const worst = matched[0];
     if (worst && !overrideReason) {

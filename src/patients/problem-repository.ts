@@ -1,4 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
+import type { ChildRows } from '../kernel/pagination.js';
 
 /** One row of `problem_list` as the API reads it. */
 export interface ProblemRow {
@@ -36,15 +37,21 @@ export async function problemsByPatientIds(
   organizationId: string,
   patientIds: readonly string[],
   statuses: string[] | null,
+  limit: number | null,
 ): Promise<ProblemRow[]> {
   return tx<ProblemRow[]>`
     /* problemsByPatientIds */
-    select id, organization_id, patient_id, encounter_id, code, code_system, description, status, severity, onset_date,
-           resolved_date, recorded_by, notes, created_at, updated_at, version
-    from problem_list
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-    order by created_at, id
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, code, code_system, description, status, severity, onset_date,
+             resolved_date, recorded_by, notes, created_at, updated_at, version
+      from problem_list
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id
+        and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
+      order by created_at, id
+      limit ${limit}::int
+    ) r
+    order by r.created_at, r.id
   `;
 }
 
@@ -52,15 +59,21 @@ export async function problemsByEncounterIds(
   tx: TransactionSql,
   organizationId: string,
   encounterIds: readonly string[],
+  limit: number | null,
 ): Promise<ProblemRow[]> {
-  return tx<ProblemRow[]>`
+  return tx<ChildRows<ProblemRow, 'encounterId'>>`
     /* problemsByEncounterIds */
-    select id, organization_id, patient_id, encounter_id, code, code_system, description, status, severity, onset_date,
-           resolved_date, recorded_by, notes, created_at, updated_at, version
-    from problem_list
-    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
-      and deleted_at is null
-    order by created_at, id
+    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, code, code_system, description, status, severity, onset_date,
+             resolved_date, recorded_by, notes, created_at, updated_at, version
+      from problem_list
+      where organization_id = ${organizationId}::uuid and encounter_id = parent.id
+        and deleted_at is null
+      order by created_at, id
+      limit ${limit}::int
+    ) r
+    order by r.created_at, r.id
   `;
 }
 

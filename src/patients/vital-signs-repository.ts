@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
 
 export interface VitalSignsRow {
   id: string;
@@ -39,16 +39,22 @@ export async function vitalSignsByEncounterIds(
   tx: TransactionSql,
   organizationId: string,
   encounterIds: readonly string[],
+  limit: number | null,
 ): Promise<VitalSignsRow[]> {
-  return tx<VitalSignsRow[]>`
+  return tx<ChildRows<VitalSignsRow, 'encounterId'>>`
     /* vitalSignsByEncounterIds */
-    select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
-           respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
-           to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-    from vital_signs
-    where organization_id = ${organizationId}::uuid and encounter_id = any(${encounterIds as string[]}::uuid[])
-      and deleted_at is null
-    order by recorded_at, id
+    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
+             respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
+             to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+      from vital_signs
+      where organization_id = ${organizationId}::uuid and encounter_id = parent.id
+        and deleted_at is null
+      order by recorded_at, id
+      limit ${limit}::int
+    ) r
+    order by r.recorded_at, r.id
   `;
 }
 

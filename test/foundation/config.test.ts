@@ -45,6 +45,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'postgres://a@h/db', MIGRATION_DATABASE_URL: 'mysql://x' }, /MIGRATION_DATABASE_URL must start with postgres/],
     [{ MIGRATION_DATABASE_URL: 'postgres://owner@h/db' }, /MIGRATION_DATABASE_URL needs DATABASE_URL/],
     [{ JWT_SECRET: 'short' }, /at least 32/],
+    [{ CURSOR_SECRET: 'short' }, /CURSOR_SECRET must be at least 32/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET is required/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
   ])('refuses %o', (env, message) => {
