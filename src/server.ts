@@ -11,6 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
 import { applyAuthDirectives } from './kernel/auth/directives.js';
+import { applyPhiDirectives } from './kernel/auth/phi.js';
 import { findProjectRoot } from './kernel/db/migrate.js';
 import { formatError } from './kernel/errors.js';
 import { requestFingerprint } from './kernel/idempotency.js';
@@ -39,7 +40,7 @@ export function buildSchema(): GraphQLSchema {
     resolvers: [scalarResolvers, systemResolvers(registry), ...modules.flatMap((m) => m.resolvers)] as never,
     inheritResolversFromInterfaces: true,
   });
-  return applyAuthDirectives(schema);
+  return applyPhiDirectives(applyAuthDirectives(schema));
 }
 
 /** Ends each request's database session and stamps errors with the request id. */

@@ -474,7 +474,7 @@ export type ClinicalNote = Node & {
   /** Who wrote it. */
   author: User;
   /** The note text (free text). */
-  body: Scalars['String']['output'];
+  body: Maybe<Scalars['String']['output']>;
   /** Database UUID. */
   clinicalNoteId: Scalars['UUID']['output'];
   /** When the note was created (the list ordering). */
@@ -1279,7 +1279,7 @@ export type Invoice = Node & {
   /** Database UUID. */
   invoiceId: Scalars['UUID']['output'];
   /** Number unique and gap-free in the organization, e.g. `INV-000042`. */
-  invoiceNumber: Scalars['String']['output'];
+  invoiceNumber: Maybe<Scalars['String']['output']>;
   /** When it was issued. */
   issuedAt: Maybe<Scalars['DateTime']['output']>;
   /** The lines, in the order they were added. */
@@ -2477,14 +2477,16 @@ export type Patient = Node & {
   appointments: AppointmentConnection;
   /** What the patient owes: the balance due of their ISSUED and PARTIALLY_PAID invoices. */
   balance: Scalars['Decimal']['output'];
+  /** Year of birth (HIPAA Safe Harbor keeps the year of dates): what roles without identifiers see of the birth date. */
+  birthYear: Maybe<Scalars['Int']['output']>;
   /** Blood type. */
   bloodType: Maybe<BloodType>;
   /** The patient's clinical notes, newest first. */
   clinicalNotes: ClinicalNoteConnection;
   /** When the patient was registered. */
   createdAt: Scalars['DateTime']['output'];
-  /** Date of birth. */
-  dateOfBirth: Scalars['Date']['output'];
+  /** Date of birth; null for roles that do not read identifiers (ANALYST), who read `birthYear`. */
+  dateOfBirth: Maybe<Scalars['Date']['output']>;
   /** When the patient died, if DECEASED. */
   deceasedAt: Maybe<Scalars['DateTime']['output']>;
   /** Email address. */
@@ -2494,7 +2496,7 @@ export type Patient = Node & {
   /** The patient's encounters, newest first. */
   encounters: EncounterConnection;
   /** Given name. */
-  firstName: Scalars['String']['output'];
+  firstName: Maybe<Scalars['String']['output']>;
   /** Gender identity as stated by the patient. */
   genderIdentity: Maybe<Scalars['String']['output']>;
   /** Global ID. */
@@ -2510,13 +2512,13 @@ export type Patient = Node & {
   /** The patient's lab tests, newest order first. */
   labTests: Array<LabTest>;
   /** Family name. */
-  lastName: Scalars['String']['output'];
+  lastName: Maybe<Scalars['String']['output']>;
   /** Marital status. */
   maritalStatus: Maybe<MaritalStatus>;
   /** Middle name. */
   middleName: Maybe<Scalars['String']['output']>;
   /** Medical record number, unique in the organization. */
-  mrn: Scalars['String']['output'];
+  mrn: Maybe<Scalars['String']['output']>;
   /** Database UUID. */
   patientId: Scalars['UUID']['output'];
   /** Phone number. */
@@ -2849,6 +2851,24 @@ export type Permission =
   | 'WORKFLOWS_READ'
   /** Move workflows and work on tasks. */
   | 'WORKFLOWS_WRITE';
+
+/**
+ * Kind of patient data a field holds. The server's permission matrix grants kinds to roles;
+ * a field of a kind the viewer's roles do not grant answers null (masked).
+ */
+export type PhiKind =
+  /** Operational values that hold no health information: currency, document numbers, workflow state names. */
+  | 'ADMINISTRATIVE'
+  /** Structured clinical data: codes, medication names, doses, result values, clinical dates. */
+  | 'CLINICAL_CODED'
+  /** Clinical free text: notes, complaints, reasons, instructions, findings, indications. */
+  | 'CLINICAL_TEXT'
+  /** Non-identifying demographics: gender identity, language, birth year, region, country. */
+  | 'DEMOGRAPHIC'
+  /** Names, MRN, full birth date, contact details, street address, policy numbers: HIPAA Safe Harbor identifiers. */
+  | 'IDENTIFIER'
+  /** Free text that front desk, billing and workflow staff write about a patient's visit or account. */
+  | 'OPERATIONAL_TEXT';
 
 /**
  * A new ACTIVE prescription. Refused with CONFLICT when the patient has an ACTIVE drug allergy matching the medication,
@@ -4480,7 +4500,7 @@ export type WorkflowInstance = Node & {
   /** When it reached a terminal state. */
   completedAt: Maybe<Scalars['DateTime']['output']>;
   /** Context variables: start variables, transition variables and completed tasks' form data, merged. Guards read them. */
-  context: Scalars['JSONObject']['output'];
+  context: Maybe<Scalars['JSONObject']['output']>;
   /** Code of the current state. */
   currentState: Scalars['String']['output'];
   /** Display name of the current state, from the definition. */
@@ -5062,6 +5082,7 @@ export type ResolversTypes = {
   PaymentPayload: ResolverTypeWrapper<Omit<PaymentPayload, 'invoice' | 'payment'> & { invoice: ResolversTypes['Invoice'], payment: ResolversTypes['Payment'] }>;
   PaymentStatus: PaymentStatus;
   Permission: Permission;
+  PhiKind: PhiKind;
   PrescribeMedicationInput: PrescribeMedicationInput;
   Prescription: ResolverTypeWrapper<PrescriptionRow>;
   PrescriptionPayload: ResolverTypeWrapper<Omit<PrescriptionPayload, 'prescription'> & { prescription: ResolversTypes['Prescription'] }>;
@@ -5386,6 +5407,16 @@ export type BoundedDirectiveArgs = {
 
 export type BoundedDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = BoundedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type PatientRecordDirectiveArgs = { };
+
+export type PatientRecordDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = PatientRecordDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PhiDirectiveArgs = {
+  kind: PhiKind;
+};
+
+export type PhiDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = PhiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type PublicDirectiveArgs = { };
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -5498,7 +5529,7 @@ export type ClinicalNoteResolvers<ContextType = RequestContext, ParentType exten
   amendments?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType, RequireFields<ClinicalNoteAmendmentsArgs, 'first'>>;
   amends?: Resolver<Maybe<ResolversTypes['ClinicalNote']>, ParentType, ContextType>;
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
-  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   clinicalNoteId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
@@ -5712,7 +5743,7 @@ export type InvoiceResolvers<ContextType = RequestContext, ParentType extends Re
   encounterId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   invoiceId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
-  invoiceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  invoiceNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lineItems?: Resolver<Array<ResolversTypes['InvoiceLineItem']>, ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6002,15 +6033,16 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType, RequireFields<PatientAnatomyFindingsArgs, 'first'>>;
   appointments?: Resolver<ResolversTypes['AppointmentConnection'], ParentType, ContextType, Partial<PatientAppointmentsArgs>>;
   balance?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  birthYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   bloodType?: Resolver<Maybe<ResolversTypes['BloodType']>, ParentType, ContextType>;
   clinicalNotes?: Resolver<ResolversTypes['ClinicalNoteConnection'], ParentType, ContextType, Partial<PatientClinicalNotesArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   deceasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emergencyContact?: Resolver<ResolversTypes['EmergencyContact'], ParentType, ContextType>;
   encounters?: Resolver<ResolversTypes['EncounterConnection'], ParentType, ContextType, Partial<PatientEncountersArgs>>;
-  firstName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   genderIdentity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType, RequireFields<PatientImagingOrdersArgs, 'first'>>;
@@ -6018,10 +6050,10 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<PatientInvoicesArgs>>;
   labResults?: Resolver<ResolversTypes['LabResultConnection'], ParentType, ContextType, Partial<PatientLabResultsArgs>>;
   labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType, RequireFields<PatientLabTestsArgs, 'first'>>;
-  lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   maritalStatus?: Resolver<Maybe<ResolversTypes['MaritalStatus']>, ParentType, ContextType>;
   middleName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  mrn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mrn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   patientId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   preferredLanguage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6469,7 +6501,7 @@ export type WorkflowInstanceResolvers<ContextType = RequestContext, ParentType e
   availableTransitions?: Resolver<Array<ResolversTypes['WorkflowTransitionRule']>, ParentType, ContextType>;
   cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  context?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  context?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   currentState?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currentStateName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   definition?: Resolver<ResolversTypes['WorkflowDefinition'], ParentType, ContextType>;
@@ -6722,6 +6754,8 @@ export type Resolvers<ContextType = RequestContext> = {
 export type DirectiveResolvers<ContextType = RequestContext> = {
   authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
   bounded?: BoundedDirectiveResolver<any, any, ContextType>;
+  patientRecord?: PatientRecordDirectiveResolver<any, any, ContextType>;
+  phi?: PhiDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   requires?: RequiresDirectiveResolver<any, any, ContextType>;
 };

@@ -74,6 +74,7 @@ export const patientResolvers: Resolvers = {
   Patient: {
     id: (p) => toGlobalId('Patient', p.id),
     patientId: (p) => p.id,
+    birthYear: (p) => Number(p.dateOfBirth.slice(0, 4)),
     address: (p) => ({
       line1: p.addressLine1,
       line2: p.addressLine2,

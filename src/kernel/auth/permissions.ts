@@ -66,6 +66,46 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ANALYST: ['patients:read', 'clinical:read', 'billing:read', 'scheduling:read', 'workflows:read', 'reports:read'],
 };
 
+/**
+ * Kinds of patient data a field of the schema can hold; every text, JSON and date field of a
+ * patient-bearing type declares one with `@phi(kind:)` (see src/kernel/auth/phi.ts).
+ * - IDENTIFIER: names, MRN, birth date, contact details, street address, policy numbers (HIPAA Safe Harbor identifiers).
+ * - DEMOGRAPHIC: non-identifying demographics (gender identity, language, birth year, region, country).
+ * - CLINICAL_CODED: structured clinical data (codes, medication names, doses, result values, clinical dates).
+ * - CLINICAL_TEXT: clinical free text (notes, complaints, reasons, instructions, findings, indications).
+ * - OPERATIONAL_TEXT: free text front desk, billing and workflow staff write about a patient's visit or account.
+ * - ADMINISTRATIVE: operational values holding no health information (currency, document numbers, workflow state names).
+ */
+export const PHI_KINDS = [
+  'IDENTIFIER',
+  'DEMOGRAPHIC',
+  'CLINICAL_CODED',
+  'CLINICAL_TEXT',
+  'OPERATIONAL_TEXT',
+  'ADMINISTRATIVE',
+] as const;
+export type PhiKind = (typeof PHI_KINDS)[number];
+
+const STAFF_PHI: PhiKind[] = ['IDENTIFIER', 'DEMOGRAPHIC', 'CLINICAL_CODED', 'OPERATIONAL_TEXT', 'ADMINISTRATIVE'];
+
+/**
+ * Which kinds of patient data each role reads. A field of a kind the viewer's roles do not grant
+ * resolves to null (masked), never an error. ANALYST reads coded and aggregate data only
+ * (HIPAA Safe Harbor style: no identifiers, no free text; birth date as `Patient.birthYear`).
+ */
+export const ROLE_PHI_KINDS: Record<Role, readonly PhiKind[]> = {
+  ORG_ADMIN: [...PHI_KINDS],
+  PHYSICIAN: [...PHI_KINDS],
+  NURSE: [...PHI_KINDS],
+  FRONT_DESK: STAFF_PHI,
+  BILLING: STAFF_PHI,
+  ANALYST: ['DEMOGRAPHIC', 'CLINICAL_CODED', 'ADMINISTRATIVE'],
+};
+
+export function phiKindsOf(roles: readonly Role[]): ReadonlySet<PhiKind> {
+  return new Set(roles.flatMap((r) => ROLE_PHI_KINDS[r]));
+}
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

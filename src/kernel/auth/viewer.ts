@@ -1,5 +1,5 @@
 import { forbidden } from '../errors.js';
-import { permissionsOf, type Permission, type Role } from './permissions.js';
+import { permissionsOf, phiKindsOf, type Permission, type PhiKind, type Role } from './permissions.js';
 
 /** The authenticated user of a request. The organization always comes from here, never from input. */
 export interface Viewer {
@@ -7,10 +7,12 @@ export interface Viewer {
   organizationId: string;
   roles: readonly Role[];
   permissions: ReadonlySet<Permission>;
+  /** Kinds of patient data the roles read (src/kernel/auth/phi.ts masks the rest). */
+  phiKinds: ReadonlySet<PhiKind>;
 }
 
 export function makeViewer(userId: string, organizationId: string, roles: readonly Role[]): Viewer {
-  return { userId, organizationId, roles, permissions: permissionsOf(roles) };
+  return { userId, organizationId, roles, permissions: permissionsOf(roles), phiKinds: phiKindsOf(roles) };
 }
 
 export function assertPermission(viewer: Viewer, permission: Permission): void {
