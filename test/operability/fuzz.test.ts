@@ -124,15 +124,26 @@ function leavesOf(arg: GraphQLArgument): Leaf[] {
   return out;
 }
 
+/** Real records' ids by argument name, so a signed-in caller's hostile value reaches the SQL behind the lookup. */
+type RealIds = Record<string, string>;
+
+/** `sampleValue`, with required fields named like a real record's id (`patientId`, …) set to it. */
+function sampleWithIds(type: GraphQLInputType, ids: RealIds): unknown {
+  const value = sampleValue(type);
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (!isInputObjectType(inner) || typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, ids[key] ?? item]));
+}
+
 /** A valid value of `type` except at `rest`, which holds `hostile`. */
-function valueWith(type: GraphQLInputType, rest: string[], hostile: unknown, wrapInList: boolean): unknown {
+function valueWith(type: GraphQLInputType, rest: string[], hostile: unknown, wrapInList: boolean, ids: RealIds): unknown {
   if (rest.length === 0) return wrapInList && isListType(isNonNullType(type) ? type.ofType : type) ? [hostile] : hostile;
   const inner = isNonNullType(type) ? type.ofType : type;
-  if (isListType(inner)) return [valueWith(inner.ofType, rest, hostile, wrapInList)];
+  if (isListType(inner)) return [valueWith(inner.ofType, rest, hostile, wrapInList, ids)];
   if (!isInputObjectType(inner)) throw new Error(`cannot descend into ${String(type)}`);
   const [head, ...tail] = rest;
-  const base = sampleValue(inner) as Record<string, unknown>;
-  return { ...base, [head!]: valueWith(inner.getFields()[head!]!.type, tail, hostile, wrapInList) };
+  const base = sampleWithIds(inner, ids) as Record<string, unknown>;
+  return { ...base, [head!]: valueWith(inner.getFields()[head!]!.type, tail, hostile, wrapInList, ids) };
 }
 
 function documentFor(field: GraphQLField<unknown, unknown>, kind: 'query' | 'mutation') {
@@ -155,11 +166,30 @@ let app: TestApp;
 let org: TestOrganization;
 let adminToken: string;
 let rowCountQuery: string;
+let realIds: RealIds = {};
 
 beforeAll(async () => {
   app = await createTestApp({}, { logger: pino({ level: 'debug' }, sink) });
   org = await createOrganization(app.admin, 'fuzz');
   adminToken = (await login(app, org.users.ORG_ADMIN.email)).accessToken;
+  const create = async (query: string, input: Record<string, unknown>) => {
+    const res = await app.gql(query, { input }, adminToken);
+    if (!res.data) throw new Error(JSON.stringify(res.errors));
+    return Object.values(Object.values(res.data)[0] as Record<string, { id: string }>)[0]!.id;
+  };
+  const patientId = await create(
+    'mutation($input: CreatePatientInput!) { createPatient(input: $input) { patient { id } } }',
+    { firstName: 'Fuzz', lastName: 'Target', dateOfBirth: '1980-01-01', mrn: 'FUZZ-1' },
+  );
+  const departmentId = await create(
+    'mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { department { id } } }',
+    { name: 'Fuzz clinic', code: 'FUZZ', departmentType: 'OUTPATIENT' },
+  );
+  const encounterId = await create(
+    'mutation($input: CreateEncounterInput!) { createEncounter(input: $input) { encounter { id } } }',
+    { patientId, encounterType: 'OUTPATIENT' },
+  );
+  realIds = { patientId, departmentId, encounterId };
   const tables = await app.admin<{ name: string }[]>`
     select table_name as name from information_schema.tables
     where table_schema = 'public' and table_type = 'BASE TABLE'
@@ -204,17 +234,20 @@ describe(`schema-driven fuzz (seed ${SEED})`, () => {
     const schema = buildSchema();
     for (const { field, kind } of rootFields(schema)) {
       const query = documentFor(field, kind);
-      const required = Object.fromEntries(field.args.filter((a) => isNonNullType(a.type)).map((a) => [a.name, sampleValue(a.type)]));
       for (const arg of field.args) {
         for (const leaf of leavesOf(arg)) {
           for (const token of [undefined, adminToken]) {
+            const ids = token ? realIds : {};
+            const required = Object.fromEntries(
+              field.args.filter((a) => isNonNullType(a.type)).map((a) => [a.name, ids[a.name] ?? sampleWithIds(a.type, ids)]),
+            );
             const named = getNamedType(leaf.type);
             const candidates = [...hostileFor(named, leaf.path.at(-1)!), null];
             // Text and JSON leaves always get one value PostgreSQL cannot store (finding 2), plus random picks.
             const unstorable = named.name === 'JSONObject' ? [{ v: random() < 0.5 ? 'a\u0000' : '\ud800' }] : ['String', 'ID'].includes(named.name) ? [random() < 0.5 ? 'a\u0000b' : 'b\udc00'] : [];
             for (const hostile of [...unstorable, ...pick(candidates, PICKS_PER_LEAF)]) {
               const wrap = random() < 0.5;
-              const variables = { ...required, [arg.name]: valueWith(arg.type, leaf.path.slice(1), hostile, wrap) };
+              const variables = { ...required, [arg.name]: valueWith(arg.type, leaf.path.slice(1), hostile, wrap, ids) };
               const label = `${token ? 'admin' : 'anonymous'} ${kind} ${field.name} ${leaf.path.join('.')} = ${short(hostile)}`;
               const before = kind === 'mutation' ? await rowCount() : 0;
               const outcome = await send(label, {
