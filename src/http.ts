@@ -128,7 +128,7 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
         res.end();
       }
     } catch (error) {
-      deps.logger.error({ err: error }, 'request failed outside GraphQL execution');
+      deps.logger.error({ err: error, requestId }, 'request failed outside GraphQL execution');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }

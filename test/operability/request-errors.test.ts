@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatError } from '../../src/kernel/errors.js';
+import { collect, wsClient } from '../scheduling/helpers.js';
 import { createOrganization, login, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -87,6 +88,20 @@ describe('input PostgreSQL cannot store (finding 2)', () => {
       { authorization: `Bearer ${admin}` },
     );
     expect(ok.body.data?.createPatient.patient.firstName).toBe('Ann 😀');
+  });
+});
+
+describe('input PostgreSQL cannot store, over WebSocket (finding 2)', () => {
+  it('a subscription variable with a NUL is the same BAD_USER_INPUT naming the argument', async () => {
+    lines.length = 0;
+    const client = wsClient(app.api, { authorization: `Bearer ${admin}` });
+    const sub = collect(client, 'subscription($d: ID!) { opdQueueUpdated(departmentId: $d) { __typename } }', { d: 'dep\u0000' });
+    await sub.ended();
+    await client.dispose();
+    const errors = sub.errors.flat() as { extensions: Record<string, unknown> }[];
+    expect(errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'departmentId' }) })]);
+    expect(errors[0]!.extensions).not.toHaveProperty('http');
+    expectQuietLogs();
   });
 });
 
