@@ -44,6 +44,10 @@ export function requireViewer(ctx: RequestContext): TenantContext {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+/** The client's `x-request-id` when it is a safe token, else a new UUID. */
+export const requestIdOf = (header: string | null | undefined): string =>
+  header && REQUEST_ID.test(header) ? header : randomUUID();
+
 export interface IncomingRequestInfo {
   authorization: string | undefined;
   requestId: string | undefined;
@@ -80,7 +84,7 @@ function idempotencyOf(ctx: RequestContext, header: string | undefined): Idempot
 }
 
 export async function buildContext(deps: AppDeps, request: IncomingRequestInfo): Promise<RequestContext> {
-  const requestId = request.requestId && REQUEST_ID.test(request.requestId) ? request.requestId : randomUUID();
+  const requestId = requestIdOf(request.requestId);
   const viewer = await authenticateBearer(deps, request.authorization);
   const ctx: RequestContext = {
     requestId,

@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import cors from 'cors';
 import http from 'node:http';
-import { buildContext, type RequestContext } from './context.js';
+import { buildContext, requestIdOf, type RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
 import { migrationLevel } from './kernel/db/migrate.js';
 
@@ -37,6 +37,7 @@ function corsHandler(origins: string[]) {
   return cors({
     origin: origins.includes('*') ? true : origins,
     methods: ['GET', 'POST', 'OPTIONS'],
+    exposedHeaders: ['x-request-id'],
     allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'idempotency-key'],
     maxAge: 600,
   });
@@ -58,10 +59,14 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
   const allowCors = corsHandler(deps.config.corsOrigins);
   const maxBody = deps.config.limits.maxBodyBytes;
   return http.createServer((req, res) => {
-    allowCors(req as never, res as never, () => void route(req, res));
+    // Every answer (GraphQL, health, metrics, 404, 413, CORS preflight) carries the request id its log line has.
+    const header = req.headers['x-request-id'];
+    const requestId = requestIdOf(Array.isArray(header) ? header[0] : header);
+    res.setHeader('x-request-id', requestId);
+    allowCors(req as never, res as never, () => void route(req, res, requestId));
   });
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse) {
+  async function route(req: http.IncomingMessage, res: http.ServerResponse, requestId: string) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -108,7 +113,7 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
         context: () =>
           buildContext(deps, {
             authorization: headers.get('authorization'),
-            requestId: headers.get('x-request-id'),
+            requestId,
             ip: req.socket.remoteAddress ?? null,
             userAgent: headers.get('user-agent') ?? null,
             idempotencyKey: headers.get('idempotency-key'),
@@ -123,7 +128,7 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
         res.end();
       }
     } catch (error) {
-      deps.logger.error({ err: error }, 'request failed outside GraphQL execution');
+      deps.logger.error({ err: error, requestId }, 'request failed outside GraphQL execution');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }

@@ -22,6 +22,7 @@ import { systemResolvers } from './system/resolvers.js';
 import { introspectionPolicy, queryLimits } from './operability/limits.js';
 import { mutationRefusals } from './operability/mutation-refusals.js';
 import { persistedQueries } from './operability/persisted-queries.js';
+import { requestGuards } from './operability/request-guards.js';
 import { requestTelemetry } from './operability/request-log.js';
 
 export const SCHEMA_DIR = path.join(findProjectRoot(), 'schema');
@@ -89,6 +90,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
       introspectionPolicy(deps.config),
       ...limits.plugins,
       ...apq.plugins,
+      requestGuards(),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ embed: true, graphRef: undefined as never, footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, includeCookies: false }),

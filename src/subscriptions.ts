@@ -17,6 +17,7 @@ import { buildContext, type IncomingRequestInfo, type RequestContext } from './c
 import type { AppDeps } from './deps.js';
 import { authenticateBearer } from './identity/authenticate.js';
 import { formatError } from './kernel/errors.js';
+import { checkStorableInput } from './kernel/storable-input.js';
 import { queryLimits } from './operability/limits.js';
 import { loadTrustedDocuments, notTrusted } from './operability/persisted-queries.js';
 import { queueEvents } from './scheduling/queue-events.js';
@@ -198,6 +199,8 @@ export async function attachSubscriptions(deps: AppDeps, server: http.Server): P
             }),
           ];
         }
+        const unstorable = checkStorableInput(schema, document, operation, payload.variables ?? undefined);
+        if (unstorable) return [unstorable];
         return {
           schema,
           document,

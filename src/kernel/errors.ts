@@ -108,7 +108,35 @@ const CLIENT_CODES = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
   'OPERATION_NOT_TRUSTED',
+  // A subscription sent over HTTP (served over WebSocket only).
+  'OPERATION_NOT_SUPPORTED',
 ]);
+
+/**
+ * Apollo's own request errors that carry no code (it would label them
+ * INTERNAL_SERVER_ERROR): matched by their fixed message, given a client code
+ * and a message that says what to do. Their HTTP status (400) is Apollo's.
+ */
+const APOLLO_REQUEST_ERRORS: Record<string, { code: string; message: string }> = {
+  'provided sha does not match query': {
+    code: 'BAD_REQUEST',
+    message:
+      'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent: send the lowercase hex SHA-256 of the exact query text, or send the hash alone',
+  },
+  'Unsupported persisted query version': {
+    code: 'BAD_REQUEST',
+    message: 'Only persisted query version 1 is supported: send extensions.persistedQuery.version = 1',
+  },
+};
+
+/** Extra guidance on Apollo errors whose message is a protocol signal clients match on (kept as is). */
+const APOLLO_HINTS: Record<string, string> = {
+  PERSISTED_QUERY_NOT_FOUND:
+    'The server does not know this hash: send the full query text with the same extensions.persistedQuery to register it',
+};
+
+/** True for errors a client caused (shown as they are, logged without a stack below error level). */
+export const isClientCode = (code: unknown) => typeof code === 'string' && CLIENT_CODES.has(code);
 
 /**
  * The one place errors are shaped for clients: domain and request errors keep
@@ -131,10 +159,15 @@ export function formatError(
       extensions: { ...mapped.extensions, ...(requestId ? { requestId } : {}) },
     };
   }
+  const apollo = original instanceof GraphQLError && !original.path ? APOLLO_REQUEST_ERRORS[original.message] : undefined;
+  if (apollo) {
+    return { message: apollo.message, extensions: { code: apollo.code, ...(requestId ? { requestId } : {}) } };
+  }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions: { ...extensions, ...(requestId ? { requestId } : {}) } };
+    const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
+    const hint = APOLLO_HINTS[code];
+    return { ...formatted, extensions: { ...extensions, ...(hint ? { hint } : {}), ...(requestId ? { requestId } : {}) } };
   }
   onInternal(original);
   return {
