@@ -1794,7 +1794,7 @@ export type Mutation = {
   deactivateUser: UserPayload;
   /** Deactivates a version: no new instance may start on it; running instances continue. */
   deactivateWorkflowDefinition: WorkflowDefinitionPayload;
-  /** Soft-deletes a patient registered in error (hidden from every query, kept in the database). */
+  /** Soft-deletes a patient registered in error: the patient and every record of theirs are hidden from every query, list, count and report (kept in the database; restorePatient brings them back). */
   deletePatient: DeletePatientPayload;
   /** ACTIVE or ON_HOLD → DISCONTINUED. */
   discontinuePrescription: PrescriptionPayload;
@@ -1845,6 +1845,11 @@ export type Mutation = {
   rescheduleAppointment: AppointmentPayload;
   /** ACTIVE → RESOLVED (optimistic concurrency by version). */
   resolveProblem: ProblemPayload;
+  /**
+   * Restores a soft-deleted patient: the patient and every record of theirs (encounters, orders, invoices,
+   * appointments, workflows, …) are visible again. NOT_FOUND unless the patient is deleted.
+   */
+  restorePatient: PatientPayload;
   /** Revokes a role. */
   revokeRole: UserPayload;
   /** Saves a new designer document (stored as given; validated on compile). */
@@ -2144,6 +2149,11 @@ export type MutationRescheduleAppointmentArgs = {
 
 export type MutationResolveProblemArgs = {
   input: ResolveProblemInput;
+};
+
+
+export type MutationRestorePatientArgs = {
+  input: RestorePatientInput;
 };
 
 
@@ -2829,6 +2839,8 @@ export type Permission =
   | 'CLINICAL_READ'
   /** Write clinical records. */
   | 'CLINICAL_WRITE'
+  /** Restore soft-deleted patients. */
+  | 'PATIENTS_ADMIN'
   /** Read patient demographics. */
   | 'PATIENTS_READ'
   /** Register and edit patients. */
@@ -3585,6 +3597,12 @@ export type ResolveProblemInput = {
   resolvedDate?: InputMaybe<Scalars['Date']['input']>;
   /** The version you read; a newer version on the server means CONFLICT. */
   version: Scalars['Int']['input'];
+};
+
+/** Brings back a patient removed with deletePatient, with all their records. */
+export type RestorePatientInput = {
+  /** The deleted patient (global ID or UUID, as deletePatient answered it). */
+  id: Scalars['ID']['input'];
 };
 
 /** How revenueReport groups its rows. */
@@ -5108,6 +5126,7 @@ export type ResolversTypes = {
   ReportImagingInput: ReportImagingInput;
   RescheduleAppointmentInput: RescheduleAppointmentInput;
   ResolveProblemInput: ResolveProblemInput;
+  RestorePatientInput: RestorePatientInput;
   RevenueGroupBy: RevenueGroupBy;
   RevenueReport: ResolverTypeWrapper<RevenueReport>;
   RevenueReportRow: ResolverTypeWrapper<RevenueReportRow>;
@@ -5325,6 +5344,7 @@ export type ResolversParentTypes = {
   ReportImagingInput: ReportImagingInput;
   RescheduleAppointmentInput: RescheduleAppointmentInput;
   ResolveProblemInput: ResolveProblemInput;
+  RestorePatientInput: RestorePatientInput;
   RevenueReport: RevenueReport;
   RevenueReportRow: RevenueReportRow;
   RevenueTotals: RevenueTotals;
@@ -5940,6 +5960,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   reportImaging?: Resolver<ResolversTypes['ImagingOrderPayload'], ParentType, ContextType, RequireFields<MutationReportImagingArgs, 'input'>>;
   rescheduleAppointment?: Resolver<ResolversTypes['AppointmentPayload'], ParentType, ContextType, RequireFields<MutationRescheduleAppointmentArgs, 'input'>>;
   resolveProblem?: Resolver<ResolversTypes['ProblemPayload'], ParentType, ContextType, RequireFields<MutationResolveProblemArgs, 'input'>>;
+  restorePatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationRestorePatientArgs, 'input'>>;
   revokeRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'input'>>;
   saveVisualWorkflow?: Resolver<ResolversTypes['VisualWorkflowPayload'], ParentType, ContextType, RequireFields<MutationSaveVisualWorkflowArgs, 'input'>>;
   setDefaultWorkflowDefinition?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationSetDefaultWorkflowDefinitionArgs, 'input'>>;

@@ -4,6 +4,7 @@ export const PATIENTS_AUDIT_ACTIONS = [
   'patient.update',
   'patient.deactivate',
   'patient.delete',
+  'patient.restore',
   'encounter.create',
   'encounter.start',
   'encounter.complete',

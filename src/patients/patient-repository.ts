@@ -281,3 +281,22 @@ export async function softDeletePatient(tx: TransactionSql, organizationId: stri
   `;
   return rows.length > 0;
 }
+
+/**
+ * Brings a soft-deleted patient back (and with it every record, which the
+ * live_patient row-level security policies hid while the patient was deleted).
+ * The one statement that reads a deleted patient row.
+ */
+export async function restoreDeletedPatient(tx: TransactionSql, organizationId: string, id: string): Promise<PatientRow | null> {
+  const rows = await tx<PatientRow[]>`
+    /* restoreDeletedPatient */
+    update ehr_patients set deleted_at = null, version = version + 1
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is not null
+    returning id, organization_id, mrn, first_name, middle_name, last_name, preferred_name, date_of_birth,
+              sex_at_birth, gender_identity, phone, email, address_line1, address_line2, city, region, postal_code,
+              country, preferred_language, marital_status, blood_type, emergency_contact_name, emergency_contact_phone,
+              emergency_contact_relationship, insurance_provider, insurance_policy_number, status, deceased_at,
+              created_at, updated_at, version
+  `;
+  return rows[0] ?? null;
+}

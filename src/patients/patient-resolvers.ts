@@ -70,6 +70,9 @@ export const patientResolvers: Resolvers = {
       await service.deletePatient(requireViewer(ctx), id, input.version);
       return { deletedPatientId: toGlobalId('Patient', id) };
     },
+    restorePatient: async (_root, { input }, ctx) => ({
+      patient: await service.restorePatient(requireViewer(ctx), uuidFromId(input.id, 'Patient')),
+    }),
   },
   Patient: {
     id: (p) => toGlobalId('Patient', p.id),

@@ -1,6 +1,6 @@
 import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
-import { badInput, conflict } from '../kernel/errors.js';
+import { badInput, conflict, notFound } from '../kernel/errors.js';
 import { atVersion } from '../kernel/concurrency.js';
 import {
   email,
@@ -147,6 +147,20 @@ export async function deletePatient(ctx: TenantContext, id: string, version: num
     const before = await lockAtVersion(tx, scope.organizationId, id, version);
     await repo.softDeletePatient(tx, scope.organizationId, id, version);
     audit({ action: 'patient.delete', entityType: 'patient', entityId: id, before });
+  });
+}
+
+/**
+ * Undoes deletePatient: the patient and every record of theirs (encounters,
+ * orders, invoices, appointments, workflows, …) are visible again. Only a
+ * deleted patient can be restored; anything else is NOT_FOUND.
+ */
+export async function restorePatient(ctx: TenantContext, id: string): Promise<repo.PatientRow> {
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    const after = await repo.restoreDeletedPatient(tx, scope.organizationId, id);
+    if (!after) throw notFound('Deleted patient', id);
+    audit({ action: 'patient.restore', entityType: 'patient', entityId: id, after });
+    return after;
   });
 }
 

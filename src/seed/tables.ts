@@ -157,7 +157,8 @@ export const DEPENDS_ON: Readonly<Record<TableName, readonly TableName[]>> = {
   lab_results: ['lab_tests'],
   invoice_line_items: ['invoices'],
   payments: ['invoices'],
-  workflow_instances: [],
+  // Its trigger reads the patient of the record it runs on (workflow_instances.patient_id).
+  workflow_instances: ['encounters', 'lab_tests', 'imaging_orders', 'prescriptions', 'appointments'],
   workflow_transitions: ['workflow_instances'],
   workflow_tasks: ['workflow_transitions'],
   opd_queue: [],

@@ -283,6 +283,11 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
     const p = await patient();
     return call(`mutation($i: DeletePatientInput!) { deletePatient(input: $i) { deletedPatientId } }`, { i: { id: p.id, version: p.version } });
   },
+  restorePatient: async (call) => {
+    const p = await patient();
+    await setup(`mutation($i: DeletePatientInput!) { deletePatient(input: $i) { deletedPatientId } }`, { i: { id: p.id, version: p.version } });
+    return call(`mutation($i: RestorePatientInput!) { restorePatient(input: $i) { patient { id } } }`, { i: { id: p.id } });
+  },
 
   // identity: sign-in (anonymous, audited as the signed-in user) and administration
   login: (call) =>

@@ -8,6 +8,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'patients:read',
   'patients:write',
+  'patients:admin',
   'clinical:read',
   'clinical:write',
   'clinical_notes:read',
