@@ -113,6 +113,55 @@ describe('access tokens', () => {
     expect(res.errors?.[0]?.message).toMatch(/expired/);
   });
 
+  it('refuses a correctly signed token without exp, iat, iss or aud, or naming another issuer or audience', async () => {
+    const key = new TextEncoder().encode(TEST_JWT_SECRET);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: 'health-graphql', aud: 'health-graphql', iat: now, exp: now + 600 };
+    const variants: Record<string, Record<string, unknown>> = {
+      'no exp': { ...claims, exp: undefined },
+      'no iat': { ...claims, iat: undefined },
+      'no iss': { ...claims, iss: undefined },
+      'no aud': { ...claims, aud: undefined },
+      'another issuer': { ...claims, iss: 'someone-else' },
+      'another audience': { ...claims, aud: 'another-api' },
+    };
+    const sign = (c: Record<string, unknown>) =>
+      new SignJWT({ org: org.id, roles: ['FRONT_DESK'], ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(org.users.FRONT_DESK.id)
+        .sign(key);
+    // The complete token is accepted: the refusals below are about the missing or foreign claim alone.
+    expect((await app.gql(ME, {}, await sign(claims))).data?.me?.userId).toBe(org.users.FRONT_DESK.id);
+    for (const [name, variant] of Object.entries(variants)) {
+      const res = await app.gql(ME, {}, await sign(variant));
+      expect(res.errors?.[0]?.extensions.code, name).toBe('UNAUTHENTICATED');
+      expect(res.data?.me ?? null, name).toBeNull();
+    }
+  });
+
+  it('a token naming a user with another organization does not spoil that user\'s cached status', async () => {
+    const west = await createOrganization(app.admin, 'west');
+    const east = await createOrganization(app.admin, 'east');
+    const now = Math.floor(Date.now() / 1000);
+    // Correctly signed (say, a bug elsewhere issued it), but the user is not a member of that organization.
+    const foreign = await new SignJWT({ org: east.id, roles: ['NURSE'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(west.users.NURSE.id)
+      .setIssuer('health-graphql')
+      .setAudience('health-graphql')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    expect((await app.gql(ME, {}, foreign)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    // The user's own token, at once (well within the cache's 5 s): still served.
+    const own = await app.api.deps.tokens.issueAccessToken({ userId: west.users.NURSE.id, organizationId: west.id, roles: ['NURSE'] });
+    const me = await app.gql(ME, {}, own.token);
+    expect(me.errors).toBeUndefined();
+    expect(me.data?.me?.userId).toBe(west.users.NURSE.id);
+    // And the foreign token stays refused after the real entry is cached.
+    expect((await app.gql(ME, {}, foreign)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
   it('takes roles from the database, not from the token claims', async () => {
     const escalated = await new SignJWT({ org: org.id, roles: ['ORG_ADMIN'] })
       .setProtectedHeader({ alg: 'HS256' })
