@@ -26,7 +26,8 @@ export function createLimiterStore(databaseUrl: string, connectTimeoutMs: number
     idle_timeout: 60,
     connect_timeout: Math.ceil(connectTimeoutMs / 1000),
     onnotice: () => {},
-    connection: { application_name: 'health-graphql-limits' },
+    // Counters need no durability: a commit never waits for the WAL flush or a synchronous standby.
+    connection: { application_name: 'health-graphql-limits', synchronous_commit: 'off' },
   });
   const storeClient = {
     async query(q: { text: string; values?: unknown[] }) {
