@@ -46,8 +46,7 @@ async function main(): Promise<void> {
     { url: api.url, metricsUrl: api.metricsUrl, database: database.embedded ? `embedded (port ${database.embedded.port})` : 'DATABASE_URL' },
     `GraphQL API ready in ${seconds}s`,
   );
-  process.stdout.write(`\nHealth GraphQL API: ${api.url}  (Apollo Sandbox opens in a browser)\n`);
-  process.stdout.write(`Metrics: ${api.metricsUrl}\n`);
+  process.stdout.write(`\nHealth GraphQL API: ${api.url}  (Apollo Sandbox opens in a browser)\nMetrics: ${api.metricsUrl}\n`);
   if (demo) process.stdout.write(demo.loginsText + '\n');
 }
 

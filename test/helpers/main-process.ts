@@ -40,7 +40,7 @@ export async function startMainProcess(env: Record<string, string>): Promise<Mai
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const output = () => ({ stdout, stderr });
   // Its output ends only when it exits: then report the exit with everything it printed.
-  const ready = await waitForOutput(child.stdout, /Health GraphQL API: (http:\/\/\S+\/graphql).*\nMetrics: (http:\/\/\S+\/metrics)/).catch(async () => {
+  const ready = await waitForOutput(child.stdout, /Health GraphQL API: (http:\/\/\S+\/graphql)[\s\S]*?\nMetrics: (http:\/\/\S+\/metrics)/).catch(async () => {
     const code = await exited;
     throw new Error(`src/main.ts exited with ${code} before it was ready\nstdout: ${stdout}\nstderr: ${stderr}`);
   });
