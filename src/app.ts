@@ -5,13 +5,16 @@ import type { Logger } from 'pino';
 import type { RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
 import { ViewerCache } from './identity/authenticate.js';
+import { LoginThrottle } from './identity/login-throttle.js';
 import { TokenService } from './identity/tokens.js';
 import type { Config } from './kernel/config.js';
 import { createDatabase, warmUp } from './kernel/db/pool.js';
 import { createHttpServer } from './http.js';
 import { loaderInstrumentation } from './kernel/loaders.js';
 import { configureCursorSecret } from './kernel/pagination.js';
-import { createMetrics } from './operability/metrics.js';
+import { createLimiterStore, RequestLimiter } from './kernel/rate-limits.js';
+import { createMetrics, createMetricsServer } from './operability/metrics.js';
+import { loadTrustedDocuments } from './operability/persisted-queries.js';
 import { createApolloServer } from './server.js';
 import { attachSubscriptions } from './subscriptions.js';
 
@@ -20,13 +23,21 @@ export interface RunningApi {
   apollo: ApolloServer<RequestContext>;
   http: http.Server;
   url: string;
+  /** Prometheus metrics, on their own listener (METRICS_HOST:METRICS_PORT). */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
 /** Process-wide services for one database URL. */
 export function createDeps(config: Config, databaseUrl: string, logger: Logger): AppDeps {
   const db = createDatabase(databaseUrl, config.database);
-  const metrics = createMetrics(db, config.database.maxConnections);
+  const metrics = createMetrics(
+    db,
+    config.database.maxConnections,
+    config.metricsMaxOperations,
+    config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments).operations.map((op) => op.name) : [],
+  );
+  const limiterStore = createLimiterStore(databaseUrl, config.database.connectTimeoutMs);
   db.onTransaction = metrics.observeTransaction;
   db.onCommitOutcome = metrics.observeCommitOutcome;
   loaderInstrumentation.onBatch = (size) => metrics.loaderBatchSize.observe(size);
@@ -42,8 +53,11 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
       commitConfirmTimeoutMs: config.database.commitConfirmTimeoutMs,
     },
     logger,
-    tokens: new TokenService(config.jwtSecret),
+    tokens: new TokenService(config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience }),
     viewerCache: new ViewerCache(),
+    limiterStore,
+    requestLimiter: new RequestLimiter(limiterStore, config.abuse),
+    loginThrottle: new LoginThrottle(limiterStore, config.abuse),
   };
 }
 
@@ -59,12 +73,21 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  const metricsServer = createMetricsServer(deps.metrics);
+  await new Promise<void>((resolve, reject) => {
+    metricsServer.once('error', reject);
+    metricsServer.listen(deps.config.metricsPort, deps.config.metricsHost, () => resolve());
+  });
+  const metricsAddress = metricsServer.address() as AddressInfo;
+  const metricsHost = deps.config.metricsHost;
+  const shownMetricsHost = metricsHost === '0.0.0.0' || metricsHost === '::' ? 'localhost' : metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return {
     deps,
     apollo,
     http: server,
     url: `http://${shownHost}:${address.port}/graphql`,
+    metricsUrl: `http://${shownMetricsHost}:${metricsAddress.port}/metrics`,
     /**
      * Graceful stop: refuse new connections, let in-flight requests finish
      * (up to SHUTDOWN_GRACE_MS, then cut them), then Apollo and the pool.
@@ -79,6 +102,11 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
       clearInterval(idleSweep);
       clearTimeout(deadline);
       await apollo.stop();
+      await new Promise<void>((resolve) => {
+        metricsServer.close(() => resolve());
+        metricsServer.closeAllConnections();
+      });
+      await deps.limiterStore.close();
       await deps.db.close();
     },
   };

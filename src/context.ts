@@ -83,9 +83,21 @@ function idempotencyOf(ctx: RequestContext, header: string | undefined): Idempot
   };
 }
 
-export async function buildContext(deps: AppDeps, request: IncomingRequestInfo): Promise<RequestContext> {
+/**
+ * The context of one request. Every request counts against its user's (or,
+ * anonymous, its address's) request limit unless `countRequest` is false (the
+ * events of an already counted subscription); past it: RATE_LIMITED, HTTP 429.
+ */
+export async function buildContext(
+  deps: AppDeps,
+  request: IncomingRequestInfo,
+  options: { countRequest?: boolean } = {},
+): Promise<RequestContext> {
   const requestId = requestIdOf(request.requestId);
   const viewer = await authenticateBearer(deps, request.authorization);
+  if (options.countRequest !== false) {
+    await deps.requestLimiter.consume(viewer ? { userId: viewer.userId } : { ip: request.ip });
+  }
   const ctx: RequestContext = {
     requestId,
     deps,

@@ -3,6 +3,8 @@ import type { Config } from './kernel/config.js';
 import type { Database } from './kernel/db/pool.js';
 import type { SessionLimits } from './kernel/db/tenant-session.js';
 import type { ViewerCache } from './identity/authenticate.js';
+import type { LoginThrottle } from './identity/login-throttle.js';
+import type { LimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import type { TokenService } from './identity/tokens.js';
 import type { Metrics } from './operability/metrics.js';
 
@@ -15,4 +17,8 @@ export interface AppDeps {
   tokens: TokenService;
   viewerCache: ViewerCache;
   metrics: Metrics;
+  /** Abuse limits shared through PostgreSQL (table rate_limits). */
+  limiterStore: LimiterStore;
+  requestLimiter: RequestLimiter;
+  loginThrottle: LoginThrottle;
 }

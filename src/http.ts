@@ -54,7 +54,7 @@ async function readiness(deps: AppDeps) {
   }
 }
 
-/** The HTTP front: `/graphql` through Apollo; `/healthz`, `/readyz` and `/metrics` for operators. */
+/** The HTTP front: `/graphql` through Apollo; `/healthz` and `/readyz` for operators (`/metrics` has its own listener). */
 export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestContext>): http.Server {
   const allowCors = corsHandler(deps.config.corsOrigins);
   const maxBody = deps.config.limits.maxBodyBytes;
@@ -73,10 +73,6 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
     if (url.pathname === '/readyz') {
       const state = await readiness(deps);
       return sendJson(res, state.ready ? 200 : 503, state);
-    }
-    if (url.pathname === '/metrics') {
-      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-      return void res.end(await deps.metrics.registry.metrics());
     }
     if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
 

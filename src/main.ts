@@ -43,10 +43,10 @@ async function main(): Promise<void> {
 
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   logger.info(
-    { url: api.url, database: database.embedded ? `embedded (port ${database.embedded.port})` : 'DATABASE_URL' },
+    { url: api.url, metricsUrl: api.metricsUrl, database: database.embedded ? `embedded (port ${database.embedded.port})` : 'DATABASE_URL' },
     `GraphQL API ready in ${seconds}s`,
   );
-  process.stdout.write(`\nHealth GraphQL API: ${api.url}  (Apollo Sandbox opens in a browser)\n`);
+  process.stdout.write(`\nHealth GraphQL API: ${api.url}  (Apollo Sandbox opens in a browser)\nMetrics: ${api.metricsUrl}\n`);
   if (demo) process.stdout.write(demo.loginsText + '\n');
 }
 

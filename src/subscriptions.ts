@@ -27,6 +27,8 @@ import { buildSchema } from './server.js';
 const UNAUTHORIZED = 4401;
 /** Close code for a transient server-side failure (clients reconnect). */
 const TRY_AGAIN_LATER = 1013;
+/** Close code for a user (or address) over its request limit; the reason says when to retry. */
+const TOO_MANY_REQUESTS = 4429;
 
 export interface SubscriptionServer {
   close(): Promise<void>;
@@ -106,7 +108,7 @@ export async function attachSubscriptions(deps: AppDeps, server: http.Server): P
     errors.map((e) => formatError(e.toJSON(), e, onInternal));
 
   /** A new request context from the connection's token; throws UNAUTHENTICATED once the token stopped being valid. */
-  const contextOf = (connection: Connection) => buildContext(deps, connection.request);
+  const contextOf = (connection: Connection, countRequest = true) => buildContext(deps, connection.request, { countRequest });
 
   const subscribe = async (args: ExecutionArgs) => {
     const connection = args.contextValue as Connection;
@@ -128,7 +130,7 @@ export async function attachSubscriptions(deps: AppDeps, server: http.Server): P
     return mapEvents(stream[Symbol.asyncIterator](), async (event) => {
       let ctx: RequestContext;
       try {
-        ctx = await contextOf(connection);
+        ctx = await contextOf(connection, false);
       } catch (error) {
         // An expired token or deactivated account ends the stream; a transient failure only skips this event.
         const refusal = asGraphQLError(error);
@@ -161,9 +163,16 @@ export async function attachSubscriptions(deps: AppDeps, server: http.Server): P
           return refuse('Unauthorized: send connectionParams { authorization: "Bearer <access token>" }');
         }
         try {
-          if (!(await authenticateBearer(deps, header))) return refuse('Unauthorized');
+          const viewer = await authenticateBearer(deps, header);
+          if (!viewer) return refuse('Unauthorized');
+          // Connecting counts as a request of the user's: a user over the limit cannot open sockets either.
+          await deps.requestLimiter.consume({ userId: viewer.userId });
         } catch (error) {
           if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') return refuse(`Unauthorized: ${error.message}`);
+          if (error instanceof GraphQLError && error.extensions.code === 'RATE_LIMITED') {
+            ctx.extra.socket.close(TOO_MANY_REQUESTS, `Too many requests: retry after ${String(error.extensions.retryAfterSeconds)} s`);
+            return false;
+          }
           // Not the token's fault (e.g. the database is busy): a close code clients retry.
           deps.logger.warn({ err: error }, 'could not verify a WebSocket connection');
           ctx.extra.socket.close(TRY_AGAIN_LATER, 'Try again later');

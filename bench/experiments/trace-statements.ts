@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/kernel/config.js';
 
 const [file, variables = '{}', email = 'physician@northwind.example'] = process.argv.slice(2);
 if (!file || !process.env.DATABASE_URL) throw new Error('usage: DATABASE_URL=… trace-statements.ts <document.graphql> [variables-json] [email]');
-const config = loadConfig({ ...process.env, NODE_ENV: 'production', JWT_SECRET: 'trace-only-secret-trace-only-secret-0123456789', LOG_LEVEL: 'silent' });
+const config = loadConfig({ ...process.env, NODE_ENV: 'production', JWT_SECRET: 'trace-only-secret-trace-only-secret-0123456789', LOG_LEVEL: 'silent', METRICS_PORT: '0' });
 const deps = createDeps(config, process.env.DATABASE_URL, pino({ level: 'silent' }));
 const api = await startApi(deps, 0, '127.0.0.1');
 const post = (body: unknown, token?: string) =>

@@ -124,7 +124,7 @@ async function waitForHealth(origin: string, child: ChildProcess, output: () => 
   throw new Error(`did not answer ${origin}/healthz within ${timeoutMs / 1000} s: ${output().slice(-2000)}`);
 }
 
-async function start(kind: ServerKind, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, port: number, timeoutMs: number): Promise<RunningServer> {
+async function start(kind: ServerKind, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, port: number, timeoutMs: number, metricsPort = port): Promise<RunningServer> {
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collect(child);
   const origin = `http://127.0.0.1:${port}`;
@@ -144,7 +144,7 @@ async function start(kind: ServerKind, command: string, args: string[], env: Nod
     rss: () => procStatus(pid, 'VmRSS'),
     cpuSeconds: () => cpuSecondsOf(pid),
     statements: async () => {
-      const text = await (await fetch(`${origin}/metrics`)).text();
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       const match = /^sql_statements_total(?:\{[^}]*\})? (\d+(?:\.\d+)?)/m.exec(text);
       if (!match) throw new Error(`${SERVER_LABEL[kind]}: no sql_statements_total in /metrics`);
       return Number(match[1]);
@@ -170,6 +170,7 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
 
 export async function startOurs(env: ServerEnv): Promise<RunningServer> {
   const port = await freePort();
+  const metricsPort = await freePort();
   return start(
     'ours',
     process.execPath,
@@ -185,10 +186,15 @@ export async function startOurs(env: ServerEnv): Promise<RunningServer> {
       DATABASE_MAX_CONNECTIONS: String(env.poolMax),
       DATABASE_MIN_CONNECTIONS: String(Math.min(env.poolMax, 2)),
       SEED_ON_FIRST_START: 'false',
+      METRICS_PORT: String(metricsPort),
+      // A load test is one user sending thousands of requests a second: no request limit.
+      RATE_LIMIT_REQUESTS: '10000000',
+      RATE_LIMIT_WINDOW_SECONDS: '1',
     },
     ROOT,
     port,
     60_000,
+    metricsPort,
   );
 }
 

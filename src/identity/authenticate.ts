@@ -4,7 +4,7 @@ import { beginWithin } from '../kernel/db/tenant-session.js';
 import { enterTenantScope } from '../kernel/db/tenant-scope.js';
 import { makeViewer, type Viewer } from '../kernel/auth/viewer.js';
 import { isRole } from '../kernel/auth/permissions.js';
-import { rolesByUserIds, userIsActive } from './repository.js';
+import { activeUserOrganization, rolesByUserIds } from './repository.js';
 
 /**
  * How long a verified account status is trusted before it is read again.
@@ -13,23 +13,32 @@ import { rolesByUserIds, userIsActive } from './repository.js';
  */
 const STATUS_TTL_MS = 5_000;
 
-/** Recently verified accounts of this process (one per AppDeps, never global). */
+/**
+ * Recently verified accounts of this process (one per AppDeps, never global),
+ * keyed by user AND organization: a token naming a user with another
+ * organization finds no entry of that user's and cannot spoil one. Entries
+ * hold only what the database said about that (user, organization).
+ */
 export class ViewerCache {
   private readonly entries = new Map<string, { viewer: Viewer | null; at: number }>();
 
-  get(userId: string): Viewer | null | undefined {
-    const entry = this.entries.get(userId);
+  private static key(userId: string, organizationId: string) {
+    return `${organizationId}/${userId}`;
+  }
+
+  get(userId: string, organizationId: string): Viewer | null | undefined {
+    const entry = this.entries.get(ViewerCache.key(userId, organizationId));
     return entry && Date.now() - entry.at < STATUS_TTL_MS ? entry.viewer : undefined;
   }
 
-  set(userId: string, viewer: Viewer | null): void {
+  set(userId: string, organizationId: string, viewer: Viewer | null): void {
     if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(userId, { viewer, at: Date.now() });
+    this.entries.set(ViewerCache.key(userId, organizationId), { viewer, at: Date.now() });
   }
 
   /** Called after deactivation or a role change so this process applies it at once. */
   forget(userId: string): void {
-    this.entries.delete(userId);
+    for (const key of this.entries.keys()) if (key.endsWith(`/${userId}`)) this.entries.delete(key);
   }
 }
 
@@ -53,20 +62,22 @@ export async function authenticateBearer(deps: AppDeps, header: string | undefin
     );
   }
   const { userId, organizationId } = result.claims;
-  let viewer = deps.viewerCache.get(userId);
+  let viewer = deps.viewerCache.get(userId, organizationId);
   if (viewer === undefined) {
     const status = await beginWithin(
       deps.db,
       deps.limits.acquireTimeoutMs,
       async (tx, probe) => {
         await enterTenantScope(tx, { organizationId, userId, requestId: 'authenticate' }, deps.limits.queryTimeoutMs, { probe });
-        if (!(await userIsActive(tx, userId))) return null;
-        return (await rolesByUserIds(tx, [userId])).map((r) => r.roleCode);
+        const organization = await activeUserOrganization(tx, userId, organizationId);
+        if (!organization) return null;
+        return { organization, roles: (await rolesByUserIds(tx, [userId])).map((r) => r.roleCode) };
       },
       'auth',
     );
-    viewer = status ? makeViewer(userId, organizationId, status.filter(isRole)) : null;
-    deps.viewerCache.set(userId, viewer);
+    // Built only from what the database answered, never from the token's claims.
+    viewer = status ? makeViewer(userId, status.organization, status.roles.filter(isRole)) : null;
+    deps.viewerCache.set(userId, organizationId, viewer);
   }
   if (!viewer || viewer.organizationId !== organizationId) {
     throw rejectToken('This account is deactivated or no longer exists; sign in again');

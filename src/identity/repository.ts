@@ -91,13 +91,17 @@ export async function loginAccountById(tx: TransactionSql, organizationId: strin
   return rows[0] ?? null;
 }
 
-/** Whether a user may still act (read under RLS in the token's organization). */
-export async function userIsActive(tx: TransactionSql, userId: string): Promise<boolean> {
-  const rows = await tx<{ active: boolean }[]>`
-    /* userIsActive */
-    select active from users where id = ${userId}::uuid
+/**
+ * The organization of an active user, if the user is active and belongs to
+ * `organizationId` (read under RLS in that organization, and filtered by it).
+ */
+export async function activeUserOrganization(tx: TransactionSql, userId: string, organizationId: string): Promise<string | null> {
+  const rows = await tx<{ organizationId: string }[]>`
+    /* activeUserOrganization */
+    select organization_id as "organizationId" from users
+    where id = ${userId}::uuid and organization_id = ${organizationId}::uuid and active
   `;
-  return rows[0]?.active ?? false;
+  return rows[0]?.organizationId ?? null;
 }
 
 export async function rolesByUserIds(tx: TransactionSql, userIds: readonly string[]): Promise<UserRoleRow[]> {
@@ -107,19 +111,11 @@ export async function rolesByUserIds(tx: TransactionSql, userIds: readonly strin
   `;
 }
 
-/** Counts a failed sign-in; the `maxFailures`-th failure in a row locks the account for `lockMinutes`. */
-export async function recordLoginFailure(
-  tx: TransactionSql,
-  account: LoginAccount,
-  maxFailures: number,
-  lockMinutes: number,
-): Promise<void> {
+/** Counts a wrong password (a statistic for administrators; waits are kept in rate_limits, see login-throttle.ts). */
+export async function recordLoginFailure(tx: TransactionSql, account: LoginAccount): Promise<void> {
   await tx`
     /* recordLoginFailure */
-    update users set
-      failed_login_count = failed_login_count + 1,
-      locked_until = case when failed_login_count + 1 >= ${maxFailures}::int
-                          then now() + make_interval(mins => ${lockMinutes}::int) else locked_until end
+    update users set failed_login_count = failed_login_count + 1
     where organization_id = ${account.organizationId}::uuid and id = ${account.id}::uuid
   `;
 }
@@ -127,7 +123,7 @@ export async function recordLoginFailure(
 export async function recordLoginSuccess(tx: TransactionSql, account: LoginAccount): Promise<void> {
   await tx`
     /* recordLoginSuccess */
-    update users set failed_login_count = 0, locked_until = null, last_login_at = now()
+    update users set failed_login_count = 0, last_login_at = now()
     where organization_id = ${account.organizationId}::uuid and id = ${account.id}::uuid
   `;
 }

@@ -13,12 +13,10 @@ import * as repo from './repository.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
 import { atVersion } from '../kernel/concurrency.js';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 15;
 const MIN_PASSWORD_LENGTH = 12;
 /** Argon2id (the library's `Algorithm.Argon2id`; a const enum that isolated modules cannot import). */
 const ARGON2ID = { algorithm: 2 } as const;
-const SIGN_IN_FAILED = 'Sign-in failed: check the email and password. Repeated failures lock the account for 15 minutes.';
+const SIGN_IN_FAILED = 'Sign-in failed: check the email and password. Repeated failures make further attempts wait.';
 const SESSION_INVALID = 'The refresh token is invalid, expired or revoked; sign in again';
 
 /** Verifying against this when the email is unknown keeps the response time the same. */
@@ -88,24 +86,28 @@ async function openSession(ctx: RequestContext, tx: TransactionSql, account: rep
 
 export async function login(ctx: RequestContext, input: { email: string; password: string }): Promise<SessionTokens> {
   const email = input.email.trim().toLowerCase();
+  const throttle = ctx.deps.loginThrottle;
+  // An attempt that must still wait is refused before its password is checked (src/identity/login-throttle.ts).
+  await throttle.check(ctx.client.ip, email);
   const account = await inAuthTransaction(ctx, (tx) => repo.loginAccountByEmail(tx, email));
   const passwordOk = await verify(account?.passwordHash ?? UNKNOWN_ACCOUNT_HASH, input.password).catch(() => false);
   if (!account) {
+    await throttle.failed(ctx.client.ip, email);
     ctx.deps.logger.warn({ requestId: ctx.requestId, event: 'auth.login.failure' }, 'sign-in failed for an unknown account');
     throw unauthenticated(SIGN_IN_FAILED);
   }
-  const locked = account.lockedUntil !== null && account.lockedUntil.getTime() > Date.now();
-  const failure = locked ? 'locked' : !account.active ? 'inactive' : !passwordOk ? 'bad_password' : null;
+  const failure = !account.active ? 'inactive' : !passwordOk ? 'bad_password' : null;
   if (failure) {
+    if (!passwordOk) await throttle.failed(ctx.client.ip, email);
     await inAuthTransaction(ctx, async (tx) => {
-      if (failure === 'bad_password') await repo.recordLoginFailure(tx, account, MAX_FAILED_LOGINS, LOCKOUT_MINUTES);
+      if (failure === 'bad_password') await repo.recordLoginFailure(tx, account);
       await writeAudit(tx, authScope(ctx, account.organizationId, account.id), [
         { action: 'auth.login.failure', entityType: 'user', entityId: account.id, after: { reason: failure, ip: ctx.client.ip } },
       ]);
     });
     throw unauthenticated(SIGN_IN_FAILED);
   }
-  return inAuthTransaction(ctx, async (tx) => {
+  const tokens = await inAuthTransaction(ctx, async (tx) => {
     await repo.recordLoginSuccess(tx, account);
     const { tokens } = await openSession(ctx, tx, account, randomUUID());
     await writeAudit(tx, authScope(ctx, account.organizationId, account.id), [
@@ -113,6 +115,8 @@ export async function login(ctx: RequestContext, input: { email: string; passwor
     ]);
     return tokens;
   });
+  await throttle.succeeded(ctx.client.ip, email);
+  return tokens;
 }
 
 export async function refreshSession(ctx: RequestContext, refreshToken: string): Promise<SessionTokens> {

@@ -4,8 +4,8 @@ import { isRole, type Role } from '../kernel/auth/permissions.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 24 * 60 * 60;
-const ISSUER = 'health-graphql';
-const AUDIENCE = 'health-graphql';
+/** Claims every access token must carry, or it is refused. */
+const REQUIRED_CLAIMS = ['exp', 'iat', 'iss', 'aud', 'sub'];
 
 export interface AccessClaims {
   userId: string;
@@ -19,7 +19,10 @@ export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; rea
 export class TokenService {
   private readonly key: Uint8Array;
 
-  constructor(secret: string) {
+  constructor(
+    secret: string,
+    private readonly audience: { issuer: string; audience: string },
+  ) {
     this.key = new TextEncoder().encode(secret);
   }
 
@@ -29,8 +32,8 @@ export class TokenService {
     const token = await new SignJWT({ org: claims.organizationId, roles: claims.roles })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.userId)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setIssuer(this.audience.issuer)
+      .setAudience(this.audience.audience)
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .sign(this.key);
@@ -39,7 +42,12 @@ export class TokenService {
 
   async verifyAccessToken(token: string): Promise<VerifyResult> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: this.audience.issuer,
+        audience: this.audience.audience,
+        requiredClaims: REQUIRED_CLAIMS,
+        algorithms: ['HS256'],
+      });
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => typeof r === 'string' && isRole(r)) : [];
       if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return { ok: false, reason: 'invalid' };
       return { ok: true, claims: { userId: payload.sub, organizationId: payload.org, roles } };

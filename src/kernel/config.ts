@@ -41,10 +41,39 @@ export interface QueryLimits {
   maxBodyBytes: number;
 }
 
+/**
+ * Abuse limits, held in PostgreSQL (table rate_limits) so every API process
+ * shares them. Sign-in failures are counted per address+account, per account
+ * and per address; past the free failures each further one doubles the wait.
+ */
+export interface AbuseLimits {
+  /** GraphQL requests (HTTP and WebSocket subscribe) per user, or per address when anonymous, per window. */
+  requestsPerWindow: number;
+  requestWindowSeconds: number;
+  /** Wrong passwords one address may try against one account before its waits start. */
+  loginAddressAccountFreeFailures: number;
+  /** Wrong passwords against one account, from all addresses, before its waits start. */
+  loginAccountFreeFailures: number;
+  /** Wrong passwords from one address (any account) per hour; then the address waits out the hour. */
+  loginAddressFailuresPerHour: number;
+  /** First wait after the free failures; doubles with each further failure, up to the maximum. */
+  loginDelayBaseSeconds: number;
+  loginDelayMaxSeconds: number;
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** The Prometheus `/metrics` listener, apart from the API's (0 = an ephemeral port). */
+  metricsPort: number;
+  metricsHost: string;
+  /** Issuer (`iss`) and audience (`aud`) every access token must carry. */
+  jwtIssuer: string;
+  jwtAudience: string;
+  abuse: AbuseLimits;
+  /** Distinct operation names the metrics keep as label values; others count as `other`. */
+  metricsMaxOperations: number;
   logLevel: LogLevel;
   jwtSecret: string;
   /** True when JWT_SECRET was not set and a development secret is in use. */
@@ -139,6 +168,21 @@ export function loadConfig(env: Env = process.env): Config {
     env: nodeEnv,
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
+    metricsPort: integer(env, 'METRICS_PORT', 9464, 0, 65535),
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
+    metricsMaxOperations: integer(env, 'METRICS_MAX_OPERATIONS', 200, 1, 10_000),
+    jwtIssuer: env.JWT_ISSUER || 'health-graphql',
+    jwtAudience: env.JWT_AUDIENCE || 'health-graphql',
+    abuse: {
+      // The test suite signs in and queries hundreds of times a minute from 127.0.0.1.
+      requestsPerWindow: integer(env, 'RATE_LIMIT_REQUESTS', nodeEnv === 'test' ? 100_000 : 600, 1, 10_000_000),
+      requestWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+      loginAddressAccountFreeFailures: integer(env, 'LOGIN_ADDRESS_ACCOUNT_FREE_FAILURES', 5, 1, 1000),
+      loginAccountFreeFailures: integer(env, 'LOGIN_ACCOUNT_FREE_FAILURES', 20, 1, 100_000),
+      loginAddressFailuresPerHour: integer(env, 'LOGIN_ADDRESS_FAILURES_PER_HOUR', nodeEnv === 'test' ? 10_000 : 100, 1, 10_000_000),
+      loginDelayBaseSeconds: integer(env, 'LOGIN_DELAY_BASE_SECONDS', 1, 1, 3600),
+      loginDelayMaxSeconds: integer(env, 'LOGIN_DELAY_MAX_SECONDS', 900, 1, 86_400),
+    },
     logLevel,
     jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
     jwtSecretIsDevDefault: jwtSecret === undefined,

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'TIMEOUT'
+  /** Too many requests or sign-in failures: retry after `extensions.retryAfterSeconds` (HTTP 429, `Retry-After`). */
+  | 'RATE_LIMITED'
   /** A write's connection died at COMMIT and whether it committed could not be learned: re-read, then decide. */
   | 'OUTCOME_UNKNOWN'
   | 'INTERNAL_SERVER_ERROR';
@@ -33,6 +35,22 @@ export const conflict = (message: string, extra: Record<string, unknown> = {}) =
   new DomainError('CONFLICT', message, extra);
 export const timeout = (message = 'The database did not answer within the query timeout; narrow the request and retry') =>
   new DomainError('TIMEOUT', message);
+
+/**
+ * A limit was reached: HTTP 429 with `Retry-After`. A plain GraphQLError (not a
+ * DomainError) so Apollo takes the status and header from `extensions.http`
+ * and strips them before the client sees the error.
+ */
+export function rateLimited(message: string, retryAfterMs: number): GraphQLError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GraphQLError(`${message}; retry after ${retryAfterSeconds} s`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+}
 
 /** PostgreSQL is down or restarting; the pool reconnects by itself, so retrying later works. */
 export const databaseUnavailable = () =>
@@ -100,6 +118,7 @@ const CLIENT_CODES = new Set<string>([
   'CONFLICT',
   'TIMEOUT',
   'OUTCOME_UNKNOWN',
+  'RATE_LIMITED',
   // Produced by Apollo/graphql-js before any resolver runs; safe by construction.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

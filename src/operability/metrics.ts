@@ -1,9 +1,17 @@
+import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Database } from '../kernel/db/pool.js';
 
-/** Prometheus metrics of one API process, served at `/metrics`. */
+/** Prometheus metrics of one API process, served at `/metrics` on a listener of their own. */
 export interface Metrics {
   registry: Registry;
+  /**
+   * The `operation` label value for a request: the operation's name if it is a
+   * trusted document's or one already seen from a signed-in user, or a new one
+   * from a signed-in user while fewer than METRICS_MAX_OPERATIONS names are
+   * known; otherwise `other`. No client can grow the series without bound.
+   */
+  operationLabel(name: string | null, signedIn: boolean): string;
   requests: Counter<'operation' | 'outcome'>;
   requestSeconds: Histogram<'operation' | 'outcome'>;
   errors: Counter<'code'>;
@@ -14,8 +22,22 @@ export interface Metrics {
   observeCommitOutcome(outcome: 'committed' | 'aborted' | 'unknown'): void;
 }
 
-export function createMetrics(db: Database, poolMax: number): Metrics {
+/** Longest operation name kept as a label value. */
+const MAX_OPERATION_NAME = 100;
+
+export function createMetrics(db: Database, poolMax: number, maxOperations = 200, trustedNames: readonly string[] = []): Metrics {
   const registry = new Registry();
+  const trusted = new Set(trustedNames);
+  const seen = new Set<string>();
+  const operationLabel = (name: string | null, signedIn: boolean) => {
+    if (name === null) return 'anonymous';
+    if (trusted.has(name) || seen.has(name)) return name;
+    if (signedIn && seen.size < maxOperations && name.length <= MAX_OPERATION_NAME) {
+      seen.add(name);
+      return name;
+    }
+    return 'other';
+  };
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'graphql_requests_total',
@@ -90,6 +112,7 @@ export function createMetrics(db: Database, poolMax: number): Metrics {
   });
   return {
     registry,
+    operationLabel,
     requests,
     requestSeconds,
     errors,
@@ -98,4 +121,19 @@ export function createMetrics(db: Database, poolMax: number): Metrics {
     observeTransaction: (kind, seconds) => transactionSeconds.observe({ kind }, seconds),
     observeCommitOutcome: (outcome) => commitOutcomes.inc({ outcome }),
   };
+}
+
+/** The `/metrics` listener: only that path, meant for 127.0.0.1 or a private network (METRICS_HOST). */
+export function createMetricsServer(metrics: Metrics): http.Server {
+  return http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method !== 'GET' || path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable'),
+    );
+  });
 }

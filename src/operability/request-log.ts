@@ -14,7 +14,7 @@ export function requestTelemetry(metrics: Metrics): ApolloServerPlugin<RequestCo
       return {
         async willSendResponse({ contextValue: ctx, response, errors }) {
           const seconds = (performance.now() - startedAt) / 1000;
-          const operation = ctx.operation.name ?? 'anonymous';
+          const operation = metrics.operationLabel(ctx.operation.name, ctx.viewer !== null);
           const codes =
             response.body.kind === 'single'
               ? (response.body.singleResult.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'))
@@ -26,7 +26,7 @@ export function requestTelemetry(metrics: Metrics): ApolloServerPlugin<RequestCo
           ctx.deps.logger.info(
             {
               requestId: ctx.requestId,
-              operation,
+              operation: ctx.operation.name ?? 'anonymous',
               durationMs: Math.round(seconds * 1000),
               outcome,
               ...(codes.length ? { errorCodes: codes } : {}),

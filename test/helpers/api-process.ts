@@ -8,6 +8,8 @@ import { TEST_JWT_SECRET, type GraphQLResponse } from './test-app.js';
  */
 export interface ApiProcess {
   url: string;
+  /** Its Prometheus `/metrics` URL (a listener of its own). */
+  metricsUrl: string;
   pid: number;
   hasExited(): boolean;
   /** Everything the process wrote to stderr (crash signatures, logs). */
@@ -25,6 +27,7 @@ export async function startApiProcess(databaseUrl: string, env: Record<string, s
   const main = await startMainProcess({ LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, JWT_SECRET: TEST_JWT_SECRET, ...env });
   return {
     url: main.url,
+    metricsUrl: main.metricsUrl,
     pid: main.child.pid!,
     hasExited: () => main.child.exitCode !== null || main.child.signalCode !== null,
     stderr: () => main.output().stderr,

@@ -6,6 +6,8 @@ export interface MainProcess {
   child: ChildProcess;
   /** The GraphQL URL it printed once ready. */
   url: string;
+  /** The Prometheus URL it printed (its own listener, METRICS_PORT). */
+  metricsUrl: string;
   /** Resolves with the exit code once the process exits. */
   exited: Promise<number | null>;
   output(): { stdout: string; stderr: string };
@@ -26,6 +28,7 @@ export async function startMainProcess(env: Record<string, string>): Promise<Mai
       NODE_ENV: 'test',
       PORT: '0',
       HOST: '127.0.0.1',
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,13 +40,14 @@ export async function startMainProcess(env: Record<string, string>): Promise<Mai
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const output = () => ({ stdout, stderr });
   // Its output ends only when it exits: then report the exit with everything it printed.
-  const ready = await waitForOutput(child.stdout, /Health GraphQL API: (http:\/\/\S+\/graphql)/).catch(async () => {
+  const ready = await waitForOutput(child.stdout, /Health GraphQL API: (http:\/\/\S+\/graphql)[\s\S]*?\nMetrics: (http:\/\/\S+\/metrics)/).catch(async () => {
     const code = await exited;
     throw new Error(`src/main.ts exited with ${code} before it was ready\nstdout: ${stdout}\nstderr: ${stderr}`);
   });
   return {
     child,
     url: ready[1]!,
+    metricsUrl: ready[2]!,
     exited,
     output,
     async stop() {

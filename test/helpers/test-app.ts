@@ -48,7 +48,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   await root.unsafe(`create database ${name} template ${template}`);
   await root.end();
   const databaseUrl = withDatabase(adminUrl, name);
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, METRICS_PORT: '0', ...env });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const deps = createDeps(config, databaseUrl, logger);
   const api = await startApi(deps, 0, '127.0.0.1');

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { during, expectInSpan } from '../helpers/clock.js';
+import { loginDocument, postFrom } from '../helpers/from-address.js';
 import { createOrganization, login, TEST_PASSWORD, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
 
@@ -8,7 +9,7 @@ let app: TestApp;
 let org: TestOrganization;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp({ LOGIN_DELAY_BASE_SECONDS: '600' });
   org = await createOrganization(app.admin, 'north');
 });
 afterAll(() => app.close());
@@ -56,22 +57,34 @@ describe('login', () => {
     expect(await auditActions(org.users.NURSE.id)).toContain('auth.login.failure');
   });
 
-  it('locks the account after five failures, even for the right password', async () => {
+  it('five wrong passwords make that address wait, even with the right password; another address still gets in', async () => {
     const email = org.users.BILLING.email;
-    const { value: locked, span } = await during(async () => {
-      for (let i = 0; i < 5; i++) {
-        const res = await app.gql(`mutation { login(input: { email: "${email}", password: "wrong-password-${i}" }) { accessToken } }`);
-        expect(res.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
-      }
-      return app.gql(`mutation { login(input: { email: "${email}", password: "${TEST_PASSWORD}" }) { accessToken } }`);
-    });
-    expect(locked.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    const attempt = (password: string, from: string) => postFrom(app.api.url, from, loginDocument(email, password));
+    for (let i = 0; i < 5; i++) {
+      const res = await attempt(`wrong-password-${i}`, '127.0.0.1');
+      expect(res.body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    }
+    // The guessing address waits (LOGIN_DELAY_BASE_SECONDS = 600 here), right password or not: 429 + Retry-After.
+    const waiting = await attempt(TEST_PASSWORD, '127.0.0.1');
+    expect(waiting.status).toBe(429);
+    expect(waiting.body.errors?.[0]?.extensions.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(waiting.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(500);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(waiting.body.errors?.[0]?.extensions.retryAfterSeconds).toBe(retryAfter);
+    // The owner, elsewhere, is not locked out.
+    const owner = await attempt(TEST_PASSWORD, '127.0.0.2');
+    expect(owner.status).toBe(200);
+    expect(owner.body.data?.login?.accessToken).toEqual(expect.any(String));
+    // Once the wait is over the right password works from the first address too, and forgives its failures:
+    await app.admin`update rate_limits set expire = 0 where key like 'login_wait_pair:%'`;
+    expect((await attempt(TEST_PASSWORD, '127.0.0.1')).body.data?.login?.accessToken).toEqual(expect.any(String));
+    expect((await attempt('wrong-again', '127.0.0.1')).body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect((await attempt(TEST_PASSWORD, '127.0.0.1')).status).toBe(200);
+    // No account lock is written any more.
     const [user] = await app.admin<{ lockedUntil: Date | null }[]>`
       select locked_until as "lockedUntil" from users where id = ${org.users.BILLING.id}`;
-    expectInSpan(user!.lockedUntil!, span, 15 * 60_000); // locked for 15 minutes from the fifth failure
-    // After the lock expires the right password works again and resets the counter.
-    await app.admin`update users set locked_until = now() - interval '1 second' where id = ${org.users.BILLING.id}`;
-    await expect(login(app, email)).resolves.toHaveProperty('accessToken');
+    expect(user!.lockedUntil).toBeNull();
   });
 });
 
@@ -100,12 +113,62 @@ describe('access tokens', () => {
     expect(res.errors?.[0]?.message).toMatch(/expired/);
   });
 
+  it('refuses a correctly signed token without exp, iat, iss or aud, or naming another issuer or audience', async () => {
+    const key = new TextEncoder().encode(TEST_JWT_SECRET);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: 'health-graphql', aud: 'health-graphql', iat: now, exp: now + 600 };
+    const variants: Record<string, Record<string, unknown>> = {
+      'no exp': { ...claims, exp: undefined },
+      'no iat': { ...claims, iat: undefined },
+      'no iss': { ...claims, iss: undefined },
+      'no aud': { ...claims, aud: undefined },
+      'another issuer': { ...claims, iss: 'someone-else' },
+      'another audience': { ...claims, aud: 'another-api' },
+    };
+    const sign = (c: Record<string, unknown>) =>
+      new SignJWT({ org: org.id, roles: ['FRONT_DESK'], ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(org.users.FRONT_DESK.id)
+        .sign(key);
+    // The complete token is accepted: the refusals below are about the missing or foreign claim alone.
+    expect((await app.gql(ME, {}, await sign(claims))).data?.me?.userId).toBe(org.users.FRONT_DESK.id);
+    for (const [name, variant] of Object.entries(variants)) {
+      const res = await app.gql(ME, {}, await sign(variant));
+      expect(res.errors?.[0]?.extensions.code, name).toBe('UNAUTHENTICATED');
+      expect(res.data?.me ?? null, name).toBeNull();
+    }
+  });
+
+  it('a token naming a user with another organization does not spoil that user\'s cached status', async () => {
+    const west = await createOrganization(app.admin, 'west');
+    const east = await createOrganization(app.admin, 'east');
+    const now = Math.floor(Date.now() / 1000);
+    // Correctly signed (say, a bug elsewhere issued it), but the user is not a member of that organization.
+    const foreign = await new SignJWT({ org: east.id, roles: ['NURSE'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(west.users.NURSE.id)
+      .setIssuer('health-graphql')
+      .setAudience('health-graphql')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    expect((await app.gql(ME, {}, foreign)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    // The user's own token, at once (well within the cache's 5 s): still served.
+    const own = await app.api.deps.tokens.issueAccessToken({ userId: west.users.NURSE.id, organizationId: west.id, roles: ['NURSE'] });
+    const me = await app.gql(ME, {}, own.token);
+    expect(me.errors).toBeUndefined();
+    expect(me.data?.me?.userId).toBe(west.users.NURSE.id);
+    // And the foreign token stays refused after the real entry is cached.
+    expect((await app.gql(ME, {}, foreign)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
   it('takes roles from the database, not from the token claims', async () => {
     const escalated = await new SignJWT({ org: org.id, roles: ['ORG_ADMIN'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(org.users.ANALYST.id)
       .setIssuer('health-graphql')
       .setAudience('health-graphql')
+      .setIssuedAt()
       .setExpirationTime('10m')
       .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     const res = await app.gql(`{ users { totalCount } }`, {}, escalated);

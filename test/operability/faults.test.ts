@@ -356,7 +356,7 @@ describe('a burst of mutations while backends are terminated again and again', (
       if (a.outcome === 'retryable') expect(written, `"retry" for a committed write ${JSON.stringify(a)}`).toBe(0);
       if (a.outcome === 'unknown' && written > 0) tally.unknownCommitted++;
     }
-    const metrics = await fetch(api.url.replace('/graphql', '/metrics')).then((r) => r.text());
+    const metrics = await fetch(api.metricsUrl).then((r) => r.text());
     const lookups = metrics.split('\n').filter((l) => l.startsWith('db_commit_outcome_lookups_total')).join('; ');
     console.log(`burst: ${TOTAL} mutations, ${terminated} backends terminated, answers ${JSON.stringify(tally)}; ${lookups || 'no COMMIT-time failures'}`);
     expect(answers.filter((a) => a.outcome === 'other').map((a) => a.detail)).toEqual([]);

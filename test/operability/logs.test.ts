@@ -51,7 +51,7 @@ describe('request logs', () => {
 
   it('exposes request, error, loader, SQL and pool metrics at /metrics', async () => {
     await app.gql(`query Summary { patients(first: 5) { edges { node { id } } } }`, {}, token);
-    const text = await (await fetch(app.api.url.replace('/graphql', '/metrics'))).text();
+    const text = await (await fetch(app.api.metricsUrl)).text();
     expect(text).toMatch(/graphql_requests_total\{operation="Summary",outcome="ok"\} 1/);
     expect(text).toMatch(/graphql_request_duration_seconds_bucket\{le="[^"]+",operation="Summary",outcome="ok"\}/);
     expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} \d/);

@@ -19,7 +19,7 @@ async function run(query: string, input: Record<string, unknown>, role: Role = '
 }
 
 async function fingerprint(): Promise<string> {
-  const tables = await app.admin<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' order by 1`;
+  const tables = await app.admin<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' and tablename <> 'rate_limits' order by 1`;
   const parts: string[] = [];
   for (const { tablename } of tables) {
     const [row] = await app.admin.unsafe(`select count(*) as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${tablename} t`);

@@ -16,7 +16,7 @@ export interface SecondInstance {
 }
 
 export async function startSecondInstance(app: TestApp, env: Record<string, string> = {}): Promise<SecondInstance> {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: app.databaseUrl, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: app.databaseUrl, METRICS_PORT: '0', ...env });
   const deps = createDeps(config, app.databaseUrl, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   const api = await startApi(deps, 0, '127.0.0.1');
   return {
