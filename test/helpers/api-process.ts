@@ -1,5 +1,5 @@
 import { startMainProcess } from './main-process.js';
-import { TEST_JWT_SECRET, type GraphQLResponse } from './test-app.js';
+import { graphqlClient, TEST_JWT_SECRET, type GraphQLResponse } from './test-app.js';
 
 /**
  * The API as its own OS process (src/main.ts) with a GraphQL client, for tests
@@ -31,14 +31,7 @@ export async function startApiProcess(databaseUrl: string, env: Record<string, s
     pid: main.child.pid!,
     hasExited: () => main.child.exitCode !== null || main.child.signalCode !== null,
     stderr: () => main.output().stderr,
-    async gql(query, variables = {}, token, headers = {}) {
-      const response = await fetch(main.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphQLResponse<any>;
-    },
+    gql: graphqlClient(main.url),
     async stop() {
       await main.stop();
     },

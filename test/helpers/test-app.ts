@@ -25,6 +25,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** POSTs GraphQL to `url` as a JSON body, with an optional bearer token and extra headers. */
+export function graphqlClient(url: string): TestApp['gql'] {
+  return async (query, variables = {}, token, headers = {}) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<any>;
+  };
+}
+
 export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
 
 /**
@@ -58,14 +70,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     api,
     admin,
     databaseUrl,
-    async gql(query, variables = {}, token, headers = {}) {
-      const response = await fetch(api.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphQLResponse<any>;
-    },
+    gql: graphqlClient(api.url),
     async close() {
       await admin.end();
       await api.stop();
