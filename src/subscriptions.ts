@@ -99,6 +99,7 @@ function mapEvents(
  */
 export async function attachSubscriptions(deps: AppDeps, server: http.Server): Promise<SubscriptionServer> {
   const hub = queueEvents(deps);
+  deps.metrics.countSubscribersWith(() => hub.subscriberCount());
   await hub.start();
   const schema = buildSchema();
   const limits = queryLimits(deps.config);

@@ -20,6 +20,8 @@ export interface Metrics {
   observeTransaction(kind: 'read' | 'write' | 'auth', seconds: number): void;
   /** A write's connection died at COMMIT; its outcome was looked up and found to be this. */
   observeCommitOutcome(outcome: 'committed' | 'aborted' | 'unknown'): void;
+  /** Where the live-subscription gauge reads its value (the subscription server sets it). */
+  countSubscribersWith(count: () => number): void;
 }
 
 /** Longest operation name kept as a label value. */
@@ -104,6 +106,15 @@ export function createMetrics(db: Database, poolMax: number, maxOperations = 200
       this.set(db.inUse.waiting);
     },
   });
+  let subscribers: () => number = () => 0;
+  new Gauge({
+    name: 'graphql_subscriptions_active',
+    help: 'GraphQL subscriptions this process is delivering right now',
+    registers: [registry],
+    collect() {
+      this.set(subscribers());
+    },
+  });
   const commitOutcomes = new Counter({
     name: 'db_commit_outcome_lookups_total',
     help: 'Writes whose connection failed at COMMIT, by the outcome learned afterwards (committed, aborted, unknown)',
@@ -120,6 +131,7 @@ export function createMetrics(db: Database, poolMax: number, maxOperations = 200
     transactionSeconds,
     observeTransaction: (kind, seconds) => transactionSeconds.observe({ kind }, seconds),
     observeCommitOutcome: (outcome) => commitOutcomes.inc({ outcome }),
+    countSubscribersWith: (count) => (subscribers = count),
   };
 }
 

@@ -174,8 +174,8 @@ describe('a runtime role with only health_app + health_auth membership', () => {
       { query: `subscription($d: ID!) { opdQueueUpdated(departmentId: $d) { kind entryId } }`, variables: { d: department.id } },
       { next: (v) => (v.errors ? errors.push(...v.errors) : events.push(v.data)), error: (e) => errors.push(e), complete: () => {} },
     );
-    // The API's LISTEN connection, as the runtime role: once its LISTEN has been answered, the subscriber is
-    // registered before that connection reads anything else, so the notice below cannot be missed.
+    // The API's LISTEN connection runs as the runtime role, and this subscription is registered
+    // (the process reports its live subscriptions in /metrics) before the change is made.
     const clinic = postgres(ownerUrl, { max: 1, onnotice: () => {} });
     try {
       await waitFor(
@@ -190,6 +190,10 @@ describe('a runtime role with only health_app + health_auth membership', () => {
     } finally {
       await clinic.end();
     }
+    await waitFor(
+      async () => errors.length > 0 || /^graphql_subscriptions_active 1$/m.test(await fetch(api!.metricsUrl).then((r) => r.text())),
+      () => `the subscription to be live (errors: ${JSON.stringify(errors)})`,
+    );
     const walkIn = await gql(
       `mutation($i: EnqueueWalkInInput!) { enqueueWalkIn(input: $i) { queueEntry { id } } }`,
       { i: { departmentId: department.id, patientId: patient.id } },
