@@ -226,7 +226,11 @@ describe('PostgreSQL restart with requests in flight', () => {
       const answer = answers[i]!;
       const [row] = await admin<{ version: number }[]>`select version from ehr_patients where id = ${p.uuid}`;
       const audited = await auditRows(requestIds[i]!);
-      if (answer.errors) {
+      if (answer.errors?.[0]?.extensions.code === 'OUTCOME_UNKNOWN') {
+        // Its connection died at COMMIT while the server was going down: either state is true,
+        // but row and audit agree.
+        expect(audited > 0).toBe(row!.version === 2);
+      } else if (answer.errors) {
         expect(answer.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');
         expect(answer.errors[0]!.extensions.retryable).toBe(true);
         expect(row!.version).toBe(1);
@@ -362,7 +366,12 @@ describe('a burst of mutations while backends are terminated again and again', (
     expect(answers.filter((a) => a.outcome === 'other').map((a) => a.detail)).toEqual([]);
     expect(answers).toHaveLength(TOTAL);
     expect(terminated).toBeGreaterThan(TOTAL / 10);
-    // The pool reconnects after the storm (under load a first request may still be told to retry).
+    // The pool reconnects after the storm (under load a first request may still be told to retry),
+    // and no transaction was left holding a connection.
     await waitUntilServing();
+    await waitFor(
+      async () => /^db_pool_connections_in_use 0$/m.test(await fetch(api.metricsUrl).then((r) => r.text())),
+      'every pool connection to be released after the storm',
+    );
   }, 120_000);
 });

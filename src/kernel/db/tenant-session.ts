@@ -38,6 +38,8 @@ export class TenantSession {
   private releaseRead: (() => void) | undefined;
   private readDone: Promise<unknown> | undefined;
   private readonly patientsRead = new Set<string>();
+  /** Set once the request answered: a read started after that (a resolver still running) opens nothing. */
+  private ended = false;
   /** Reads started and not yet finished; DataLoader batches wait for zero (see `whenIdle`). */
   private readsInFlight = 0;
   private pendingDispatches: (() => void)[] = [];
@@ -150,6 +152,7 @@ export class TenantSession {
         /* the read transaction already failed; the request reported that error */
       });
     }
+    this.ended = true;
     if (this.releaseRead) {
       this.releaseRead();
       await this.readDone?.catch(() => {});
@@ -171,6 +174,9 @@ export class TenantSession {
   }
 
   private openRead(): Promise<TransactionSql> {
+    // After the answer went out nobody would ever release a transaction opened now (resolvers
+    // of a branch already nulled by an error can still run): it would hold its connection forever.
+    if (this.ended && !this.readTx) return Promise.reject(new Error('the request has already been answered'));
     this.readTx ??= new Promise<TransactionSql>((resolve, reject) => {
       const released = new Promise<void>((r) => (this.releaseRead = r));
       this.readDone = beginWithin(
