@@ -57,6 +57,7 @@ function waitForApiBackend(where: string, db: postgres.Sql | postgres.Transactio
       return rows.length > 0 ? rows.map((r) => r.pid) : null;
     },
     () => `an API backend with ${where} (API exited: ${api.hasExited()})`,
+    60_000,
   );
 }
 
@@ -191,11 +192,20 @@ describe('the API process survives a terminated backend', () => {
 
 /** After an outage: asks until the API answers again (the pool reconnects by itself). */
 async function waitUntilServing() {
-  await waitFor(async () => {
-    expectAlive();
-    const res = await api.gql(`{ a: me { id } b: me { id } c: patients(first: 1) { totalCount } }`, {}, token).catch(() => null);
-    return res !== null && !res.errors;
-  }, 'the API to serve again after the outage');
+  let last = '';
+  await waitFor(
+    async () => {
+      expectAlive();
+      const res = await api.gql(`{ a: me { id } b: me { id } c: patients(first: 1) { totalCount } }`, {}, token).catch((e: unknown) => {
+        last = String(e);
+        return null;
+      });
+      if (res?.errors) last = JSON.stringify(res.errors[0]);
+      return res !== null && !res.errors;
+    },
+    () => `the API to serve again after the outage (last answer: ${last})`,
+    60_000,
+  );
 }
 
 describe('PostgreSQL restart with requests in flight', () => {
@@ -373,5 +383,5 @@ describe('a burst of mutations while backends are terminated again and again', (
       async () => /^db_pool_connections_in_use 0$/m.test(await fetch(api.metricsUrl).then((r) => r.text())),
       'every pool connection to be released after the storm',
     );
-  }, 120_000);
+  }, 300_000);
 });
