@@ -13,7 +13,7 @@ import type { AppDeps } from './deps.js';
 import { applyAuthDirectives } from './kernel/auth/directives.js';
 import { applyPhiDirectives } from './kernel/auth/phi.js';
 import { findProjectRoot } from './kernel/db/migrate.js';
-import { formatError } from './kernel/errors.js';
+import { databaseUnavailable, formatError } from './kernel/errors.js';
 import { requestFingerprint } from './kernel/idempotency.js';
 import type { NodeRegistry } from './kernel/node-registry.js';
 import { scalarResolvers } from './kernel/scalars.js';
@@ -55,7 +55,15 @@ const requestLifecycle: ApolloServerPlugin<RequestContext> = {
         contextValue.operation.fingerprint = () => requestFingerprint(document, name, request.variables);
       },
       async willSendResponse({ contextValue, response }) {
-        await contextValue.session?.end();
+        const accessRecorded = (await contextValue.session?.end()) ?? true;
+        if (!accessRecorded && response.body.kind === 'single') {
+          // Patients were read but PostgreSQL refused their access-log row: their data must not leave.
+          const withheld = databaseUnavailable();
+          response.body.singleResult = {
+            data: null,
+            errors: [{ message: withheld.message, extensions: { ...withheld.extensions } }],
+          };
+        }
         if (response.body.kind === 'single') {
           for (const error of response.body.singleResult.errors ?? []) {
             (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;

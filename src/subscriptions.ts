@@ -16,7 +16,7 @@ import { WebSocketServer } from 'ws';
 import { buildContext, type IncomingRequestInfo, type RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
 import { authenticateBearer } from './identity/authenticate.js';
-import { formatError } from './kernel/errors.js';
+import { databaseUnavailable, formatError } from './kernel/errors.js';
 import { checkStorableInput } from './kernel/storable-input.js';
 import { queryLimits } from './operability/limits.js';
 import { loadTrustedDocuments, notTrusted } from './operability/persisted-queries.js';
@@ -138,14 +138,16 @@ export async function attachSubscriptions(deps: AppDeps, server: http.Server): P
         return { result: { errors: [refusal] }, last: refusal.extensions.code === 'UNAUTHENTICATED' };
       }
       ctx.operation.name = operationName;
+      let result: ExecutionResult;
       try {
-        const result = await execute({ ...args, rootValue: event, contextValue: ctx });
-        // A subscriber who lost the permission (or account) meanwhile gets the refusal once, then the stream ends.
-        const refused = result.errors?.some((e) => ['UNAUTHENTICATED', 'FORBIDDEN'].includes(String(e.extensions?.code)));
-        return { result, last: Boolean(refused) };
+        result = await execute({ ...args, rootValue: event, contextValue: ctx });
       } finally {
-        await ctx.session?.end();
+        // Patients read but their access not recorded: the event's data must not leave.
+        if ((await ctx.session?.end()) === false) result = { errors: [asGraphQLError(databaseUnavailable())] };
       }
+      // A subscriber who lost the permission (or account) meanwhile gets the refusal once, then the stream ends.
+      const refused = result.errors?.some((e) => ['UNAUTHENTICATED', 'FORBIDDEN'].includes(String(e.extensions?.code)));
+      return { result, last: Boolean(refused) };
     });
   };
 

@@ -83,11 +83,12 @@ export async function patientIdByMrn(tx: TransactionSql, organizationId: string,
 }
 
 /**
- * One keyset page of patients. Each ordering has an ascending and a
- * descending branch; exactly one of the six runs (one-time filters on the
- * parameters), as an index-ordered scan from the cursor, so page 1,000 costs
- * what page 1 costs. `ascending` is the scan direction (ordering direction
- * combined with paging direction).
+ * One keyset page of patients: an index-ordered scan from the cursor, so page
+ * 1,000 costs what page 1 costs. `ascending` is the scan direction (ordering
+ * direction combined with paging direction). One static statement per ordering
+ * and direction, chosen here: a single statement with a branch per case made
+ * PostgreSQL plan all six on every call (custom plans), several times the cost
+ * of running the one that matters.
  */
 export async function patientPage(
   tx: TransactionSql,
@@ -97,56 +98,114 @@ export async function patientPage(
   ascending: boolean,
   page: PageRequest,
 ): Promise<PatientListRow[]> {
+  // The rows come through patients_matching(), whose columns SafeQL reads as nullable; they are not.
+  return (await patientPageRows(tx, organizationId, filter, ordering, ascending, page)) as PatientListRow[];
+}
+
+function patientPageRows(
+  tx: TransactionSql,
+  organizationId: string,
+  filter: PatientListFilter,
+  ordering: PatientOrdering,
+  ascending: boolean,
+  page: PageRequest,
+) {
   const [k1, k2, id] = keysetParams(page.cursor);
-  const byName = ordering === 'NAME';
-  const byBirth = ordering === 'DATE_OF_BIRTH';
-  const byCreated = ordering === 'CREATED_AT';
   const limit = page.limit + 1;
-  // Every interpolation is its own typed parameter: give each branch only a key of its own type.
-  const nameKey = byName ? k1 : null;
-  const birthKey = byBirth ? k1 : null;
-  const createdKey = byCreated ? k1 : null;
-  const rows = await tx<KeysetRows<PatientListRow>>`
-    /* patientPage */
-    with matching as not materialized (
-      select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-             p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-             p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-             p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-             p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-             p.version,
-             case ${ordering}::text
-                    when 'NAME' then p.last_name
-                    when 'DATE_OF_BIRTH' then p.date_of_birth::text
-                    else to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as sort_key
-      from patients_matching(${organizationId}::uuid, ${filter.statuses}::text[], ${filter.namePrefix}::text,
-                             ${filter.bornFrom}::date, ${filter.bornTo}::date, ${filter.search}::tsquery) p
-    )
-    (select * from matching where ${byName}::boolean and ${ascending}::boolean
-       and (${id}::uuid is null or (last_name, first_name, id) > (${nameKey}::text, ${k2}::text, ${id}::uuid))
-     order by last_name, first_name, id limit ${limit}::int)
-    union all
-    (select * from matching where ${byName}::boolean and not ${ascending}::boolean
-       and (${id}::uuid is null or (last_name, first_name, id) < (${nameKey}::text, ${k2}::text, ${id}::uuid))
-     order by last_name desc, first_name desc, id desc limit ${limit}::int)
-    union all
-    (select * from matching where ${byBirth}::boolean and ${ascending}::boolean
-       and (${id}::uuid is null or (date_of_birth, id) > (${birthKey}::date, ${id}::uuid))
-     order by date_of_birth, id limit ${limit}::int)
-    union all
-    (select * from matching where ${byBirth}::boolean and not ${ascending}::boolean
-       and (${id}::uuid is null or (date_of_birth, id) < (${birthKey}::date, ${id}::uuid))
-     order by date_of_birth desc, id desc limit ${limit}::int)
-    union all
-    (select * from matching where ${byCreated}::boolean and ${ascending}::boolean
-       and (${id}::uuid is null or (created_at, id) > (${createdKey}::text::timestamptz, ${id}::uuid))
-     order by created_at, id limit ${limit}::int)
-    union all
-    (select * from matching where ${byCreated}::boolean and not ${ascending}::boolean
-       and (${id}::uuid is null or (created_at, id) < (${createdKey}::text::timestamptz, ${id}::uuid))
-     order by created_at desc, id desc limit ${limit}::int)
-  `;
-  return rows as PatientListRow[];
+  const o = organizationId;
+  const f = filter;
+  switch (`${ordering}:${ascending ? 'asc' : 'desc'}` as const) {
+    case 'NAME:asc':
+      return tx<KeysetRows<PatientListRow>>`
+        /* patientPage */
+        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+               p.version,
+               p.last_name as sort_key
+        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                             ${f.bornTo}::date, ${f.search}::tsquery) p
+        where ${id}::uuid is null or (p.last_name, p.first_name, p.id) > (${k1}::text, ${k2}::text, ${id}::uuid)
+        order by p.last_name, p.first_name, p.id limit ${limit}::int
+      `;
+    case 'NAME:desc':
+      return tx<KeysetRows<PatientListRow>>`
+        /* patientPage */
+        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+               p.version,
+               p.last_name as sort_key
+        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                             ${f.bornTo}::date, ${f.search}::tsquery) p
+        where ${id}::uuid is null or (p.last_name, p.first_name, p.id) < (${k1}::text, ${k2}::text, ${id}::uuid)
+        order by p.last_name desc, p.first_name desc, p.id desc limit ${limit}::int
+      `;
+    case 'DATE_OF_BIRTH:asc':
+      return tx<KeysetRows<PatientListRow>>`
+        /* patientPage */
+        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+               p.version,
+               p.date_of_birth::text as sort_key
+        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                             ${f.bornTo}::date, ${f.search}::tsquery) p
+        where ${id}::uuid is null or (p.date_of_birth, p.id) > (${k1}::date, ${id}::uuid)
+        order by p.date_of_birth, p.id limit ${limit}::int
+      `;
+    case 'DATE_OF_BIRTH:desc':
+      return tx<KeysetRows<PatientListRow>>`
+        /* patientPage */
+        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+               p.version,
+               p.date_of_birth::text as sort_key
+        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                             ${f.bornTo}::date, ${f.search}::tsquery) p
+        where ${id}::uuid is null or (p.date_of_birth, p.id) < (${k1}::date, ${id}::uuid)
+        order by p.date_of_birth desc, p.id desc limit ${limit}::int
+      `;
+    case 'CREATED_AT:asc':
+      return tx<KeysetRows<PatientListRow>>`
+        /* patientPage */
+        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+               p.version,
+               to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                             ${f.bornTo}::date, ${f.search}::tsquery) p
+        where ${id}::uuid is null or (p.created_at, p.id) > (${k1}::text::timestamptz, ${id}::uuid)
+        order by p.created_at, p.id limit ${limit}::int
+      `;
+    case 'CREATED_AT:desc':
+      return tx<KeysetRows<PatientListRow>>`
+        /* patientPage */
+        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+               p.version,
+               to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                             ${f.bornTo}::date, ${f.search}::tsquery) p
+        where ${id}::uuid is null or (p.created_at, p.id) < (${k1}::text::timestamptz, ${id}::uuid)
+        order by p.created_at desc, p.id desc limit ${limit}::int
+      `;
+  }
 }
 
 /** Cursor key `[k1, k2?, id]` as three text parameters (k2 only for the name ordering). */

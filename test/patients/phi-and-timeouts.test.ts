@@ -52,6 +52,51 @@ describe('PHI access audit', () => {
   });
 });
 
+describe('PHI access audit when the request fails', () => {
+  const post = (requestId: string, query: string) =>
+    fetch(app.api.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
+      body: JSON.stringify({ query }),
+    }).then((r) => r.json() as Promise<{ data?: unknown; errors?: { extensions?: { code?: string } }[] }>);
+
+  it('records the patients read even when a later statement aborted the read transaction', async () => {
+    const requestId = 'phi-audit-request-0003';
+    // Another session holds encounters, so the nested read waits past the statement timeout and
+    // aborts the request's read transaction after the patients were read and shown.
+    const locker = await app.admin.reserve();
+    try {
+      await locker`begin`;
+      await locker`lock table encounters in access exclusive mode`;
+      const res = await post(requestId, `{ patients(first: 2) { edges { node { id encounters(first: 1) { edges { node { id } } } } } } }`);
+      expect(res.errors?.[0]?.extensions?.code).toBe('TIMEOUT');
+    } finally {
+      await locker`rollback`;
+      locker.release();
+    }
+    const rows = await app.admin<{ patientIds: string[] }[]>`
+      select patient_ids as "patientIds" from phi_access_log where request_id = ${requestId}`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.patientIds).toHaveLength(2);
+  });
+
+  it('withholds the data when the access cannot be recorded at all', async () => {
+    const requestId = 'phi-audit-request-0004';
+    await app.admin`revoke insert on phi_access_log from health_app`;
+    try {
+      const res = await post(requestId, `{ patients(first: 2) { edges { node { id mrn } } } }`);
+      expect(res.data).toBeNull();
+      expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(res)).not.toContain('P-000');
+    } finally {
+      await app.admin`grant insert on phi_access_log to health_app`;
+    }
+    // Served again once the log accepts rows.
+    const again = await post('phi-audit-request-0005', `{ patients(first: 2) { edges { node { id mrn } } } }`);
+    expect(again.errors).toBeUndefined();
+  });
+});
+
 describe('query timeout', () => {
   it('a statement that exceeds QUERY_TIMEOUT_MS returns TIMEOUT and changes nothing', async () => {
     // Another session holds the patient row, so the update waits past the statement timeout.

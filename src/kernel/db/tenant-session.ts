@@ -42,6 +42,8 @@ export class TenantSession {
   private ended = false;
   /** Reads started and not yet finished; DataLoader batches wait for zero (see `whenIdle`). */
   private readsInFlight = 0;
+  /** Why the read transaction's scope statement failed, if it did. */
+  private scopeFailure: unknown;
   private pendingDispatches: (() => void)[] = [];
   private idleCheckScheduled = false;
   /** Writes started by this request; the n-th write stores and replays its result as number n. */
@@ -63,7 +65,8 @@ export class TenantSession {
       const tx = await this.openRead();
       return await fn(tx);
     } catch (error) {
-      throw fromDatabaseError(error);
+      // A statement pipelined behind a failed scope statement only says "transaction aborted".
+      throw fromDatabaseError(this.scopeFailure ?? error);
     } finally {
       this.readsInFlight--;
       if (this.readsInFlight === 0) this.scheduleFlush();
@@ -138,25 +141,45 @@ export class TenantSession {
     for (const id of patientIds) this.patientsRead.add(id);
   }
 
-  /** Ends the request: records PHI access in one insert, commits the read transaction. */
-  async end(): Promise<void> {
-    if (this.patientsRead.size > 0) {
-      const ids = [...this.patientsRead];
-      this.patientsRead.clear();
-      await this.read(
-        (tx) => tx`
-          insert into phi_access_log (organization_id, user_id, request_id, patient_ids, operation_name)
-          values (${this.scope.organizationId}::uuid, ${this.scope.userId}::uuid, ${this.scope.requestId}, ${ids}::uuid[], ${this.operationName()})
-        `,
-      ).catch(() => {
-        /* the read transaction already failed; the request reported that error */
-      });
-    }
+  /**
+   * Ends the request: records PHI access in one insert and commits the read
+   * transaction, both in one round trip (the insert is on the wire when COMMIT
+   * is queued behind it on the same connection). If the read transaction
+   * failed, the access is recorded in a transaction of its own. Resolves false
+   * only when patients were read and their access could not be recorded at
+   * all: the caller must then withhold the data (no PHI leaves unlogged).
+   */
+  async end(): Promise<boolean> {
+    const ids = [...this.patientsRead];
+    this.patientsRead.clear();
+    const inline = ids.length > 0 ? this.openRead().then((tx) => this.recordAccess(tx, ids)) : Promise.resolve();
+    // Let the insert reach the connection before COMMIT is queued behind it.
+    if (ids.length > 0) await Promise.resolve();
     this.ended = true;
+    let committed = true;
     if (this.releaseRead) {
       this.releaseRead();
-      await this.readDone?.catch(() => {});
+      committed = await this.readDone!.then(
+        () => true,
+        () => false,
+      );
     }
+    const recordedInline = await inline.then(
+      () => true,
+      () => false,
+    );
+    if (ids.length === 0 || (recordedInline && committed)) return true;
+    return this.transaction(this.limits.queryTimeoutMs, 'write', (tx) => this.recordAccess(tx, ids)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async recordAccess(tx: TransactionSql, patientIds: string[]): Promise<void> {
+    await tx`
+      insert into phi_access_log (organization_id, user_id, request_id, patient_ids, operation_name)
+      values (${this.scope.organizationId}::uuid, ${this.scope.userId}::uuid, ${this.scope.requestId}, ${patientIds}::uuid[], ${this.operationName()})
+    `;
   }
 
   private transaction<T>(timeoutMs: number, kind: TransactionKind, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
@@ -183,8 +206,14 @@ export class TenantSession {
         this.db,
         this.limits.acquireTimeoutMs,
         async (tx, probe) => {
-          await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
+          // Not awaited before handing out the transaction: the request's first
+          // statements travel in the same round trip, queued behind the scope
+          // statement on this connection. If it fails the transaction is aborted,
+          // so nothing queued behind it can run outside the tenant scope.
+          const scoped = enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
+          scoped.catch((error: unknown) => (this.scopeFailure ??= error));
           resolve(tx);
+          await scoped;
           await released;
         },
         'read',
