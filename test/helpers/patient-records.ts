@@ -1,11 +1,16 @@
+import { getNamedType } from 'graphql';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createDepartment } from '../scheduling/helpers.js';
-import { labMachine, labOrder, ok, publishedDefinition, START } from '../workflows/support.js';
+import { gid, labMachine, labOrder, ok, publishedDefinition, START } from '../workflows/support.js';
 import type { TestOrganization } from './fixtures.js';
+import { requiredArgs, type ArgumentSource } from './schema-paths.js';
 import type { TestApp } from './test-app.js';
 
 /** GraphQL Node type → uuid of its seeded record. */
 export type Records = Record<string, string>;
+
+/** The seeded patient's MRN. */
+export const SEEDED_MRN = 'PHI-0001';
 
 /**
  * One patient with a record of every patient-bearing type, every classified field filled, plus one record of
@@ -17,7 +22,7 @@ export async function seedPatientRecords(app: TestApp, org: TestOrganization, to
   const physician = org.users.PHYSICIAN.id;
   const patient = lab.patientId;
   await app.admin`
-    update ehr_patients set mrn = 'PHI-0001', first_name = 'Wanjiru', middle_name = 'Achieng', last_name = 'Kamau',
+    update ehr_patients set mrn = ${SEEDED_MRN}, first_name = 'Wanjiru', middle_name = 'Achieng', last_name = 'Kamau',
       preferred_name = 'Wanji', date_of_birth = '1970-05-17', sex_at_birth = 'FEMALE', gender_identity = 'Woman',
       phone = '+254700000001', email = 'wanjiru@example.test', address_line1 = '1 Riverside Drive', address_line2 = 'Flat 2',
       city = 'Nairobi', region = 'Nairobi County', postal_code = '00100', country = 'KE', preferred_language = 'sw',
@@ -84,8 +89,8 @@ export async function seedPatientRecords(app: TestApp, org: TestOrganization, to
     values (${org.id}, ${patient}, ${physician}, ${department.uuid}, now() + interval '1 day', now() + interval '1 day 30 minutes',
       'FOLLOW_UP', 'Review malaria smear', 'Bring previous results', 'Rescheduled by phone') returning id`);
   records.OpdQueueEntry = await one(app.admin`
-    insert into opd_queue (organization_id, department_id, queue_date, token_number, patient_id, notes)
-    values (${org.id}, ${department.uuid}, current_date, 1, ${patient}, 'Needs wheelchair') returning id`);
+    insert into opd_queue (organization_id, department_id, queue_date, token_number, patient_id, appointment_id, notes)
+    values (${org.id}, ${department.uuid}, current_date, 1, ${patient}, ${records.Appointment}, 'Needs wheelchair') returning id`);
   const definition = await publishedDefinition(app, tokens.ORG_ADMIN, { name: 'Laboratory order', entityType: 'LAB_ORDER', stateMachine: labMachine() });
   const started = (await ok(app, START, { i: { entityType: 'LAB_ORDER', entityId: lab.labTestId, comment: 'Ordered for fever' } }, tokens.PHYSICIAN))
     .startWorkflow;
@@ -114,4 +119,22 @@ export async function seedPatientRecords(app: TestApp, org: TestOrganization, to
     insert into visual_workflows (organization_id, name, definition_id)
     values (${org.id}, 'Lab order (designer)', ${definition.workflowDefinitionId}) returning id`);
   return records;
+}
+
+/**
+ * Required arguments a sweep can satisfy from the seed: `id` of a seeded type, the seeded MRN, the seeded
+ * department. Any other required argument makes the field unreachable (null).
+ */
+export function argumentsFrom(records: Records): ArgumentSource {
+  return (_parent, field) => {
+    const args: Record<string, unknown> = {};
+    for (const arg of requiredArgs(field)) {
+      const type = getNamedType(field.type).name;
+      if (arg.name === 'id' && records[type]) args.id = gid(type, records[type]);
+      else if (arg.name === 'mrn') args.mrn = SEEDED_MRN;
+      else if (arg.name === 'departmentId' && records.Department) args.departmentId = gid('Department', records.Department);
+      else return null;
+    }
+    return args;
+  };
 }
