@@ -87,7 +87,11 @@ export const minimalSelection = (field: AnyField) => (isLeafType(getNamedType(fi
  * with `__typename` on every object on the way, e.g.
  * `query($a0: ID!) { patient(id: $a0) { __typename clinicalNotes { __typename edges { … } } balance } }`.
  */
-export function documentFor(path: Step[], targets: Step[] = []): { query: string; variables: Record<string, unknown> } {
+export function documentFor(
+  path: Step[],
+  targets: Step[] = [],
+  select: (field: AnyField) => string = minimalSelection,
+): { query: string; variables: Record<string, unknown> } {
   const defs: string[] = [];
   const variables: Record<string, unknown> = {};
   const call = ({ field, args }: Step) => {
@@ -100,7 +104,7 @@ export function documentFor(path: Step[], targets: Step[] = []): { query: string
     return `${field.name}${list.length ? `(${list.join(', ')})` : ''}`;
   };
   const calls = path.map(call);
-  let body = targets.map((t) => `${call(t)}${minimalSelection(t.field)}`).join(' ');
+  let body = targets.map((t) => `${call(t)}${select(t.field)}`).join(' ');
   for (let i = path.length - 1; i >= 0; i--) body = `${calls[i]} { __typename ${body} }`;
   return { query: `query${defs.length ? `(${defs.join(', ')})` : ''} { ${body} }`, variables };
 }
@@ -120,3 +124,10 @@ export function valuesAt(data: unknown, path: readonly string[]): unknown[] {
   }
   return current.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
+
+/**
+ * Shortest path per type for `role`, following only fields whose `@requires` the role holds and that are
+ * not in `avoid` (coordinates such as `WorkflowInstance.availableTransitions`).
+ */
+export const rolePaths = (schema: GraphQLSchema, role: Role, argsFor: ArgumentSource, avoid: ReadonlySet<string> = new Set()) =>
+  shortestPaths(schema, argsFor, (parent, field) => grants(role, guardOf(schema, field)) && !avoid.has(coordinate(parent, field)));

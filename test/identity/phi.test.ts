@@ -12,7 +12,8 @@ import { ROLE_PHI_KINDS, ROLES, type PhiKind, type Role } from '../../src/kernel
 import { applyPhiDirectives, patientBearingTypes } from '../../src/kernel/auth/phi.js';
 import { buildSchema, loadTypeDefs } from '../../src/server.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
-import { seedPatientRecords, type Records } from '../helpers/patient-records.js';
+import { argumentsFrom, seedPatientRecords, type Records } from '../helpers/patient-records.js';
+import { documentFor, objectTypes, rolePaths, stepsKey, valuesAt } from '../helpers/schema-paths.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { gid } from '../workflows/support.js';
 
@@ -152,6 +153,64 @@ describe('PHI classification', () => {
     const nurse = await app.gql(q, vars, tokens.NURSE);
     expect(nurse.data?.p).toMatchObject({ mrn: 'PHI-0001', dateOfBirth: '1970-05-17', birthYear: 1970 });
     expect(nurse.data?.v).toMatchObject({ notes: 'Patient anxious, shivering' });
+  });
+});
+
+describe('PHI classification through nested paths', () => {
+  /** Every object type declaring classified fields, embedded values and non-patient types included. */
+  const classified = objectTypes(schema)
+    .map((type) => ({ type, fields: Object.values(type.getFields()).filter((f) => phiKindOf(f)) }))
+    .filter((t) => t.fields.length > 0);
+
+  /** `value` with the fields named `hidden` nulled on every object at the end of `names`. */
+  function maskAt(value: any, names: string[], hidden: ReadonlySet<string>): any {
+    if (Array.isArray(value)) return value.map((v) => maskAt(v, names, hidden));
+    if (value === null || typeof value !== 'object') return value;
+    if (names.length === 0) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hidden.has(k) ? null : v]));
+    const [head, ...rest] = names;
+    return { ...value, [head!]: maskAt(value[head!], rest, hidden) };
+  }
+
+  /** Lists whose content depends on the viewer's roles (and the seeded state): the admin's answer is no base there. */
+  const roleDependent = new Set(['WorkflowInstance.availableTransitions']);
+
+  it('masks every classified field of the schema exactly as ROLE_PHI_KINDS says when read nested, for every role', async () => {
+    const argsFor = argumentsFrom(records);
+    const admin = rolePaths(schema, 'ORG_ADMIN', argsFor, roleDependent);
+    const unreached = classified.filter((t) => !admin.has(t.type.name)).map((t) => t.type.name);
+    expect(unreached, 'types with classified fields that no path from Query reaches: extend the seed or argumentsFrom').toEqual([]);
+    const swept = classified.reduce((n, t) => n + t.fields.length, 0);
+    /** The admin's answer per document (the base every role's answer is masked from). */
+    const bases = new Map<string, Promise<any>>();
+    for (const role of ROLES) {
+      const own = rolePaths(schema, role, argsFor, roleDependent);
+      const tally = { read: 0, masked: 0, refused: 0 };
+      for (const { type, fields } of classified) {
+        const path = own.get(type.name) ?? admin.get(type.name)!;
+        const names = path.map((s) => s.field.name);
+        const { query, variables } = documentFor(path, fields.map((field) => ({ parent: type, field, args: {} })));
+        const where = `${type.name} via ${stepsKey(path)} as ${role}`;
+        const res = await app.gql(query, variables, tokens[role]);
+        if (!own.has(type.name)) {
+          // No path is open to the role (a guard on the way): refused, no classified value answered.
+          expect(res.errors?.length, where).toBeGreaterThan(0);
+          expect(new Set(res.errors!.map((e) => e.extensions.code)), where).toEqual(new Set(['FORBIDDEN']));
+          for (const f of fields) expect(valuesAt(res.data, [...names, f.name]).filter((v) => v !== null), where).toEqual([]);
+          tally.refused += fields.length;
+          continue;
+        }
+        if (!bases.has(query)) bases.set(query, app.gql(query, variables, tokens.ORG_ADMIN));
+        const base = await bases.get(query)!;
+        expect(valuesAt(base.data, names).filter((v) => v !== null).length, `${where}: the seed leaves the parent empty`).toBeGreaterThan(0);
+        const hidden = new Set(fields.filter((f) => !ROLE_PHI_KINDS[role].includes(phiKindOf(f)!)).map((f) => f.name));
+        expect(res.errors, where).toBeUndefined();
+        expect(res.data, where).toEqual(maskAt(base.data, names, hidden));
+        tally.masked += hidden.size;
+        tally.read += fields.length - hidden.size;
+      }
+      expect(tally.read + tally.masked + tally.refused).toBe(swept);
+      console.info(`nested PHI sweep ${role}: ${swept} classified fields on ${classified.length} types, ${JSON.stringify(tally)}`);
+    }
   });
 });
 
