@@ -81,8 +81,8 @@ describe('nested fields: every role is refused or admitted exactly as @requires 
   it.each(ROLES.map((r) => [r]))('as %s', async (role) => {
     const own = pathsFor(role);
     const admin = pathsFor('ORG_ADMIN');
-    const unreachable = targetTypes.filter((t) => !admin.has(t.name)).map((t) => t.name);
-    expect(unreachable, 'target types no path from Query reaches with the seed: extend argumentsFrom or the seed').toEqual([]);
+    const unreachable = targets.filter((t) => !admin.has(t.type.name)).map((t) => coordinate(t.type, t.field));
+    expect(unreachable, 'fields no path from Query reaches with the seed: extend argumentsFrom or the seed').toEqual([]);
     let admitted = 0;
     let refused = 0;
     for (const type of targetTypes) {
