@@ -180,7 +180,7 @@ export type AnatomyFinding = Node & {
   /** When the finding was observed (the list ordering). */
   observedAt: Scalars['DateTime']['output'];
   /** The patient examined. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** Who recorded the finding. */
   recordedBy: Maybe<User>;
   /** How severe the finding is. */
@@ -227,7 +227,7 @@ export type Appointment = Node & {
   /** Front-desk notes, e.g. wheelchair access requested. */
   notes: Maybe<Scalars['String']['output']>;
   /** The patient. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** The provider (staff user) the patient sees. */
   provider: User;
   /** The OPD queue entry created at check-in, if any. */
@@ -486,7 +486,7 @@ export type ClinicalNote = Node & {
   /** Kind of note. */
   noteType: ClinicalNoteType;
   /** The patient the note is about. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** When it was signed. */
   signedAt: Maybe<Scalars['DateTime']['output']>;
   /** Who signed it. */
@@ -908,7 +908,7 @@ export type DrugAllergy = Node & {
   /** When the allergy was first observed. */
   onsetDate: Maybe<Scalars['Date']['output']>;
   /** The allergic patient. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** Observed reaction, e.g. hives. */
   reaction: Maybe<Scalars['String']['output']>;
   /** Who recorded it. */
@@ -945,7 +945,7 @@ export type EmergencyContact = {
 export type Encounter = Node & {
   __typename?: 'Encounter';
   /** Examination findings recorded in this encounter, oldest observation first. */
-  anatomyFindings: Array<AnatomyFinding>;
+  anatomyFindings: Maybe<Array<AnatomyFinding>>;
   /** Chief complaint in the patient's words. */
   chiefComplaint: Maybe<Scalars['String']['output']>;
   /** When the record was created. */
@@ -965,19 +965,19 @@ export type Encounter = Node & {
   /** Global ID. */
   id: Scalars['ID']['output'];
   /** Imaging orders placed in this encounter, oldest first. */
-  imagingOrders: Array<ImagingOrder>;
+  imagingOrders: Maybe<Array<ImagingOrder>>;
   /** Invoices billing this encounter, oldest first. */
-  invoices: Array<Invoice>;
+  invoices: Maybe<Array<Invoice>>;
   /** Lab tests ordered in this encounter, oldest first. */
-  labTests: Array<LabTest>;
+  labTests: Maybe<Array<LabTest>>;
   /** Clinical notes written in this encounter, oldest first. */
-  notes: Array<ClinicalNote>;
+  notes: Maybe<Array<ClinicalNote>>;
   /** The patient seen. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** Prescriptions written in this encounter, oldest first. */
-  prescriptions: Array<Prescription>;
+  prescriptions: Maybe<Array<Prescription>>;
   /** Problems recorded in this encounter, oldest first. */
-  problems: Array<Problem>;
+  problems: Maybe<Array<Problem>>;
   /** The responsible provider. */
   provider: User;
   /** Reason for the visit. */
@@ -1196,7 +1196,7 @@ export type ImagingOrder = Node & {
   /** Who ordered the examination. */
   orderedBy: User;
   /** The patient examined. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** How soon the examination is needed. */
   priority: OrderPriority;
   /** When it was reported. */
@@ -1289,7 +1289,7 @@ export type Invoice = Node & {
   /** True when collectable, past its due date and not fully paid. */
   overdue: Scalars['Boolean']['output'];
   /** The patient billed. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** Patient UUID. */
   patientId: Scalars['UUID']['output'];
   /** Payments and refunds on this invoice, oldest first. */
@@ -1496,7 +1496,7 @@ export type LabResult = Node & {
   /** Free-text notes on the result. */
   notes: Maybe<Scalars['String']['output']>;
   /** The patient tested. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** Upper reference bound. */
   referenceHigh: Maybe<Scalars['Float']['output']>;
   /** Lower reference bound. */
@@ -1587,7 +1587,7 @@ export type LabTest = Node & {
   /** Who ordered the test. */
   orderedBy: User;
   /** The patient tested. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** How soon the test is needed. */
   priority: OrderPriority;
   /** When the most recent result was recorded. */
@@ -2291,7 +2291,7 @@ export type OpdQueueEntry = Node & {
   /** Front-desk notes, e.g. needs interpreter. */
   notes: Maybe<Scalars['String']['output']>;
   /** The patient. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** 1 for the next patient to be called, 2 for the one after …; null unless WAITING. */
   position: Maybe<Scalars['Int']['output']>;
   /** Queue priority. */
@@ -2480,19 +2480,19 @@ export type Patient = Node & {
   /** Home address. */
   address: Address;
   /** The patient's drug allergies, oldest first. */
-  allergies: Array<DrugAllergy>;
+  allergies: Maybe<Array<DrugAllergy>>;
   /** The patient's examination findings, newest observation first. */
-  anatomyFindings: Array<AnatomyFinding>;
+  anatomyFindings: Maybe<Array<AnatomyFinding>>;
   /** The patient's appointments by start time (earliest first; pass `from` for upcoming ones). */
-  appointments: AppointmentConnection;
+  appointments: Maybe<AppointmentConnection>;
   /** What the patient owes: the balance due of their ISSUED and PARTIALLY_PAID invoices. */
-  balance: Scalars['Decimal']['output'];
+  balance: Maybe<Scalars['Decimal']['output']>;
   /** Year of birth (HIPAA Safe Harbor keeps the year of dates): what roles without identifiers see of the birth date. */
   birthYear: Maybe<Scalars['Int']['output']>;
   /** Blood type. */
   bloodType: Maybe<BloodType>;
   /** The patient's clinical notes, newest first. */
-  clinicalNotes: ClinicalNoteConnection;
+  clinicalNotes: Maybe<ClinicalNoteConnection>;
   /** When the patient was registered. */
   createdAt: Scalars['DateTime']['output'];
   /** Date of birth; null for roles that do not read identifiers (ANALYST), who read `birthYear`. */
@@ -2504,7 +2504,7 @@ export type Patient = Node & {
   /** Emergency contact. */
   emergencyContact: EmergencyContact;
   /** The patient's encounters, newest first. */
-  encounters: EncounterConnection;
+  encounters: Maybe<EncounterConnection>;
   /** Given name. */
   firstName: Maybe<Scalars['String']['output']>;
   /** Gender identity as stated by the patient. */
@@ -2512,15 +2512,15 @@ export type Patient = Node & {
   /** Global ID. */
   id: Scalars['ID']['output'];
   /** The patient's imaging orders, newest order first. */
-  imagingOrders: Array<ImagingOrder>;
+  imagingOrders: Maybe<Array<ImagingOrder>>;
   /** Insurance on file. */
   insurance: Insurance;
   /** The patient's invoices, newest first (keyset-paginated, page size default 20, at most 1000). */
-  invoices: InvoiceConnection;
+  invoices: Maybe<InvoiceConnection>;
   /** The patient's lab results across all tests, newest first (keyset-paginated, page size default 20, at most 1000). */
-  labResults: LabResultConnection;
+  labResults: Maybe<LabResultConnection>;
   /** The patient's lab tests, newest order first. */
-  labTests: Array<LabTest>;
+  labTests: Maybe<Array<LabTest>>;
   /** Family name. */
   lastName: Maybe<Scalars['String']['output']>;
   /** Marital status. */
@@ -2538,21 +2538,21 @@ export type Patient = Node & {
   /** Name the patient prefers to be called. */
   preferredName: Maybe<Scalars['String']['output']>;
   /** The patient's prescriptions, newest first. */
-  prescriptions: Array<Prescription>;
+  prescriptions: Maybe<Array<Prescription>>;
   /** The patient's problem list, oldest first. */
-  problems: Array<Problem>;
+  problems: Maybe<Array<Problem>>;
   /** Sex recorded at birth. */
   sexAtBirth: Maybe<SexAtBirth>;
   /** Registration status. */
   status: PatientStatus;
   /** Encounter count, last encounter and active problems, computed in one batched query. */
-  summary: PatientSummary;
+  summary: Maybe<PatientSummary>;
   /** When the record last changed. */
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-concurrency version; send it back with updatePatient. */
   version: Scalars['Int']['output'];
   /** The patient's vital signs, newest first. */
-  vitalSigns: VitalSignsConnection;
+  vitalSigns: Maybe<VitalSignsConnection>;
 };
 
 
@@ -2955,7 +2955,7 @@ export type Prescription = Node & {
   /** Medication name, e.g. Amoxicillin 500 mg capsule. */
   medicationName: Scalars['String']['output'];
   /** The patient it is for. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** Who prescribed it. */
   prescriber: User;
   /** Database UUID. */
@@ -3016,7 +3016,7 @@ export type Problem = Node & {
   /** When the problem began. */
   onsetDate: Maybe<Scalars['Date']['output']>;
   /** The patient the problem belongs to. */
-  patient: Patient;
+  patient: Maybe<Patient>;
   /** Database UUID. */
   problemId: Scalars['UUID']['output'];
   /** Who recorded it. */
@@ -5467,7 +5467,7 @@ export type AnatomyFindingResolvers<ContextType = RequestContext, ParentType ext
   location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   recordedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   severity?: Resolver<Maybe<ResolversTypes['FindingSeverity']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -5491,7 +5491,7 @@ export type AppointmentResolvers<ContextType = RequestContext, ParentType extend
   endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   queueEntry?: Resolver<Maybe<ResolversTypes['OpdQueueEntry']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5555,7 +5555,7 @@ export type ClinicalNoteResolvers<ContextType = RequestContext, ParentType exten
   encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   noteType?: Resolver<ResolversTypes['ClinicalNoteType'], ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   signedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   signedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ClinicalNoteStatus'], ParentType, ContextType>;
@@ -5640,7 +5640,7 @@ export type DrugAllergyResolvers<ContextType = RequestContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   onsetDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   reaction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   severity?: Resolver<Maybe<ResolversTypes['AllergySeverity']>, ParentType, ContextType>;
@@ -5661,7 +5661,7 @@ export type EmergencyContactResolvers<ContextType = RequestContext, ParentType e
 };
 
 export type EncounterResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Encounter'] = ResolversParentTypes['Encounter']> = {
-  anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType, RequireFields<EncounterAnatomyFindingsArgs, 'first'>>;
+  anatomyFindings?: Resolver<Maybe<Array<ResolversTypes['AnatomyFinding']>>, ParentType, ContextType, RequireFields<EncounterAnatomyFindingsArgs, 'first'>>;
   chiefComplaint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   departmentId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
@@ -5671,13 +5671,13 @@ export type EncounterResolvers<ContextType = RequestContext, ParentType extends 
   encounterType?: Resolver<ResolversTypes['EncounterType'], ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType, RequireFields<EncounterImagingOrdersArgs, 'first'>>;
-  invoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<EncounterInvoicesArgs, 'first'>>;
-  labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType, RequireFields<EncounterLabTestsArgs, 'first'>>;
-  notes?: Resolver<Array<ResolversTypes['ClinicalNote']>, ParentType, ContextType, RequireFields<EncounterNotesArgs, 'first'>>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
-  prescriptions?: Resolver<Array<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<EncounterPrescriptionsArgs, 'first'>>;
-  problems?: Resolver<Array<ResolversTypes['Problem']>, ParentType, ContextType, RequireFields<EncounterProblemsArgs, 'first'>>;
+  imagingOrders?: Resolver<Maybe<Array<ResolversTypes['ImagingOrder']>>, ParentType, ContextType, RequireFields<EncounterImagingOrdersArgs, 'first'>>;
+  invoices?: Resolver<Maybe<Array<ResolversTypes['Invoice']>>, ParentType, ContextType, RequireFields<EncounterInvoicesArgs, 'first'>>;
+  labTests?: Resolver<Maybe<Array<ResolversTypes['LabTest']>>, ParentType, ContextType, RequireFields<EncounterLabTestsArgs, 'first'>>;
+  notes?: Resolver<Maybe<Array<ResolversTypes['ClinicalNote']>>, ParentType, ContextType, RequireFields<EncounterNotesArgs, 'first'>>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
+  prescriptions?: Resolver<Maybe<Array<ResolversTypes['Prescription']>>, ParentType, ContextType, RequireFields<EncounterPrescriptionsArgs, 'first'>>;
+  problems?: Resolver<Maybe<Array<ResolversTypes['Problem']>>, ParentType, ContextType, RequireFields<EncounterProblemsArgs, 'first'>>;
   provider?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   remarks?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5730,7 +5730,7 @@ export type ImagingOrderResolvers<ContextType = RequestContext, ParentType exten
   modality?: Resolver<ResolversTypes['ImagingModality'], ParentType, ContextType>;
   orderedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   orderedBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['OrderPriority'], ParentType, ContextType>;
   reportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   reportedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -5768,7 +5768,7 @@ export type InvoiceResolvers<ContextType = RequestContext, ParentType extends Re
   lineItems?: Resolver<Array<ResolversTypes['InvoiceLineItem']>, ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   patientId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
   payments?: Resolver<Array<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<InvoicePaymentsArgs, 'first'>>;
   status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
@@ -5834,7 +5834,7 @@ export type LabResultResolvers<ContextType = RequestContext, ParentType extends 
   labResultId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
   labTest?: Resolver<ResolversTypes['LabTest'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   referenceHigh?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   referenceLow?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   referenceRange?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5877,7 +5877,7 @@ export type LabTestResolvers<ContextType = RequestContext, ParentType extends Re
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   orderedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   orderedBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['OrderPriority'], ParentType, ContextType>;
   resultedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   results?: Resolver<Array<ResolversTypes['LabResult']>, ParentType, ContextType, RequireFields<LabTestResultsArgs, 'first'>>;
@@ -5997,7 +5997,7 @@ export type OpdQueueEntryResolvers<ContextType = RequestContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   leftAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   position?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['OpdPriority'], ParentType, ContextType>;
   queueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -6050,27 +6050,27 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
 
 export type PatientResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Patient'] = ResolversParentTypes['Patient']> = {
   address?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
-  allergies?: Resolver<Array<ResolversTypes['DrugAllergy']>, ParentType, ContextType, RequireFields<PatientAllergiesArgs, 'first'>>;
-  anatomyFindings?: Resolver<Array<ResolversTypes['AnatomyFinding']>, ParentType, ContextType, RequireFields<PatientAnatomyFindingsArgs, 'first'>>;
-  appointments?: Resolver<ResolversTypes['AppointmentConnection'], ParentType, ContextType, Partial<PatientAppointmentsArgs>>;
-  balance?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  allergies?: Resolver<Maybe<Array<ResolversTypes['DrugAllergy']>>, ParentType, ContextType, RequireFields<PatientAllergiesArgs, 'first'>>;
+  anatomyFindings?: Resolver<Maybe<Array<ResolversTypes['AnatomyFinding']>>, ParentType, ContextType, RequireFields<PatientAnatomyFindingsArgs, 'first'>>;
+  appointments?: Resolver<Maybe<ResolversTypes['AppointmentConnection']>, ParentType, ContextType, Partial<PatientAppointmentsArgs>>;
+  balance?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   birthYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   bloodType?: Resolver<Maybe<ResolversTypes['BloodType']>, ParentType, ContextType>;
-  clinicalNotes?: Resolver<ResolversTypes['ClinicalNoteConnection'], ParentType, ContextType, Partial<PatientClinicalNotesArgs>>;
+  clinicalNotes?: Resolver<Maybe<ResolversTypes['ClinicalNoteConnection']>, ParentType, ContextType, Partial<PatientClinicalNotesArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   deceasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emergencyContact?: Resolver<ResolversTypes['EmergencyContact'], ParentType, ContextType>;
-  encounters?: Resolver<ResolversTypes['EncounterConnection'], ParentType, ContextType, Partial<PatientEncountersArgs>>;
+  encounters?: Resolver<Maybe<ResolversTypes['EncounterConnection']>, ParentType, ContextType, Partial<PatientEncountersArgs>>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   genderIdentity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  imagingOrders?: Resolver<Array<ResolversTypes['ImagingOrder']>, ParentType, ContextType, RequireFields<PatientImagingOrdersArgs, 'first'>>;
+  imagingOrders?: Resolver<Maybe<Array<ResolversTypes['ImagingOrder']>>, ParentType, ContextType, RequireFields<PatientImagingOrdersArgs, 'first'>>;
   insurance?: Resolver<ResolversTypes['Insurance'], ParentType, ContextType>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<PatientInvoicesArgs>>;
-  labResults?: Resolver<ResolversTypes['LabResultConnection'], ParentType, ContextType, Partial<PatientLabResultsArgs>>;
-  labTests?: Resolver<Array<ResolversTypes['LabTest']>, ParentType, ContextType, RequireFields<PatientLabTestsArgs, 'first'>>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, Partial<PatientInvoicesArgs>>;
+  labResults?: Resolver<Maybe<ResolversTypes['LabResultConnection']>, ParentType, ContextType, Partial<PatientLabResultsArgs>>;
+  labTests?: Resolver<Maybe<Array<ResolversTypes['LabTest']>>, ParentType, ContextType, RequireFields<PatientLabTestsArgs, 'first'>>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   maritalStatus?: Resolver<Maybe<ResolversTypes['MaritalStatus']>, ParentType, ContextType>;
   middleName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6079,14 +6079,14 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   preferredLanguage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   preferredName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  prescriptions?: Resolver<Array<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<PatientPrescriptionsArgs, 'first'>>;
-  problems?: Resolver<Array<ResolversTypes['Problem']>, ParentType, ContextType, RequireFields<PatientProblemsArgs, 'first'>>;
+  prescriptions?: Resolver<Maybe<Array<ResolversTypes['Prescription']>>, ParentType, ContextType, RequireFields<PatientPrescriptionsArgs, 'first'>>;
+  problems?: Resolver<Maybe<Array<ResolversTypes['Problem']>>, ParentType, ContextType, RequireFields<PatientProblemsArgs, 'first'>>;
   sexAtBirth?: Resolver<Maybe<ResolversTypes['SexAtBirth']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PatientStatus'], ParentType, ContextType>;
-  summary?: Resolver<ResolversTypes['PatientSummary'], ParentType, ContextType>;
+  summary?: Resolver<Maybe<ResolversTypes['PatientSummary']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  vitalSigns?: Resolver<ResolversTypes['VitalSignsConnection'], ParentType, ContextType, Partial<PatientVitalSignsArgs>>;
+  vitalSigns?: Resolver<Maybe<ResolversTypes['VitalSignsConnection']>, ParentType, ContextType, Partial<PatientVitalSignsArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -6158,7 +6158,7 @@ export type PrescriptionResolvers<ContextType = RequestContext, ParentType exten
   instructions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   medicationCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   medicationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   prescriber?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   prescriptionId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
   quantity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6184,7 +6184,7 @@ export type ProblemResolvers<ContextType = RequestContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   onsetDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
   problemId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
   recordedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   resolvedDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;

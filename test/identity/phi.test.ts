@@ -12,9 +12,10 @@ import { ROLE_PHI_KINDS, ROLES, type PhiKind, type Role } from '../../src/kernel
 import { applyPhiDirectives, patientBearingTypes } from '../../src/kernel/auth/phi.js';
 import { buildSchema, loadTypeDefs } from '../../src/server.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
+import { argumentsFrom, seedPatientRecords, type Records } from '../helpers/patient-records.js';
+import { documentFor, objectTypes, rolePaths, stepsKey, valuesAt } from '../helpers/schema-paths.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createDepartment } from '../scheduling/helpers.js';
-import { gid, labMachine, labOrder, ok, publishedDefinition, START } from '../workflows/support.js';
+import { gid } from '../workflows/support.js';
 
 /**
  * Schema-driven PHI sweep: one patient with a record of every patient-bearing type, every field
@@ -27,8 +28,8 @@ let org: TestOrganization;
 let tokens: Record<Role, string>;
 const schema = buildSchema();
 const bearing = patientBearingTypes(schema);
-/** Patient-bearing Node type → uuid of its seeded record. */
-const records: Record<string, string> = {};
+/** Node type → uuid of its seeded record. */
+let records: Records;
 
 const isNode = (t: GraphQLObjectType) => t.getInterfaces().some((i) => i.name === 'Node');
 const phiKindOf = (field: GraphQLField<unknown, unknown>) => {
@@ -91,101 +92,11 @@ const nodeTypes = () =>
     .filter((t): t is GraphQLObjectType => isObjectType(t) && isNode(t))
     .sort((a, b) => a.name.localeCompare(b.name));
 
-async function seed() {
-  const lab = await labOrder(app, org);
-  const physician = org.users.PHYSICIAN.id;
-  const patient = lab.patientId;
-  await app.admin`
-    update ehr_patients set mrn = 'PHI-0001', first_name = 'Wanjiru', middle_name = 'Achieng', last_name = 'Kamau',
-      preferred_name = 'Wanji', date_of_birth = '1970-05-17', sex_at_birth = 'FEMALE', gender_identity = 'Woman',
-      phone = '+254700000001', email = 'wanjiru@example.test', address_line1 = '1 Riverside Drive', address_line2 = 'Flat 2',
-      city = 'Nairobi', region = 'Nairobi County', postal_code = '00100', country = 'KE', preferred_language = 'sw',
-      emergency_contact_name = 'Otieno Kamau', emergency_contact_phone = '+254700000002', emergency_contact_relationship = 'Spouse',
-      insurance_provider = 'NHIF', insurance_policy_number = 'POL-123456'
-    where id = ${patient}`;
-  await app.admin`
-    update encounters set reason = 'Fever for three days', chief_complaint = 'Headache and chills', notes = 'Remarks on the visit',
-      discharge_disposition = 'Home with follow-up'
-    where id = ${lab.encounterId}`;
-  await app.admin`
-    update lab_tests set specimen_type = 'Blood', clinical_indication = 'Suspected malaria', notes = 'Draw before antimalarials',
-      cancellation_reason = 'Duplicate order'
-    where id = ${lab.labTestId}`;
-  records.Patient = patient;
-  records.Encounter = lab.encounterId;
-  records.LabTest = lab.labTestId;
-  const one = async (q: Promise<{ id: string }[]>) => (await q)[0]!.id;
-  records.LabResult = await one(app.admin`
-    insert into lab_results (organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_unit, reference_range, notes)
-    values (${org.id}, ${lab.labTestId}, ${patient}, 'Haemoglobin', 'HGB', '11.2', 'g/dL', '12-16', 'Slightly low') returning id`);
-  records.VitalSigns = await one(app.admin`
-    insert into vital_signs (organization_id, patient_id, encounter_id, recorded_by, temperature_c, weight_kg, height_cm, notes, abnormal_flags)
-    values (${org.id}, ${patient}, ${lab.encounterId}, ${physician}, 38.2, 70.5, 172.0, 'Patient anxious, shivering', '{FEVER}') returning id`);
-  records.Problem = await one(app.admin`
-    insert into problem_list (organization_id, patient_id, encounter_id, code, code_system, description, onset_date, resolved_date, notes, recorded_by)
-    values (${org.id}, ${patient}, ${lab.encounterId}, 'B54', 'ICD-10', 'Malaria', '2026-01-02', '2026-01-20', 'Travel history', ${physician}) returning id`);
-  records.ClinicalNote = await one(app.admin`
-    insert into clinical_notes (organization_id, patient_id, encounter_id, author_id, note_type, title, body)
-    values (${org.id}, ${patient}, ${lab.encounterId}, ${physician}, 'PROGRESS', 'Day 2', 'Confidential narrative') returning id`);
-  records.DrugAllergy = await one(app.admin`
-    insert into drug_allergies (organization_id, patient_id, allergen, allergen_code, reaction, onset_date, notes, recorded_by)
-    values (${org.id}, ${patient}, 'Penicillin', 'RX-7980', 'Hives on the arms', '2001-03-04', 'Reported by mother', ${physician}) returning id`);
-  records.Prescription = await one(app.admin`
-    insert into prescriptions (organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage,
-      dose_amount, dose_unit, route, frequency, quantity, instructions, start_date, end_date, discontinued_reason, allergy_override_reason)
-    values (${org.id}, ${patient}, ${lab.encounterId}, ${physician}, 'Artemether', 'RX-1', '80 mg', 80, 'mg', 'ORAL', 'BID', 6,
-      'Take with food', '2026-01-02', '2026-01-05', 'Course changed', 'Benefit outweighs risk') returning id`);
-  const [bodySystem] = await app.admin<{ id: string }[]>`select id from body_systems order by sort_order limit 1`;
-  records.ImagingOrder = await one(app.admin`
-    insert into imaging_orders (organization_id, patient_id, encounter_id, ordered_by, modality, body_part, clinical_indication,
-      findings, impression, cancellation_reason)
-    values (${org.id}, ${patient}, ${lab.encounterId}, ${physician}, 'XRAY', 'Chest', 'Cough', 'Clear lung fields', 'Normal',
-      'Patient declined') returning id`);
-  records.AnatomyFinding = await one(app.admin`
-    insert into anatomy_findings (organization_id, patient_id, encounter_id, body_system_id, recorded_by, location, finding, notes)
-    values (${org.id}, ${patient}, ${lab.encounterId}, ${bodySystem!.id}, ${physician}, 'Left forearm', 'Rash', 'Itchy since Monday')
-    returning id`);
-  records.Invoice = await one(app.admin`
-    insert into invoices (organization_id, invoice_number, invoice_seq, patient_id, encounter_id, currency, due_date, void_reason, notes)
-    values (${org.id}, 'INV-PHI-1', 1, ${patient}, ${lab.encounterId}, 'KES', '2026-02-01', 'Billed twice', 'Patient will pay in cash')
-    returning id`);
-  records.InvoiceLineItem = await one(app.admin`
-    insert into invoice_line_items (organization_id, invoice_id, description, unit_price)
-    values (${org.id}, ${records.Invoice}, 'Malaria smear', 10) returning id`);
-  records.Payment = await one(app.admin`
-    insert into payments (organization_id, invoice_id, patient_id, amount, currency, method, reference, idempotency_key, reason)
-    values (${org.id}, ${records.Invoice}, ${patient}, 5, 'KES', 'CASH', 'RCPT-991', 'phi-sweep-key', 'Partial payment at discharge')
-    returning id`);
-  const department = await createDepartment(app, org.id, 'PHI');
-  records.Appointment = await one(app.admin`
-    insert into appointments (organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
-      appointment_type, reason, notes, cancellation_reason)
-    values (${org.id}, ${patient}, ${physician}, ${department.uuid}, now() + interval '1 day', now() + interval '1 day 30 minutes',
-      'FOLLOW_UP', 'Review malaria smear', 'Bring previous results', 'Rescheduled by phone') returning id`);
-  records.OpdQueueEntry = await one(app.admin`
-    insert into opd_queue (organization_id, department_id, queue_date, token_number, patient_id, notes)
-    values (${org.id}, ${department.uuid}, current_date, 1, ${patient}, 'Needs wheelchair') returning id`);
-  await publishedDefinition(app, tokens.ORG_ADMIN, { name: 'Laboratory order', entityType: 'LAB_ORDER', stateMachine: labMachine() });
-  const started = (await ok(app, START, { i: { entityType: 'LAB_ORDER', entityId: lab.labTestId, comment: 'Ordered for fever' } }, tokens.PHYSICIAN))
-    .startWorkflow;
-  const instance: string = started.instance.workflowInstanceId;
-  const task: string = started.createdTasks[0].workflowTaskId;
-  records.WorkflowInstance = instance;
-  records.WorkflowTask = task;
-  await app.admin`update workflow_tasks set form_data = ${app.admin.json({ specimenSite: 'left arm' })}, description = 'Collect before noon'
-    where id = ${task}`;
-  // The start transition has no from-state; a later one has every field.
-  records.WorkflowTransition = await one(app.admin`
-    insert into workflow_transitions (organization_id, instance_id, from_state, to_state, event, actor_id, comment)
-    values (${org.id}, ${instance}, 'ORDERED', 'ORDERED', 'COMMENT', ${physician}, 'Patient fasting since 6am')
-    returning id`);
-}
-
 beforeAll(async () => {
   app = await createTestApp();
   org = await createOrganization(app.admin, 'phi');
   tokens = await tokensByRole(app, org);
-  await seed();
+  records = await seedPatientRecords(app, org, tokens);
 });
 afterAll(() => app.close());
 
@@ -242,6 +153,64 @@ describe('PHI classification', () => {
     const nurse = await app.gql(q, vars, tokens.NURSE);
     expect(nurse.data?.p).toMatchObject({ mrn: 'PHI-0001', dateOfBirth: '1970-05-17', birthYear: 1970 });
     expect(nurse.data?.v).toMatchObject({ notes: 'Patient anxious, shivering' });
+  });
+});
+
+describe('PHI classification through nested paths', () => {
+  /** Every object type declaring classified fields, embedded values and non-patient types included. */
+  const classified = objectTypes(schema)
+    .map((type) => ({ type, fields: Object.values(type.getFields()).filter((f) => phiKindOf(f)) }))
+    .filter((t) => t.fields.length > 0);
+
+  /** `value` with the fields named `hidden` nulled on every object at the end of `names`. */
+  function maskAt(value: any, names: string[], hidden: ReadonlySet<string>): any {
+    if (Array.isArray(value)) return value.map((v) => maskAt(v, names, hidden));
+    if (value === null || typeof value !== 'object') return value;
+    if (names.length === 0) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hidden.has(k) ? null : v]));
+    const [head, ...rest] = names;
+    return { ...value, [head!]: maskAt(value[head!], rest, hidden) };
+  }
+
+  /** Lists whose content depends on the viewer's roles (and the seeded state): the admin's answer is no base there. */
+  const roleDependent = new Set(['WorkflowInstance.availableTransitions']);
+
+  it('masks every classified field of the schema exactly as ROLE_PHI_KINDS says when read nested, for every role', async () => {
+    const argsFor = argumentsFrom(records);
+    const admin = rolePaths(schema, 'ORG_ADMIN', argsFor, roleDependent);
+    const unreached = classified.filter((t) => !admin.has(t.type.name)).map((t) => t.type.name);
+    expect(unreached, 'types with classified fields that no path from Query reaches: extend the seed or argumentsFrom').toEqual([]);
+    const swept = classified.reduce((n, t) => n + t.fields.length, 0);
+    /** The admin's answer per document (the base every role's answer is masked from). */
+    const bases = new Map<string, Promise<any>>();
+    for (const role of ROLES) {
+      const own = rolePaths(schema, role, argsFor, roleDependent);
+      const tally = { read: 0, masked: 0, refused: 0 };
+      for (const { type, fields } of classified) {
+        const path = own.get(type.name) ?? admin.get(type.name)!;
+        const names = path.map((s) => s.field.name);
+        const { query, variables } = documentFor(path, fields.map((field) => ({ parent: type, field, args: {} })));
+        const where = `${type.name} via ${stepsKey(path)} as ${role}`;
+        const res = await app.gql(query, variables, tokens[role]);
+        if (!own.has(type.name)) {
+          // No path is open to the role (a guard on the way): refused, no classified value answered.
+          expect(res.errors?.length, where).toBeGreaterThan(0);
+          expect(new Set(res.errors!.map((e) => e.extensions.code)), where).toEqual(new Set(['FORBIDDEN']));
+          for (const f of fields) expect(valuesAt(res.data, [...names, f.name]).filter((v) => v !== null), where).toEqual([]);
+          tally.refused += fields.length;
+          continue;
+        }
+        if (!bases.has(query)) bases.set(query, app.gql(query, variables, tokens.ORG_ADMIN));
+        const base = await bases.get(query)!;
+        expect(valuesAt(base.data, names).filter((v) => v !== null).length, `${where}: the seed leaves the parent empty`).toBeGreaterThan(0);
+        const hidden = new Set(fields.filter((f) => !ROLE_PHI_KINDS[role].includes(phiKindOf(f)!)).map((f) => f.name));
+        expect(res.errors, where).toBeUndefined();
+        expect(res.data, where).toEqual(maskAt(base.data, names, hidden));
+        tally.masked += hidden.size;
+        tally.read += fields.length - hidden.size;
+      }
+      expect(tally.read + tally.masked + tally.refused).toBe(swept);
+      console.info(`nested PHI sweep ${role}: ${swept} classified fields on ${classified.length} types, ${JSON.stringify(tally)}`);
+    }
   });
 });
 

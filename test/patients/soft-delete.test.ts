@@ -11,10 +11,12 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
+import { patientBearingTypes } from '../../src/kernel/auth/phi.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import { buildSchema } from '../../src/server.js';
 import { billingHelpers, PAY } from '../billing/billing-fixtures.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
+import { coordinate, documentFor, objectTypes, shortestPaths, type AnyField, type ArgumentSource } from '../helpers/schema-paths.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { inMinutes } from '../scheduling/helpers.js';
 import { labMachine, publishedDefinition, START, TRANSITION } from '../workflows/support.js';
@@ -22,8 +24,9 @@ import { labMachine, publishedDefinition, START, TRANSITION } from '../workflows
 /**
  * Soft delete with one rule: once a patient is deleted, none of their records
  * (found schema-driven: every table with a patient_id column, plus the rows
- * that hang off them) shows up in any root query of the schema, in any count
- * or report, or through node(id); nothing errors. restorePatient brings them back.
+ * that hang off them) shows up in any root query of the schema, in any nested
+ * field that answers patient records (every one, reached through root lists), in
+ * any count or report, or through node(id); nothing errors. restorePatient brings them back.
  */
 
 /** The GraphQL type of each table's rows; a new patient-owned table must be added here. */
@@ -188,6 +191,60 @@ const queryFields = Object.values(schema.getQueryType()!.getFields());
 const lookups = queryFields.filter((f) => f.args.some((a) => a.name === 'id' && isNonNullType(a.type)));
 const sweepFields = queryFields.filter((f) => !lookups.includes(f));
 
+// ---- nested relations, schema-driven ----
+
+const bearing = patientBearingTypes(schema);
+
+/** The type of record a field answers: its own type, or the node type of a connection. */
+function recordTypeOf(field: AnyField): string {
+  const named = getNamedType(field.type);
+  if (!isObjectType(named) || !('edges' in named.getFields())) return named.name;
+  const edge = getNamedType(named.getFields().edges!.type);
+  return isObjectType(edge) && edge.getFields().node ? getNamedType(edge.getFields().node!.type).name : named.name;
+}
+
+/** Ids of records, counts of connections, every leaf of an embedded value (a patient summary's counts). */
+function recordSelection(field: AnyField): string {
+  const named = getNamedType(field.type);
+  if (isLeafType(named)) return '';
+  if (!isObjectType(named)) return ' { __typename }';
+  const fields = named.getFields();
+  if ('edges' in fields) return ` { __typename ${'totalCount' in fields ? 'totalCount' : ''} edges { node { __typename id } } }`;
+  if ('id' in fields) return ' { __typename id }';
+  const leaves = Object.values(fields).filter((f) => isLeafType(getNamedType(f.type)) && !f.args.some((a) => isNonNullType(a.type)));
+  return ` { __typename ${leaves.map((f) => f.name).join(' ')} }`;
+}
+
+/** Types a query can reach at all (mutation payloads and subscription events answer only the record just written). */
+const readable = new Set(shortestPaths(schema, () => ({})).keys());
+
+/** Every field below the root that answers a patient's records (lists, connections, relations, summaries), by parent type. */
+const nestedTargets = objectTypes(schema)
+  .filter((type) => readable.has(type.name))
+  .map((type) => ({ type, fields: Object.values(type.getFields()).filter((f) => bearing.has(recordTypeOf(f))) }))
+  .filter((t) => t.fields.length > 0);
+
+/**
+ * Paths through root lists only (no lookup by id or MRN), so a parent is any live record and the same
+ * documents answer before and after the deletion.
+ */
+function nestedDocuments(rootArgs: Record<string, unknown>) {
+  const query = schema.getQueryType()!;
+  const argsFor: ArgumentSource = (parent, field) => {
+    const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+    if (parent !== query) return required.length ? null : {};
+    if (required.some((a) => ['id', 'ids', 'mrn'].includes(a.name) || !(a.name in rootArgs))) return null;
+    return Object.fromEntries(required.map((a) => [a.name, rootArgs[a.name]]));
+  };
+  const paths = shortestPaths(schema, argsFor);
+  const unreached = nestedTargets.filter((t) => !paths.has(t.type.name)).flatMap((t) => t.fields.map((f) => coordinate(t.type, f)));
+  expect(unreached, 'fields answering patient records that no root list reaches').toEqual([]);
+  return nestedTargets.map(({ type, fields }) => ({
+    key: `nested ${type.name}`,
+    ...documentFor(paths.get(type.name)!, fields.map((field) => ({ parent: type, field, args: {} })), recordSelection),
+  }));
+}
+
 interface Snapshot {
   responses: Map<string, string>;
   totals: Map<string, number>;
@@ -205,6 +262,11 @@ async function sweep(doomed: Patient, doomedIds: string[]): Promise<Snapshot> {
     responses.set(field.name, JSON.stringify(res.data));
     const value = res.data![field.name];
     if (isConnection(field)) totals.set(field.name, value.totalCount);
+  }
+  for (const { key, query, variables } of nestedDocuments(argumentsFor(schema.getQueryType()!.getFields().patients!, doomed, doomedIds))) {
+    const res = await app.gql(query, variables, tokens.ORG_ADMIN);
+    expect(res.errors, `${key}: ${JSON.stringify(res.errors)}`).toBeUndefined();
+    responses.set(key, JSON.stringify(res.data));
   }
   return { responses, totals };
 }
@@ -253,12 +315,18 @@ describe('a deleted patient', () => {
     const doomedIds = typed.map((r) => r.id);
     const needles = [doomed.id, doomed.uuid, ...typed.flatMap((r) => [r.id, r.uuid])];
 
+    const nestedFields = nestedTargets.flatMap((t) => t.fields.map((f) => coordinate(t.type, f)));
+    expect(nestedFields).toEqual(expect.arrayContaining(['Encounter.patient', 'Patient.clinicalNotes', 'Patient.summary', 'Invoice.lineItems', 'WorkflowInstance.history']));
+    console.info(`soft-delete sweep: ${sweepFields.length} root fields, ${nestedFields.length} nested fields on ${nestedTargets.length} types, ${lookups.length} lookups`);
     const before = await sweep(doomed, doomedIds);
     const seenBefore = new Map([...before.responses].map(([f, text]) => [f, occurrences(text, needles)]));
     // The sweep does see the records while the patient is live (else it would prove nothing).
     for (const list of ['encounters', 'invoices', 'appointments', 'opdQueue', 'workflowInstances', 'workflowTasks', 'patients', 'nodes']) {
       expect(seenBefore.get(list)!.length, list).toBeGreaterThan(0);
     }
+    // Every record of the patient shows through some nested field while the patient is live.
+    const nestedSeen = new Set([...seenBefore].filter(([key]) => key.startsWith('nested ')).flatMap(([, found]) => found));
+    expect(typed.filter((r) => !nestedSeen.has(r.id)).map((r) => r.type), 'records no nested field answers').toEqual([]);
     const revenueBefore = JSON.parse(before.responses.get('revenueReport')!).revenueReport.totals;
 
     await ok(`mutation($i: DeletePatientInput!) { deletePatient(input: $i) { deletedPatientId } }`, { i: { id: doomed.id, version: doomed.version } });

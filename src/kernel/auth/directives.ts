@@ -1,5 +1,5 @@
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, isNonNullType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../../context.js';
 import { unauthenticated } from '../errors.js';
 import { PERMISSIONS, type Permission } from './permissions.js';
@@ -19,6 +19,9 @@ export function permissionFromEnum(value: string): Permission {
  * Enforces `@requires(permission:)` and `@authenticated` before any resolver
  * runs, and refuses to build a schema in which a root field declares none of
  * `@requires`, `@authenticated` or `@public`: authorization is never forgotten.
+ * It also refuses a non-null nested field with `@requires`: a refusal there answers
+ * FORBIDDEN with null at that field, and null in a non-null field would wipe out the
+ * parent (and every non-null ancestor, up to a whole list) the role may read.
  */
 export function applyAuthDirectives(schema: GraphQLSchema): GraphQLSchema {
   const roots = new Set(
@@ -33,6 +36,11 @@ export function applyAuthDirectives(schema: GraphQLSchema): GraphQLSchema {
         throw new Error(`${typeName}.${fieldName} must declare @requires, @authenticated or @public`);
       }
       if (!requires && !authenticated) return field;
+      if (requires && !roots.has(typeName) && isNonNullType(field.type)) {
+        throw new Error(
+          `${typeName}.${fieldName} has @requires(permission: ${requires.permission}) on a nested field: it must be nullable, so a refusal nulls only that field`,
+        );
+      }
       const permission = requires ? permissionFromEnum(requires.permission) : null;
       const resolve = field.resolve ?? defaultFieldResolver;
       const subscribe = field.subscribe;
