@@ -30,8 +30,9 @@ import postgres from 'postgres';
 import { compare, hasErrors, sendAll, statementsPerRequest, withFirst, type Equivalence } from './lib/checks.js';
 import { prepareDatabase, type BenchDatabase } from './lib/database.js';
 import { runLoad, summarize, type LoadSample, type Summary } from './lib/load.js';
-import { loadFixture, resolvePostGraphileDeepCursor, SCENARIOS, type BuildContext, type Scenario } from './lib/scenarios.js';
+import { loadFixture, PAGED_SCENARIOS, resolvePostGraphileDeepCursor, SCENARIOS, type BuildContext, type Scenario } from './lib/scenarios.js';
 import {
+  buildOurs,
   ensurePostGraphileInstalled,
   node24Path,
   ROOT,
@@ -56,7 +57,8 @@ interface Options {
   profile: boolean;
 }
 
-const ALL_SERVERS: ServerKind[] = ['ours', 'postgraphile', 'raw'];
+/** Alternation order; ours-node20 is an extra row beside ours (Node 24, the one compared). */
+const ALL_SERVERS: ServerKind[] = ['ours', 'ours-node20', 'postgraphile', 'raw'];
 
 function parseOptions(argv: string[]): Options {
   const options: Options = {
@@ -173,25 +175,40 @@ async function main(): Promise<void> {
 
   try {
     log(`bench: ${options.patients.toLocaleString('en-US')} patients, ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s measured per server per scenario in ${options.rounds} rounds`);
+    // Compile our API and fetch Node 24 / the PostGraphile peer while the database is seeded.
+    const tooling = Promise.all([
+      buildOurs().then(() => log(`bench: our API compiled to dist/ (${elapsed()})`)),
+      node24Path().then(
+        (binary) => binary,
+        (error: unknown) => {
+          failures.ours = `Node 24 unavailable, ours ran on ${process.version}: ${(error as Error).message.split('\n')[0]}`;
+          return null;
+        },
+      ),
+      options.servers.includes('postgraphile') ? ensurePostGraphileInstalled(log).then(() => null, (error: unknown) => error as Error) : null,
+    ]);
+    tooling.catch(() => {}); // awaited below; keeps a failure from being reported as unhandled meanwhile
     db = await prepareDatabase({ patients: options.patients, adminUrl: process.env.BENCH_DATABASE_URL, log });
     log(`bench: database ready (${elapsed()})`);
+    const [, node24, installFailure] = await tooling;
     const fixture = await loadFixture(db.url);
     const env: ServerEnv = {
       databaseUrl: db.url,
       organizationId: fixture.organizationId,
       userId: fixture.physicianId,
       billingUserId: fixture.billingUserId,
+      nurseId: fixture.nurseId,
       poolMax: options.pool,
       oursNodeFlags: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results/profiles')}`] : [],
     };
 
-    servers.set('ours', await startOurs(env));
+    servers.set('ours', await startOurs(env, 'ours', node24 ?? process.execPath));
+    if (options.servers.includes('ours-node20')) servers.set('ours-node20', await startOurs(env, 'ours-node20', process.execPath));
     if (options.servers.includes('raw')) servers.set('raw', await startRaw(env));
-    let node24: string | null = null;
     if (options.servers.includes('postgraphile')) {
       try {
-        await ensurePostGraphileInstalled(log);
-        node24 = await node24Path();
+        if (installFailure) throw installFailure;
+        if (!node24) throw new Error(failures.ours ?? 'Node 24 unavailable');
         const sql = postgres(db.url, { max: 1, onnotice: () => {} });
         try {
           await sql.unsafe(readFileSync(path.join(ROOT, 'bench/peers/postgraphile/setup.sql'), 'utf8'));
@@ -256,7 +273,7 @@ async function main(): Promise<void> {
     // 2. Statements per request across page sizes (must not grow with the page).
     const pageSizes = [1, 20, 200];
     const pageSizeStatements: Record<string, Partial<Record<ServerKind, number[]>>> = {};
-    for (const id of ['mobile-summary', 'patient-list'].filter((x) => options.scenarios.includes(x))) {
+    for (const id of PAGED_SCENARIOS.filter((x) => options.scenarios.includes(x))) {
       const scenario = SCENARIOS.find((s) => s.id === id)!;
       const ctx = await context(scenario);
       pageSizeStatements[id] = {};
