@@ -12,14 +12,19 @@
  *
  * Options:
  *   --patients N        patients in the data set (default 10000; 60 % in the benchmarked organization)
- *   --duration S        measured seconds per server per scenario, split over the rounds (default 10)
- *   --warmup S          warm-up seconds per server per scenario (default 3)
+ *   --duration S        measured seconds per server per scenario, split over the rounds (default 6)
+ *   --warmup S          warm-up seconds per server per scenario (default 2)
  *   --rounds N          alternations of the servers per scenario (default 2)
  *   --connections N     concurrent connections (default 16)
  *   --pool N            database pool size of every server (default 10)
- *   --servers LIST      ours,postgraphile,raw (default all)
+ *   --servers LIST      ours,ours-node20,postgraphile,raw (default all). ours is our compiled API on the
+ *                       PostGraphile peer's Node 24 (the ratios compare it); ours-node20 the same build
+ *                       on the machine's Node, shown as an extra row.
  *   --scenarios LIST    scenario ids (default all): mobile-summary, patient-list, patient-search,
- *                       first-page, deep-page, patient-chart, write-path, record-payment
+ *                       first-page, deep-page, patient-chart, appointment-day, invoice-list,
+ *                       task-inbox, opd-queue, write-path, record-payment
+ *
+ * Defaults fit in 15 minutes on 2 cores (compile, seed 10,000 patients, 12 scenarios × 4 servers).
  *   --profile           run our API with --cpu-prof (profiles in bench/results/profiles/)
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -63,8 +68,8 @@ const ALL_SERVERS: ServerKind[] = ['ours', 'ours-node20', 'postgraphile', 'raw']
 function parseOptions(argv: string[]): Options {
   const options: Options = {
     patients: 10_000,
-    duration: 10,
-    warmup: 3,
+    duration: 6,
+    warmup: 2,
     rounds: 2,
     connections: 16,
     pool: 10,
@@ -160,6 +165,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   const t0 = performance.now();
+  const loadAtStart = os.loadavg();
   const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
   const servers = new Map<ServerKind, RunningServer>();
   const failures: Partial<Record<ServerKind, string>> = {};
@@ -330,6 +336,7 @@ async function main(): Promise<void> {
       pageSizeStatements,
       scenarios: results,
       elapsedSeconds: Math.round((performance.now() - t0) / 1000),
+      loadAverage: { start: loadAtStart, end: os.loadavg() },
     };
     const markdown = renderMarkdown(report, order);
     log('');
@@ -357,6 +364,7 @@ type Report = {
   pageSizeStatements: Record<string, Partial<Record<ServerKind, number[]>>>;
   scenarios: ScenarioResult[];
   elapsedSeconds: number;
+  loadAverage: { start: number[]; end: number[] };
 };
 
 function ratio(a: number | undefined, b: number | undefined): string {
@@ -372,34 +380,47 @@ export function renderMarkdown(report: Report, order: ServerKind[]): string {
     `${report.options.connections} connections, ${report.options.warmup} s warm-up + ${report.options.duration} s measured per server per scenario ` +
     `(${report.options.rounds} alternating rounds), pool ${report.options.pool} per server.`);
   lines.push('');
-  lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; Node ${m.node} (PostGraphile on ${m.postgraphileNode ? 'Node 24' : '–'}); PostgreSQL ${m.postgres} (${m.database}).`);
+  lines.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; ours (compiled, dist/) and PostGraphile on ${m.postgraphileNode ? 'Node 24' : `– (ours on ${m.node})`}, ` +
+      `ours (Node ${m.node.slice(1).split('.')[0]}) the same build on ${m.node}, raw SQL on ${m.node} (tsx); PostgreSQL ${m.postgres} (${m.database}); ` +
+      `load average ${report.loadAverage.start.map((n) => n.toFixed(1)).join(' ')} at start, ${report.loadAverage.end.map((n) => n.toFixed(1)).join(' ')} at the end.`,
+  );
+  lines.push('');
+  lines.push(`**Total run time ${Math.floor(report.elapsedSeconds / 60)} min ${report.elapsedSeconds % 60} s** (compile, seed, checks and load).`);
   for (const [k, why] of Object.entries(report.failures)) lines.push(`\n**${SERVER_LABEL[k as ServerKind]} did not run:** ${why}`);
   lines.push('');
-  lines.push('| scenario | server | req/s | p50 ms | p99 ms | SQL stmts/req (load / exact) | server CPU (cores) | PostgreSQL CPU (cores) | peak RSS MB | errors |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| scenario | server | req/s | p50 ms | p99 ms | SQL stmts/req (load / exact) | Node CPU ms/req | server CPU (cores) | PostgreSQL CPU (cores) | peak RSS MB | errors |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of report.scenarios) {
     for (const k of order) {
       const r = s.summaries[k];
       if (!r) {
-        lines.push(`| ${s.id} | ${SERVER_LABEL[k]} | skipped: ${s.skipped[k] ?? 'not run'} | | | | | | | |`);
+        lines.push(`| ${s.id} | ${SERVER_LABEL[k]} | skipped: ${s.skipped[k] ?? 'not run'} | | | | | | | | |`);
         continue;
       }
       lines.push(
         `| ${s.id} | ${SERVER_LABEL[k]} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.statementsPerRequest, 1)} / ${fmt(s.exactStatements[k] ?? NaN, 1)} | ` +
-          `${fmt(r.serverCpu, 2)} | ${fmt(r.postgresCpu, 2)} | ${fmt(r.peakRssMb)} | ${r.errors} |`,
+          `${fmt(r.serverCpuMsPerRequest, 2)} | ${fmt(r.serverCpu, 2)} | ${fmt(r.postgresCpu, 2)} | ${fmt(r.peakRssMb)} | ${r.errors} |`,
       );
     }
   }
   lines.push('');
-  lines.push('Ratios from the same run (throughput; > 1× means ours is faster), and whether the peers returned the same data as ours:');
+  lines.push(
+    'Ratios from the same run against ours on Node 24 (throughput; > 1× means ours is faster; Node CPU per request: < 1× means ours spends less), ' +
+      'the Node 20 build beside it, and whether the peers returned the same data as ours:',
+  );
   lines.push('');
-  lines.push('| scenario | ours / PostGraphile | ours / raw | p50 ours / PostGraphile | raw: same data | PostGraphile: same data |');
-  lines.push('|---|---:|---:|---:|---|---|');
+  lines.push(
+    '| scenario | ours / PostGraphile | ours (Node 20) / PostGraphile | ours / raw | p50 ours / PostGraphile | Node CPU ms/req ours / PostGraphile | raw: same data | PostGraphile: same data |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---|---|');
   for (const s of report.scenarios) {
     const o = s.summaries.ours;
+    const pg = s.summaries.postgraphile;
     const eq = s.equivalence;
     lines.push(
-      `| ${s.id} | ${ratio(o?.rps, s.summaries.postgraphile?.rps)} | ${ratio(o?.rps, s.summaries.raw?.rps)} | ${ratio(o?.p50, s.summaries.postgraphile?.p50)} | ` +
+      `| ${s.id} | ${ratio(o?.rps, pg?.rps)} | ${ratio(s.summaries['ours-node20']?.rps, pg?.rps)} | ${ratio(o?.rps, s.summaries.raw?.rps)} | ${ratio(o?.p50, pg?.p50)} | ` +
+        `${ratio(o?.serverCpuMsPerRequest, pg?.serverCpuMsPerRequest)} | ` +
         `${eq?.raw ?? (s.summaries.raw ? 'write (shape checked)' : '–')} | ${eq?.postgraphile ?? (s.summaries.postgraphile ? 'write (shape checked)' : '–')} |`,
     );
   }
