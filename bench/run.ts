@@ -35,7 +35,7 @@ import postgres from 'postgres';
 import { compare, hasErrors, sendAll, statementsPerRequest, withFirst, type Equivalence } from './lib/checks.js';
 import { prepareDatabase, type BenchDatabase } from './lib/database.js';
 import { runLoad, summarize, type LoadSample, type Summary } from './lib/load.js';
-import { loadFixture, PAGED_SCENARIOS, resolvePostGraphileDeepCursor, SCENARIOS, type BuildContext, type Scenario } from './lib/scenarios.js';
+import { loadFixture, PAGED_SCENARIOS, requestsFor, resolvePostGraphileDeepCursor, SCENARIOS, type BuildContext, type Scenario } from './lib/scenarios.js';
 import {
   buildOurs,
   ensurePostGraphileInstalled,
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
       const result: ScenarioResult = { id: scenario.id, title: scenario.title, skipped: {}, summaries: {}, exactStatements: {} };
       const replies: Partial<Record<ServerKind, string>> = {};
       for (const kind of order) {
-        const requests = scenario.build(kind, ctx);
+        const requests = requestsFor(scenario, kind, ctx);
         if (typeof requests === 'string') {
           result.skipped[kind] = requests;
           continue;
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
       const ctx = await context(scenario);
       pageSizeStatements[id] = {};
       for (const kind of order) {
-        const requests = scenario.build(kind, ctx);
+        const requests = requestsFor(scenario, kind, ctx);
         if (typeof requests === 'string') continue;
         const counts: number[] = [];
         for (const size of pageSizes) counts.push(await statementsPerRequest(servers.get(kind)!, withFirst(requests, size), 2));
@@ -302,12 +302,12 @@ async function main(): Promise<void> {
       const samples = new Map<ServerKind, LoadSample[]>(runnable.map((k) => [k, []]));
       if (options.warmup > 0) {
         for (const kind of runnable) {
-          await runLoad(servers.get(kind)!, scenario.build(kind, ctx) as never, { connections: options.connections, seconds: options.warmup, measure: false });
+          await runLoad(servers.get(kind)!, requestsFor(scenario, kind, ctx) as never, { connections: options.connections, seconds: options.warmup, measure: false });
         }
       }
       for (let round = 0; round < options.rounds; round++) {
         for (const kind of runnable) {
-          const sample = await runLoad(servers.get(kind)!, scenario.build(kind, ctx) as never, {
+          const sample = await runLoad(servers.get(kind)!, requestsFor(scenario, kind, ctx) as never, {
             connections: options.connections,
             seconds: roundSeconds,
             measure: true,

@@ -155,6 +155,11 @@ function read(
   };
 }
 
+/** The requests a server gets: ours-node20 is our API too, so it gets our documents. */
+export function requestsFor(scenario: Scenario, kind: ServerKind, ctx: BuildContext): LoadRequest[] | string {
+  return scenario.build(kind === 'ours-node20' ? 'ours' : kind, ctx);
+}
+
 /** Round-robin over a list, shared by every connection of a run. */
 function cycle<T>(items: readonly T[]): () => T {
   let i = 0;
