@@ -3,11 +3,12 @@
  *
  * Prepares a benchmark database (temporary embedded PostgreSQL, or a
  * database created through the admin URL in BENCH_DATABASE_URL), seeds it,
- * starts our API (production mode), the PostGraphile v5 peer and the raw-SQL
- * peer as separate processes on loopback ports, checks that they return the
- * same data, counts SQL statements per request, then loads each scenario
- * with autocannon at fixed concurrency, alternating the servers (ours,
- * PostGraphile, raw, ours, …), and prints/writes the results
+ * compiles our API (npm run build) and starts it in production mode on Node 24
+ * (the PostGraphile peer's) and on the machine's Node, the PostGraphile v5 peer
+ * and the raw-SQL peer as separate processes on loopback ports, checks that
+ * they return the same data, counts SQL statements per request, then loads
+ * each scenario with autocannon at fixed concurrency, alternating the servers
+ * (ours, ours on Node 20, PostGraphile, raw, ours, …), and prints/writes the results
  * (bench/results/<ISO time>.json and .md).
  *
  * Options:
@@ -35,7 +36,7 @@ import postgres from 'postgres';
 import { compare, hasErrors, sendAll, statementsPerRequest, withFirst, type Equivalence } from './lib/checks.js';
 import { prepareDatabase, type BenchDatabase } from './lib/database.js';
 import { runLoad, summarize, type LoadSample, type Summary } from './lib/load.js';
-import { loadFixture, PAGED_SCENARIOS, requestsFor, resolvePostGraphileDeepCursor, SCENARIOS, type BuildContext, type Scenario } from './lib/scenarios.js';
+import { loadFixture, PAGED_SCENARIOS, requestsFor, resolveOurDeepCursor, resolvePostGraphileDeepCursor, SCENARIOS, type BuildContext, type Scenario } from './lib/scenarios.js';
 import {
   buildOurs,
   ensurePostGraphileInstalled,
@@ -233,9 +234,11 @@ async function main(): Promise<void> {
     const ours = servers.get('ours')!;
     const mutations = ourMutations();
     const postgraphileDeepCursor = servers.has('postgraphile') ? await resolvePostGraphileDeepCursor(servers.get('postgraphile')!.origin) : null;
+    const ourDeepCursor = await resolveOurDeepCursor(ours.origin, await login(ours, 'physician@northwind.example'));
     const context = async (scenario: Scenario): Promise<BuildContext> => ({
       fixture,
       token: await login(ours, `${scenario.account}@northwind.example`),
+      ourDeepCursor,
       postgraphileDeepCursor,
       mutations,
     });

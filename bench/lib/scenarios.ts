@@ -89,6 +89,8 @@ export interface BuildContext {
   fixture: Fixture;
   /** Bearer token for our API (per scenario login). */
   token: string;
+  /** Our API's cursor for the deep page (resolved from our API). */
+  ourDeepCursor: string | null;
   /** PostGraphile's own cursor for the deep page (resolved from PostGraphile). */
   postgraphileDeepCursor: string | null;
   /** Our API's schema has these Mutation fields (recordPayment appears with billing). */
@@ -114,9 +116,12 @@ const ourDoc = (name: string) => readFileSync(path.join(ROOT, 'bench/scenarios',
 const pgDoc = (name: string) => readFileSync(path.join(ROOT, 'bench/peers/postgraphile/scenarios', `${name}.graphql`), 'utf8');
 const json = { 'content-type': 'application/json' };
 
-/** Our cursor format (src/kernel/pagination.ts): base64url of ["patients:NAME:ASC", last, first, id]. */
-export function ourDeepCursor(f: Fixture): string {
-  return Buffer.from(JSON.stringify(['patients:NAME:ASC', f.deepKey.lastName, f.deepKey.firstName, f.deepKey.id]), 'utf8').toString('base64url');
+/** Our cursors are encrypted (src/kernel/pagination.ts): the deep page's is read from our API (the 51st row from the end). */
+export async function resolveOurDeepCursor(origin: string, token: string): Promise<string | null> {
+  const query = `query { patients(last: 51, orderBy: { field: NAME }) { edges { cursor } } }`;
+  const res = await fetch(`${origin}/graphql`, { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { data?: { patients?: { edges: { cursor: string }[] } } };
+  return body.data?.patients?.edges[0]?.cursor ?? null;
 }
 
 function graphql(kind: ServerKind, ctx: BuildContext, query: string, variables: Record<string, unknown>): LoadRequest {
@@ -314,9 +319,12 @@ export const SCENARIOS: Scenario[] = [
     account: 'physician',
     write: false,
     build(kind, ctx) {
-      const after = ourDeepCursor(ctx.fixture);
-      if (kind === 'ours') return [graphql(kind, ctx, ourDoc('patient-page'), { first: 20, after })];
-      if (kind === 'raw') return [rawRequest('patient-page', { first: 20, after })];
+      const { lastName, firstName, id } = ctx.fixture.deepKey;
+      if (kind === 'raw') return [rawRequest('patient-page', { first: 20, afterKey: [lastName, firstName, id] })];
+      if (kind === 'ours') {
+        if (!ctx.ourDeepCursor) return 'could not obtain our cursor for the deep page';
+        return [graphql(kind, ctx, ourDoc('patient-page'), { first: 20, after: ctx.ourDeepCursor })];
+      }
       if (!ctx.postgraphileDeepCursor) return 'could not obtain a PostGraphile cursor for the deep page';
       return [graphql(kind, ctx, pgDoc('patient-page'), { first: 20, after: ctx.postgraphileDeepCursor })];
     },

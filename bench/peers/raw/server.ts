@@ -125,7 +125,7 @@ const listStatement = (search: boolean) => {
   )}))::text as body`;
 };
 
-// $1 org, $2 user, $3 request id, $4 page size, $5..$7 cursor (last name, first name, id) or nulls
+// $1 org, $2 user, $3 request id, $4 page size, $5..$7 keyset position (last name, first name, id) or nulls
 const PAGE = `
   with ${pageCtes('and ($7::uuid is null or (p.last_name, p.first_name, p.id) > ($5::text, $6::text, $7::uuid))')}${phiLog('PatientPage', 'shown')}
   select json_build_object('data', json_build_object('patients', ${patientConnection(listFields, true)}))::text as body`;
@@ -330,11 +330,9 @@ const handlers: Record<string, Handler> = {
       : one(LIST, [ORG, USER, rid, Number(v.first ?? 100)]);
   },
   'patient-page': (v, rid) => {
-    let key: [string | null, string | null, string | null] = [null, null, null];
-    if (typeof v.after === 'string' && v.after) {
-      const parsed = JSON.parse(Buffer.from(v.after, 'base64url').toString('utf8')) as string[];
-      key = [parsed[1] ?? null, parsed[2] ?? null, parsed[3] ?? null];
-    }
+    // The API's cursors are encrypted: the bench sends the keyset position itself ([last name, first name, id]).
+    const after = Array.isArray(v.afterKey) ? (v.afterKey as string[]) : [];
+    const key = [after[0] ?? null, after[1] ?? null, after[2] ?? null];
     return one(PAGE, [ORG, USER, rid, Number(v.first ?? 20), ...key]);
   },
   'patient-chart': (v, rid) => one(CHART, [ORG, USER, rid, uuidOf(v.id)]),
