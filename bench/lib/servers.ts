@@ -151,7 +151,13 @@ async function start(kind: ServerKind, command: string, args: string[], env: Nod
     rss: () => procStatus(pid, 'VmRSS'),
     cpuSeconds: () => cpuSecondsOf(pid),
     statements: async () => {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+        (res) => res.text(),
+        (error: unknown) => {
+          // Name the server and what it printed: a crash under load is otherwise only "fetch failed".
+          throw new Error(`${SERVER_LABEL[kind]} (pid ${pid}, exit code ${child.exitCode}, signal ${child.signalCode}) did not answer /metrics: ${(error as Error).message}\n${output().slice(-2000)}`);
+        },
+      );
       const match = /^sql_statements_total(?:\{[^}]*\})? (\d+(?:\.\d+)?)/m.exec(text);
       if (!match) throw new Error(`${SERVER_LABEL[kind]}: no sql_statements_total in /metrics`);
       return Number(match[1]);
