@@ -3,23 +3,29 @@
  *
  * Prepares a benchmark database (temporary embedded PostgreSQL, or a
  * database created through the admin URL in BENCH_DATABASE_URL), seeds it,
- * starts our API (production mode), the PostGraphile v5 peer and the raw-SQL
- * peer as separate processes on loopback ports, checks that they return the
- * same data, counts SQL statements per request, then loads each scenario
- * with autocannon at fixed concurrency, alternating the servers (ours,
- * PostGraphile, raw, ours, …), and prints/writes the results
+ * compiles our API (npm run build) and starts it in production mode on Node 24
+ * (the PostGraphile peer's) and on the machine's Node, the PostGraphile v5 peer
+ * and the raw-SQL peer as separate processes on loopback ports, checks that
+ * they return the same data, counts SQL statements per request, then loads
+ * each scenario with autocannon at fixed concurrency, alternating the servers
+ * (ours, ours on Node 20, PostGraphile, raw, ours, …), and prints/writes the results
  * (bench/results/<ISO time>.json and .md).
  *
  * Options:
  *   --patients N        patients in the data set (default 10000; 60 % in the benchmarked organization)
- *   --duration S        measured seconds per server per scenario, split over the rounds (default 10)
- *   --warmup S          warm-up seconds per server per scenario (default 3)
+ *   --duration S        measured seconds per server per scenario, split over the rounds (default 6)
+ *   --warmup S          warm-up seconds per server per scenario (default 2)
  *   --rounds N          alternations of the servers per scenario (default 2)
  *   --connections N     concurrent connections (default 16)
  *   --pool N            database pool size of every server (default 10)
- *   --servers LIST      ours,postgraphile,raw (default all)
+ *   --servers LIST      ours,ours-node20,postgraphile,raw (default all). ours is our compiled API on the
+ *                       PostGraphile peer's Node 24 (the ratios compare it); ours-node20 the same build
+ *                       on the machine's Node, shown as an extra row.
  *   --scenarios LIST    scenario ids (default all): mobile-summary, patient-list, patient-search,
- *                       first-page, deep-page, patient-chart, write-path, record-payment
+ *                       first-page, deep-page, patient-chart, appointment-day, invoice-list,
+ *                       task-inbox, opd-queue, write-path, record-payment
+ *
+ * Defaults fit in 15 minutes on 2 cores (compile, seed 10,000 patients, 12 scenarios × 4 servers).
  *   --profile           run our API with --cpu-prof (profiles in bench/results/profiles/)
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -30,8 +36,9 @@ import postgres from 'postgres';
 import { compare, hasErrors, sendAll, statementsPerRequest, withFirst, type Equivalence } from './lib/checks.js';
 import { prepareDatabase, type BenchDatabase } from './lib/database.js';
 import { runLoad, summarize, type LoadSample, type Summary } from './lib/load.js';
-import { loadFixture, resolvePostGraphileDeepCursor, SCENARIOS, type BuildContext, type Scenario } from './lib/scenarios.js';
+import { loadFixture, PAGED_SCENARIOS, requestsFor, resolveOurDeepCursor, resolvePostGraphileDeepCursor, SCENARIOS, type BuildContext, type Scenario } from './lib/scenarios.js';
 import {
+  buildOurs,
   ensurePostGraphileInstalled,
   node24Path,
   ROOT,
@@ -56,13 +63,14 @@ interface Options {
   profile: boolean;
 }
 
-const ALL_SERVERS: ServerKind[] = ['ours', 'postgraphile', 'raw'];
+/** Alternation order; ours-node20 is an extra row beside ours (Node 24, the one compared). */
+const ALL_SERVERS: ServerKind[] = ['ours', 'ours-node20', 'postgraphile', 'raw'];
 
 function parseOptions(argv: string[]): Options {
   const options: Options = {
     patients: 10_000,
-    duration: 10,
-    warmup: 3,
+    duration: 6,
+    warmup: 2,
     rounds: 2,
     connections: 16,
     pool: 10,
@@ -158,6 +166,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   const t0 = performance.now();
+  const loadAtStart = os.loadavg();
   const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
   const servers = new Map<ServerKind, RunningServer>();
   const failures: Partial<Record<ServerKind, string>> = {};
@@ -173,25 +182,40 @@ async function main(): Promise<void> {
 
   try {
     log(`bench: ${options.patients.toLocaleString('en-US')} patients, ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s measured per server per scenario in ${options.rounds} rounds`);
+    // Compile our API and fetch Node 24 / the PostGraphile peer while the database is seeded.
+    const tooling = Promise.all([
+      buildOurs().then(() => log(`bench: our API compiled to dist/ (${elapsed()})`)),
+      node24Path().then(
+        (binary) => binary,
+        (error: unknown) => {
+          failures.ours = `Node 24 unavailable, ours ran on ${process.version}: ${(error as Error).message.split('\n')[0]}`;
+          return null;
+        },
+      ),
+      options.servers.includes('postgraphile') ? ensurePostGraphileInstalled(log).then(() => null, (error: unknown) => error as Error) : null,
+    ]);
+    tooling.catch(() => {}); // awaited below; keeps a failure from being reported as unhandled meanwhile
     db = await prepareDatabase({ patients: options.patients, adminUrl: process.env.BENCH_DATABASE_URL, log });
     log(`bench: database ready (${elapsed()})`);
+    const [, node24, installFailure] = await tooling;
     const fixture = await loadFixture(db.url);
     const env: ServerEnv = {
       databaseUrl: db.url,
       organizationId: fixture.organizationId,
       userId: fixture.physicianId,
       billingUserId: fixture.billingUserId,
+      nurseId: fixture.nurseId,
       poolMax: options.pool,
       oursNodeFlags: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results/profiles')}`] : [],
     };
 
-    servers.set('ours', await startOurs(env));
+    servers.set('ours', await startOurs(env, 'ours', node24 ?? process.execPath));
+    if (options.servers.includes('ours-node20')) servers.set('ours-node20', await startOurs(env, 'ours-node20', process.execPath));
     if (options.servers.includes('raw')) servers.set('raw', await startRaw(env));
-    let node24: string | null = null;
     if (options.servers.includes('postgraphile')) {
       try {
-        await ensurePostGraphileInstalled(log);
-        node24 = await node24Path();
+        if (installFailure) throw installFailure;
+        if (!node24) throw new Error(failures.ours ?? 'Node 24 unavailable');
         const sql = postgres(db.url, { max: 1, onnotice: () => {} });
         try {
           await sql.unsafe(readFileSync(path.join(ROOT, 'bench/peers/postgraphile/setup.sql'), 'utf8'));
@@ -210,9 +234,11 @@ async function main(): Promise<void> {
     const ours = servers.get('ours')!;
     const mutations = ourMutations();
     const postgraphileDeepCursor = servers.has('postgraphile') ? await resolvePostGraphileDeepCursor(servers.get('postgraphile')!.origin) : null;
+    const ourDeepCursor = await resolveOurDeepCursor(ours.origin, await login(ours, 'physician@northwind.example'));
     const context = async (scenario: Scenario): Promise<BuildContext> => ({
       fixture,
       token: await login(ours, `${scenario.account}@northwind.example`),
+      ourDeepCursor,
       postgraphileDeepCursor,
       mutations,
     });
@@ -225,7 +251,7 @@ async function main(): Promise<void> {
       const result: ScenarioResult = { id: scenario.id, title: scenario.title, skipped: {}, summaries: {}, exactStatements: {} };
       const replies: Partial<Record<ServerKind, string>> = {};
       for (const kind of order) {
-        const requests = scenario.build(kind, ctx);
+        const requests = requestsFor(scenario, kind, ctx);
         if (typeof requests === 'string') {
           result.skipped[kind] = requests;
           continue;
@@ -256,12 +282,12 @@ async function main(): Promise<void> {
     // 2. Statements per request across page sizes (must not grow with the page).
     const pageSizes = [1, 20, 200];
     const pageSizeStatements: Record<string, Partial<Record<ServerKind, number[]>>> = {};
-    for (const id of ['mobile-summary', 'patient-list'].filter((x) => options.scenarios.includes(x))) {
+    for (const id of PAGED_SCENARIOS.filter((x) => options.scenarios.includes(x))) {
       const scenario = SCENARIOS.find((s) => s.id === id)!;
       const ctx = await context(scenario);
       pageSizeStatements[id] = {};
       for (const kind of order) {
-        const requests = scenario.build(kind, ctx);
+        const requests = requestsFor(scenario, kind, ctx);
         if (typeof requests === 'string') continue;
         const counts: number[] = [];
         for (const size of pageSizes) counts.push(await statementsPerRequest(servers.get(kind)!, withFirst(requests, size), 2));
@@ -279,12 +305,12 @@ async function main(): Promise<void> {
       const samples = new Map<ServerKind, LoadSample[]>(runnable.map((k) => [k, []]));
       if (options.warmup > 0) {
         for (const kind of runnable) {
-          await runLoad(servers.get(kind)!, scenario.build(kind, ctx) as never, { connections: options.connections, seconds: options.warmup, measure: false });
+          await runLoad(servers.get(kind)!, requestsFor(scenario, kind, ctx) as never, { connections: options.connections, seconds: options.warmup, measure: false });
         }
       }
       for (let round = 0; round < options.rounds; round++) {
         for (const kind of runnable) {
-          const sample = await runLoad(servers.get(kind)!, scenario.build(kind, ctx) as never, {
+          const sample = await runLoad(servers.get(kind)!, requestsFor(scenario, kind, ctx) as never, {
             connections: options.connections,
             seconds: roundSeconds,
             measure: true,
@@ -313,6 +339,7 @@ async function main(): Promise<void> {
       pageSizeStatements,
       scenarios: results,
       elapsedSeconds: Math.round((performance.now() - t0) / 1000),
+      loadAverage: { start: loadAtStart, end: os.loadavg() },
     };
     const markdown = renderMarkdown(report, order);
     log('');
@@ -340,6 +367,7 @@ type Report = {
   pageSizeStatements: Record<string, Partial<Record<ServerKind, number[]>>>;
   scenarios: ScenarioResult[];
   elapsedSeconds: number;
+  loadAverage: { start: number[]; end: number[] };
 };
 
 function ratio(a: number | undefined, b: number | undefined): string {
@@ -355,34 +383,47 @@ export function renderMarkdown(report: Report, order: ServerKind[]): string {
     `${report.options.connections} connections, ${report.options.warmup} s warm-up + ${report.options.duration} s measured per server per scenario ` +
     `(${report.options.rounds} alternating rounds), pool ${report.options.pool} per server.`);
   lines.push('');
-  lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; Node ${m.node} (PostGraphile on ${m.postgraphileNode ? 'Node 24' : '–'}); PostgreSQL ${m.postgres} (${m.database}).`);
+  lines.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; ours (compiled, dist/) and PostGraphile on ${m.postgraphileNode ? 'Node 24' : `– (ours on ${m.node})`}, ` +
+      `ours (Node ${m.node.slice(1).split('.')[0]}) the same build on ${m.node}, raw SQL on ${m.node} (tsx); PostgreSQL ${m.postgres} (${m.database}); ` +
+      `load average ${report.loadAverage.start.map((n) => n.toFixed(1)).join(' ')} at start, ${report.loadAverage.end.map((n) => n.toFixed(1)).join(' ')} at the end.`,
+  );
+  lines.push('');
+  lines.push(`**Total run time ${Math.floor(report.elapsedSeconds / 60)} min ${report.elapsedSeconds % 60} s** (compile, seed, checks and load).`);
   for (const [k, why] of Object.entries(report.failures)) lines.push(`\n**${SERVER_LABEL[k as ServerKind]} did not run:** ${why}`);
   lines.push('');
-  lines.push('| scenario | server | req/s | p50 ms | p99 ms | SQL stmts/req (load / exact) | server CPU (cores) | PostgreSQL CPU (cores) | peak RSS MB | errors |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| scenario | server | req/s | p50 ms | p99 ms | SQL stmts/req (load / exact) | Node CPU ms/req | server CPU (cores) | PostgreSQL CPU (cores) | peak RSS MB | errors |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of report.scenarios) {
     for (const k of order) {
       const r = s.summaries[k];
       if (!r) {
-        lines.push(`| ${s.id} | ${SERVER_LABEL[k]} | skipped: ${s.skipped[k] ?? 'not run'} | | | | | | | |`);
+        lines.push(`| ${s.id} | ${SERVER_LABEL[k]} | skipped: ${s.skipped[k] ?? 'not run'} | | | | | | | | |`);
         continue;
       }
       lines.push(
         `| ${s.id} | ${SERVER_LABEL[k]} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.statementsPerRequest, 1)} / ${fmt(s.exactStatements[k] ?? NaN, 1)} | ` +
-          `${fmt(r.serverCpu, 2)} | ${fmt(r.postgresCpu, 2)} | ${fmt(r.peakRssMb)} | ${r.errors} |`,
+          `${fmt(r.serverCpuMsPerRequest, 2)} | ${fmt(r.serverCpu, 2)} | ${fmt(r.postgresCpu, 2)} | ${fmt(r.peakRssMb)} | ${r.errors} |`,
       );
     }
   }
   lines.push('');
-  lines.push('Ratios from the same run (throughput; > 1× means ours is faster), and whether the peers returned the same data as ours:');
+  lines.push(
+    'Ratios from the same run against ours on Node 24 (throughput; > 1× means ours is faster; Node CPU per request: < 1× means ours spends less), ' +
+      'the Node 20 build beside it, and whether the peers returned the same data as ours:',
+  );
   lines.push('');
-  lines.push('| scenario | ours / PostGraphile | ours / raw | p50 ours / PostGraphile | raw: same data | PostGraphile: same data |');
-  lines.push('|---|---:|---:|---:|---|---|');
+  lines.push(
+    '| scenario | ours / PostGraphile | ours (Node 20) / PostGraphile | ours / raw | p50 ours / PostGraphile | Node CPU ms/req ours / PostGraphile | raw: same data | PostGraphile: same data |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---|---|');
   for (const s of report.scenarios) {
     const o = s.summaries.ours;
+    const pg = s.summaries.postgraphile;
     const eq = s.equivalence;
     lines.push(
-      `| ${s.id} | ${ratio(o?.rps, s.summaries.postgraphile?.rps)} | ${ratio(o?.rps, s.summaries.raw?.rps)} | ${ratio(o?.p50, s.summaries.postgraphile?.p50)} | ` +
+      `| ${s.id} | ${ratio(o?.rps, pg?.rps)} | ${ratio(s.summaries['ours-node20']?.rps, pg?.rps)} | ${ratio(o?.rps, s.summaries.raw?.rps)} | ${ratio(o?.p50, pg?.p50)} | ` +
+        `${ratio(o?.serverCpuMsPerRequest, pg?.serverCpuMsPerRequest)} | ` +
         `${eq?.raw ?? (s.summaries.raw ? 'write (shape checked)' : '–')} | ${eq?.postgraphile ?? (s.summaries.postgraphile ? 'write (shape checked)' : '–')} |`,
     );
   }

@@ -38,14 +38,24 @@ export function hasErrors(reply: Reply): string | null {
   }
 }
 
+/** Cursor fields: our API encrypts them (per secret), the raw peer cannot, so only their presence is compared. */
+const CURSOR_KEYS = new Set(['cursor', 'endCursor', 'startCursor']);
+
 const canonical = (value: unknown): unknown =>
   Array.isArray(value)
     ? value.map(canonical)
     : value && typeof value === 'object'
-      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => {
+              const v = (value as Record<string, unknown>)[k];
+              return [k, CURSOR_KEYS.has(k) && typeof v === 'string' ? '<cursor>' : canonical(v)];
+            }),
+        )
       : value;
 
-/** Same JSON, key order aside. */
+/** Same JSON, key order and cursor values aside. */
 export function sameJson(a: string, b: string): boolean {
   return JSON.stringify(canonical(JSON.parse(a))) === JSON.stringify(canonical(JSON.parse(b)));
 }
@@ -71,7 +81,7 @@ export function rowIds(body: string): string[] {
 }
 
 export interface Equivalence {
-  /** ours vs raw: byte-for-byte the same JSON (key order aside). */
+  /** ours vs raw: the same JSON (key order and opaque cursor values aside). */
   raw: 'same JSON' | 'DIFFERENT' | 'n/a';
   /** ours vs PostGraphile: the same row ids in the same order (naming differs). */
   postgraphile: 'same rows, same order' | 'same rows, other order' | 'DIFFERENT' | 'n/a';

@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { startTemporaryPostgres, withDatabase, type EmbeddedServer } from '../../src/kernel/db/embedded.js';
 import { migrateDatabase } from '../../src/kernel/db/migrate.js';
 import { seedSyntheticData, type SeedSummary } from '../../src/seed/generate.js';
+import { addNurseInbox } from './bench-data.js';
 
 export interface BenchDatabase {
   /** Superuser URL of the benchmark database (every server connects with it). */
@@ -51,6 +52,7 @@ export async function prepareDatabase(options: {
     let serverVersion = '';
     try {
       seed = await seedSyntheticData(sql, { patients: options.patients, seed: 1, log: options.log });
+      options.log(`db: ${await addNurseInbox(sql)} open nurse tasks added for the task inbox`);
       options.log('db: vacuum analyze');
       await sql.unsafe('vacuum (analyze)');
       const [row] = await sql<{ version: string }[]>`select current_setting('server_version') as version`;

@@ -99,6 +99,8 @@ export interface Summary {
   statementsPerRequest: number;
   /** Cores used on average (CPU seconds / wall seconds). */
   serverCpu: number;
+  /** The server process's CPU time (user + system) per request, ms: the Node work a request costs. */
+  serverCpuMsPerRequest: number;
   postgresCpu: number;
   peakRssMb: number;
   errors: number;
@@ -122,6 +124,7 @@ export function summarize(samples: LoadSample[]): Summary {
     p99: percentile(latencies, 99),
     statementsPerRequest: samples.reduce((a, s) => a + s.statements, 0) / Math.max(1, requests),
     serverCpu: samples.reduce((a, s) => a + s.serverCpuSeconds, 0) / seconds,
+    serverCpuMsPerRequest: (samples.reduce((a, s) => a + s.serverCpuSeconds, 0) * 1000) / Math.max(1, requests),
     postgresCpu: samples.reduce((a, s) => a + s.postgresCpuSeconds, 0) / seconds,
     peakRssMb: Math.max(...samples.map((s) => s.peakRssBytes)) / (1024 * 1024),
     errors: samples.reduce((a, s) => a + s.errors, 0),

@@ -25,6 +25,11 @@ export interface Fixture {
   /** Open invoices with a balance, for the payment path. */
   invoiceIds: string[];
   organizationPatients: number;
+  nurseId: string;
+  /** The department and organization-local day with the most appointments (ties: earliest day, then code). */
+  appointmentDay: { departmentId: string; from: string; to: string };
+  /** The outpatient department with the longest queue on the latest queue day. */
+  queue: { departmentId: string; date: string };
 }
 
 export async function loadFixture(url: string): Promise<Fixture> {
@@ -47,7 +52,21 @@ export async function loadFixture(url: string): Promise<Fixture> {
       select id from invoices where organization_id = ${org.id} and status in ('ISSUED', 'PARTIALLY_PAID')
         and balance_due >= 100 and deleted_at is null order by invoice_seq limit 400`;
     const [count] = await sql<{ n: number }[]>`select count(*)::int as n from ehr_patients where organization_id = ${org.id}`;
-    if (!physician || !billing || !chart || !deep) throw new Error('the benchmark database lacks the demo users or patients');
+    const [nurse] = await sql<{ id: string }[]>`select id from users where organization_id = ${org.id} and email = 'nurse@northwind.example'`;
+    const [day] = await sql<{ departmentId: string; from: Date; to: Date }[]>`
+      select d.department_id as "departmentId", (d.day::timestamp at time zone d.tz) as "from", ((d.day + 1)::timestamp at time zone d.tz) as "to"
+      from (select a.department_id, (a.scheduled_datetime at time zone o.timezone)::date as day, o.timezone as tz, count(*) as n
+            from appointments a join organizations o on o.id = a.organization_id
+            where a.organization_id = ${org.id} and a.department_id is not null and a.deleted_at is null
+            group by 1, 2, 3) d
+      join departments dep on dep.organization_id = ${org.id} and dep.id = d.department_id
+      order by d.n desc, d.day, dep.code limit 1`;
+    const [queue] = await sql<{ departmentId: string; date: string }[]>`
+      select q.department_id as "departmentId", q.queue_date::text as date from opd_queue q
+      join departments dep on dep.organization_id = q.organization_id and dep.id = q.department_id
+      where q.organization_id = ${org.id}
+      group by q.department_id, q.queue_date, dep.code order by q.queue_date desc, count(*) desc, dep.code limit 1`;
+    if (!physician || !billing || !chart || !deep || !nurse || !day || !queue) throw new Error('the benchmark database lacks the demo users or patients');
     return {
       organizationId: org.id,
       physicianId: physician.id,
@@ -57,6 +76,9 @@ export async function loadFixture(url: string): Promise<Fixture> {
       writePatientIds: writers.map((r) => r.id),
       invoiceIds: invoices.map((r) => r.id),
       organizationPatients: count?.n ?? 0,
+      nurseId: nurse.id,
+      appointmentDay: { departmentId: day.departmentId, from: day.from.toISOString(), to: day.to.toISOString() },
+      queue,
     };
   } finally {
     await sql.end({ timeout: 5 });
@@ -67,6 +89,8 @@ export interface BuildContext {
   fixture: Fixture;
   /** Bearer token for our API (per scenario login). */
   token: string;
+  /** Our API's cursor for the deep page (resolved from our API). */
+  ourDeepCursor: string | null;
   /** PostGraphile's own cursor for the deep page (resolved from PostGraphile). */
   postgraphileDeepCursor: string | null;
   /** Our API's schema has these Mutation fields (recordPayment appears with billing). */
@@ -77,11 +101,13 @@ export interface Scenario {
   id: string;
   title: string;
   /** Which account signs in to our API. */
-  account: 'physician' | 'billing';
+  account: Account;
   write: boolean;
   /** Requests for one server, or a reason why it cannot run this scenario. */
   build(kind: ServerKind, ctx: BuildContext): LoadRequest[] | string;
 }
+
+export type Account = 'physician' | 'billing' | 'nurse';
 
 export const SEARCH_TEXT = 'ma';
 const ENCOUNTERS_PER_PATIENT = 5;
@@ -90,9 +116,12 @@ const ourDoc = (name: string) => readFileSync(path.join(ROOT, 'bench/scenarios',
 const pgDoc = (name: string) => readFileSync(path.join(ROOT, 'bench/peers/postgraphile/scenarios', `${name}.graphql`), 'utf8');
 const json = { 'content-type': 'application/json' };
 
-/** Our cursor format (src/kernel/pagination.ts): base64url of ["patients:NAME:ASC", last, first, id]. */
-export function ourDeepCursor(f: Fixture): string {
-  return Buffer.from(JSON.stringify(['patients:NAME:ASC', f.deepKey.lastName, f.deepKey.firstName, f.deepKey.id]), 'utf8').toString('base64url');
+/** Our cursors are encrypted (src/kernel/pagination.ts): the deep page's is read from our API (the 51st row from the end). */
+export async function resolveOurDeepCursor(origin: string, token: string): Promise<string | null> {
+  const query = `query { patients(last: 51, orderBy: { field: NAME }) { edges { cursor } } }`;
+  const res = await fetch(`${origin}/graphql`, { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { data?: { patients?: { edges: { cursor: string }[] } } };
+  return body.data?.patients?.edges[0]?.cursor ?? null;
 }
 
 function graphql(kind: ServerKind, ctx: BuildContext, query: string, variables: Record<string, unknown>): LoadRequest {
@@ -115,11 +144,12 @@ function read(
   ours: { doc: string; variables: (ctx: BuildContext) => Record<string, unknown> },
   postgraphile: { doc: string; variables: (ctx: BuildContext) => Record<string, unknown> } | string,
   raw: { path: string; variables: (ctx: BuildContext) => Record<string, unknown> },
+  account: Account = 'physician',
 ): Scenario {
   return {
     id,
     title,
-    account: 'physician',
+    account,
     write: false,
     build(kind, ctx) {
       if (kind === 'ours') return [graphql(kind, ctx, ourDoc(ours.doc), ours.variables(ctx))];
@@ -128,6 +158,11 @@ function read(
       return [graphql(kind, ctx, pgDoc(postgraphile.doc), postgraphile.variables(ctx))];
     },
   };
+}
+
+/** The requests a server gets: ours-node20 is our API too, so it gets our documents. */
+export function requestsFor(scenario: Scenario, kind: ServerKind, ctx: BuildContext): LoadRequest[] | string {
+  return scenario.build(kind === 'ours-node20' ? 'ours' : kind, ctx);
 }
 
 /** Round-robin over a list, shared by every connection of a run. */
@@ -242,6 +277,12 @@ const paymentPath: Scenario = {
 };
 
 const chartVars = (ctx: BuildContext) => ({ id: ctx.fixture.chartPatientId });
+const appointmentDayVars = (ctx: BuildContext) => ({ first: 100, ...ctx.fixture.appointmentDay });
+const invoiceListVars = () => ({ first: 50, status: ['ISSUED', 'PARTIALLY_PAID'] });
+const opdQueueVars = (ctx: BuildContext) => ({ first: 50, ...ctx.fixture.queue });
+
+/** List scenarios whose SQL statements per request are checked at several page sizes (`variables.first`). */
+export const PAGED_SCENARIOS = ['mobile-summary', 'patient-list', 'appointment-day', 'invoice-list', 'task-inbox', 'opd-queue'];
 
 export const SCENARIOS: Scenario[] = [
   read(
@@ -278,9 +319,12 @@ export const SCENARIOS: Scenario[] = [
     account: 'physician',
     write: false,
     build(kind, ctx) {
-      const after = ourDeepCursor(ctx.fixture);
-      if (kind === 'ours') return [graphql(kind, ctx, ourDoc('patient-page'), { first: 20, after })];
-      if (kind === 'raw') return [rawRequest('patient-page', { first: 20, after })];
+      const { lastName, firstName, id } = ctx.fixture.deepKey;
+      if (kind === 'raw') return [rawRequest('patient-page', { first: 20, afterKey: [lastName, firstName, id] })];
+      if (kind === 'ours') {
+        if (!ctx.ourDeepCursor) return 'could not obtain our cursor for the deep page';
+        return [graphql(kind, ctx, ourDoc('patient-page'), { first: 20, after: ctx.ourDeepCursor })];
+      }
       if (!ctx.postgraphileDeepCursor) return 'could not obtain a PostGraphile cursor for the deep page';
       return [graphql(kind, ctx, pgDoc('patient-page'), { first: 20, after: ctx.postgraphileDeepCursor })];
     },
@@ -291,6 +335,36 @@ export const SCENARIOS: Scenario[] = [
     { doc: 'patient-chart', variables: chartVars },
     { doc: 'patient-chart', variables: (ctx) => ({ organizationId: ctx.fixture.organizationId, id: ctx.fixture.chartPatientId }) },
     { path: 'patient-chart', variables: chartVars },
+  ),
+  read(
+    'appointment-day',
+    "appointment day view: one department's appointments of one day (patient, provider, department)",
+    { doc: 'appointment-day', variables: appointmentDayVars },
+    { doc: 'appointment-day', variables: appointmentDayVars },
+    { path: 'appointment-day', variables: appointmentDayVars },
+  ),
+  read(
+    'invoice-list',
+    "billing clerk's invoice list: 50 open invoices with line items, payments, patient",
+    { doc: 'invoice-list', variables: invoiceListVars },
+    { doc: 'invoice-list', variables: invoiceListVars },
+    { path: 'invoice-list', variables: invoiceListVars },
+    'billing',
+  ),
+  read(
+    'task-inbox',
+    "nurse's task inbox: open tasks of the nurse or the NURSE role (instance, definition)",
+    { doc: 'task-inbox', variables: () => ({ first: 50 }) },
+    { doc: 'task-inbox', variables: (ctx) => ({ first: 50, userId: ctx.fixture.nurseId, roles: ['NURSE'] }) },
+    { path: 'task-inbox', variables: () => ({ first: 50 }) },
+    'nurse',
+  ),
+  read(
+    'opd-queue',
+    'OPD queue board: one department, one day, in serving order with position and wait',
+    { doc: 'opd-queue', variables: opdQueueVars },
+    { doc: 'opd-queue', variables: opdQueueVars },
+    { path: 'opd-queue', variables: opdQueueVars },
   ),
   writePath,
   paymentPath,

@@ -1,7 +1,8 @@
 /**
  * The servers under test, each its own process on a loopback port: our API
- * (production mode), the PostGraphile peer (Node 24 from the npm `node`
- * package) and the raw-SQL peer. Each exposes `sql_statements_total` at
+ * compiled (production mode) on the same Node 24 as the PostGraphile peer (the
+ * npm `node` package) and again on the machine's Node (`ours-node20`, an extra
+ * row), the PostGraphile peer and the raw-SQL peer. Each exposes `sql_statements_total` at
  * GET /metrics; CPU time and memory are read from /proc/<pid>.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -14,8 +15,13 @@ import { freePort } from '../../src/kernel/db/embedded.js';
 
 const run = promisify(execFile);
 
-export type ServerKind = 'ours' | 'postgraphile' | 'raw';
-export const SERVER_LABEL: Record<ServerKind, string> = { ours: 'ours', postgraphile: 'PostGraphile', raw: 'raw SQL' };
+export type ServerKind = 'ours' | 'ours-node20' | 'postgraphile' | 'raw';
+export const SERVER_LABEL: Record<ServerKind, string> = {
+  ours: 'ours (Node 24)',
+  'ours-node20': `ours (Node ${process.versions.node.split('.')[0]})`,
+  postgraphile: 'PostGraphile',
+  raw: 'raw SQL',
+};
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const PG_PEER_DIR = path.join(ROOT, 'bench/peers/postgraphile');
@@ -42,6 +48,7 @@ export interface ServerEnv {
   organizationId: string;
   userId: string;
   billingUserId: string;
+  nurseId: string;
   poolMax: number;
   /** Extra node flags for our API (e.g. --cpu-prof). */
   oursNodeFlags: string[];
@@ -144,7 +151,13 @@ async function start(kind: ServerKind, command: string, args: string[], env: Nod
     rss: () => procStatus(pid, 'VmRSS'),
     cpuSeconds: () => cpuSecondsOf(pid),
     statements: async () => {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+        (res) => res.text(),
+        (error: unknown) => {
+          // Name the server and what it printed: a crash under load is otherwise only "fetch failed".
+          throw new Error(`${SERVER_LABEL[kind]} (pid ${pid}, exit code ${child.exitCode}, signal ${child.signalCode}) did not answer /metrics: ${(error as Error).message}\n${output().slice(-2000)}`);
+        },
+      );
       const match = /^sql_statements_total(?:\{[^}]*\})? (\d+(?:\.\d+)?)/m.exec(text);
       if (!match) throw new Error(`${SERVER_LABEL[kind]}: no sql_statements_total in /metrics`);
       return Number(match[1]);
@@ -168,13 +181,19 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
   npm_config_cache: process.env.npm_config_cache,
 });
 
-export async function startOurs(env: ServerEnv): Promise<RunningServer> {
+/** Compiles our API to dist/ (`npm run build`): the bench measures what production runs, not tsx. */
+export async function buildOurs(): Promise<void> {
+  await run('npm', ['run', 'build', '--silent'], { cwd: ROOT, timeout: 600_000 });
+}
+
+/** Our compiled API (dist/src/main.js) on the given Node binary. */
+export async function startOurs(env: ServerEnv, kind: 'ours' | 'ours-node20', nodeBinary: string): Promise<RunningServer> {
   const port = await freePort();
   const metricsPort = await freePort();
   return start(
-    'ours',
-    process.execPath,
-    [...env.oursNodeFlags, '--import', 'tsx', 'src/main.ts'],
+    kind,
+    nodeBinary,
+    [...env.oursNodeFlags, 'dist/src/main.js'],
     {
       ...baseEnv(),
       DATABASE_URL: env.databaseUrl,
@@ -212,6 +231,7 @@ export async function startRaw(env: ServerEnv): Promise<RunningServer> {
       BENCH_ORG_ID: env.organizationId,
       BENCH_USER_ID: env.userId,
       BENCH_BILLING_USER_ID: env.billingUserId,
+      BENCH_NURSE_ID: env.nurseId,
     },
     ROOT,
     port,

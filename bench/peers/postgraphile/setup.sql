@@ -122,3 +122,67 @@ create function bench_pg.pay_invoice(invoice_id uuid, amount numeric, method tex
   $$;
 
 grant execute on all functions in schema bench_pg to health_app;
+
+-- The day view: one department's appointments in [from, to), by start time (no range filter in the generated schema).
+create function bench_pg.department_appointments(department_id uuid, "from" timestamptz, "to" timestamptz) returns setof appointments
+  language sql stable
+  as $$
+    select a.* from appointments a
+    where a.organization_id = app_current_org() and a.department_id = department_appointments.department_id and a.deleted_at is null
+      and a.scheduled_datetime >= department_appointments."from" and a.scheduled_datetime < department_appointments."to"
+    order by a.scheduled_datetime, a.id
+  $$;
+
+-- The invoice list: invoices in the given statuses, newest (highest number) first.
+create function bench_pg.invoices_by_status(statuses text[]) returns setof invoices
+  language sql stable
+  as $$
+    select i.* from invoices i
+    where i.organization_id = app_current_org() and i.deleted_at is null and i.status = any(statuses)
+    order by i.invoice_seq desc
+  $$;
+
+-- The task inbox (the API's myTasks): open or claimed tasks of the user, or of their roles with no user assigned, oldest first.
+create function bench_pg.task_inbox(user_id uuid, roles text[]) returns setof workflow_tasks
+  language sql stable
+  as $$
+    select t.* from workflow_tasks t
+    where t.organization_id = app_current_org() and t.status in ('OPEN', 'CLAIMED')
+      and (t.assigned_user_id = task_inbox.user_id or t.claimed_by = task_inbox.user_id
+           or (t.assigned_user_id is null and t.assigned_role = any(task_inbox.roles)))
+    order by t.created_at, t.id
+  $$;
+
+-- The OPD queue board: one department's day in serving order (in consultation, called, waiting by priority and token, done, left).
+create function bench_pg.opd_queue_board(department_id uuid, day date) returns setof opd_queue
+  language sql stable
+  as $$
+    select q.* from opd_queue q
+    where q.organization_id = app_current_org() and q.department_id = opd_queue_board.department_id and q.queue_date = opd_queue_board.day
+    order by case q.status when 'IN_CONSULTATION' then 0 when 'CALLED' then 1 when 'WAITING' then 2 when 'DONE' then 3 else 4 end,
+             q.priority_rank, q.token_number
+  $$;
+
+-- OpdQueue.position: 1 for the next WAITING patient to be called …; null unless WAITING.
+create function bench_pg.opd_queue_position(q opd_queue) returns int
+  language sql stable
+  as $$
+    select case when q.status = 'WAITING' then (
+      select count(*)::int from opd_queue o
+      where o.organization_id = q.organization_id and o.department_id = q.department_id and o.queue_date = q.queue_date
+        and o.status = 'WAITING' and (o.priority_rank, o.token_number) <= (q.priority_rank, q.token_number)) end
+  $$;
+
+-- OpdQueue.estimatedWaitMinutes: (waiting ahead + in service) × the day's average consultation (10 min when none); null unless WAITING.
+create function bench_pg.opd_queue_estimated_wait_minutes(q opd_queue) returns int
+  language sql stable
+  as $$
+    select case when q.status = 'WAITING' then (
+      (bench_pg.opd_queue_position(q) - 1 + count(*) filter (where o.status in ('CALLED', 'IN_CONSULTATION')))
+      * greatest(1, round(coalesce(avg(extract(epoch from o.completed_at - o.consultation_started_at) / 60)
+          filter (where o.status = 'DONE' and o.completed_at is not null and o.consultation_started_at is not null), 10))))::int end
+    from opd_queue o
+    where o.organization_id = q.organization_id and o.department_id = q.department_id and o.queue_date = q.queue_date
+  $$;
+
+grant execute on all functions in schema bench_pg to health_app;

@@ -25,6 +25,7 @@ const env = process.env;
 const ORG = env.BENCH_ORG_ID ?? '';
 const USER = env.BENCH_USER_ID ?? '';
 const BILLING_USER = env.BENCH_BILLING_USER_ID ?? USER;
+const NURSE = env.BENCH_NURSE_ID ?? USER;
 const PHI_LOG = env.RAW_PHI_LOG !== '0';
 let statements = 0;
 
@@ -124,7 +125,7 @@ const listStatement = (search: boolean) => {
   )}))::text as body`;
 };
 
-// $1 org, $2 user, $3 request id, $4 page size, $5..$7 cursor (last name, first name, id) or nulls
+// $1 org, $2 user, $3 request id, $4 page size, $5..$7 keyset position (last name, first name, id) or nulls
 const PAGE = `
   with ${pageCtes('and ($7::uuid is null or (p.last_name, p.first_name, p.id) > ($5::text, $6::text, $7::uuid))')}${phiLog('PatientPage', 'shown')}
   select json_build_object('data', json_build_object('patients', ${patientConnection(listFields, true)}))::text as body`;
@@ -219,6 +220,81 @@ const RECORD_PAYMENT = `
     'invoice', json_build_object('id', ${gid('Invoice', 'upd.id')}, 'status', upd.status, 'balanceDue', upd.balance_due::text))))::text as body
   from pay, upd`;
 
+/** A keyset page of a CTE `matching`: `page` holds limit+1 rows in `order`, `shown` the page ($4 = page size). */
+const keysetPage = (order: string) => `page as (select * from matching order by ${order} limit $4 + 1),
+  shown as (select * from page order by ${order} limit $4)`;
+/** The GraphQL connection of `shown` (alias `x`), no cursors: totalCount, edges, hasNextPage. */
+const connection = (root: string, node: string, order: string) => `json_build_object('data', json_build_object('${root}', json_build_object(
+  'totalCount', (select count(*)::int from matching),
+  'edges', coalesce((select json_agg(json_build_object('node', ${node}) order by ${order}) from shown x), '[]'),
+  'pageInfo', json_build_object('hasNextPage', (select count(*) from page) > $4))))::text as body`;
+const patientOf = (col: string, fields: string) =>
+  `(select json_build_object('id', ${gid('Patient', 'p.id')}, ${fields}) from ehr_patients p where p.organization_id = $1 and p.id = ${col})`;
+
+// $1 org, $2 user, $3 request id, $4 page size, $5 department, $6 from, $7 to
+const APPOINTMENT_DAY = `
+  with matching as (select * from appointments a where a.organization_id = $1 and a.deleted_at is null and a.department_id = $5
+                    and a.scheduled_datetime >= $6::timestamptz and a.scheduled_datetime < $7::timestamptz),
+  ${keysetPage('scheduled_datetime, id')}${phiLog('AppointmentDay', '(select patient_id as id from shown) s')}
+  select ${connection('appointments', `json_build_object('id', ${gid('Appointment', 'x.id')}, 'startsAt', ${iso('x.scheduled_datetime')},
+      'endsAt', ${iso('x.scheduled_end_datetime')}, 'appointmentType', x.appointment_type, 'status', x.status, 'reason', x.reason,
+      'checkedInAt', ${iso('x.checked_in_at')},
+      'patient', ${patientOf('x.patient_id', `'mrn', p.mrn, 'firstName', p.first_name, 'lastName', p.last_name, 'dateOfBirth', p.date_of_birth, 'phone', p.phone`)},
+      'provider', ${user('x.provider_id')},
+      'department', (select json_build_object('id', ${gid('Department', 'd.id')}, 'name', d.name, 'code', d.code)
+                     from departments d where d.organization_id = $1 and d.id = x.department_id))`, 'x.scheduled_datetime, x.id')}`;
+
+// $1 org, $2 user, $3 request id, $4 page size, $5 statuses
+const INVOICE_LIST = `
+  with matching as (select * from invoices i where i.organization_id = $1 and i.deleted_at is null and i.status = any($5::text[])),
+  ${keysetPage('invoice_seq desc')}${phiLog('InvoiceList', '(select patient_id as id from shown) s')}
+  select ${connection('invoices', `json_build_object('id', ${gid('Invoice', 'x.id')}, 'invoiceNumber', x.invoice_number, 'status', x.status,
+      'total', x.total::text, 'balanceDue', x.balance_due::text, 'issuedAt', ${iso('x.issued_at')}, 'dueDate', x.due_date,
+      'patient', ${patientOf('x.patient_id', `'mrn', p.mrn, 'firstName', p.first_name, 'lastName', p.last_name`)},
+      'lineItems', coalesce((select json_agg(json_build_object('id', ${gid('InvoiceLineItem', 'l.id')}, 'description', l.description,
+                               'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'lineTotal', l.line_total::text, 'position', l.position)
+                             order by l.position, l.id)
+                             from invoice_line_items l where l.organization_id = $1 and l.invoice_id = x.id), '[]'),
+      'payments', coalesce((select json_agg(json_build_object('id', ${gid('Payment', 'pm.id')}, 'amount', pm.amount::text, 'method', pm.method,
+                              'receivedAt', ${iso('pm.received_at')}) order by pm.received_at, pm.id)
+                            from (select * from payments pm where pm.organization_id = $1 and pm.invoice_id = x.id and pm.deleted_at is null
+                                  order by pm.received_at, pm.id limit 100) pm), '[]'))`, 'x.invoice_seq desc')}`;
+
+// $1 org, $2 user (the nurse), $3 request id, $4 page size, $5 the user's roles
+const TASK_INBOX = `
+  with matching as (select * from workflow_tasks t where t.organization_id = $1 and t.status in ('OPEN', 'CLAIMED')
+                    and (t.assigned_user_id = $2 or t.claimed_by = $2 or (t.assigned_user_id is null and t.assigned_role = any($5::text[])))),
+  ${keysetPage('created_at, id')}${phiLog('TaskInbox', `(select (wi.context->>'patientId')::uuid as id from shown t
+      join workflow_instances wi on wi.organization_id = $1 and wi.id = t.instance_id) s`)}
+  select ${connection('myTasks', `json_build_object('id', ${gid('WorkflowTask', 'x.id')}, 'name', x.name, 'description', x.description,
+      'priority', x.priority, 'status', x.status, 'assignedRole', x.assigned_role, 'dueAt', ${iso('x.due_at')}, 'createdAt', ${iso('x.created_at')},
+      'claimedBy', ${user('x.claimed_by')},
+      'instance', (select json_build_object('id', ${gid('WorkflowInstance', 'wi.id')}, 'currentState', wi.current_state, 'status', wi.status,
+                     'entityType', wi.entity_type, 'entityId', wi.entity_id, 'context', wi.context,
+                     'definition', (select json_build_object('id', ${gid('WorkflowDefinition', 'd.id')}, 'name', d.name, 'versionNumber', d.version_number)
+                                    from workflow_definitions d where d.organization_id = $1 and d.id = wi.definition_id))
+                   from workflow_instances wi where wi.organization_id = $1 and wi.id = x.instance_id))`, 'x.created_at, x.id')}`;
+
+// $1 org, $2 user, $3 request id, $4 page size, $5 department, $6 day. Position and wait as in opdQueueStandingsByIds (10 min default).
+const OPD_QUEUE = `
+  with matching as (
+    select q.*, case q.status when 'IN_CONSULTATION' then 0 when 'CALLED' then 1 when 'WAITING' then 2 when 'DONE' then 3 else 4 end as stage,
+           row_number() over (partition by q.status = 'WAITING' order by q.priority_rank, q.token_number) as rank,
+           count(*) filter (where q.status in ('CALLED', 'IN_CONSULTATION')) over () as in_service,
+           avg(extract(epoch from q.completed_at - q.consultation_started_at) / 60)
+             filter (where q.status = 'DONE' and q.completed_at is not null and q.consultation_started_at is not null) over () as average_minutes
+    from opd_queue q where q.organization_id = $1 and q.department_id = $5 and q.queue_date = $6::date),
+  ${keysetPage('stage, priority_rank, token_number')}${phiLog('OpdQueue', '(select patient_id as id from shown) s')}
+  select ${connection('opdQueue', `json_build_object('id', ${gid('OpdQueueEntry', 'x.id')}, 'tokenNumber', x.token_number, 'priority', x.priority,
+      'status', x.status, 'position', case when x.status = 'WAITING' then x.rank::int end,
+      'estimatedWaitMinutes', case when x.status = 'WAITING'
+                                   then ((x.rank - 1 + x.in_service) * greatest(1, round(coalesce(x.average_minutes, 10))))::int end,
+      'enqueuedAt', ${iso('x.enqueued_at')}, 'calledAt', ${iso('x.called_at')},
+      'patient', ${patientOf('x.patient_id', `'mrn', p.mrn, 'firstName', p.first_name, 'lastName', p.last_name, 'dateOfBirth', p.date_of_birth, 'sexAtBirth', p.sex_at_birth`)},
+      'calledBy', ${user('x.called_by')},
+      'department', (select json_build_object('id', ${gid('Department', 'd.id')}, 'name', d.name) from departments d
+                     where d.organization_id = $1 and d.id = x.department_id))`, 'x.stage, x.priority_rank, x.token_number')}`;
+
 // ---- request handling ----
 
 type Vars = Record<string, unknown>;
@@ -254,14 +330,17 @@ const handlers: Record<string, Handler> = {
       : one(LIST, [ORG, USER, rid, Number(v.first ?? 100)]);
   },
   'patient-page': (v, rid) => {
-    let key: [string | null, string | null, string | null] = [null, null, null];
-    if (typeof v.after === 'string' && v.after) {
-      const parsed = JSON.parse(Buffer.from(v.after, 'base64url').toString('utf8')) as string[];
-      key = [parsed[1] ?? null, parsed[2] ?? null, parsed[3] ?? null];
-    }
+    // The API's cursors are encrypted: the bench sends the keyset position itself ([last name, first name, id]).
+    const after = Array.isArray(v.afterKey) ? (v.afterKey as string[]) : [];
+    const key = [after[0] ?? null, after[1] ?? null, after[2] ?? null];
     return one(PAGE, [ORG, USER, rid, Number(v.first ?? 20), ...key]);
   },
   'patient-chart': (v, rid) => one(CHART, [ORG, USER, rid, uuidOf(v.id)]),
+  'appointment-day': (v, rid) =>
+    one(APPOINTMENT_DAY, [ORG, USER, rid, Number(v.first ?? 20), uuidOf(v.departmentId), String(v.from), String(v.to)]),
+  'invoice-list': (v, rid) => one(INVOICE_LIST, [ORG, BILLING_USER, rid, Number(v.first ?? 20), (v.status as string[] | null) ?? ['ISSUED', 'PARTIALLY_PAID']]),
+  'task-inbox': (v, rid) => one(TASK_INBOX, [ORG, NURSE, rid, Number(v.first ?? 20), ['NURSE']]),
+  'opd-queue': (v, rid) => one(OPD_QUEUE, [ORG, USER, rid, Number(v.first ?? 20), uuidOf(v.departmentId), String(v.date)]),
   'create-encounter': (v, rid) => {
     const input = v.input as Vars;
     return one(CREATE_ENCOUNTER, [ORG, USER, rid, uuidOf(input.patientId), input.encounterType, input.reason ?? null]);

@@ -1,0 +1,170 @@
+/**
+ * SQL statements per request of every benchmark document (bench/scenarios/*.graphql),
+ * through the real in-process server over a small synthetic data set:
+ * list documents send the same number at page sizes 1, 20 and 200 (the count
+ * follows the query's shape, never its rows), and no document exceeds its
+ * budget below. A new document without a budget fails here.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addNurseInbox } from '../../bench/lib/bench-data.js';
+import { loadFixture, type Account, type Fixture } from '../../bench/lib/scenarios.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo-accounts.js';
+import { seedSyntheticData } from '../../src/seed/generate.js';
+import { login } from '../helpers/fixtures.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * Most statements one request of each document may send (authentication,
+ * transaction and PHI-log statements included). Today's counts; tighten as the
+ * read path gets leaner.
+ */
+const STATEMENT_BUDGET: Record<string, number> = {
+  'appointment-day': 9,
+  'create-encounter': 6,
+  'invoice-list': 10,
+  'mobile-summary': 15,
+  'opd-queue': 10,
+  'patient-chart': 17,
+  'patient-list': 6,
+  'patient-page': 5,
+  'record-payment': 7,
+  'record-vital-signs': 6,
+  'task-inbox': 8,
+};
+
+const PAGE_SIZES = [1, 20, 200];
+const DIR = new URL('../../bench/scenarios/', import.meta.url);
+const DOCUMENTS = readdirSync(DIR)
+  .filter((f) => f.endsWith('.graphql'))
+  .map((f) => f.slice(0, -'.graphql'.length))
+  .sort();
+const documentText = (name: string) => readFileSync(new URL(`${name}.graphql`, DIR), 'utf8');
+
+interface Usage {
+  account: Account;
+  /** The bench's variables for this document; `prepare` runs uncounted first (a write's prerequisite). */
+  variables(f: Fixture, prepared: Record<string, unknown>): Record<string, unknown>;
+  prepare?: (f: Fixture, gql: (doc: string, vars: Record<string, unknown>) => Promise<Record<string, any>>) => Promise<Record<string, unknown>>;
+  /** A list whose page size is `variables.first`. */
+  paged: boolean;
+}
+
+/** Realistic variables per document, as bench/lib/scenarios.ts sends them. */
+const USAGE: Record<string, Usage> = {
+  'appointment-day': { account: 'physician', paged: true, variables: (f) => ({ first: 100, ...f.appointmentDay }) },
+  'create-encounter': {
+    account: 'physician',
+    paged: false,
+    variables: (f) => ({ input: { patientId: f.writePatientIds[0], encounterType: 'OUTPATIENT', reason: 'Benchmark follow-up' } }),
+  },
+  'invoice-list': { account: 'billing', paged: true, variables: () => ({ first: 50, status: ['ISSUED', 'PARTIALLY_PAID'] }) },
+  'mobile-summary': { account: 'physician', paged: true, variables: () => ({ first: 20 }) },
+  'opd-queue': { account: 'physician', paged: true, variables: (f) => ({ first: 50, ...f.queue }) },
+  'patient-chart': { account: 'physician', paged: false, variables: (f) => ({ id: f.chartPatientId }) },
+  'patient-list': { account: 'physician', paged: true, variables: () => ({ first: 100, search: null }) },
+  'patient-page': { account: 'physician', paged: true, variables: () => ({ first: 20, after: null }) },
+  'record-payment': {
+    account: 'billing',
+    paged: false,
+    variables: (f) => ({ input: { invoiceId: f.invoiceIds[0], amount: '0.01', method: 'CASH' } }),
+  },
+  'record-vital-signs': {
+    account: 'physician',
+    paged: false,
+    // The bench records vitals in the encounter it just opened.
+    prepare: async (f, gql) => {
+      const data = await gql(documentText('create-encounter'), USAGE['create-encounter']!.variables(f, {}));
+      return { encounterId: data.createEncounter.encounter.id };
+    },
+    variables: (f, prepared) => ({
+      input: { patientId: f.writePatientIds[0], encounterId: prepared.encounterId, systolicBp: 118, diastolicBp: 76, heartRate: 72, temperatureC: 36.8, spo2: 98 },
+    }),
+  },
+  'task-inbox': { account: 'nurse', paged: true, variables: () => ({ first: 50 }) },
+};
+
+/**
+ * The first patient by name, with every kind of record the mobile summary nests
+ * (an open invoice with a payment included), so page size 1 exercises the whole shape.
+ */
+async function addCompletePatient(sql: TestApp['admin']): Promise<void> {
+  await sql`
+    with org as (select id from organizations where slug = 'northwind'),
+         doc as (select u.id from users u, org where u.organization_id = org.id and u.email = 'physician@northwind.example'),
+         p as (insert into ehr_patients (organization_id, mrn, first_name, last_name, date_of_birth)
+               select org.id, 'AAA-0001', 'Aaron', 'Aaberg', '1960-02-02' from org returning id, organization_id),
+         e as (insert into encounters (organization_id, patient_id, provider_id, encounter_type, status)
+               select p.organization_id, p.id, doc.id, 'OUTPATIENT', 'COMPLETED' from p, doc returning id, patient_id, organization_id),
+         v as (insert into vital_signs (organization_id, patient_id, encounter_id, heart_rate)
+               select organization_id, patient_id, id, 72 from e returning id),
+         a as (insert into drug_allergies (organization_id, patient_id, allergen, severity)
+               select p.organization_id, p.id, 'Penicillin', 'SEVERE' from p returning id),
+         pr as (insert into problem_list (organization_id, patient_id, description)
+                select p.organization_id, p.id, 'Hypertension' from p returning id),
+         rx as (insert into prescriptions (organization_id, patient_id, prescriber_id, medication_name, dosage, route, frequency)
+                select p.organization_id, p.id, doc.id, 'Amlodipine', '5 mg', 'ORAL', 'once daily' from p, doc returning id),
+         inv as (insert into invoices (organization_id, invoice_number, invoice_seq, patient_id, status, currency, subtotal,
+                                       discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date)
+                 select p.organization_id, 'INV-TEST-1', 999999, p.id, 'PARTIALLY_PAID', 'USD', 100, 0, 0, 100, 40, 0, 60,
+                        now(), current_date + 30 from p returning id, patient_id, organization_id)
+    insert into payments (organization_id, invoice_id, patient_id, amount, method, kind, status, received_at)
+    select organization_id, id, patient_id, 40, 'CASH', 'PAYMENT', 'COMPLETED', now() from inv`;
+}
+
+let app: TestApp;
+let fixture: Fixture;
+const tokens = new Map<Account, string>();
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedSyntheticData(app.admin, { patients: 600 });
+  await addNurseInbox(app.admin);
+  await addCompletePatient(app.admin);
+  await app.admin`analyze`;
+  fixture = await loadFixture(app.databaseUrl);
+  for (const account of ['physician', 'billing', 'nurse'] as const) {
+    tokens.set(account, (await login(app, `${account}@northwind.example`, DEMO_PASSWORD)).accessToken);
+  }
+}, 240_000);
+afterAll(() => app?.close());
+
+/** SQL statements postgres.js sent for one request of `name`. */
+async function statementsOf(name: string, override: Record<string, unknown> = {}): Promise<number> {
+  const usage = USAGE[name]!;
+  const token = tokens.get(usage.account)!;
+  const gql = async (doc: string, vars: Record<string, unknown>) => {
+    const res = await app.gql(doc, vars, token);
+    expect(res.errors, `${name}: ${JSON.stringify(res.errors)}`).toBeUndefined();
+    return res.data!;
+  };
+  const prepared = usage.prepare ? await usage.prepare(fixture, gql) : {};
+  // A warm viewer cache, as under load (the bench counts the same way): authentication costs no statement.
+  await gql('{ me { userId } }', {});
+  const counter = app.api.deps.db.statements;
+  const before = counter.count;
+  counter.capture = [];
+  await gql(documentText(name), { ...usage.variables(fixture, prepared), ...override });
+  if (process.env.DEBUG_STATEMENTS) console.log(name, override, counter.capture.map((q) => /\/\* (\w+)/.exec(q)?.[1] ?? q.trim().split(/\s+/).slice(0, 2).join(' ')).join(', '));
+  counter.capture = undefined;
+  return counter.count - before;
+}
+
+describe('SQL statements of the benchmark documents', () => {
+  it('has a budget and bench variables for every document in bench/scenarios', () => {
+    expect(DOCUMENTS.filter((d) => !(d in STATEMENT_BUDGET)), 'documents without a STATEMENT_BUDGET entry').toEqual([]);
+    expect(DOCUMENTS.filter((d) => !(d in USAGE)), 'documents without variables in USAGE').toEqual([]);
+  });
+
+  it.each(DOCUMENTS.filter((d) => USAGE[d]?.paged))('%s sends as many statements at page sizes 1, 20 and 200', async (name) => {
+    const counts: number[] = [];
+    for (const first of PAGE_SIZES) counts.push(await statementsOf(name, { first }));
+    expect(counts, `${name} at page sizes ${PAGE_SIZES.join('/')}`).toEqual(counts.map(() => counts[0]));
+  });
+
+  it.each(DOCUMENTS)('%s stays within its statement budget', async (name) => {
+    expect(USAGE[name], `no variables for ${name}`).toBeDefined();
+    const count = await statementsOf(name);
+    expect(count, `${name}: ${count} statements, budget ${STATEMENT_BUDGET[name]}`).toBeLessThanOrEqual(STATEMENT_BUDGET[name] ?? 0);
+  });
+});
