@@ -56,7 +56,9 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
     tokens: new TokenService(config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience }),
     viewerCache: new ViewerCache(),
     limiterStore,
-    requestLimiter: new RequestLimiter(limiterStore, config.abuse),
+    requestLimiter: new RequestLimiter(limiterStore, config.abuse, {
+      onFlushError: (err: unknown) => logger.warn({ err }, 'request counts not written to rate_limits; counting in memory until PostgreSQL answers'),
+    }),
     loginThrottle: new LoginThrottle(limiterStore, config.abuse),
   };
 }
@@ -106,6 +108,7 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
         metricsServer.close(() => resolve());
         metricsServer.closeAllConnections();
       });
+      await deps.requestLimiter.close();
       await deps.limiterStore.close();
       await deps.db.close();
     },

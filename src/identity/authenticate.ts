@@ -53,7 +53,7 @@ export async function authenticateBearer(deps: AppDeps, header: string | undefin
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match?.[1]) throw rejectToken('Authorization header must be "Bearer <access token>"');
-  const result = await deps.tokens.verifyAccessToken(match[1]);
+  const result = deps.tokens.verify(match[1]);
   if (!result.ok) {
     throw rejectToken(
       result.reason === 'expired'
