@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 /** One row of `service_catalog`; money and rates as exact database text. */
 export interface ServiceCatalogItemRow {
@@ -54,7 +54,7 @@ export async function catalogPage(
   const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<ServiceCatalogItemRow>>`
+    ? tx<ServiceCatalogItemRow[]>`
         /* catalogPage */
         with matching as not materialized (
           select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
@@ -69,7 +69,7 @@ export async function catalogPage(
         where (${id}::uuid is null or (name, id) > (${name}::text, ${id}::uuid))
         order by name, id limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<ServiceCatalogItemRow>>`
+    : tx<ServiceCatalogItemRow[]>`
         /* catalogPage */
         with matching as not materialized (
           select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
@@ -84,7 +84,7 @@ export async function catalogPage(
         where (${id}::uuid is null or (name, id) < (${name}::text, ${id}::uuid))
         order by name desc, id desc limit ${page.limit + 1}::int
       `);
-  return rows as ServiceCatalogItemRow[];
+  return rows;
 }
 
 export async function countCatalogItems(tx: TransactionSql, organizationId: string, f: CatalogListFilter): Promise<number> {

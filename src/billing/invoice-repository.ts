@@ -1,6 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { conflict } from '../kernel/errors.js';
-import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
 
 /** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
@@ -74,7 +74,7 @@ export async function invoicePage(tx: TransactionSql, organizationId: string, f:
   const seq = page.cursor ? String(page.cursor[0]) : null;
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<InvoiceRow>>`
+    ? tx<InvoiceRow[]>`
         /* invoicePage */
         with matching as not materialized (
           select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
@@ -93,7 +93,7 @@ export async function invoicePage(tx: TransactionSql, organizationId: string, f:
         where (${seq}::bigint is null or invoice_seq < ${seq}::bigint)
         order by invoice_seq desc limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<InvoiceRow>>`
+    : tx<InvoiceRow[]>`
         /* invoicePage */
         with matching as not materialized (
           select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
@@ -112,7 +112,7 @@ export async function invoicePage(tx: TransactionSql, organizationId: string, f:
         where (${seq}::bigint is null or invoice_seq > ${seq}::bigint)
         order by invoice_seq limit ${page.limit + 1}::int
       `);
-  return rows as InvoiceRow[];
+  return rows;
 }
 
 export async function countInvoices(tx: TransactionSql, organizationId: string, f: InvoiceListFilter): Promise<number> {
@@ -140,7 +140,7 @@ export async function invoicePagesByPatientIds(
 ): Promise<InvoiceRow[]> {
   const seq = page.cursor ? String(page.cursor[0]) : null;
   const rows = await (page.forward
-    ? tx<KeysetRows<InvoiceRow>>`
+    ? tx<InvoiceRow[]>`
         /* invoicePagesByPatientIds */
         select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -154,7 +154,7 @@ export async function invoicePagesByPatientIds(
           order by i.invoice_seq desc limit ${page.limit + 1}::int
         ) i
       `
-    : tx<KeysetRows<InvoiceRow>>`
+    : tx<InvoiceRow[]>`
         /* invoicePagesByPatientIds */
         select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -168,7 +168,7 @@ export async function invoicePagesByPatientIds(
           order by i.invoice_seq limit ${page.limit + 1}::int
         ) i
       `);
-  return rows as InvoiceRow[];
+  return rows;
 }
 
 export async function invoiceCountsByPatientIds(

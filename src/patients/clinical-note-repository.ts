@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 
 /** One row of `clinical_notes` as the API reads it. */
 export interface ClinicalNoteRow {
@@ -94,7 +94,7 @@ export async function clinicalNotePagesByPatientIds(
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<ClinicalNoteRow>>`
+    ? tx<ClinicalNoteRow[]>`
         /* clinicalNotePagesByPatientIds */
         select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -107,7 +107,7 @@ export async function clinicalNotePagesByPatientIds(
           order by n.created_at desc, n.id desc limit ${page.limit + 1}::int
         ) n
       `
-    : tx<KeysetRows<ClinicalNoteRow>>`
+    : tx<ClinicalNoteRow[]>`
         /* clinicalNotePagesByPatientIds */
         select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -120,7 +120,7 @@ export async function clinicalNotePagesByPatientIds(
           order by n.created_at, n.id limit ${page.limit + 1}::int
         ) n
       `);
-  return rows as ClinicalNoteRow[];
+  return rows;
 }
 
 export async function clinicalNoteCountsByPatientIds(

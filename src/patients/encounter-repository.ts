@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 export interface EncounterRow {
   id: string;
@@ -64,7 +64,7 @@ export async function encounterPagesByPatientIds(
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<EncounterRow>>`
+    ? tx<EncounterRow[]>`
         /* encounterPagesByPatientIds */
         select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -79,7 +79,7 @@ export async function encounterPagesByPatientIds(
           order by e.encounter_at desc, e.id desc limit ${page.limit + 1}::int
         ) e
       `
-    : tx<KeysetRows<EncounterRow>>`
+    : tx<EncounterRow[]>`
         /* encounterPagesByPatientIds */
         select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -94,7 +94,7 @@ export async function encounterPagesByPatientIds(
           order by e.encounter_at, e.id limit ${page.limit + 1}::int
         ) e
       `);
-  return rows as EncounterRow[];
+  return rows;
 }
 
 export async function encounterCountsByPatientIds(
@@ -121,7 +121,7 @@ export async function encounterPage(
 ): Promise<EncounterRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   const rows = await (page.forward
-    ? tx<KeysetRows<EncounterRow>>`
+    ? tx<EncounterRow[]>`
         /* encounterPage */
         with matching as not materialized (
           select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
@@ -141,7 +141,7 @@ export async function encounterPage(
         where (${id}::uuid is null or (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid))
         order by encounter_at desc, id desc limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<EncounterRow>>`
+    : tx<EncounterRow[]>`
         /* encounterPage */
         with matching as not materialized (
           select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
@@ -161,7 +161,7 @@ export async function encounterPage(
         where (${id}::uuid is null or (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid))
         order by encounter_at, id limit ${page.limit + 1}::int
       `);
-  return rows as EncounterRow[];
+  return rows;
 }
 
 export async function countEncounters(tx: TransactionSql, organizationId: string, f: EncounterListFilter): Promise<number> {

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow {
@@ -162,7 +162,7 @@ export async function labResultPagesByPatientIds(
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<LabResultRow>>`
+    ? tx<LabResultRow[]>`
         /* labResultPagesByPatientIds */
         select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -176,7 +176,7 @@ export async function labResultPagesByPatientIds(
           order by r.resulted_at desc, r.id desc limit ${page.limit + 1}::int
         ) r
       `
-    : tx<KeysetRows<LabResultRow>>`
+    : tx<LabResultRow[]>`
         /* labResultPagesByPatientIds */
         select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -190,7 +190,7 @@ export async function labResultPagesByPatientIds(
           order by r.resulted_at, r.id limit ${page.limit + 1}::int
         ) r
       `);
-  return rows as LabResultRow[];
+  return rows;
 }
 
 export async function labResultCountsByPatientIds(

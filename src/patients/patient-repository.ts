@@ -172,7 +172,7 @@ export async function summariesByPatientIds(
   organizationId: string,
   ids: readonly string[],
 ): Promise<PatientSummaryRow[]> {
-  const rows = await tx<{ patientId: string | null; encounterCount: number | null; lastEncounterAt: Date | null; activeProblemCount: number | null }[]>`
+  const rows = await tx<{ patientId: string; encounterCount: number; lastEncounterAt: Date | null; activeProblemCount: number | null }[]>`
     /* summariesByPatientIds */
     select p.id as patient_id, e.encounter_count, e.last_encounter_at,
            (select count(*)::int from problem_list pl
@@ -185,8 +185,8 @@ export async function summariesByPatientIds(
     ) e
   `;
   return rows.map((r) => ({
-    patientId: r.patientId!,
-    encounterCount: r.encounterCount ?? 0,
+    patientId: r.patientId,
+    encounterCount: r.encounterCount,
     lastEncounterAt: r.lastEncounterAt,
     activeProblemCount: r.activeProblemCount ?? 0,
   }));

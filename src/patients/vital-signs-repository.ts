@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 
 export interface VitalSignsRow {
   id: string;
@@ -68,7 +68,7 @@ export async function vitalSignsPagesByPatientIds(
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<VitalSignsRow>>`
+    ? tx<VitalSignsRow[]>`
         /* vitalSignsPagesByPatientIds */
         select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -82,7 +82,7 @@ export async function vitalSignsPagesByPatientIds(
           order by v.recorded_at desc, v.id desc limit ${page.limit + 1}::int
         ) v
       `
-    : tx<KeysetRows<VitalSignsRow>>`
+    : tx<VitalSignsRow[]>`
         /* vitalSignsPagesByPatientIds */
         select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -96,7 +96,7 @@ export async function vitalSignsPagesByPatientIds(
           order by v.recorded_at, v.id limit ${page.limit + 1}::int
         ) v
       `);
-  return rows as VitalSignsRow[];
+  return rows;
 }
 
 export async function vitalSignsCountsByPatientIds(

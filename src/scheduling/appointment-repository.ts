@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 /** One row of `appointments`. */
 export interface AppointmentRow {
@@ -71,7 +71,7 @@ export async function appointmentPage(
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<AppointmentRow>>`
+    ? tx<AppointmentRow[]>`
         /* appointmentPage */
         with matching as not materialized (
           select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
@@ -91,7 +91,7 @@ export async function appointmentPage(
         where (${id}::uuid is null or (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid))
         order by scheduled_datetime, id limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<AppointmentRow>>`
+    : tx<AppointmentRow[]>`
         /* appointmentPage */
         with matching as not materialized (
           select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
@@ -111,7 +111,7 @@ export async function appointmentPage(
         where (${id}::uuid is null or (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid))
         order by scheduled_datetime desc, id desc limit ${page.limit + 1}::int
       `);
-  return rows as AppointmentRow[];
+  return rows;
 }
 
 export async function countAppointments(tx: TransactionSql, organizationId: string, f: AppointmentListFilter): Promise<number> {
@@ -143,7 +143,7 @@ export async function appointmentPagesByPatientIds(
 ): Promise<AppointmentRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   const rows = await (page.forward
-    ? tx<KeysetRows<AppointmentRow>>`
+    ? tx<AppointmentRow[]>`
         /* appointmentPagesByPatientIds */
         select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -159,7 +159,7 @@ export async function appointmentPagesByPatientIds(
           order by a.scheduled_datetime, a.id limit ${page.limit + 1}::int
         ) a
       `
-    : tx<KeysetRows<AppointmentRow>>`
+    : tx<AppointmentRow[]>`
         /* appointmentPagesByPatientIds */
         select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -175,7 +175,7 @@ export async function appointmentPagesByPatientIds(
           order by a.scheduled_datetime desc, a.id desc limit ${page.limit + 1}::int
         ) a
       `);
-  return rows as AppointmentRow[];
+  return rows;
 }
 
 export async function appointmentCountsByPatientIds(

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 /** One row of `departments`. */
 export interface DepartmentRow {
@@ -45,7 +45,7 @@ export async function departmentPage(
   const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<DepartmentRow>>`
+    ? tx<DepartmentRow[]>`
         /* departmentPage */
         with matching as not materialized (
           select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
@@ -59,7 +59,7 @@ export async function departmentPage(
         where (${id}::uuid is null or (name, id) > (${name}::text, ${id}::uuid))
         order by name, id limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<DepartmentRow>>`
+    : tx<DepartmentRow[]>`
         /* departmentPage */
         with matching as not materialized (
           select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
@@ -73,7 +73,7 @@ export async function departmentPage(
         where (${id}::uuid is null or (name, id) < (${name}::text, ${id}::uuid))
         order by name desc, id desc limit ${page.limit + 1}::int
       `);
-  return rows as DepartmentRow[];
+  return rows;
 }
 
 export async function countDepartments(tx: TransactionSql, organizationId: string, f: DepartmentListFilter): Promise<number> {

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 /** One row of `opd_queue`. */
 export interface OpdQueueRow {
@@ -124,7 +124,7 @@ export async function opdQueuePage(
   const [stage, rank, token] = (page.cursor ?? [null, null, null]) as [number | null, number | null, number | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<OpdQueueListRow>>`
+    ? tx<(OpdQueueRow & { stage: number | null; priorityRank: number | null })[]>`
         /* opdQueuePage */
         with matching as not materialized (
           select q.id, q.organization_id, q.department_id, q.queue_date, q.token_number, q.patient_id, q.appointment_id,
@@ -143,7 +143,7 @@ export async function opdQueuePage(
         where (${token}::int is null or (stage, priority_rank, token_number) > (${stage}::int, ${rank}::int, ${token}::int))
         order by stage, priority_rank, token_number limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<OpdQueueListRow>>`
+    : tx<(OpdQueueRow & { stage: number | null; priorityRank: number | null })[]>`
         /* opdQueuePage */
         with matching as not materialized (
           select q.id, q.organization_id, q.department_id, q.queue_date, q.token_number, q.patient_id, q.appointment_id,
@@ -162,7 +162,7 @@ export async function opdQueuePage(
         where (${token}::int is null or (stage, priority_rank, token_number) < (${stage}::int, ${rank}::int, ${token}::int))
         order by stage desc, priority_rank desc, token_number desc limit ${page.limit + 1}::int
       `);
-  return rows as OpdQueueListRow[];
+  return rows as OpdQueueListRow[]; // stage and priority_rank are never null (SafeQL cannot tell)
 }
 
 export async function countOpdQueue(tx: TransactionSql, organizationId: string, f: OpdQueueListFilter): Promise<number> {

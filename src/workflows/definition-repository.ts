@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 import type { StateMachine } from './definition-validation.js';
 
 /**
@@ -79,7 +79,7 @@ export async function definitionPage(
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<DefinitionRecord>>`
+    ? tx<DefinitionRecord[]>`
         /* workflowDefinitionPage */
         with matching as not materialized (
           select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
@@ -97,7 +97,7 @@ export async function definitionPage(
         where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
         order by created_at desc, id desc limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<DefinitionRecord>>`
+    : tx<DefinitionRecord[]>`
         /* workflowDefinitionPage */
         with matching as not materialized (
           select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
@@ -115,7 +115,7 @@ export async function definitionPage(
         where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
         order by created_at, id limit ${page.limit + 1}::int
       `);
-  return (rows as DefinitionRecord[]).map(toRow);
+  return rows.map(toRow);
 }
 
 export async function countDefinitions(tx: TransactionSql, organizationId: string, f: DefinitionListFilter): Promise<number> {

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 interface InstanceRecord {
   id: string;
@@ -110,7 +110,7 @@ export async function instancePage(
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<InstanceRecord>>`
+    ? tx<InstanceRecord[]>`
         /* workflowInstancePage */
         with matching as not materialized (
           select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
@@ -128,7 +128,7 @@ export async function instancePage(
         where (${id}::uuid is null or (started_at, id) < (${at}::text::timestamptz, ${id}::uuid))
         order by started_at desc, id desc limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<InstanceRecord>>`
+    : tx<InstanceRecord[]>`
         /* workflowInstancePage */
         with matching as not materialized (
           select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
@@ -146,7 +146,7 @@ export async function instancePage(
         where (${id}::uuid is null or (started_at, id) > (${at}::text::timestamptz, ${id}::uuid))
         order by started_at, id limit ${page.limit + 1}::int
       `);
-  return (rows as InstanceRecord[]).map(toInstance);
+  return rows.map(toInstance);
 }
 
 export async function countInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter): Promise<number> {
@@ -203,38 +203,38 @@ export async function entityPatientId(
   entityType: string,
   entityId: string,
 ): Promise<{ patientId: string } | null> {
-  let rows: { patientId: string | null }[];
+  let rows: { patientId: string }[];
   switch (entityType) {
     case 'ENCOUNTER':
-      rows = await tx<{ patientId: string | null }[]>`
+      rows = await tx<{ patientId: string }[]>`
         /* workflowEntityPatient */
         select patient_id from encounters
         where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
       `;
       break;
     case 'LAB_ORDER':
-      rows = await tx<{ patientId: string | null }[]>`
+      rows = await tx<{ patientId: string }[]>`
         /* workflowEntityPatient */
         select patient_id from lab_tests
         where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
       `;
       break;
     case 'IMAGING_ORDER':
-      rows = await tx<{ patientId: string | null }[]>`
+      rows = await tx<{ patientId: string }[]>`
         /* workflowEntityPatient */
         select patient_id from imaging_orders
         where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
       `;
       break;
     case 'PRESCRIPTION':
-      rows = await tx<{ patientId: string | null }[]>`
+      rows = await tx<{ patientId: string }[]>`
         /* workflowEntityPatient */
         select patient_id from prescriptions
         where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
       `;
       break;
     case 'APPOINTMENT':
-      rows = await tx<{ patientId: string | null }[]>`
+      rows = await tx<{ patientId: string }[]>`
         /* workflowEntityPatient */
         select patient_id from appointments
         where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
@@ -338,7 +338,7 @@ export async function transitionPagesByInstanceIds(
 ): Promise<TransitionRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   const rows = await (page.forward
-    ? tx<KeysetRows<TransitionRecord>>`
+    ? tx<TransitionRecord[]>`
         /* workflowTransitionPagesByInstanceIds */
         select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -350,7 +350,7 @@ export async function transitionPagesByInstanceIds(
           order by t.occurred_at, t.id limit ${page.limit + 1}::int
         ) t
       `
-    : tx<KeysetRows<TransitionRecord>>`
+    : tx<TransitionRecord[]>`
         /* workflowTransitionPagesByInstanceIds */
         select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -362,7 +362,7 @@ export async function transitionPagesByInstanceIds(
           order by t.occurred_at desc, t.id desc limit ${page.limit + 1}::int
         ) t
       `);
-  return (rows as TransitionRecord[]).map(toTransition);
+  return rows.map(toTransition);
 }
 
 export async function transitionCountsByInstanceIds(

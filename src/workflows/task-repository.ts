@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 import type { InstanceCount } from './instance-repository.js';
 
 interface TaskRecord {
@@ -197,7 +197,7 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<TaskRecord>>`
+    ? tx<TaskRecord[]>`
         /* workflowTaskPage */
         with matching as not materialized (
           select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
@@ -219,7 +219,7 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
         where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
         order by created_at, id limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<TaskRecord>>`
+    : tx<TaskRecord[]>`
         /* workflowTaskPage */
         with matching as not materialized (
           select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
@@ -241,7 +241,7 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
         where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
         order by created_at desc, id desc limit ${page.limit + 1}::int
       `);
-  return (rows as TaskRecord[]).map(toTask);
+  return rows.map(toTask);
 }
 
 export async function countTasks(tx: TransactionSql, organizationId: string, f: TaskListFilter): Promise<number> {
@@ -272,7 +272,7 @@ export async function taskPagesByInstanceIds(
 ): Promise<TaskRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   const rows = await (page.forward
-    ? tx<KeysetRows<TaskRecord>>`
+    ? tx<TaskRecord[]>`
         /* workflowTaskPagesByInstanceIds */
         select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -287,7 +287,7 @@ export async function taskPagesByInstanceIds(
           order by t.created_at, t.id limit ${page.limit + 1}::int
         ) t
       `
-    : tx<KeysetRows<TaskRecord>>`
+    : tx<TaskRecord[]>`
         /* workflowTaskPagesByInstanceIds */
         select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
         cross join lateral (
@@ -302,7 +302,7 @@ export async function taskPagesByInstanceIds(
           order by t.created_at desc, t.id desc limit ${page.limit + 1}::int
         ) t
       `);
-  return (rows as TaskRecord[]).map(toTask);
+  return rows.map(toTask);
 }
 
 export async function taskCountsByInstanceIds(

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 interface VisualRecord {
   id: string;
@@ -68,7 +68,7 @@ export async function visualPage(
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
   const rows = await (page.forward
-    ? tx<KeysetRows<VisualRecord>>`
+    ? tx<VisualRecord[]>`
         /* visualWorkflowPage */
         with matching as not materialized (
           select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
@@ -82,7 +82,7 @@ export async function visualPage(
         where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
         order by created_at desc, id desc limit ${page.limit + 1}::int
       `
-    : tx<KeysetRows<VisualRecord>>`
+    : tx<VisualRecord[]>`
         /* visualWorkflowPage */
         with matching as not materialized (
           select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
@@ -96,7 +96,7 @@ export async function visualPage(
         where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
         order by created_at, id limit ${page.limit + 1}::int
       `);
-  return (rows as VisualRecord[]).map(toVisual);
+  return rows.map(toVisual);
 }
 
 export async function countVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null): Promise<number> {
