@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 /** One row of `service_catalog`; money and rates as exact database text. */
 export interface ServiceCatalogItemRow {
@@ -44,7 +44,7 @@ export async function catalogItemsByIds(tx: TransactionSql, organizationId: stri
   `;
 }
 
-/** Catalog items by name, keyset on (name, id); one of the two branches runs. */
+/** Catalog items by name, keyset on (name, id). */
 export async function catalogPage(
   tx: TransactionSql,
   organizationId: string,
@@ -52,26 +52,39 @@ export async function catalogPage(
   page: PageRequest,
 ): Promise<ServiceCatalogItemRow[]> {
   const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<ServiceCatalogItemRow>>`
-    /* catalogPage */
-    with matching as not materialized (
-      select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
-             created_at, updated_at, version
-      from service_catalog
-      where organization_id = ${organizationId}::uuid
-        and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
-        and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
-        and (${f.active}::boolean is null or active = ${f.active}::boolean)
-    )
-    (select * from matching
-     where ${page.forward}::boolean and (${id}::uuid is null or (name, id) > (${name}::text, ${id}::uuid))
-     order by name, id limit ${page.limit + 1}::int)
-    union all
-    (select * from matching
-     where not ${page.forward}::boolean and (${id}::uuid is null or (name, id) < (${name}::text, ${id}::uuid))
-     order by name desc, id desc limit ${page.limit + 1}::int)
-  `;
-  return rows as ServiceCatalogItemRow[];
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<ServiceCatalogItemRow[]>`
+        /* catalogPage */
+        with matching as not materialized (
+          select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+                 created_at, updated_at, version
+          from service_catalog
+          where organization_id = ${organizationId}::uuid
+            and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
+            and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
+            and (${f.active}::boolean is null or active = ${f.active}::boolean)
+        )
+        select * from matching
+        where (${id}::uuid is null or (name, id) > (${name}::text, ${id}::uuid))
+        order by name, id limit ${page.limit + 1}::int
+      `
+    : tx<ServiceCatalogItemRow[]>`
+        /* catalogPage */
+        with matching as not materialized (
+          select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+                 created_at, updated_at, version
+          from service_catalog
+          where organization_id = ${organizationId}::uuid
+            and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
+            and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
+            and (${f.active}::boolean is null or active = ${f.active}::boolean)
+        )
+        select * from matching
+        where (${id}::uuid is null or (name, id) < (${name}::text, ${id}::uuid))
+        order by name desc, id desc limit ${page.limit + 1}::int
+      `);
+  return rows;
 }
 
 export async function countCatalogItems(tx: TransactionSql, organizationId: string, f: CatalogListFilter): Promise<number> {

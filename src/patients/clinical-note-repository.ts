@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 
 /** One row of `clinical_notes` as the API reads it. */
 export interface ClinicalNoteRow {
@@ -83,7 +83,7 @@ export async function clinicalNotesByAmendedIds(
 /**
  * The newest notes of many patients in one statement: a LATERAL index-ordered
  * scan per patient (organization_id, patient_id, created_at), `limit + 1` each.
- * Newest first means the forward branch scans descending.
+ * Newest first means the forward statement scans descending.
  */
 export async function clinicalNotePagesByPatientIds(
   tx: TransactionSql,
@@ -92,28 +92,35 @@ export async function clinicalNotePagesByPatientIds(
   page: PageRequest,
 ): Promise<ClinicalNoteRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<ClinicalNoteRow>>`
-    /* clinicalNotePagesByPatientIds */
-    select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
-      (select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
-              n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
-              to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from clinical_notes n
-       where ${page.forward}::boolean and n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
-         and n.deleted_at is null and (${id}::uuid is null or (n.created_at, n.id) < (${at}::text::timestamptz, ${id}::uuid))
-       order by n.created_at desc, n.id desc limit ${page.limit + 1}::int)
-      union all
-      (select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
-              n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
-              to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from clinical_notes n
-       where not ${page.forward}::boolean and n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
-         and n.deleted_at is null and (${id}::uuid is null or (n.created_at, n.id) > (${at}::text::timestamptz, ${id}::uuid))
-       order by n.created_at, n.id limit ${page.limit + 1}::int)
-    ) n
-  `;
-  return rows as ClinicalNoteRow[];
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<ClinicalNoteRow[]>`
+        /* clinicalNotePagesByPatientIds */
+        select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
+                 n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
+                 to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from clinical_notes n
+          where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
+            and n.deleted_at is null and (${id}::uuid is null or (n.created_at, n.id) < (${at}::text::timestamptz, ${id}::uuid))
+          order by n.created_at desc, n.id desc limit ${page.limit + 1}::int
+        ) n
+      `
+    : tx<ClinicalNoteRow[]>`
+        /* clinicalNotePagesByPatientIds */
+        select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
+                 n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
+                 to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from clinical_notes n
+          where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
+            and n.deleted_at is null and (${id}::uuid is null or (n.created_at, n.id) > (${at}::text::timestamptz, ${id}::uuid))
+          order by n.created_at, n.id limit ${page.limit + 1}::int
+        ) n
+      `);
+  return rows;
 }
 
 export async function clinicalNoteCountsByPatientIds(

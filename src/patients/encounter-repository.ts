@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 export interface EncounterRow {
   id: string;
@@ -52,7 +52,7 @@ export async function encountersByIds(tx: TransactionSql, organizationId: string
 /**
  * The newest encounters of many patients in one statement: a LATERAL
  * index-ordered scan per patient (organization_id, patient_id, encounter_at, id),
- * `limit + 1` each. Newest first means the forward branch scans descending.
+ * `limit + 1` each. Newest first means the forward statement scans descending.
  */
 export async function encounterPagesByPatientIds(
   tx: TransactionSql,
@@ -62,32 +62,39 @@ export async function encounterPagesByPatientIds(
   page: PageRequest,
 ): Promise<EncounterRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<EncounterRow>>`
-    /* encounterPagesByPatientIds */
-    select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
-      (select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-              e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-              e.discharge_disposition, e.created_at, e.updated_at, e.version,
-              to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from encounters e
-       where ${page.forward}::boolean and e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
-         and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-         and (${id}::uuid is null or (e.encounter_at, e.id) < (${at}::text::timestamptz, ${id}::uuid))
-       order by e.encounter_at desc, e.id desc limit ${page.limit + 1}::int)
-      union all
-      (select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-              e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-              e.discharge_disposition, e.created_at, e.updated_at, e.version,
-              to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from encounters e
-       where not ${page.forward}::boolean and e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
-         and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-         and (${id}::uuid is null or (e.encounter_at, e.id) > (${at}::text::timestamptz, ${id}::uuid))
-       order by e.encounter_at, e.id limit ${page.limit + 1}::int)
-    ) e
-  `;
-  return rows as EncounterRow[];
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<EncounterRow[]>`
+        /* encounterPagesByPatientIds */
+        select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+                 e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+                 e.discharge_disposition, e.created_at, e.updated_at, e.version,
+                 to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from encounters e
+          where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
+            and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
+            and (${id}::uuid is null or (e.encounter_at, e.id) < (${at}::text::timestamptz, ${id}::uuid))
+          order by e.encounter_at desc, e.id desc limit ${page.limit + 1}::int
+        ) e
+      `
+    : tx<EncounterRow[]>`
+        /* encounterPagesByPatientIds */
+        select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+                 e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+                 e.discharge_disposition, e.created_at, e.updated_at, e.version,
+                 to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from encounters e
+          where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
+            and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
+            and (${id}::uuid is null or (e.encounter_at, e.id) > (${at}::text::timestamptz, ${id}::uuid))
+          order by e.encounter_at, e.id limit ${page.limit + 1}::int
+        ) e
+      `);
+  return rows;
 }
 
 export async function encounterCountsByPatientIds(
@@ -113,31 +120,48 @@ export async function encounterPage(
   page: PageRequest,
 ): Promise<EncounterRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<EncounterRow>>`
-    /* encounterPage */
-    with matching as not materialized (
-      select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-             e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-             e.discharge_disposition, e.created_at, e.updated_at, e.version,
-             to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-      from encounters e
-      where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
-        and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
-        and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
-        and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
-        and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
-        and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
-        and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
-    )
-    (select * from matching
-     where ${page.forward}::boolean and (${id}::uuid is null or (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-     order by encounter_at desc, id desc limit ${page.limit + 1}::int)
-    union all
-    (select * from matching
-     where not ${page.forward}::boolean and (${id}::uuid is null or (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-     order by encounter_at, id limit ${page.limit + 1}::int)
-  `;
-  return rows as EncounterRow[];
+  const rows = await (page.forward
+    ? tx<EncounterRow[]>`
+        /* encounterPage */
+        with matching as not materialized (
+          select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+                 e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+                 e.discharge_disposition, e.created_at, e.updated_at, e.version,
+                 to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from encounters e
+          where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
+            and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
+            and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
+            and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
+            and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
+            and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
+            and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
+        )
+        select * from matching
+        where (${id}::uuid is null or (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid))
+        order by encounter_at desc, id desc limit ${page.limit + 1}::int
+      `
+    : tx<EncounterRow[]>`
+        /* encounterPage */
+        with matching as not materialized (
+          select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+                 e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+                 e.discharge_disposition, e.created_at, e.updated_at, e.version,
+                 to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from encounters e
+          where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
+            and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
+            and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
+            and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
+            and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
+            and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
+            and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
+        )
+        select * from matching
+        where (${id}::uuid is null or (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+        order by encounter_at, id limit ${page.limit + 1}::int
+      `);
+  return rows;
 }
 
 export async function countEncounters(tx: TransactionSql, organizationId: string, f: EncounterListFilter): Promise<number> {

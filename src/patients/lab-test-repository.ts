@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow {
@@ -151,7 +151,7 @@ export async function labResultsByLabTestIds(
 /**
  * The newest lab results of many patients in one statement: a LATERAL
  * index-ordered scan per patient (organization_id, patient_id, resulted_at),
- * `limit + 1` each. Newest first means the forward branch scans descending.
+ * `limit + 1` each. Newest first means the forward statement scans descending.
  */
 export async function labResultPagesByPatientIds(
   tx: TransactionSql,
@@ -160,30 +160,37 @@ export async function labResultPagesByPatientIds(
   page: PageRequest,
 ): Promise<LabResultRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<LabResultRow>>`
-    /* labResultPagesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
-      (select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
-              r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
-              r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
-              to_char(r.resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from lab_results r
-       where ${page.forward}::boolean and r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
-         and r.deleted_at is null and (${id}::uuid is null or (r.resulted_at, r.id) < (${at}::text::timestamptz, ${id}::uuid))
-       order by r.resulted_at desc, r.id desc limit ${page.limit + 1}::int)
-      union all
-      (select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
-              r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
-              r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
-              to_char(r.resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from lab_results r
-       where not ${page.forward}::boolean and r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
-         and r.deleted_at is null and (${id}::uuid is null or (r.resulted_at, r.id) > (${at}::text::timestamptz, ${id}::uuid))
-       order by r.resulted_at, r.id limit ${page.limit + 1}::int)
-    ) r
-  `;
-  return rows as LabResultRow[];
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<LabResultRow[]>`
+        /* labResultPagesByPatientIds */
+        select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
+                 r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
+                 r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
+                 to_char(r.resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from lab_results r
+          where r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
+            and r.deleted_at is null and (${id}::uuid is null or (r.resulted_at, r.id) < (${at}::text::timestamptz, ${id}::uuid))
+          order by r.resulted_at desc, r.id desc limit ${page.limit + 1}::int
+        ) r
+      `
+    : tx<LabResultRow[]>`
+        /* labResultPagesByPatientIds */
+        select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
+                 r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
+                 r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
+                 to_char(r.resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from lab_results r
+          where r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
+            and r.deleted_at is null and (${id}::uuid is null or (r.resulted_at, r.id) > (${at}::text::timestamptz, ${id}::uuid))
+          order by r.resulted_at, r.id limit ${page.limit + 1}::int
+        ) r
+      `);
+  return rows;
 }
 
 export async function labResultCountsByPatientIds(

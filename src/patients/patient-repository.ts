@@ -231,21 +231,21 @@ export async function summariesByPatientIds(
   organizationId: string,
   ids: readonly string[],
 ): Promise<PatientSummaryRow[]> {
-  const rows = await tx<{ patientId: string | null; encounterCount: number | null; lastEncounterAt: Date | null; activeProblemCount: number | null }[]>`
+  const rows = await tx<{ patientId: string; encounterCount: number; lastEncounterAt: Date | null; activeProblemCount: number | null }[]>`
     /* summariesByPatientIds */
-    select p.id as patient_id,
-           (select count(*)::int from encounters e
-             where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id and e.deleted_at is null) as encounter_count,
-           (select max(e.encounter_at)::timestamptz from encounters e
-             where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id and e.deleted_at is null) as last_encounter_at,
+    select p.id as patient_id, e.encounter_count, e.last_encounter_at,
            (select count(*)::int from problem_list pl
              where pl.organization_id = ${organizationId}::uuid and pl.patient_id = p.id
                and pl.status = 'ACTIVE' and pl.deleted_at is null) as active_problem_count
     from unnest(${ids as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select count(*)::int as encounter_count, max(enc.encounter_at)::timestamptz as last_encounter_at from encounters enc
+      where enc.organization_id = ${organizationId}::uuid and enc.patient_id = p.id and enc.deleted_at is null
+    ) e
   `;
   return rows.map((r) => ({
-    patientId: r.patientId!,
-    encounterCount: r.encounterCount ?? 0,
+    patientId: r.patientId,
+    encounterCount: r.encounterCount,
     lastEncounterAt: r.lastEncounterAt,
     activeProblemCount: r.activeProblemCount ?? 0,
   }));

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 
 export interface VitalSignsRow {
   id: string;
@@ -66,30 +66,37 @@ export async function vitalSignsPagesByPatientIds(
   page: PageRequest,
 ): Promise<VitalSignsRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<VitalSignsRow>>`
-    /* vitalSignsPagesByPatientIds */
-    select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
-      (select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
-              v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
-              v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
-              to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from vital_signs v
-       where ${page.forward}::boolean and v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
-         and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) < (${at}::text::timestamptz, ${id}::uuid))
-       order by v.recorded_at desc, v.id desc limit ${page.limit + 1}::int)
-      union all
-      (select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
-              v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
-              v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
-              to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from vital_signs v
-       where not ${page.forward}::boolean and v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
-         and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) > (${at}::text::timestamptz, ${id}::uuid))
-       order by v.recorded_at, v.id limit ${page.limit + 1}::int)
-    ) v
-  `;
-  return rows as VitalSignsRow[];
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<VitalSignsRow[]>`
+        /* vitalSignsPagesByPatientIds */
+        select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
+                 v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
+                 v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
+                 to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from vital_signs v
+          where v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
+            and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) < (${at}::text::timestamptz, ${id}::uuid))
+          order by v.recorded_at desc, v.id desc limit ${page.limit + 1}::int
+        ) v
+      `
+    : tx<VitalSignsRow[]>`
+        /* vitalSignsPagesByPatientIds */
+        select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
+                 v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
+                 v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
+                 to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from vital_signs v
+          where v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
+            and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) > (${at}::text::timestamptz, ${id}::uuid))
+          order by v.recorded_at, v.id limit ${page.limit + 1}::int
+        ) v
+      `);
+  return rows;
 }
 
 export async function vitalSignsCountsByPatientIds(

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 /** One row of `appointments`. */
 export interface AppointmentRow {
@@ -69,33 +69,49 @@ export async function appointmentPage(
   page: PageRequest,
 ): Promise<AppointmentRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<AppointmentRow>>`
-    /* appointmentPage */
-    with matching as not materialized (
-      select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-             a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-             a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-             to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-      from appointments a
-      where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
-        and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
-        and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
-        and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
-        and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
-        and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
-        and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
-    )
-    (select * from matching
-     where ${page.forward}::boolean
-       and (${id}::uuid is null or (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid))
-     order by scheduled_datetime, id limit ${page.limit + 1}::int)
-    union all
-    (select * from matching
-     where not ${page.forward}::boolean
-       and (${id}::uuid is null or (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid))
-     order by scheduled_datetime desc, id desc limit ${page.limit + 1}::int)
-  `;
-  return rows as AppointmentRow[];
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<AppointmentRow[]>`
+        /* appointmentPage */
+        with matching as not materialized (
+          select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+                 a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+                 a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+                 to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from appointments a
+          where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
+            and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
+            and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
+            and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
+            and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
+            and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
+            and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
+        )
+        select * from matching
+        where (${id}::uuid is null or (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid))
+        order by scheduled_datetime, id limit ${page.limit + 1}::int
+      `
+    : tx<AppointmentRow[]>`
+        /* appointmentPage */
+        with matching as not materialized (
+          select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+                 a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+                 a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+                 to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from appointments a
+          where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
+            and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
+            and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
+            and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
+            and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
+            and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
+            and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
+        )
+        select * from matching
+        where (${id}::uuid is null or (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid))
+        order by scheduled_datetime desc, id desc limit ${page.limit + 1}::int
+      `);
+  return rows;
 }
 
 export async function countAppointments(tx: TransactionSql, organizationId: string, f: AppointmentListFilter): Promise<number> {
@@ -126,34 +142,40 @@ export async function appointmentPagesByPatientIds(
   page: PageRequest,
 ): Promise<AppointmentRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<AppointmentRow>>`
-    /* appointmentPagesByPatientIds */
-    select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
-      (select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-              a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-              a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-              to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from appointments a
-       where ${page.forward}::boolean and a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
-         and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
-         and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
-         and (${id}::uuid is null or (a.scheduled_datetime, a.id) > (${at}::text::timestamptz, ${id}::uuid))
-       order by a.scheduled_datetime, a.id limit ${page.limit + 1}::int)
-      union all
-      (select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-              a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-              a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-              to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from appointments a
-       where not ${page.forward}::boolean and a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
-         and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
-         and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
-         and (${id}::uuid is null or (a.scheduled_datetime, a.id) < (${at}::text::timestamptz, ${id}::uuid))
-       order by a.scheduled_datetime desc, a.id desc limit ${page.limit + 1}::int)
-    ) a
-  `;
-  return rows as AppointmentRow[];
+  const rows = await (page.forward
+    ? tx<AppointmentRow[]>`
+        /* appointmentPagesByPatientIds */
+        select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+                 a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+                 a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+                 to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from appointments a
+          where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
+            and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
+            and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
+            and (${id}::uuid is null or (a.scheduled_datetime, a.id) > (${at}::text::timestamptz, ${id}::uuid))
+          order by a.scheduled_datetime, a.id limit ${page.limit + 1}::int
+        ) a
+      `
+    : tx<AppointmentRow[]>`
+        /* appointmentPagesByPatientIds */
+        select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+                 a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+                 a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+                 to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from appointments a
+          where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
+            and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
+            and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
+            and (${id}::uuid is null or (a.scheduled_datetime, a.id) < (${at}::text::timestamptz, ${id}::uuid))
+          order by a.scheduled_datetime desc, a.id desc limit ${page.limit + 1}::int
+        ) a
+      `);
+  return rows;
 }
 
 export async function appointmentCountsByPatientIds(

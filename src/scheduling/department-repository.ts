@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 /** One row of `departments`. */
 export interface DepartmentRow {
@@ -43,25 +43,37 @@ export async function departmentPage(
   page: PageRequest,
 ): Promise<DepartmentRow[]> {
   const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<DepartmentRow>>`
-    /* departmentPage */
-    with matching as not materialized (
-      select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
-             d.created_at, d.updated_at, d.version
-      from departments d
-      where d.organization_id = ${organizationId}::uuid
-        and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
-        and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
-    )
-    (select * from matching
-     where ${page.forward}::boolean and (${id}::uuid is null or (name, id) > (${name}::text, ${id}::uuid))
-     order by name, id limit ${page.limit + 1}::int)
-    union all
-    (select * from matching
-     where not ${page.forward}::boolean and (${id}::uuid is null or (name, id) < (${name}::text, ${id}::uuid))
-     order by name desc, id desc limit ${page.limit + 1}::int)
-  `;
-  return rows as DepartmentRow[];
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<DepartmentRow[]>`
+        /* departmentPage */
+        with matching as not materialized (
+          select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
+                 d.created_at, d.updated_at, d.version
+          from departments d
+          where d.organization_id = ${organizationId}::uuid
+            and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
+            and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
+        )
+        select * from matching
+        where (${id}::uuid is null or (name, id) > (${name}::text, ${id}::uuid))
+        order by name, id limit ${page.limit + 1}::int
+      `
+    : tx<DepartmentRow[]>`
+        /* departmentPage */
+        with matching as not materialized (
+          select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
+                 d.created_at, d.updated_at, d.version
+          from departments d
+          where d.organization_id = ${organizationId}::uuid
+            and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
+            and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
+        )
+        select * from matching
+        where (${id}::uuid is null or (name, id) < (${name}::text, ${id}::uuid))
+        order by name desc, id desc limit ${page.limit + 1}::int
+      `);
+  return rows;
 }
 
 export async function countDepartments(tx: TransactionSql, organizationId: string, f: DepartmentListFilter): Promise<number> {

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 import type { StateMachine } from './definition-validation.js';
 
 /**
@@ -77,29 +77,45 @@ export async function definitionPage(
   page: PageRequest,
 ): Promise<DefinitionRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<DefinitionRecord>>`
-    /* workflowDefinitionPage */
-    with matching as not materialized (
-      select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
-             is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-             to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-      from workflow_definitions
-      where organization_id = ${organizationId}::uuid
-        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-        and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-        and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-    )
-    (select * from matching
-     where ${page.forward}::boolean and (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-     order by created_at desc, id desc limit ${page.limit + 1}::int)
-    union all
-    (select * from matching
-     where not ${page.forward}::boolean and (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-     order by created_at, id limit ${page.limit + 1}::int)
-  `;
-  return (rows as DefinitionRecord[]).map(toRow);
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<DefinitionRecord[]>`
+        /* workflowDefinitionPage */
+        with matching as not materialized (
+          select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
+                 is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
+                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from workflow_definitions
+          where organization_id = ${organizationId}::uuid
+            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+            and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
+            and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
+            and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
+        )
+        select * from matching
+        where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
+        order by created_at desc, id desc limit ${page.limit + 1}::int
+      `
+    : tx<DefinitionRecord[]>`
+        /* workflowDefinitionPage */
+        with matching as not materialized (
+          select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
+                 is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
+                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from workflow_definitions
+          where organization_id = ${organizationId}::uuid
+            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+            and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
+            and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
+            and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
+        )
+        select * from matching
+        where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+        order by created_at, id limit ${page.limit + 1}::int
+      `);
+  return rows.map(toRow);
 }
 
 export async function countDefinitions(tx: TransactionSql, organizationId: string, f: DefinitionListFilter): Promise<number> {

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 interface InstanceRecord {
   id: string;
@@ -108,29 +108,45 @@ export async function instancePage(
   page: PageRequest,
 ): Promise<InstanceRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<InstanceRecord>>`
-    /* workflowInstancePage */
-    with matching as not materialized (
-      select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
-             started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-             to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-      from workflow_instances
-      where organization_id = ${organizationId}::uuid
-        and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-        and (${f.state}::text is null or current_state = ${f.state}::text)
-        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-    )
-    (select * from matching
-     where ${page.forward}::boolean and (${id}::uuid is null or (started_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-     order by started_at desc, id desc limit ${page.limit + 1}::int)
-    union all
-    (select * from matching
-     where not ${page.forward}::boolean and (${id}::uuid is null or (started_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-     order by started_at, id limit ${page.limit + 1}::int)
-  `;
-  return (rows as InstanceRecord[]).map(toInstance);
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<InstanceRecord[]>`
+        /* workflowInstancePage */
+        with matching as not materialized (
+          select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+                 started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+                 to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from workflow_instances
+          where organization_id = ${organizationId}::uuid
+            and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+            and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+            and (${f.state}::text is null or current_state = ${f.state}::text)
+            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        )
+        select * from matching
+        where (${id}::uuid is null or (started_at, id) < (${at}::text::timestamptz, ${id}::uuid))
+        order by started_at desc, id desc limit ${page.limit + 1}::int
+      `
+    : tx<InstanceRecord[]>`
+        /* workflowInstancePage */
+        with matching as not materialized (
+          select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+                 started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+                 to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from workflow_instances
+          where organization_id = ${organizationId}::uuid
+            and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+            and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+            and (${f.state}::text is null or current_state = ${f.state}::text)
+            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        )
+        select * from matching
+        where (${id}::uuid is null or (started_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+        order by started_at, id limit ${page.limit + 1}::int
+      `);
+  return rows.map(toInstance);
 }
 
 export async function countInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter): Promise<number> {
@@ -187,23 +203,47 @@ export async function entityPatientId(
   entityType: string,
   entityId: string,
 ): Promise<{ patientId: string } | null> {
-  const rows = await tx<{ patientId: string | null }[]>`
-    /* workflowEntityPatient */
-    select patient_id from encounters
-    where ${entityType}::text = 'ENCOUNTER' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-    union all
-    select patient_id from lab_tests
-    where ${entityType}::text = 'LAB_ORDER' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-    union all
-    select patient_id from imaging_orders
-    where ${entityType}::text = 'IMAGING_ORDER' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-    union all
-    select patient_id from prescriptions
-    where ${entityType}::text = 'PRESCRIPTION' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-    union all
-    select patient_id from appointments
-    where ${entityType}::text = 'APPOINTMENT' and organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-  `;
+  let rows: { patientId: string }[];
+  switch (entityType) {
+    case 'ENCOUNTER':
+      rows = await tx<{ patientId: string }[]>`
+        /* workflowEntityPatient */
+        select patient_id from encounters
+        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+      `;
+      break;
+    case 'LAB_ORDER':
+      rows = await tx<{ patientId: string }[]>`
+        /* workflowEntityPatient */
+        select patient_id from lab_tests
+        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+      `;
+      break;
+    case 'IMAGING_ORDER':
+      rows = await tx<{ patientId: string }[]>`
+        /* workflowEntityPatient */
+        select patient_id from imaging_orders
+        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+      `;
+      break;
+    case 'PRESCRIPTION':
+      rows = await tx<{ patientId: string }[]>`
+        /* workflowEntityPatient */
+        select patient_id from prescriptions
+        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+      `;
+      break;
+    case 'APPOINTMENT':
+      rows = await tx<{ patientId: string }[]>`
+        /* workflowEntityPatient */
+        select patient_id from appointments
+        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
+      `;
+      break;
+    default:
+      // REFERRAL, ADMISSION: no records.
+      return null;
+  }
   return rows[0]?.patientId ? { patientId: rows[0].patientId } : null;
 }
 
@@ -297,26 +337,32 @@ export async function transitionPagesByInstanceIds(
   page: PageRequest,
 ): Promise<TransitionRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<TransitionRecord>>`
-    /* workflowTransitionPagesByInstanceIds */
-    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
-      (select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
-              to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from workflow_transitions t
-       where ${page.forward}::boolean and t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-         and (${id}::uuid is null or (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid))
-       order by t.occurred_at, t.id limit ${page.limit + 1}::int)
-      union all
-      (select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
-              to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-       from workflow_transitions t
-       where not ${page.forward}::boolean and t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-         and (${id}::uuid is null or (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid))
-       order by t.occurred_at desc, t.id desc limit ${page.limit + 1}::int)
-    ) t
-  `;
-  return (rows as TransitionRecord[]).map(toTransition);
+  const rows = await (page.forward
+    ? tx<TransitionRecord[]>`
+        /* workflowTransitionPagesByInstanceIds */
+        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
+                 to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from workflow_transitions t
+          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+            and (${id}::uuid is null or (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid))
+          order by t.occurred_at, t.id limit ${page.limit + 1}::int
+        ) t
+      `
+    : tx<TransitionRecord[]>`
+        /* workflowTransitionPagesByInstanceIds */
+        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+        cross join lateral (
+          select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
+                 to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from workflow_transitions t
+          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+            and (${id}::uuid is null or (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid))
+          order by t.occurred_at desc, t.id desc limit ${page.limit + 1}::int
+        ) t
+      `);
+  return rows.map(toTransition);
 }
 
 export async function transitionCountsByInstanceIds(

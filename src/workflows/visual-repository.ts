@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 
 interface VisualRecord {
   id: string;
@@ -66,25 +66,37 @@ export async function visualPage(
   page: PageRequest,
 ): Promise<VisualRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await tx<KeysetRows<VisualRecord>>`
-    /* visualWorkflowPage */
-    with matching as not materialized (
-      select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
-             layout::text as layout, created_by, created_at, updated_at, version,
-             to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-      from visual_workflows
-      where organization_id = ${organizationId}::uuid
-        and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
-    )
-    (select * from matching
-     where ${page.forward}::boolean and (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-     order by created_at desc, id desc limit ${page.limit + 1}::int)
-    union all
-    (select * from matching
-     where not ${page.forward}::boolean and (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-     order by created_at, id limit ${page.limit + 1}::int)
-  `;
-  return (rows as VisualRecord[]).map(toVisual);
+  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
+  const rows = await (page.forward
+    ? tx<VisualRecord[]>`
+        /* visualWorkflowPage */
+        with matching as not materialized (
+          select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+                 layout::text as layout, created_by, created_at, updated_at, version,
+                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from visual_workflows
+          where organization_id = ${organizationId}::uuid
+            and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
+        )
+        select * from matching
+        where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
+        order by created_at desc, id desc limit ${page.limit + 1}::int
+      `
+    : tx<VisualRecord[]>`
+        /* visualWorkflowPage */
+        with matching as not materialized (
+          select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+                 layout::text as layout, created_by, created_at, updated_at, version,
+                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from visual_workflows
+          where organization_id = ${organizationId}::uuid
+            and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
+        )
+        select * from matching
+        where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+        order by created_at, id limit ${page.limit + 1}::int
+      `);
+  return rows.map(toVisual);
 }
 
 export async function countVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null): Promise<number> {
