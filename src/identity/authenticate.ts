@@ -21,6 +21,10 @@ const STATUS_TTL_MS = 5_000;
  */
 export class ViewerCache {
   private readonly entries = new Map<string, { viewer: Viewer | null; at: number }>();
+  /** Lookups in flight: concurrent requests of a user whose entry expired share one (no stampede). */
+  private readonly pending = new Map<string, Promise<Viewer | null>>();
+  /** Bumped by `forget`, so a lookup that started before a change does not store its stale answer. */
+  private generation = 0;
 
   private static key(userId: string, organizationId: string) {
     return `${organizationId}/${userId}`;
@@ -36,9 +40,31 @@ export class ViewerCache {
     this.entries.set(ViewerCache.key(userId, organizationId), { viewer, at: Date.now() });
   }
 
+  /** The cached viewer, or one `load` shared by every caller that asks while it runs. */
+  lookup(userId: string, organizationId: string, load: () => Promise<Viewer | null>): Promise<Viewer | null> {
+    const cached = this.get(userId, organizationId);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const key = ViewerCache.key(userId, organizationId);
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const loading = load()
+      .then((viewer) => {
+        if (generation === this.generation) this.set(userId, organizationId, viewer);
+        return viewer;
+      })
+      .finally(() => {
+        if (this.pending.get(key) === loading) this.pending.delete(key);
+      });
+    this.pending.set(key, loading);
+    return loading;
+  }
+
   /** Called after deactivation or a role change so this process applies it at once. */
   forget(userId: string): void {
+    this.generation++;
     for (const key of this.entries.keys()) if (key.endsWith(`/${userId}`)) this.entries.delete(key);
+    for (const key of this.pending.keys()) if (key.endsWith(`/${userId}`)) this.pending.delete(key);
   }
 }
 
@@ -62,8 +88,7 @@ export async function authenticateBearer(deps: AppDeps, header: string | undefin
     );
   }
   const { userId, organizationId } = result.claims;
-  let viewer = deps.viewerCache.get(userId, organizationId);
-  if (viewer === undefined) {
+  const viewer = deps.viewerCache.get(userId, organizationId) ?? (await deps.viewerCache.lookup(userId, organizationId, async () => {
     const status = await beginWithin(
       deps.db,
       deps.limits.acquireTimeoutMs,
@@ -76,9 +101,8 @@ export async function authenticateBearer(deps: AppDeps, header: string | undefin
       'auth',
     );
     // Built only from what the database answered, never from the token's claims.
-    viewer = status ? makeViewer(userId, status.organization, status.roles.filter(isRole)) : null;
-    deps.viewerCache.set(userId, organizationId, viewer);
-  }
+    return status ? makeViewer(userId, status.organization, status.roles.filter(isRole)) : null;
+  }));
   if (!viewer || viewer.organizationId !== organizationId) {
     throw rejectToken('This account is deactivated or no longer exists; sign in again');
   }
