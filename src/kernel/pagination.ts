@@ -171,14 +171,29 @@ export function toConnection<T>(rows: readonly T[], page: PageRequest, keyOf: (r
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
   if (!page.forward) pageRows.reverse();
-  const edges = pageRows.map((node) => ({ cursor: encodeCursor(page.ordering, keyOf(node)), node }));
+  // Cursors are encrypted (AES-GCM each): computed only when a client selects one.
+  const edges = pageRows.map((node) => lazyEdge(node, () => encodeCursor(page.ordering, keyOf(node))));
   return {
     edges,
     pageInfo: {
       hasNextPage: page.forward ? hasMore : page.cursor !== null,
       hasPreviousPage: page.forward ? page.cursor !== null : hasMore,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+  };
+}
+
+function lazyEdge<T>(node: T, encode: () => string): { cursor: string; node: T } {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= encode());
     },
   };
 }
