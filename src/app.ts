@@ -54,7 +54,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
     },
     logger,
     tokens: new TokenService(config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience }),
-    viewerCache: new ViewerCache(),
+    viewerCache: new ViewerCache(config.viewerCacheTtlMs),
     limiterStore,
     requestLimiter: new RequestLimiter(limiterStore, config.abuse, {
       onFlushError: (err: unknown) => logger.warn({ err }, 'request counts not written to rate_limits; counting in memory until PostgreSQL answers'),

@@ -7,19 +7,19 @@ import { isRole } from '../kernel/auth/permissions.js';
 import { activeUserOrganization, rolesByUserIds } from './repository.js';
 
 /**
- * How long a verified account status is trusted before it is read again.
- * Deactivation and role changes reach every API process within this window
- * (and at once on the process that made them, see `forgetViewer`).
- */
-const STATUS_TTL_MS = 5_000;
-
-/**
  * Recently verified accounts of this process (one per AppDeps, never global),
  * keyed by user AND organization: a token naming a user with another
  * organization finds no entry of that user's and cannot spoil one. Entries
  * hold only what the database said about that (user, organization).
  */
 export class ViewerCache {
+  /**
+   * `ttlMs` (VIEWER_CACHE_TTL_MS): how long a verified account status is trusted before it is read
+   * again. Deactivation and role changes reach every API process within it (and at once on the
+   * process that made them, see `forget`).
+   */
+  constructor(private readonly ttlMs = 5_000) {}
+
   private readonly entries = new Map<string, { viewer: Viewer | null; at: number }>();
   /** Lookups in flight: concurrent requests of a user whose entry expired share one (no stampede). */
   private readonly pending = new Map<string, Promise<Viewer | null>>();
@@ -32,7 +32,7 @@ export class ViewerCache {
 
   get(userId: string, organizationId: string): Viewer | null | undefined {
     const entry = this.entries.get(ViewerCache.key(userId, organizationId));
-    return entry && Date.now() - entry.at < STATUS_TTL_MS ? entry.viewer : undefined;
+    return entry && Date.now() - entry.at < this.ttlMs ? entry.viewer : undefined;
   }
 
   set(userId: string, organizationId: string, viewer: Viewer | null): void {

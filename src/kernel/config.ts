@@ -93,6 +93,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How long a mutation's stored result answers repeats of its `Idempotency-Key`. */
   idempotencyKeyTtlHours: number;
+  /** How long a verified account status (active membership, roles) is trusted before it is read again. */
+  viewerCacheTtlMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     apqCacheBytes: integer(env, 'APQ_CACHE_MB', 30, 1, 4096) * 1024 * 1024,
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     idempotencyKeyTtlHours: integer(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
+    viewerCacheTtlMs: integer(env, 'VIEWER_CACHE_TTL_MS', 5_000, 0, 600_000),
     database: {
       url,
       migrationUrl: migrationUrl ?? url,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 import {
   ADD_LINE,
   billingHelpers,
@@ -26,7 +26,7 @@ let otherTokens: Record<Role, string>;
 let h: ReturnType<typeof billingHelpers>;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(COUNTING_STATEMENTS);
   org = await createOrganization(app.admin, 'till');
   other = await createOrganization(app.admin, 'elsewhere');
   [tokens, otherTokens] = await Promise.all([tokensByRole(app, org), tokensByRole(app, other)]);

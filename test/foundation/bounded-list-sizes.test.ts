@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, login, type TestOrganization } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 
 /**
  * The plain lists that take `first` apply it per parent, inside the one batch
@@ -16,7 +16,7 @@ const PER_PARENT = 3;
 const full = (field: string) => (field === 'payments' ? PER_PARENT + PER_PARENT * PER_PARENT : PER_PARENT);
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(COUNTING_STATEMENTS);
   org = await createOrganization(app.admin, 'bounded');
   const o = org.id;
   const doc = org.users.PHYSICIAN.id;

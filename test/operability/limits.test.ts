@@ -5,7 +5,7 @@ import path from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, login } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 import { collect, wsClient } from '../scheduling/helpers.js';
 
 const MOBILE_SUMMARY = readFileSync(new URL('../../bench/scenarios/mobile-summary.graphql', import.meta.url), 'utf8');
@@ -15,7 +15,7 @@ let app: TestApp;
 let token: string;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(COUNTING_STATEMENTS);
   const org = await createOrganization(app.admin, 'north');
   token = (await login(app, org.users.PHYSICIAN.email)).accessToken;
   await app.gql('{ me { id } }', {}, token); // the viewer check is now cached: later statement counts are the document's own

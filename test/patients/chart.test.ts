@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
-import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type GraphQLResponse, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 import { during, expectInSpan } from '../helpers/clock.js';
 import { waitForLockWaits } from '../helpers/wait.js';
 
@@ -12,7 +12,7 @@ let other: TestOrganization;
 let otherTokens: Record<Role, string>;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(COUNTING_STATEMENTS);
   org = await createOrganization(app.admin, 'chart');
   other = await createOrganization(app.admin, 'elsewhere');
   [tokens, otherTokens] = await Promise.all([tokensByRole(app, org), tokensByRole(app, other)]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedSyntheticData } from '../../src/seed/generate.js';
 import { login } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 import { DEMO_PASSWORD } from '../../src/seed/demo-accounts.js';
 
 const MOBILE_SUMMARY = readFileSync(new URL('../../bench/scenarios/mobile-summary.graphql', import.meta.url), 'utf8');
@@ -12,7 +12,7 @@ let token: string;
 let userId: string;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(COUNTING_STATEMENTS);
   await seedSyntheticData(app.admin, { patients: 420 });
   // The first patient by name has every kind of nested record, so page size 1 exercises the whole shape.
   await app.admin`

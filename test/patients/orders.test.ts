@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { abnormalFlag } from '../../src/patients/lab-test-rules.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 
 let app: TestApp;
 let org: TestOrganization;
@@ -12,7 +12,7 @@ let tokens: Record<Role, string>;
 let otherTokens: Record<Role, string>;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(COUNTING_STATEMENTS);
   org = await createOrganization(app.admin, 'north');
   other = await createOrganization(app.admin, 'south');
   tokens = await tokensByRole(app, org);

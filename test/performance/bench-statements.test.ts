@@ -12,7 +12,7 @@ import { loadFixture, type Account, type Fixture } from '../../bench/lib/scenari
 import { DEMO_PASSWORD } from '../../src/seed/demo-accounts.js';
 import { seedSyntheticData } from '../../src/seed/generate.js';
 import { login } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 
 /**
  * Most statements one request of each document may send (authentication,
@@ -117,7 +117,7 @@ let fixture: Fixture;
 const tokens = new Map<Account, string>();
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(COUNTING_STATEMENTS);
   await seedSyntheticData(app.admin, { patients: 600 });
   await addNurseInbox(app.admin);
   await addCompletePatient(app.admin);

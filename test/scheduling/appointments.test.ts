@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 import { createDepartment, createPatients, inMinutes } from './helpers.js';
 
 let app: TestApp;
@@ -16,7 +16,7 @@ let provider: string;
 let otherProvider: string;
 
 beforeAll(async () => {
-  app = await createTestApp({ DATABASE_MAX_CONNECTIONS: '20' });
+  app = await createTestApp({ ...COUNTING_STATEMENTS, DATABASE_MAX_CONNECTIONS: '20' });
   north = await createOrganization(app.admin, 'north');
   south = await createOrganization(app.admin, 'south');
   [tokens, southTokens] = await Promise.all([tokensByRole(app, north), tokensByRole(app, south)]);

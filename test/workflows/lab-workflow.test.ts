@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { during, expectInSpan } from '../helpers/clock.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 import { CLAIM, COMPLETE, fails, gid, labMachine, labOrder, ok, publishedDefinition, RELEASE, START, TRANSITION } from './support.js';
 
 let app: TestApp;
@@ -12,7 +12,7 @@ let definition: { id: string; workflowDefinitionId: string };
 
 beforeAll(async () => {
   // Enough connections that the concurrent requests below really run at the same time.
-  app = await createTestApp({ DATABASE_MAX_CONNECTIONS: '24' });
+  app = await createTestApp({ ...COUNTING_STATEMENTS, DATABASE_MAX_CONNECTIONS: '24' });
   org = await createOrganization(app.admin, 'lab');
   tokens = await tokensByRole(app, org);
   definition = await publishedDefinition(app, tokens.ORG_ADMIN, { name: 'Laboratory order', entityType: 'LAB_ORDER', stateMachine: labMachine() });
