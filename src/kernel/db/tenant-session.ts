@@ -152,7 +152,16 @@ export class TenantSession {
   async end(): Promise<boolean> {
     const ids = [...this.patientsRead];
     this.patientsRead.clear();
-    const inline = ids.length > 0 ? this.openRead().then((tx) => this.recordAccess(tx, ids)) : Promise.resolve();
+    // Settled at once (never left rejected while COMMIT is awaited: that would be an unhandled rejection).
+    const recordedInline =
+      ids.length > 0
+        ? this.openRead()
+            .then((tx) => this.recordAccess(tx, ids))
+            .then(
+              () => true,
+              () => false,
+            )
+        : Promise.resolve(true);
     // Let the insert reach the connection before COMMIT is queued behind it.
     if (ids.length > 0) await Promise.resolve();
     this.ended = true;
@@ -164,11 +173,7 @@ export class TenantSession {
         () => false,
       );
     }
-    const recordedInline = await inline.then(
-      () => true,
-      () => false,
-    );
-    if (ids.length === 0 || (recordedInline && committed)) return true;
+    if (ids.length === 0 || ((await recordedInline) && committed)) return true;
     return this.transaction(this.limits.queryTimeoutMs, 'write', (tx) => this.recordAccess(tx, ids)).then(
       () => true,
       () => false,
