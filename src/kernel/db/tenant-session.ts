@@ -42,8 +42,6 @@ export class TenantSession {
   private ended = false;
   /** Reads started and not yet finished; DataLoader batches wait for zero (see `whenIdle`). */
   private readsInFlight = 0;
-  /** Why the read transaction's scope statement failed, if it did. */
-  private scopeFailure: unknown;
   private pendingDispatches: (() => void)[] = [];
   private idleCheckScheduled = false;
   /** Writes started by this request; the n-th write stores and replays its result as number n. */
@@ -65,8 +63,7 @@ export class TenantSession {
       const tx = await this.openRead();
       return await fn(tx);
     } catch (error) {
-      // A statement pipelined behind a failed scope statement only says "transaction aborted".
-      throw fromDatabaseError(this.scopeFailure ?? error);
+      throw fromDatabaseError(error);
     } finally {
       this.readsInFlight--;
       if (this.readsInFlight === 0) this.scheduleFlush();
@@ -211,14 +208,11 @@ export class TenantSession {
         this.db,
         this.limits.acquireTimeoutMs,
         async (tx, probe) => {
-          // Not awaited before handing out the transaction: the request's first
-          // statements travel in the same round trip, queued behind the scope
-          // statement on this connection. If it fails the transaction is aborted,
-          // so nothing queued behind it can run outside the tenant scope.
-          const scoped = enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
-          scoped.catch((error: unknown) => (this.scopeFailure ??= error));
+          // BEGIN and the scope statement travel together (postgres.js patch); the transaction is
+          // handed out once the scope answered, so a connection found dead there is replaced
+          // (beginWithin retries) before any reader holds it.
+          await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
           resolve(tx);
-          await scoped;
           await released;
         },
         'read',
