@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureCursorSecret, pageRequest, toConnection } from '../../src/kernel/pagination.js';
 import { createOrganization, login, type TestOrganization } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
 
 /** Everything a cursor's bytes might show: the raw decoded bytes as text, and the text after base64url decoding twice. */
 const readable = (cursor: string) => Buffer.from(cursor, 'base64url').toString('latin1');
@@ -73,6 +73,9 @@ describe('cursors of the API carry no PHI', () => {
   const PAGE = `query($first: Int, $after: String, $last: Int, $before: String, $orderBy: PatientOrder) {
     patients(first: $first, after: $after, last: $last, before: $before, orderBy: $orderBy) {
       edges { cursor node { patientId } } pageInfo { startCursor endCursor hasNextPage } } }`;
+  interface Page {
+    patients: { edges: { cursor: string; node: { patientId: string } }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } };
+  }
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -91,9 +94,9 @@ describe('cursors of the API carry no PHI', () => {
   );
 
   it.each(orderings)('patients ordered by $field $direction: no name, MRN or date in any cursor; paging still exact', async (orderBy) => {
-    const all: any = await app.gql(PAGE, { first: 10, orderBy }, token);
+    const all = await app.gql<Page>(PAGE, { first: 10, orderBy }, token);
     expect(all.errors).toBeUndefined();
-    const cursors: string[] = all.data.patients.edges.map((e: any) => e.cursor);
+    const cursors = all.data!.patients.edges.map((e) => e.cursor);
     expect(cursors).toHaveLength(patients.length);
     const [created] = await app.admin<{ created: string }[]>`
       select to_char(min(created_at) at time zone 'UTC', 'YYYY-MM-DD') as created from ehr_patients where organization_id = ${org.id}`;
@@ -107,32 +110,32 @@ describe('cursors of the API carry no PHI', () => {
     // Page one at a time: the cursors still page exactly.
     const walked: string[] = [];
     for (let after: string | null = null; ; ) {
-      const res: any = await app.gql(PAGE, { first: 1, after, orderBy }, token);
+      const res: GraphQLResponse<Page> = await app.gql<Page>(PAGE, { first: 1, after, orderBy }, token);
       expect(res.errors).toBeUndefined();
-      walked.push(...res.data.patients.edges.map((e: any) => e.node.patientId));
-      if (!res.data.patients.pageInfo.hasNextPage) break;
-      after = res.data.patients.pageInfo.endCursor;
+      walked.push(...res.data!.patients.edges.map((e) => e.node.patientId));
+      if (!res.data!.patients.pageInfo.hasNextPage) break;
+      after = res.data!.patients.pageInfo.endCursor;
     }
-    expect(walked).toEqual(all.data.patients.edges.map((e: any) => e.node.patientId));
+    expect(walked).toEqual(all.data!.patients.edges.map((e) => e.node.patientId));
   });
 
   it('refuses tampered and foreign cursors with BAD_USER_INPUT', async () => {
-    const res: any = await app.gql(PAGE, { first: 1, orderBy: { field: 'NAME', direction: 'ASC' } }, token);
-    const cursor = res.data.patients.pageInfo.endCursor as string;
+    const res = await app.gql<Page>(PAGE, { first: 1, orderBy: { field: 'NAME', direction: 'ASC' } }, token);
+    const cursor = res.data!.patients.pageInfo.endCursor!;
     for (const [variables, field] of [
       [{ first: 1, after: tamper(cursor), orderBy: { field: 'NAME', direction: 'ASC' } }, 'after'],
       [{ first: 1, after: cursor, orderBy: { field: 'NAME', direction: 'DESC' } }, 'after'],
       [{ first: 1, after: cursor, orderBy: { field: 'DATE_OF_BIRTH', direction: 'ASC' } }, 'after'],
       [{ last: 1, before: tamper(cursor), orderBy: { field: 'NAME', direction: 'ASC' } }, 'before'],
     ] as const) {
-      const refused: any = await app.gql(PAGE, variables, token);
+      const refused = await app.gql<Page>(PAGE, variables, token);
       expect(refused.data).toBeNull();
-      expect(refused.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-      expect(refused.errors[0].message).toContain(field);
+      expect(refused.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.message).toContain(field);
     }
-    const users: any = await app.gql(`query($after: String) { users(first: 1, after: $after) { edges { cursor } } }`, { after: cursor }, (
+    const users = await app.gql(`query($after: String) { users(first: 1, after: $after) { edges { cursor } } }`, { after: cursor }, (
       await login(app, org.users.ORG_ADMIN.email)
     ).accessToken);
-    expect(users.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(users.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });
 });
