@@ -2,7 +2,8 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { listLimit, pageRequest, toConnection } from '../kernel/pagination.js';
+import { listLimit, pageRequest, statusFilter, toConnection } from '../kernel/pagination.js';
+import { invoicePage } from './loaders.js';
 import * as repo from './invoice-repository.js';
 import { COLLECTABLE, type InvoiceStatus } from './invoice-rules.js';
 import * as invoiceService from './invoice-service.js';
@@ -11,7 +12,6 @@ import { formatMoney, fromDatabase, percentFromDatabase } from './money.js';
 import * as paymentService from './payment-service.js';
 
 const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
-const statusFilter = (status: readonly string[] | null | undefined) => (status?.length ? [...new Set(status)].sort() : null);
 
 /** Collectable, with a balance left, and past its due date (organization time zone). */
 function isOverdue(i: repo.InvoiceRow, today: string): boolean {
@@ -118,12 +118,11 @@ export const invoiceResolvers: Resolvers = {
   },
   Patient: {
     invoices: (p, args, ctx) => {
-      const page = pageRequest(args, 'patient.invoices');
-      const statuses = statusFilter(args.status);
+      const key = invoicePage(args);
       return ctx.loaders
-        .invoicesOfPatient({ page, statuses })
+        .invoicesOfPatient(key)
         .load(p.id)
-        .then((c) => ({ ...c, totalCount: () => ctx.loaders.invoiceCountOfPatient(statuses).load(p.id).then((r) => r?.count ?? 0) })) as never;
+        .then((c) => ({ ...c, totalCount: () => ctx.loaders.invoiceCountOfPatient(key.statuses).load(p.id).then((r) => r?.count ?? 0) })) as never;
     },
     balance: async (p, _args, ctx) => (await ctx.loaders.balanceOfPatient.load(p.id))?.balance ?? '0.00',
   },

@@ -6,10 +6,16 @@ import {
   loaderFamily,
   type LoaderScope,
 } from '../kernel/loaders.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest } from '../kernel/pagination.js';
 import * as catalog from './catalog-repository.js';
 import * as invoices from './invoice-repository.js';
 import * as payments from './payment-repository.js';
+
+/** The loader key of `Patient.invoices(...)`; the resolver and the look-ahead prefetch both key by it. */
+export const invoicePage = (args: ConnectionArgs & { status?: readonly string[] | null }) => ({
+  page: pageRequest(args, 'patient.invoices'),
+  statuses: statusFilter(args.status),
+});
 
 /**
  * Catalog, invoices, lines and payments, batched per request. Loading an

@@ -32,6 +32,44 @@ export function withBatchSchedule<T>(schedule: BatchSchedule | undefined, build:
 const batchOptions = () => (buildingSchedule ? { batchScheduleFn: buildingSchedule } : {});
 
 /**
+ * A DataLoader whose batch function is "fetch rows, then assemble one value per
+ * key". Keeping the assembly separate lets a look-ahead prefetch that already
+ * holds the rows (see src/patients/patient-prefetch.ts) prime the loader with
+ * exactly what its batch would have returned.
+ */
+export class RowLoader<K, V, R> extends DataLoader<K, V, unknown> {
+  constructor(
+    fetch: (keys: readonly K[]) => Promise<readonly R[]>,
+    private readonly assemble: (keys: readonly K[], rows: readonly R[]) => V[],
+    options: DataLoader.Options<K, V, unknown>,
+  ) {
+    super(async (keys) => {
+      loaderInstrumentation.onBatch(keys.length);
+      return assemble(keys, await fetch(keys));
+    }, { maxBatchSize: 1000, ...options, ...batchOptions() });
+  }
+
+  /** Primes each key with what a batch returning `rows` for `keys` would give it (keys already cached keep their value). */
+  primeRows(keys: readonly K[], rows: readonly R[]): this {
+    const values = this.assemble(keys, rows);
+    keys.forEach((key, i) => this.prime(key, values[i]!));
+    return this;
+  }
+}
+
+/** Rows grouped by the key `parentOf` gives, in the order the SQL gave them. */
+function groupRows<K, V>(rows: readonly V[], parentOf: (row: V) => K, cacheKey: (key: K) => unknown): Map<unknown, V[]> {
+  const groups = new Map<unknown, V[]>();
+  for (const row of rows) {
+    const k = cacheKey(parentOf(row));
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+/**
  * A loader for one-to-one lookups: the batch function is one repository call
  * for all keys; results come back in key order, `null` where nothing matched.
  */
@@ -39,16 +77,15 @@ export function createLoader<K, V>(
   fetch: (keys: readonly K[]) => Promise<readonly V[]>,
   keyOf: (row: V) => K,
   cacheKey: (key: K) => unknown = (k) => k,
-): DataLoader<K, V | null, unknown> {
-  return new DataLoader<K, V | null, unknown>(
-    async (keys) => {
-      loaderInstrumentation.onBatch(keys.length);
-      const rows = await fetch(keys);
+): RowLoader<K, V | null, V> {
+  return new RowLoader<K, V | null, V>(
+    fetch,
+    (keys, rows) => {
       const byKey = new Map<unknown, V>();
       for (const row of rows) byKey.set(cacheKey(keyOf(row)), row);
       return keys.map((k) => byKey.get(cacheKey(k)) ?? null);
     },
-    { cacheKeyFn: cacheKey, maxBatchSize: 1000, ...batchOptions() },
+    { cacheKeyFn: cacheKey },
   );
 }
 
@@ -60,21 +97,14 @@ export function createGroupLoader<K, V>(
   fetch: (keys: readonly K[]) => Promise<readonly V[]>,
   parentOf: (row: V) => K,
   cacheKey: (key: K) => unknown = (k) => k,
-): DataLoader<K, V[], unknown> {
-  return new DataLoader<K, V[], unknown>(
-    async (keys) => {
-      loaderInstrumentation.onBatch(keys.length);
-      const rows = await fetch(keys);
-      const groups = new Map<unknown, V[]>();
-      for (const row of rows) {
-        const k = cacheKey(parentOf(row));
-        const group = groups.get(k);
-        if (group) group.push(row);
-        else groups.set(k, [row]);
-      }
+): RowLoader<K, V[], V> {
+  return new RowLoader<K, V[], V>(
+    fetch,
+    (keys, rows) => {
+      const groups = groupRows(rows, parentOf, cacheKey);
       return keys.map((k) => groups.get(cacheKey(k)) ?? []);
     },
-    { cacheKeyFn: cacheKey, maxBatchSize: 1000, ...batchOptions() },
+    { cacheKeyFn: cacheKey },
   );
 }
 
@@ -115,19 +145,14 @@ export function createConnectionLoader<V>(
   parentOf: (row: V) => string,
   page: PageRequest,
   keyOf: (row: V) => CursorKey,
-): DataLoader<string, Connection<V>, unknown> {
-  return new DataLoader<string, Connection<V>, unknown>(
-    async (ids) => {
-      loaderInstrumentation.onBatch(ids.length);
-      const groups = new Map<string, V[]>();
-      for (const row of await fetch(ids)) {
-        const group = groups.get(parentOf(row));
-        if (group) group.push(row);
-        else groups.set(parentOf(row), [row]);
-      }
+): RowLoader<string, Connection<V>, V> {
+  return new RowLoader<string, Connection<V>, V>(
+    fetch,
+    (ids, rows) => {
+      const groups = groupRows(rows, parentOf, (k) => k);
       return ids.map((id) => toConnection(groups.get(id) ?? [], page, keyOf));
     },
-    { maxBatchSize: 1000, ...batchOptions() },
+    {},
   );
 }
 
@@ -138,7 +163,7 @@ export function createConnectionLoader<V>(
 export function createPatientRecordLoader<R extends { id: string; patientId: string }>(
   scope: LoaderScope,
   fetch: (ids: readonly string[]) => Promise<readonly R[]>,
-): DataLoader<string, R | null, unknown> {
+): RowLoader<string, R | null, R> {
   return createLoader(
     async (ids: readonly string[]) => {
       const rows = await fetch(ids);

@@ -144,6 +144,14 @@ export function listLimit(first: number | null | undefined, field = 'first'): nu
   return pageSize(first, field) ?? DEFAULT_LIST_SIZE;
 }
 
+/**
+ * A list's status filter as loaders key it: null for "any status", otherwise
+ * the distinct statuses sorted, so `[A, B]` and `[B, A]` share one batch.
+ */
+export function statusFilter(status: readonly string[] | null | undefined): string[] | null {
+  return status?.length ? [...new Set(status)].sort() : null;
+}
+
 /** Validates Relay connection arguments: sizes capped at 1000, cursors bound to `ordering`. */
 export function pageRequest(args: ConnectionArgs, ordering: string): PageRequest {
   const first = pageSize(args.first, 'first');

@@ -1,5 +1,5 @@
 import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { listLimit, pageRequest, statusFilter, type ConnectionArgs, type PageRequest } from '../kernel/pagination.js';
 import * as notes from './clinical-note-repository.js';
 import * as allergies from './drug-allergy-repository.js';
 import * as prescriptions from './prescription-repository.js';
@@ -10,6 +10,15 @@ export interface StatusPage {
   statuses: string[] | null;
   limit: number;
 }
+
+/** The loader key of a bounded list's arguments; resolvers and the look-ahead prefetch both key by it. */
+export const statusPage = (args: { status?: readonly string[] | null; first?: number | null }): StatusPage => ({
+  statuses: statusFilter(args.status),
+  limit: listLimit(args.first),
+});
+
+/** The loader key of `Patient.clinicalNotes(...)`. */
+export const clinicalNotePage = (args: ConnectionArgs): PageRequest => pageRequest(args, 'patient.clinicalNotes');
 
 /**
  * The patient chart (problems, clinical notes, drug allergies, prescriptions),

@@ -2,14 +2,13 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { nodeFetcher, type NodeFetcher } from '../kernel/node-registry.js';
-import { listLimit, pageRequest } from '../kernel/pagination.js';
+import { listLimit } from '../kernel/pagination.js';
+import { clinicalNotePage, statusPage } from './chart-loaders.js';
 import * as notes from './clinical-note-service.js';
 import * as prescriptions from './prescription-service.js';
 import * as problems from './problem-service.js';
 
 const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
-const statusFilter = <S extends string>(status: readonly S[] | null | undefined): string[] | null =>
-  status?.length ? [...status] : null;
 
 export const chartResolvers: Resolvers = {
   Mutation: {
@@ -55,13 +54,11 @@ export const chartResolvers: Resolvers = {
     }),
   },
   Patient: {
-    allergies: (p, { status, first }, ctx) =>
-      ctx.loaders.drugAllergiesOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
-    problems: (p, { status, first }, ctx) => ctx.loaders.problemsOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
-    prescriptions: (p, { status, first }, ctx) =>
-      ctx.loaders.prescriptionsOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
+    allergies: (p, args, ctx) => ctx.loaders.drugAllergiesOfPatient(statusPage(args)).load(p.id),
+    problems: (p, args, ctx) => ctx.loaders.problemsOfPatient(statusPage(args)).load(p.id),
+    prescriptions: (p, args, ctx) => ctx.loaders.prescriptionsOfPatient(statusPage(args)).load(p.id),
     clinicalNotes: (p, args, ctx) => {
-      const page = pageRequest(args, 'patient.clinicalNotes');
+      const page = clinicalNotePage(args);
       return ctx.loaders
         .clinicalNotesOfPatient(page)
         .load(p.id)

@@ -4,6 +4,7 @@ import { badInput } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { listLimit, pageRequest, toConnection } from '../kernel/pagination.js';
 import * as repo from './encounter-repository.js';
+import { encounterPage } from './loaders.js';
 import * as service from './encounter-service.js';
 
 const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
@@ -70,12 +71,11 @@ export const encounterResolvers: Resolvers = {
   },
   Patient: {
     encounters: (p, args, ctx) => {
-      const page = pageRequest(args, 'patient.encounters');
-      const statuses = args.status?.length ? args.status : null;
+      const key = encounterPage(args);
       return ctx.loaders
-        .encountersOfPatient({ page, statuses })
+        .encountersOfPatient(key)
         .load(p.id)
-        .then((c) => ({ ...c, totalCount: () => ctx.loaders.encounterCountOfPatient(statuses).load(p.id).then((r) => r?.count ?? 0) })) as never;
+        .then((c) => ({ ...c, totalCount: () => ctx.loaders.encounterCountOfPatient(key.statuses).load(p.id).then((r) => r?.count ?? 0) })) as never;
     },
     vitalSigns: (p, args, ctx) => {
       const page = pageRequest(args, 'patient.vitalSigns');

@@ -1,8 +1,14 @@
 import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
 import * as vitals from './vital-signs-repository.js';
+
+/** The loader key of `Patient.encounters(...)`; the resolver and the look-ahead prefetch both key by it. */
+export const encounterPage = (args: ConnectionArgs & { status?: readonly string[] | null }) => ({
+  page: pageRequest(args, 'patient.encounters'),
+  statuses: statusFilter(args.status),
+});
 
 /** Patients and clinical records, batched per request. Reading a patient is recorded as PHI access. */
 export function patientLoaders(scope: LoaderScope) {

@@ -3,13 +3,13 @@ import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { nodeFetcher, type NodeFetcher } from '../kernel/node-registry.js';
 import { listLimit, pageRequest } from '../kernel/pagination.js';
+import { statusPage } from './chart-loaders.js';
 import * as bodySystems from './body-system-repository.js';
 import * as imaging from './imaging-service.js';
 import * as lab from './lab-service.js';
 
 const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
 const decimal = (value: string | null) => (value === null ? null : Number(value));
-const statusFilter = (status: readonly string[] | null | undefined) => (status?.length ? [...status].sort() : null);
 
 export const ordersResolvers: Resolvers = {
   Query: {
@@ -65,7 +65,7 @@ export const ordersResolvers: Resolvers = {
   },
   Patient: {
     labTests: (p, { status, first }, ctx) =>
-      ctx.loaders.labTestsOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
+      ctx.loaders.labTestsOfPatient(statusPage({ status, first })).load(p.id),
     labResults: (p, args, ctx) => {
       const page = pageRequest(args, 'patient.labResults');
       return ctx.loaders
@@ -74,7 +74,7 @@ export const ordersResolvers: Resolvers = {
         .then((c) => ({ ...c, totalCount: () => ctx.loaders.labResultCountOfPatient.load(p.id).then((r) => r?.count ?? 0) })) as never;
     },
     imagingOrders: (p, { status, first }, ctx) =>
-      ctx.loaders.imagingOrdersOfPatient({ statuses: statusFilter(status), limit: listLimit(first) }).load(p.id),
+      ctx.loaders.imagingOrdersOfPatient(statusPage({ status, first })).load(p.id),
     anatomyFindings: (p, { first }, ctx) => ctx.loaders.anatomyFindingsOfPatient(listLimit(first)).load(p.id),
   },
   Encounter: {

@@ -3,6 +3,8 @@ import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { pageRequest, toConnection } from '../kernel/pagination.js';
 import { badInput } from '../kernel/errors.js';
+import { selectionOf } from '../kernel/selection.js';
+import { prefetchPatientRelations } from './patient-prefetch.js';
 import * as repo from './patient-repository.js';
 import * as service from './patient-service.js';
 
@@ -25,14 +27,22 @@ function listFilter(filter: {
 
 export const patientResolvers: Resolvers = {
   Query: {
-    patient: (_root, { id }, ctx) => ctx.loaders.patientById.load(uuidFromId(id, 'Patient')),
+    patient: async (_root, { id }, ctx, info) => {
+      const uuid = uuidFromId(id, 'Patient');
+      const [patient] = await Promise.all([
+        ctx.loaders.patientById.load(uuid),
+        ctx.viewer && ctx.session ? prefetchPatientRelations(requireViewer(ctx), [uuid], selectionOf(info)) : null,
+      ]);
+      return patient;
+    },
     patientByMrn: async (_root, { mrn }, ctx) => {
       const { session, loaders } = requireViewer(ctx);
       const id = await session.read((tx) => repo.patientIdByMrn(tx, session.scope.organizationId, mrn.trim().toUpperCase()));
       return id ? loaders.patientById.load(id) : null;
     },
-    patients: async (_root, args, ctx) => {
-      const { session, loaders } = requireViewer(ctx);
+    patients: async (_root, args, ctx, info) => {
+      const viewerCtx = requireViewer(ctx);
+      const { session, loaders } = viewerCtx;
       const ordering = args.orderBy?.field ?? 'NAME';
       const descending = args.orderBy?.direction === 'DESC';
       const page = pageRequest(args, `patients:${ordering}:${descending ? 'DESC' : 'ASC'}`);
@@ -45,7 +55,9 @@ export const patientResolvers: Resolvers = {
       for (const row of rows) loaders.patientById.prime(row.id, row);
       const key = (p: repo.PatientListRow) => (ordering === 'NAME' ? [p.lastName, p.firstName, p.id] : [p.sortKey, p.id]);
       const connection = toConnection(rows, page, key);
-      session.notePatientAccess(connection.edges.map((e) => e.node.id));
+      const ids = connection.edges.map((e) => e.node.id);
+      session.notePatientAccess(ids);
+      await prefetchPatientRelations(viewerCtx, ids, selectionOf(info, ['edges', 'node']));
       return {
         ...connection,
         totalCount: () => session.read((tx) => repo.countPatients(tx, org, filter)),

@@ -1,0 +1,205 @@
+import { invoicePage } from '../billing/loaders.js';
+import type { TenantContext } from '../context.js';
+import { permissionFromEnum } from '../kernel/auth/directives.js';
+import { listLimit } from '../kernel/pagination.js';
+import type { SelectedField } from '../kernel/selection.js';
+import { clinicalNotePage, statusPage } from './chart-loaders.js';
+import { encounterPage } from './loaders.js';
+import { patientBundlesByIds, type PatientBundleRequest, type PatientBundleRow } from './patient-bundle-repository.js';
+
+/**
+ * Look-ahead prefetch for patients: a root field that returns patients (`patients`,
+ * `patient`) reads which relations its selection asks for, fetches all of them for
+ * all its patients in one statement (`patientBundlesByIds`), and primes the
+ * loaders those relations' resolvers call — keyed exactly as the resolvers key
+ * them — so the nested resolvers still call `ctx.loaders…load()` and hit the
+ * cache. Whatever is not planned here (other relations, a second alias with
+ * other arguments, a later page, a field the viewer's role may not read) is
+ * fetched by its loader as usual.
+ */
+export async function prefetchPatientRelations(ctx: TenantContext, patientIds: readonly string[], fields: readonly SelectedField[]): Promise<void> {
+  if (patientIds.length === 0) return;
+  const plan = planBundle(ctx, fields);
+  if (!plan) return;
+  const org = ctx.session.scope.organizationId;
+  const rows = await ctx.session.read((tx) => patientBundlesByIds(tx, org, patientIds, plan.request));
+  plan.prime(ctx, patientIds, rows);
+}
+
+interface Plan {
+  request: PatientBundleRequest;
+  prime(ctx: TenantContext, ids: readonly string[], rows: readonly PatientBundleRow[]): void;
+}
+
+/** The key a field's resolver would compute, or null when its arguments are invalid (the resolver reports that). */
+function keyOf<T>(compute: () => T): T | null {
+  try {
+    return compute();
+  } catch {
+    return null;
+  }
+}
+
+function planBundle(ctx: TenantContext, selected: readonly SelectedField[]): Plan | null {
+  const readable = (f: SelectedField) => !f.requires || ctx.viewer.permissions.has(permissionFromEnum(f.requires));
+  const field = (fields: readonly SelectedField[], name: string) => fields.find((f) => f.name === name && readable(f));
+  const nodesOf = (f: SelectedField) => [...f.fields(['edges', 'node']), ...f.fields(['nodes'])];
+  const primers: ((ctx: TenantContext, ids: readonly string[], rows: readonly PatientBundleRow[]) => void)[] = [];
+  const request: PatientBundleRequest = {
+    summary: false,
+    balance: false,
+    allergies: null,
+    problems: null,
+    prescriptions: null,
+    encounters: null,
+    invoices: null,
+    clinicalNotes: null,
+    labTests: null,
+  };
+
+  if (field(selected, 'summary')) {
+    request.summary = true;
+    primers.push((c, ids, rows) =>
+      c.loaders.patientSummaryById.primeRows(
+        ids,
+        rows.map((r) => ({
+          patientId: r.patientId!,
+          encounterCount: r.encounterCount ?? 0,
+          lastEncounterAt: r.lastEncounterAt,
+          activeProblemCount: r.activeProblemCount ?? 0,
+        })),
+      ),
+    );
+  }
+  if (field(selected, 'balance')) {
+    request.balance = true;
+    primers.push((c, ids, rows) => c.loaders.balanceOfPatient.primeRows(ids, rows.map((r) => ({ patientId: r.patientId!, balance: r.balance! }))));
+  }
+
+  const list = (name: 'allergies' | 'problems', loader: 'drugAllergiesOfPatient' | 'problemsOfPatient') => {
+    const f = field(selected, name);
+    const key = f && keyOf(() => statusPage(f.args));
+    if (!key) return;
+    request[name] = key;
+    primers.push((c, ids, rows) => c.loaders[loader](key).primeRows(ids, revivedList(rows, name) as never[]));
+  };
+  list('allergies', 'drugAllergiesOfPatient');
+  list('problems', 'problemsOfPatient');
+
+  const prescriptions = field(selected, 'prescriptions');
+  const prescriptionKey = prescriptions && keyOf(() => statusPage(prescriptions.args));
+  if (prescriptions && prescriptionKey) {
+    const withPrescriber = !!field(prescriptions.fields(), 'prescriber');
+    request.prescriptions = { ...prescriptionKey, withPrescriber };
+    primers.push((c, ids, rows) => {
+      const { parents, children } = split(rows, 'prescriptions', 'prescriber');
+      c.loaders.prescriptionsOfPatient(prescriptionKey).primeRows(ids, parents as never[]);
+      if (withPrescriber) primeUsers(c, children.prescriber);
+    });
+  }
+
+  const encounters = field(selected, 'encounters');
+  const encounterKey = encounters && keyOf(() => encounterPage(encounters.args));
+  if (encounters && encounterKey?.page.forward && !encounterKey.page.cursor) {
+    const nodes = nodesOf(encounters);
+    const withProvider = !!field(nodes, 'provider');
+    const vitals = field(nodes, 'vitalSigns');
+    const vitalsLimit = vitals ? keyOf(() => listLimit(vitals.args.first as number | null)) : null;
+    request.encounters = { statuses: encounterKey.statuses, limit: encounterKey.page.limit + 1, withProvider, vitalSigns: vitalsLimit };
+    primers.push((c, ids, rows) => {
+      const { parents, children } = split(rows, 'encounters', 'provider', 'vitalSigns');
+      c.loaders.encountersOfPatient(encounterKey).primeRows(ids, parents as never[]);
+      if (withProvider) primeUsers(c, children.provider);
+      if (vitalsLimit !== null) c.loaders.vitalSignsOfEncounter(vitalsLimit).primeRows(idsOf(parents), children.vitalSigns as never[]);
+    });
+  }
+
+  const invoices = field(selected, 'invoices');
+  const invoiceKey = invoices && keyOf(() => invoicePage(invoices.args));
+  if (invoices && invoiceKey?.page.forward && !invoiceKey.page.cursor) {
+    const payments = field(nodesOf(invoices), 'payments');
+    const paymentLimit = payments ? keyOf(() => listLimit(payments.args.first as number | null)) : null;
+    request.invoices = { statuses: invoiceKey.statuses, limit: invoiceKey.page.limit + 1, payments: paymentLimit };
+    primers.push((c, ids, rows) => {
+      const { parents, children } = split(rows, 'invoices', 'payments');
+      c.loaders.invoicesOfPatient(invoiceKey).primeRows(ids, parents as never[]);
+      if (paymentLimit !== null) c.loaders.paymentsOfInvoice(paymentLimit).primeRows(idsOf(parents), children.payments as never[]);
+    });
+  }
+
+  const notes = field(selected, 'clinicalNotes');
+  const notePage = notes && keyOf(() => clinicalNotePage(notes.args));
+  if (notes && notePage?.forward && !notePage.cursor) {
+    const withAuthor = !!field(nodesOf(notes), 'author');
+    request.clinicalNotes = { limit: notePage.limit + 1, withAuthor };
+    primers.push((c, ids, rows) => {
+      const { parents, children } = split(rows, 'clinicalNotes', 'author');
+      c.loaders.clinicalNotesOfPatient(notePage).primeRows(ids, parents as never[]);
+      if (withAuthor) primeUsers(c, children.author);
+    });
+  }
+
+  const labTests = field(selected, 'labTests');
+  const labKey = labTests && keyOf(() => statusPage(labTests.args));
+  if (labTests && labKey) {
+    const results = field(labTests.fields(), 'results');
+    const resultLimit = results ? keyOf(() => listLimit(results.args.first as number | null)) : null;
+    request.labTests = { ...labKey, results: resultLimit };
+    primers.push((c, ids, rows) => {
+      const { parents, children } = split(rows, 'labTests', 'results');
+      c.loaders.labTestsOfPatient(labKey).primeRows(ids, parents as never[]);
+      if (resultLimit !== null) c.loaders.labResultsOfLabTest(resultLimit).primeRows(idsOf(parents), children.results as never[]);
+    });
+  }
+
+  if (primers.length === 0) return null;
+  return { request, prime: (c, ids, rows) => primers.forEach((prime) => prime(c, ids, rows)) };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * A JSON object from PostgreSQL in the shape postgres.js gives the repositories.
+ * Its `camel` transform has camelCased the keys already (nested JSON included);
+ * timestamps (`*_at` columns, all timestamptz — a schema test holds that) become
+ * Dates; numerics arrive as text (cast in the SQL). `skip` names nested relations
+ * that are handed to other loaders instead.
+ */
+function revive<T>(json: Json, skip?: readonly string[]): T {
+  const row: Json = {};
+  for (const key in json) {
+    if (skip?.includes(key)) continue;
+    const value = json[key];
+    row[key] = typeof value === 'string' && key.endsWith('At') ? new Date(value) : value;
+  }
+  return row as T;
+}
+
+function revivedList(rows: readonly PatientBundleRow[], column: 'allergies' | 'problems'): Json[] {
+  return rows.flatMap((r) => ((r[column] as Json[] | null) ?? []).map((item) => revive<Json>(item)));
+}
+
+type ListColumn = 'prescriptions' | 'encounters' | 'invoices' | 'clinicalNotes' | 'labTests';
+
+/** Every patient's rows of one relation, revived, with their nested relations (an object or a list each) set apart. */
+function split<N extends string>(rows: readonly PatientBundleRow[], column: ListColumn, ...nested: N[]) {
+  const parents: Json[] = [];
+  const children = Object.fromEntries(nested.map((n) => [n, [] as Json[]])) as Record<N, Json[]>;
+  for (const row of rows) {
+    for (const item of (row[column] as Json[] | null) ?? []) {
+      parents.push(revive<Json>(item, nested));
+      for (const n of nested) {
+        const value = item[n] as Json | Json[] | null;
+        if (Array.isArray(value)) for (const child of value) children[n].push(revive<Json>(child));
+        else if (value) children[n].push(revive<Json>(value));
+      }
+    }
+  }
+  return { parents, children };
+}
+
+const idsOf = (rows: readonly Json[]) => rows.map((r) => r.id as string);
+
+function primeUsers(ctx: TenantContext, users: readonly Json[]): void {
+  ctx.loaders.userById.primeRows(idsOf(users), users as never[]);
+}
