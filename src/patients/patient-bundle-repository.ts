@@ -25,8 +25,10 @@ export interface PatientBundleRequest {
 }
 
 /**
- * One patient's relations as JSON (postgres.js camelCases its keys; numerics
- * are text) — `patient-prefetch.ts` turns them into the repositories' row shapes.
+ * One patient's relations as JSON text (snake_case keys, numerics as text):
+ * `patient-prefetch.ts` parses it into the repositories' row shapes. Text, not
+ * json: postgres.js would rebuild every nested object to camelCase its keys,
+ * which cost more CPU than the rest of the request's row handling.
  */
 export interface PatientBundleRow {
   patientId: string | null;
@@ -35,13 +37,13 @@ export interface PatientBundleRow {
   lastEncounterAt: Date | null;
   activeProblemCount: number | null;
   balance: string | null;
-  allergies: unknown | null;
-  problems: unknown | null;
-  prescriptions: unknown | null;
-  encounters: unknown | null;
-  invoices: unknown | null;
-  clinicalNotes: unknown | null;
-  labTests: unknown | null;
+  allergies: string | null;
+  problems: string | null;
+  prescriptions: string | null;
+  encounters: string | null;
+  invoices: string | null;
+  clinicalNotes: string | null;
+  labTests: string | null;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function patientBundlesByIds(
   const invoices = r.invoices ?? { ...off, payments: null };
   const notes = r.clinicalNotes ?? { limit: 0, withAuthor: false };
   const labs = r.labTests ?? { ...off, results: null };
-  return tx<{ patientId: string | null; encounterCount: number | null; lastEncounterAt: Date | null; activeProblemCount: number | null; balance: string | null; allergies: unknown | null; problems: unknown | null; prescriptions: unknown | null; encounters: unknown | null; invoices: unknown | null; clinicalNotes: unknown | null; labTests: unknown | null }[]>`
+  return tx<PatientBundleRow[]>`
     /* patientBundlesByIds */
     select p.id as patient_id, s.encounter_count, s.last_encounter_at, s.active_problem_count,
       -- balancesByPatientIds
@@ -75,7 +77,7 @@ export async function patientBundlesByIds(
           and i.status in ('ISSUED', 'PARTIALLY_PAID') and i.deleted_at is null
       ) end as balance,
       -- drugAllergiesByPatientIds
-      case when ${r.allergies !== null}::boolean then (
+      (case when ${r.allergies !== null}::boolean then (
         select coalesce(json_agg(a order by a.created_at, a.id), '[]'::json) from (
           select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
                  notes, created_at, updated_at, version
@@ -85,9 +87,9 @@ export async function patientBundlesByIds(
           order by created_at, id
           limit ${allergies.limit}::int
         ) a
-      ) end as allergies,
+      ) end)::text as allergies,
       -- problemsByPatientIds
-      case when ${r.problems !== null}::boolean then (
+      (case when ${r.problems !== null}::boolean then (
         select coalesce(json_agg(pr order by pr.created_at, pr.id), '[]'::json) from (
           select id, organization_id, patient_id, encounter_id, code, code_system, description, status, severity, onset_date,
                  resolved_date, recorded_by, notes, created_at, updated_at, version
@@ -97,9 +99,9 @@ export async function patientBundlesByIds(
           order by created_at, id
           limit ${problems.limit}::int
         ) pr
-      ) end as problems,
+      ) end)::text as problems,
       -- prescriptionsByPatientIds (+ usersByIds for the prescriber)
-      case when ${r.prescriptions !== null}::boolean then (
+      (case when ${r.prescriptions !== null}::boolean then (
         select coalesce(json_agg(rx order by rx.start_date desc, rx.created_at desc, rx.id desc), '[]'::json) from (
           select rx.id, rx.organization_id, rx.patient_id, rx.encounter_id, rx.prescriber_id, rx.medication_name,
                  rx.medication_code, rx.dosage, rx.dose_amount::text as dose_amount, rx.dose_unit, rx.route, rx.frequency,
@@ -119,9 +121,9 @@ export async function patientBundlesByIds(
           order by rx.start_date desc, rx.created_at desc, rx.id desc
           limit ${prescriptions.limit}::int
         ) rx
-      ) end as prescriptions,
+      ) end)::text as prescriptions,
       -- encounterPagesByPatientIds, first page (+ usersByIds, vitalSignsByEncounterIds)
-      case when ${r.encounters !== null}::boolean then (
+      (case when ${r.encounters !== null}::boolean then (
         select coalesce(json_agg(e order by e.encounter_at desc, e.id desc), '[]'::json) from (
           select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
                  e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
@@ -151,9 +153,9 @@ export async function patientBundlesByIds(
             and e.deleted_at is null and (${encounters.statuses}::text[] is null or e.status = any(${encounters.statuses}::text[]))
           order by e.encounter_at desc, e.id desc limit ${encounters.limit}::int
         ) e
-      ) end as encounters,
+      ) end)::text as encounters,
       -- invoicePagesByPatientIds, first page (+ paymentsByInvoiceIds)
-      case when ${r.invoices !== null}::boolean then (
+      (case when ${r.invoices !== null}::boolean then (
         select coalesce(json_agg(i order by i.invoice_seq desc), '[]'::json) from (
           select i.id, i.organization_id, i.invoice_number, i.invoice_seq::text as invoice_seq, i.patient_id, i.encounter_id,
                  i.status, i.currency, i.subtotal::text as subtotal, i.discount_total::text as discount_total,
@@ -176,9 +178,9 @@ export async function patientBundlesByIds(
             and i.deleted_at is null and (${invoices.statuses}::text[] is null or i.status = any(${invoices.statuses}::text[]))
           order by i.invoice_seq desc limit ${invoices.limit}::int
         ) i
-      ) end as invoices,
+      ) end)::text as invoices,
       -- clinicalNotePagesByPatientIds, first page (+ usersByIds for the author)
-      case when ${r.clinicalNotes !== null}::boolean then (
+      (case when ${r.clinicalNotes !== null}::boolean then (
         select coalesce(json_agg(n order by n.created_at desc, n.id desc), '[]'::json) from (
           select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
                  n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
@@ -194,9 +196,9 @@ export async function patientBundlesByIds(
           where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id and n.deleted_at is null
           order by n.created_at desc, n.id desc limit ${notes.limit}::int
         ) n
-      ) end as clinical_notes,
+      ) end)::text as clinical_notes,
       -- labTestsByPatientIds (+ labResultsByLabTestIds)
-      case when ${r.labTests !== null}::boolean then (
+      (case when ${r.labTests !== null}::boolean then (
         select coalesce(json_agg(t order by t.ordered_at desc, t.id desc), '[]'::json) from (
           select t.id, t.organization_id, t.patient_id, t.encounter_id, t.ordered_by, t.test_code, t.test_name,
                  t.specimen_type, t.priority, t.status, t.clinical_indication, t.notes, t.ordered_at, t.collected_at,
@@ -220,7 +222,7 @@ export async function patientBundlesByIds(
           order by t.ordered_at desc, t.id desc
           limit ${labs.limit}::int
         ) t
-      ) end as lab_tests
+      ) end)::text as lab_tests
     from unnest(${ids as string[]}::uuid[]) as p(id)
     -- summariesByPatientIds (the one-time filter skips it when not requested)
     left join lateral (

@@ -1,3 +1,4 @@
+import postgres from 'postgres';
 import { invoicePage } from '../billing/loaders.js';
 import type { TenantContext } from '../context.js';
 import { permissionFromEnum } from '../kernel/auth/directives.js';
@@ -107,10 +108,10 @@ function planBundle(ctx: TenantContext, selected: readonly SelectedField[]): Pla
     const vitalsLimit = vitals ? keyOf(() => listLimit(vitals.args.first as number | null)) : null;
     request.encounters = { statuses: encounterKey.statuses, limit: encounterKey.page.limit + 1, withProvider, vitalSigns: vitalsLimit };
     primers.push((c, ids, rows) => {
-      const { parents, children } = split(rows, 'encounters', 'provider', 'vitalSigns');
+      const { parents, children } = split(rows, 'encounters', 'provider', 'vital_signs');
       c.loaders.encountersOfPatient(encounterKey).primeRows(ids, parents as never[]);
       if (withProvider) primeUsers(c, children.provider);
-      if (vitalsLimit !== null) c.loaders.vitalSignsOfEncounter(vitalsLimit).primeRows(idsOf(parents), children.vitalSigns as never[]);
+      if (vitalsLimit !== null) c.loaders.vitalSignsOfEncounter(vitalsLimit).primeRows(idsOf(parents), children.vital_signs as never[]);
     });
   }
 
@@ -159,24 +160,26 @@ function planBundle(ctx: TenantContext, selected: readonly SelectedField[]): Pla
 type Json = Record<string, unknown>;
 
 /**
- * A JSON object from PostgreSQL in the shape postgres.js gives the repositories.
- * Its `camel` transform has camelCased the keys already (nested JSON included);
- * timestamps (`*_at` columns, all timestamptz — a schema test holds that) become
- * Dates; numerics arrive as text (cast in the SQL). `skip` names nested relations
- * that are handed to other loaders instead.
+ * A JSON object from PostgreSQL in the shape postgres.js gives the repositories:
+ * camelCase keys; timestamps (`*_at` columns, all timestamptz — a schema test
+ * holds that) as Dates; numerics arrive as text already (cast in the SQL).
+ * `skip` names nested relations that are handed to other loaders instead.
  */
 function revive<T>(json: Json, skip?: readonly string[]): T {
   const row: Json = {};
   for (const key in json) {
     if (skip?.includes(key)) continue;
     const value = json[key];
-    row[key] = typeof value === 'string' && key.endsWith('At') ? new Date(value) : value;
+    const name = postgres.toCamel(key);
+    row[name] = typeof value === 'string' && name.endsWith('At') ? new Date(value) : value;
   }
   return row as T;
 }
 
+const parsed = (text: string | null): Json[] => (text === null ? [] : (JSON.parse(text) as Json[]));
+
 function revivedList(rows: readonly PatientBundleRow[], column: 'allergies' | 'problems'): Json[] {
-  return rows.flatMap((r) => ((r[column] as Json[] | null) ?? []).map((item) => revive<Json>(item)));
+  return rows.flatMap((r) => parsed(r[column]).map((item) => revive<Json>(item)));
 }
 
 type ListColumn = 'prescriptions' | 'encounters' | 'invoices' | 'clinicalNotes' | 'labTests';
@@ -186,7 +189,7 @@ function split<N extends string>(rows: readonly PatientBundleRow[], column: List
   const parents: Json[] = [];
   const children = Object.fromEntries(nested.map((n) => [n, [] as Json[]])) as Record<N, Json[]>;
   for (const row of rows) {
-    for (const item of (row[column] as Json[] | null) ?? []) {
+    for (const item of parsed(row[column])) {
       parents.push(revive<Json>(item, nested));
       for (const n of nested) {
         const value = item[n] as Json | Json[] | null;
