@@ -6,30 +6,32 @@ import { listLimit } from '../kernel/pagination.js';
 import type { SelectedField } from '../kernel/selection.js';
 import { clinicalNotePage, statusPage } from './chart-loaders.js';
 import { encounterPage } from './loaders.js';
-import { patientBundlesByIds, type PatientBundleRequest, type PatientBundleRow } from './patient-bundle-repository.js';
+import { patientBundlesByIds, type PatientBundleColumns, type PatientBundleRequest } from './patient-bundle-repository.js';
 
 /**
  * Look-ahead prefetch for patients: a root field that returns patients (`patients`,
- * `patient`) reads which relations its selection asks for, fetches all of them for
- * all its patients in one statement (`patientBundlesByIds`), and primes the
- * loaders those relations' resolvers call — keyed exactly as the resolvers key
- * them — so the nested resolvers still call `ctx.loaders…load()` and hit the
- * cache. Whatever is not planned here (other relations, a second alias with
- * other arguments, a later page, a field the viewer's role may not read) is
- * fetched by its loader as usual.
+ * `patient`) reads which relations its selection asks for, has PostgreSQL return
+ * all of them for all its patients in the same statement (`patient_bundle`,
+ * joined into the page query, or `patientBundlesByIds`), and primes the loaders
+ * those relations' resolvers call — keyed exactly as the resolvers key them — so
+ * the nested resolvers still call `ctx.loaders…load()` and hit the cache.
+ * Whatever is not planned here (other relations, a second alias with other
+ * arguments, a later page, a field the viewer's role may not read) is fetched
+ * by its loader as usual.
  */
-export async function prefetchPatientRelations(ctx: TenantContext, patientIds: readonly string[], fields: readonly SelectedField[]): Promise<void> {
-  if (patientIds.length === 0) return;
-  const plan = planBundle(ctx, fields);
-  if (!plan) return;
-  const org = ctx.session.scope.organizationId;
-  const rows = await ctx.session.read((tx) => patientBundlesByIds(tx, org, patientIds, plan.request));
-  plan.prime(ctx, patientIds, rows);
+export interface PatientPrefetch {
+  request: PatientBundleRequest;
+  /** Primes the loaders with what came back; `bundles[i]` belongs to `patientIds[i]`. */
+  prime(ctx: TenantContext, patientIds: readonly string[], bundles: readonly PatientBundleColumns[]): void;
 }
 
-interface Plan {
-  request: PatientBundleRequest;
-  prime(ctx: TenantContext, ids: readonly string[], rows: readonly PatientBundleRow[]): void;
+/** `patient(id:)`: the bundle of patients already known by id, in one statement. */
+export async function prefetchPatientRelations(ctx: TenantContext, patientIds: readonly string[], fields: readonly SelectedField[]): Promise<void> {
+  const plan = patientPrefetch(ctx, fields);
+  if (!plan || patientIds.length === 0) return;
+  const org = ctx.session.scope.organizationId;
+  const rows = await ctx.session.read((tx) => patientBundlesByIds(tx, org, patientIds, plan.request));
+  plan.prime(ctx, rows.map((r) => r.patientId), rows);
 }
 
 /** The key a field's resolver would compute, or null when its arguments are invalid (the resolver reports that). */
@@ -41,30 +43,21 @@ function keyOf<T>(compute: () => T): T | null {
   }
 }
 
-function planBundle(ctx: TenantContext, selected: readonly SelectedField[]): Plan | null {
+/** The bundle a selection of Patient fields asks for, or null when it asks for nothing bundled. */
+export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedField[]): PatientPrefetch | null {
   const readable = (f: SelectedField) => !f.requires || ctx.viewer.permissions.has(permissionFromEnum(f.requires));
   const field = (fields: readonly SelectedField[], name: string) => fields.find((f) => f.name === name && readable(f));
   const nodesOf = (f: SelectedField) => [...f.fields(['edges', 'node']), ...f.fields(['nodes'])];
-  const primers: ((ctx: TenantContext, ids: readonly string[], rows: readonly PatientBundleRow[]) => void)[] = [];
-  const request: PatientBundleRequest = {
-    summary: false,
-    balance: false,
-    allergies: null,
-    problems: null,
-    prescriptions: null,
-    encounters: null,
-    invoices: null,
-    clinicalNotes: null,
-    labTests: null,
-  };
+  const primers: ((ctx: TenantContext, ids: readonly string[], rows: readonly PatientBundleColumns[]) => void)[] = [];
+  const request: PatientBundleRequest = {};
 
   if (field(selected, 'summary')) {
     request.summary = true;
     primers.push((c, ids, rows) =>
       c.loaders.patientSummaryById.primeRows(
         ids,
-        rows.map((r) => ({
-          patientId: r.patientId!,
+        rows.map((r, i) => ({
+          patientId: ids[i]!,
           encounterCount: r.encounterCount ?? 0,
           lastEncounterAt: r.lastEncounterAt,
           activeProblemCount: r.activeProblemCount ?? 0,
@@ -74,7 +67,7 @@ function planBundle(ctx: TenantContext, selected: readonly SelectedField[]): Pla
   }
   if (field(selected, 'balance')) {
     request.balance = true;
-    primers.push((c, ids, rows) => c.loaders.balanceOfPatient.primeRows(ids, rows.map((r) => ({ patientId: r.patientId!, balance: r.balance! }))));
+    primers.push((c, ids, rows) => c.loaders.balanceOfPatient.primeRows(ids, rows.map((r, i) => ({ patientId: ids[i]!, balance: r.balance! }))));
   }
 
   const list = (name: 'allergies' | 'problems', loader: 'drugAllergiesOfPatient' | 'problemsOfPatient') => {
@@ -91,7 +84,7 @@ function planBundle(ctx: TenantContext, selected: readonly SelectedField[]): Pla
   const prescriptionKey = prescriptions && keyOf(() => statusPage(prescriptions.args));
   if (prescriptions && prescriptionKey) {
     const withPrescriber = !!field(prescriptions.fields(), 'prescriber');
-    request.prescriptions = { ...prescriptionKey, withPrescriber };
+    request.prescriptions = { ...prescriptionKey, prescriber: withPrescriber };
     primers.push((c, ids, rows) => {
       const { parents, children } = split(rows, 'prescriptions', 'prescriber');
       c.loaders.prescriptionsOfPatient(prescriptionKey).primeRows(ids, parents as never[]);
@@ -106,7 +99,7 @@ function planBundle(ctx: TenantContext, selected: readonly SelectedField[]): Pla
     const withProvider = !!field(nodes, 'provider');
     const vitals = field(nodes, 'vitalSigns');
     const vitalsLimit = vitals ? keyOf(() => listLimit(vitals.args.first as number | null)) : null;
-    request.encounters = { statuses: encounterKey.statuses, limit: encounterKey.page.limit + 1, withProvider, vitalSigns: vitalsLimit };
+    request.encounters = { statuses: encounterKey.statuses, limit: encounterKey.page.limit + 1, provider: withProvider, vitalSigns: vitalsLimit };
     primers.push((c, ids, rows) => {
       const { parents, children } = split(rows, 'encounters', 'provider', 'vital_signs');
       c.loaders.encountersOfPatient(encounterKey).primeRows(ids, parents as never[]);
@@ -132,7 +125,7 @@ function planBundle(ctx: TenantContext, selected: readonly SelectedField[]): Pla
   const notePage = notes && keyOf(() => clinicalNotePage(notes.args));
   if (notes && notePage?.forward && !notePage.cursor) {
     const withAuthor = !!field(nodesOf(notes), 'author');
-    request.clinicalNotes = { limit: notePage.limit + 1, withAuthor };
+    request.clinicalNotes = { limit: notePage.limit + 1, author: withAuthor };
     primers.push((c, ids, rows) => {
       const { parents, children } = split(rows, 'clinicalNotes', 'author');
       c.loaders.clinicalNotesOfPatient(notePage).primeRows(ids, parents as never[]);
@@ -178,14 +171,14 @@ function revive<T>(json: Json, skip?: readonly string[]): T {
 
 const parsed = (text: string | null): Json[] => (text === null ? [] : (JSON.parse(text) as Json[]));
 
-function revivedList(rows: readonly PatientBundleRow[], column: 'allergies' | 'problems'): Json[] {
+function revivedList(rows: readonly PatientBundleColumns[], column: 'allergies' | 'problems'): Json[] {
   return rows.flatMap((r) => parsed(r[column]).map((item) => revive<Json>(item)));
 }
 
 type ListColumn = 'prescriptions' | 'encounters' | 'invoices' | 'clinicalNotes' | 'labTests';
 
 /** Every patient's rows of one relation, revived, with their nested relations (an object or a list each) set apart. */
-function split<N extends string>(rows: readonly PatientBundleRow[], column: ListColumn, ...nested: N[]) {
+function split<N extends string>(rows: readonly PatientBundleColumns[], column: ListColumn, ...nested: N[]) {
   const parents: Json[] = [];
   const children = Object.fromEntries(nested.map((n) => [n, [] as Json[]])) as Record<N, Json[]>;
   for (const row of rows) {

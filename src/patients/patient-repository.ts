@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import type { PatientBundleColumns, PatientBundleRequest } from './patient-bundle-repository.js';
 
 /** One row of `ehr_patients` as the API reads it. */
 export interface PatientRow {
@@ -97,9 +98,10 @@ export async function patientPage(
   ordering: PatientOrdering,
   ascending: boolean,
   page: PageRequest,
-): Promise<PatientListRow[]> {
+  bundle: PatientBundleRequest | null = null,
+): Promise<(PatientListRow & PatientBundleColumns)[]> {
   // The rows come through patients_matching(), whose columns SafeQL reads as nullable; they are not.
-  return (await patientPageRows(tx, organizationId, filter, ordering, ascending, page)) as PatientListRow[];
+  return (await patientPageRows(tx, organizationId, filter, ordering, ascending, page, bundle)) as (PatientListRow & PatientBundleColumns)[];
 }
 
 function patientPageRows(
@@ -109,101 +111,151 @@ function patientPageRows(
   ordering: PatientOrdering,
   ascending: boolean,
   page: PageRequest,
+  request: PatientBundleRequest | null,
 ) {
   const [k1, k2, id] = keysetParams(page.cursor);
+  const bundle = request && JSON.stringify(request);
   const limit = page.limit + 1;
   const o = organizationId;
   const f = filter;
   switch (`${ordering}:${ascending ? 'asc' : 'desc'}` as const) {
     case 'NAME:asc':
-      return tx<KeysetRows<PatientListRow>>`
+      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
         /* patientPage */
-        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-               p.version,
-               p.last_name as sort_key
-        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                             ${f.bornTo}::date, ${f.search}::tsquery) p
-        where ${id}::uuid is null or (p.last_name, p.first_name, p.id) > (${k1}::text, ${k2}::text, ${id}::uuid)
-        order by p.last_name, p.first_name, p.id limit ${limit}::int
+        with page as (
+          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+                 p.version,
+                 p.last_name as sort_key
+          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                               ${f.bornTo}::date, ${f.search}::tsquery) p
+          where ${id}::uuid is null or (p.last_name, p.first_name, p.id) > (${k1}::text, ${k2}::text, ${id}::uuid)
+          order by p.last_name, p.first_name, p.id limit ${limit}::int
+        )
+        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
+               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
+        from page
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
+        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        order by page.last_name, page.first_name, page.id
       `;
     case 'NAME:desc':
-      return tx<KeysetRows<PatientListRow>>`
+      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
         /* patientPage */
-        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-               p.version,
-               p.last_name as sort_key
-        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                             ${f.bornTo}::date, ${f.search}::tsquery) p
-        where ${id}::uuid is null or (p.last_name, p.first_name, p.id) < (${k1}::text, ${k2}::text, ${id}::uuid)
-        order by p.last_name desc, p.first_name desc, p.id desc limit ${limit}::int
+        with page as (
+          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+                 p.version,
+                 p.last_name as sort_key
+          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                               ${f.bornTo}::date, ${f.search}::tsquery) p
+          where ${id}::uuid is null or (p.last_name, p.first_name, p.id) < (${k1}::text, ${k2}::text, ${id}::uuid)
+          order by p.last_name desc, p.first_name desc, p.id desc limit ${limit}::int
+        )
+        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
+               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
+        from page
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
+        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        order by page.last_name desc, page.first_name desc, page.id desc
       `;
     case 'DATE_OF_BIRTH:asc':
-      return tx<KeysetRows<PatientListRow>>`
+      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
         /* patientPage */
-        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-               p.version,
-               p.date_of_birth::text as sort_key
-        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                             ${f.bornTo}::date, ${f.search}::tsquery) p
-        where ${id}::uuid is null or (p.date_of_birth, p.id) > (${k1}::date, ${id}::uuid)
-        order by p.date_of_birth, p.id limit ${limit}::int
+        with page as (
+          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+                 p.version,
+                 p.date_of_birth::text as sort_key
+          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                               ${f.bornTo}::date, ${f.search}::tsquery) p
+          where ${id}::uuid is null or (p.date_of_birth, p.id) > (${k1}::date, ${id}::uuid)
+          order by p.date_of_birth, p.id limit ${limit}::int
+        )
+        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
+               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
+        from page
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
+        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        order by page.date_of_birth, page.id
       `;
     case 'DATE_OF_BIRTH:desc':
-      return tx<KeysetRows<PatientListRow>>`
+      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
         /* patientPage */
-        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-               p.version,
-               p.date_of_birth::text as sort_key
-        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                             ${f.bornTo}::date, ${f.search}::tsquery) p
-        where ${id}::uuid is null or (p.date_of_birth, p.id) < (${k1}::date, ${id}::uuid)
-        order by p.date_of_birth desc, p.id desc limit ${limit}::int
+        with page as (
+          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+                 p.version,
+                 p.date_of_birth::text as sort_key
+          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                               ${f.bornTo}::date, ${f.search}::tsquery) p
+          where ${id}::uuid is null or (p.date_of_birth, p.id) < (${k1}::date, ${id}::uuid)
+          order by p.date_of_birth desc, p.id desc limit ${limit}::int
+        )
+        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
+               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
+        from page
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
+        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        order by page.date_of_birth desc, page.id desc
       `;
     case 'CREATED_AT:asc':
-      return tx<KeysetRows<PatientListRow>>`
+      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
         /* patientPage */
-        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-               p.version,
-               to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                             ${f.bornTo}::date, ${f.search}::tsquery) p
-        where ${id}::uuid is null or (p.created_at, p.id) > (${k1}::text::timestamptz, ${id}::uuid)
-        order by p.created_at, p.id limit ${limit}::int
+        with page as (
+          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+                 p.version,
+                 to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                               ${f.bornTo}::date, ${f.search}::tsquery) p
+          where ${id}::uuid is null or (p.created_at, p.id) > (${k1}::text::timestamptz, ${id}::uuid)
+          order by p.created_at, p.id limit ${limit}::int
+        )
+        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
+               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
+        from page
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
+        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        order by page.created_at, page.id
       `;
     case 'CREATED_AT:desc':
-      return tx<KeysetRows<PatientListRow>>`
+      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
         /* patientPage */
-        select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-               p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-               p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-               p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-               p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-               p.version,
-               to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-        from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                             ${f.bornTo}::date, ${f.search}::tsquery) p
-        where ${id}::uuid is null or (p.created_at, p.id) < (${k1}::text::timestamptz, ${id}::uuid)
-        order by p.created_at desc, p.id desc limit ${limit}::int
+        with page as (
+          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+                 p.version,
+                 to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                               ${f.bornTo}::date, ${f.search}::tsquery) p
+          where ${id}::uuid is null or (p.created_at, p.id) < (${k1}::text::timestamptz, ${id}::uuid)
+          order by p.created_at desc, p.id desc limit ${limit}::int
+        )
+        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
+               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
+        from page
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
+        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        order by page.created_at desc, page.id desc
       `;
   }
 }

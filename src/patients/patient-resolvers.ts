@@ -4,7 +4,7 @@ import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { pageRequest, toConnection } from '../kernel/pagination.js';
 import { badInput } from '../kernel/errors.js';
 import { selectionOf } from '../kernel/selection.js';
-import { prefetchPatientRelations } from './patient-prefetch.js';
+import { patientPrefetch, prefetchPatientRelations } from './patient-prefetch.js';
 import * as repo from './patient-repository.js';
 import * as service from './patient-service.js';
 
@@ -51,13 +51,13 @@ export const patientResolvers: Resolvers = {
         throw badInput('filter.bornFrom must not be after filter.bornTo', 'filter.bornFrom');
       }
       const org = session.scope.organizationId;
-      const rows = await session.read((tx) => repo.patientPage(tx, org, filter, ordering, page.forward !== descending, page));
+      const prefetch = patientPrefetch(viewerCtx, selectionOf(info, ['edges', 'node']));
+      const rows = await session.read((tx) => repo.patientPage(tx, org, filter, ordering, page.forward !== descending, page, prefetch?.request));
       for (const row of rows) loaders.patientById.prime(row.id, row);
       const key = (p: repo.PatientListRow) => (ordering === 'NAME' ? [p.lastName, p.firstName, p.id] : [p.sortKey, p.id]);
       const connection = toConnection(rows, page, key);
-      const ids = connection.edges.map((e) => e.node.id);
-      session.notePatientAccess(ids);
-      await prefetchPatientRelations(viewerCtx, ids, selectionOf(info, ['edges', 'node']));
+      session.notePatientAccess(connection.edges.map((e) => e.node.id));
+      prefetch?.prime(viewerCtx, rows.map((r) => r.id), rows);
       return {
         ...connection,
         totalCount: () => session.read((tx) => repo.countPatients(tx, org, filter)),

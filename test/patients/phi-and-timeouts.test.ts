@@ -62,13 +62,14 @@ describe('PHI access audit when the request fails', () => {
 
   it('records the patients read even when a later statement aborted the read transaction', async () => {
     const requestId = 'phi-audit-request-0003';
-    // Another session holds encounters, so the nested read waits past the statement timeout and
-    // aborts the request's read transaction after the patients were read and shown.
+    // Another session holds imaging_orders, so the nested read waits past the statement timeout and
+    // aborts the request's read transaction after the patients were read and shown. (A relation the
+    // look-ahead prefetch does not bundle: bundled ones are read by the page statement itself.)
     const locker = await app.admin.reserve();
     try {
       await locker`begin`;
-      await locker`lock table encounters in access exclusive mode`;
-      const res = await post(requestId, `{ patients(first: 2) { edges { node { id encounters(first: 1) { edges { node { id } } } } } } }`);
+      await locker`lock table imaging_orders in access exclusive mode`;
+      const res = await post(requestId, `{ patients(first: 2) { edges { node { id imagingOrders { id } } } } }`);
       expect(res.errors?.[0]?.extensions?.code).toBe('TIMEOUT');
     } finally {
       await locker`rollback`;

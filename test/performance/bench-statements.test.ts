@@ -24,7 +24,7 @@ const STATEMENT_BUDGET: Record<string, number> = {
   'appointment-day': 9,
   'create-encounter': 6,
   'invoice-list': 10,
-  'mobile-summary': 6,
+  'mobile-summary': 5,
   'opd-queue': 10,
   'patient-chart': 6,
   'patient-list': 6,

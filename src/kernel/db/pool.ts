@@ -12,6 +12,8 @@ export interface StatementCounter {
   count: number;
   /** When a test sets this to an array, each statement's text is appended (for diagnosing counts). */
   capture?: string[];
+  /** Likewise each statement's parameters, in the same order. */
+  captureParameters?: unknown[][];
 }
 
 /** Transactions holding a connection, and those queued for one (postgres.js keeps no such counts). */
@@ -55,12 +57,13 @@ export function createDatabase(
     onnotice: () => {},
     // Columns arrive camelCased (`display_name` → `displayName`), matching the GraphQL field names.
     transform: postgres.camel,
-    debug: (_connection, query) => {
+    debug: (_connection, query, parameters) => {
       // The driver's own array-type lookup runs once per new connection, not per request:
       // counting it would make a request's statement count depend on pool growth.
       if (query.includes('pg_catalog.pg_type a') && query.includes('typarray')) return;
       statements.count += 1;
       statements.capture?.push(query);
+      statements.captureParameters?.push(parameters);
     },
     types: {
       // Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the server's time zone.
