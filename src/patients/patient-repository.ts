@@ -138,8 +138,8 @@ function patientPageRows(
         select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
-        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
+        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
         order by page.last_name, page.first_name, page.id
       `;
     case 'NAME:desc':
@@ -161,8 +161,8 @@ function patientPageRows(
         select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
-        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
+        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
         order by page.last_name desc, page.first_name desc, page.id desc
       `;
     case 'DATE_OF_BIRTH:asc':
@@ -184,8 +184,8 @@ function patientPageRows(
         select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
-        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
+        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
         order by page.date_of_birth, page.id
       `;
     case 'DATE_OF_BIRTH:desc':
@@ -207,8 +207,8 @@ function patientPageRows(
         select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
-        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
+        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
         order by page.date_of_birth desc, page.id desc
       `;
     case 'CREATED_AT:asc':
@@ -230,8 +230,8 @@ function patientPageRows(
         select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
-        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
+        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
         order by page.created_at, page.id
       `;
     case 'CREATED_AT:desc':
@@ -253,8 +253,8 @@ function patientPageRows(
         select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); none when null.
-        cross join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb)) b
+        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
+        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
         order by page.created_at desc, page.id desc
       `;
   }
