@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { badInput } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -59,8 +59,8 @@ export interface Connection<T> {
  * Layout, base64url: IV (12) ‖ tag (16) ‖ ciphertext.
  */
 interface CursorKeys {
-  cipher: Buffer;
-  iv: Buffer;
+  cipher: KeyObject;
+  iv: KeyObject;
 }
 
 const IV_BYTES = 12;
@@ -68,7 +68,9 @@ const TAG_BYTES = 16;
 const PAD_BYTES = 32;
 
 function deriveCursorKeys(secret: string | Buffer): CursorKeys {
-  const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', secret, 'health-graphql cursors', purpose, 32));
+  // KeyObjects, not Buffers: on Node 24 every createHmac/createCipheriv given a Buffer key imports it
+  // afresh, which made a cursor cost ~50 µs instead of ~13 µs (21 cursors per default page).
+  const derive = (purpose: string) => createSecretKey(Buffer.from(hkdfSync('sha256', secret, 'health-graphql cursors', purpose, 32)));
   return { cipher: derive('cursor-encryption'), iv: derive('cursor-iv') };
 }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import superjson from 'superjson';
 
 const IV_BYTES = 12;
@@ -12,10 +12,11 @@ const TAG_BYTES = 16;
  * IV (12 bytes) ‖ tag (16 bytes) ‖ ciphertext of the superjson text.
  */
 export class Sealer {
-  private readonly key: Buffer;
+  /** A KeyObject: a Buffer key is imported afresh on every cipher (~40 µs each on Node 24). */
+  private readonly key: KeyObject;
 
   constructor(secret: string, purpose: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'health-graphql sealed values', purpose, 32));
+    this.key = createSecretKey(Buffer.from(hkdfSync('sha256', secret, 'health-graphql sealed values', purpose, 32)));
   }
 
   seal(value: unknown, context: string): Buffer {
