@@ -20,4 +20,5 @@ COPY migrations ./migrations
 COPY .gmrc ./
 USER node
 EXPOSE 4000
-CMD ["node", "dist/src/main.js"]
+# The flags of `npm run start:prod` (package.json): the bench measures with the same.
+CMD ["node", "--max-semi-space-size=16", "dist/src/main.js"]

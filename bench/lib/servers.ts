@@ -186,6 +186,15 @@ export async function buildOurs(): Promise<void> {
   await run('npm', ['run', 'build', '--silent'], { cwd: ROOT, timeout: 600_000 });
 }
 
+/**
+ * The Node flags production runs with: those of `npm run start:prod` in package.json
+ * (the Dockerfile's CMD carries the same), so the bench measures what is deployed.
+ */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return (pkg.scripts['start:prod'] ?? '').split(/\s+/).filter((arg) => arg.startsWith('--'));
+}
+
 /** Our compiled API (dist/src/main.js) on the given Node binary. */
 export async function startOurs(env: ServerEnv, kind: 'ours' | 'ours-node20', nodeBinary: string): Promise<RunningServer> {
   const port = await freePort();
@@ -193,7 +202,7 @@ export async function startOurs(env: ServerEnv, kind: 'ours' | 'ours-node20', no
   return start(
     kind,
     nodeBinary,
-    [...env.oursNodeFlags, 'dist/src/main.js'],
+    [...productionNodeFlags(), ...env.oursNodeFlags, 'dist/src/main.js'],
     {
       ...baseEnv(),
       DATABASE_URL: env.databaseUrl,
