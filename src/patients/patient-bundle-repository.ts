@@ -7,7 +7,7 @@ export interface ListPart {
 }
 
 /**
- * Which of a patient's relations the `patient_bundle` SQL function (migration
+ * Which of a patient's relations the `patient_bundles` SQL function (migration
  * 000009) returns, with the arguments the selection gave them; a relation left
  * out is not read (its loader fetches it if some resolver asks). Connection
  * limits are `page.limit + 1`, as the connection loaders fetch them; only first
@@ -26,7 +26,7 @@ export interface PatientBundleRequest {
 }
 
 /**
- * A patient's requested relations as `patient_bundle` returns them: the summary
+ * A patient's requested relations as `patient_bundles` returns them: the summary
  * and balance as columns, each list as JSON text (snake_case keys, numerics as
  * text) that `patient-prefetch.ts` parses into the repositories' row shapes.
  * Text, not json: postgres.js would rebuild every nested object to camelCase
@@ -55,10 +55,9 @@ export async function patientBundlesByIds(
 ): Promise<(PatientBundleColumns & { patientId: string })[]> {
   const rows = await tx<(PatientBundleColumns & { patientId: string | null })[]>`
     /* patientBundlesByIds */
-    select p.id as patient_id, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies,
+    select b.patient_id, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies,
            b.problems, b.prescriptions, b.encounters, b.invoices, b.clinical_notes, b.lab_tests
-    from unnest(${ids as string[]}::uuid[]) as p(id)
-    cross join lateral (select * from patient_bundle(${organizationId}::uuid, p.id, ${JSON.stringify(request)}::text::jsonb)) b
+    from patient_bundles(${organizationId}::uuid, ${ids as string[]}::uuid[], ${JSON.stringify(request)}::text::jsonb) b
   `;
   return rows as (PatientBundleColumns & { patientId: string })[];
 }

@@ -11,7 +11,7 @@ import { patientBundlesByIds, type PatientBundleColumns, type PatientBundleReque
 /**
  * Look-ahead prefetch for patients: a root field that returns patients (`patients`,
  * `patient`) reads which relations its selection asks for, has PostgreSQL return
- * all of them for all its patients in the same statement (`patient_bundle`,
+ * all of them for all its patients in the same statement (`patient_bundles`,
  * joined into the page query, or `patientBundlesByIds`), and primes the loaders
  * those relations' resolvers call — keyed exactly as the resolvers key them — so
  * the nested resolvers still call `ctx.loaders…load()` and hit the cache.
@@ -48,7 +48,7 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
   const readable = (f: SelectedField) => !f.requires || ctx.viewer.permissions.has(permissionFromEnum(f.requires));
   const field = (fields: readonly SelectedField[], name: string) => fields.find((f) => f.name === name && readable(f));
   const nodesOf = (f: SelectedField) => [...f.fields(['edges', 'node']), ...f.fields(['nodes'])];
-  const primers: ((ctx: TenantContext, ids: readonly string[], rows: readonly PatientBundleColumns[]) => void)[] = [];
+  const primers: ((ctx: TenantContext, ids: readonly string[], rows: readonly PatientBundleColumns[], revive: Revive) => void)[] = [];
   const request: PatientBundleRequest = {};
 
   if (field(selected, 'summary')) {
@@ -75,7 +75,7 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
     const key = f && keyOf(() => statusPage(f.args));
     if (!key) return;
     request[name] = key;
-    primers.push((c, ids, rows) => c.loaders[loader](key).primeRows(ids, revivedList(rows, name) as never[]));
+    primers.push((c, ids, rows, revive) => c.loaders[loader](key).primeRows(ids, revivedList(rows, name, revive) as never[]));
   };
   list('allergies', 'drugAllergiesOfPatient');
   list('problems', 'problemsOfPatient');
@@ -85,8 +85,8 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
   if (prescriptions && prescriptionKey) {
     const withPrescriber = !!field(prescriptions.fields(), 'prescriber');
     request.prescriptions = { ...prescriptionKey, prescriber: withPrescriber };
-    primers.push((c, ids, rows) => {
-      const { parents, children } = split(rows, 'prescriptions', 'prescriber');
+    primers.push((c, ids, rows, revive) => {
+      const { parents, children } = split(rows, revive, 'prescriptions', 'prescriber');
       c.loaders.prescriptionsOfPatient(prescriptionKey).primeRows(ids, parents as never[]);
       if (withPrescriber) primeUsers(c, children.prescriber);
     });
@@ -100,8 +100,8 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
     const vitals = field(nodes, 'vitalSigns');
     const vitalsLimit = vitals ? keyOf(() => listLimit(vitals.args.first as number | null)) : null;
     request.encounters = { statuses: encounterKey.statuses, limit: encounterKey.page.limit + 1, provider: withProvider, vitalSigns: vitalsLimit };
-    primers.push((c, ids, rows) => {
-      const { parents, children } = split(rows, 'encounters', 'provider', 'vital_signs');
+    primers.push((c, ids, rows, revive) => {
+      const { parents, children } = split(rows, revive, 'encounters', 'provider', 'vital_signs');
       c.loaders.encountersOfPatient(encounterKey).primeRows(ids, parents as never[]);
       if (withProvider) primeUsers(c, children.provider);
       if (vitalsLimit !== null) c.loaders.vitalSignsOfEncounter(vitalsLimit).primeRows(idsOf(parents), children.vital_signs as never[]);
@@ -114,8 +114,8 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
     const payments = field(nodesOf(invoices), 'payments');
     const paymentLimit = payments ? keyOf(() => listLimit(payments.args.first as number | null)) : null;
     request.invoices = { statuses: invoiceKey.statuses, limit: invoiceKey.page.limit + 1, payments: paymentLimit };
-    primers.push((c, ids, rows) => {
-      const { parents, children } = split(rows, 'invoices', 'payments');
+    primers.push((c, ids, rows, revive) => {
+      const { parents, children } = split(rows, revive, 'invoices', 'payments');
       c.loaders.invoicesOfPatient(invoiceKey).primeRows(ids, parents as never[]);
       if (paymentLimit !== null) c.loaders.paymentsOfInvoice(paymentLimit).primeRows(idsOf(parents), children.payments as never[]);
     });
@@ -126,8 +126,8 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
   if (notes && notePage?.forward && !notePage.cursor) {
     const withAuthor = !!field(nodesOf(notes), 'author');
     request.clinicalNotes = { limit: notePage.limit + 1, author: withAuthor };
-    primers.push((c, ids, rows) => {
-      const { parents, children } = split(rows, 'clinicalNotes', 'author');
+    primers.push((c, ids, rows, revive) => {
+      const { parents, children } = split(rows, revive, 'clinicalNotes', 'author');
       c.loaders.clinicalNotesOfPatient(notePage).primeRows(ids, parents as never[]);
       if (withAuthor) primeUsers(c, children.author);
     });
@@ -139,55 +139,69 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
     const results = field(labTests.fields(), 'results');
     const resultLimit = results ? keyOf(() => listLimit(results.args.first as number | null)) : null;
     request.labTests = { ...labKey, results: resultLimit };
-    primers.push((c, ids, rows) => {
-      const { parents, children } = split(rows, 'labTests', 'results');
+    primers.push((c, ids, rows, revive) => {
+      const { parents, children } = split(rows, revive, 'labTests', 'results');
       c.loaders.labTestsOfPatient(labKey).primeRows(ids, parents as never[]);
       if (resultLimit !== null) c.loaders.labResultsOfLabTest(resultLimit).primeRows(idsOf(parents), children.results as never[]);
     });
   }
 
   if (primers.length === 0) return null;
-  return { request, prime: (c, ids, rows) => primers.forEach((prime) => prime(c, ids, rows)) };
+  return {
+    request,
+    prime: (c, ids, rows) => {
+      const revive = reviver();
+      for (const prime of primers) prime(c, ids, rows, revive);
+    },
+  };
 }
 
 type Json = Record<string, unknown>;
 
+type Revive = (json: Json, skip?: readonly string[]) => Json;
+
 /**
- * A JSON object from PostgreSQL in the shape postgres.js gives the repositories:
- * camelCase keys; timestamps (`*_at` columns, all timestamptz — a schema test
- * holds that) as Dates; numerics arrive as text already (cast in the SQL).
- * `skip` names nested relations that are handed to other loaders instead.
+ * Turns JSON objects from PostgreSQL into the shape postgres.js gives the
+ * repositories: camelCase keys (converted once per distinct key: a page holds
+ * thousands of keys but a few dozen names); timestamps (`*_at` columns, all
+ * timestamptz — a schema test holds that) as Dates; numerics arrive as text
+ * already (cast in the SQL). `skip` names nested relations that are handed to
+ * other loaders instead. One per priming, so no state outlives the request.
  */
-function revive<T>(json: Json, skip?: readonly string[]): T {
-  const row: Json = {};
-  for (const key in json) {
-    if (skip?.includes(key)) continue;
-    const value = json[key];
-    const name = postgres.toCamel(key);
-    row[name] = typeof value === 'string' && name.endsWith('At') ? new Date(value) : value;
-  }
-  return row as T;
+function reviver(): Revive {
+  const names = new Map<string, string>();
+  return (json, skip) => {
+    const row: Json = {};
+    for (const key in json) {
+      if (skip?.includes(key)) continue;
+      const value = json[key];
+      let name = names.get(key);
+      if (name === undefined) names.set(key, (name = postgres.toCamel(key)));
+      row[name] = typeof value === 'string' && name.endsWith('At') ? new Date(value) : value;
+    }
+    return row;
+  };
 }
 
 const parsed = (text: string | null): Json[] => (text === null ? [] : (JSON.parse(text) as Json[]));
 
-function revivedList(rows: readonly PatientBundleColumns[], column: 'allergies' | 'problems'): Json[] {
-  return rows.flatMap((r) => parsed(r[column]).map((item) => revive<Json>(item)));
+function revivedList(rows: readonly PatientBundleColumns[], column: 'allergies' | 'problems', revive: Revive): Json[] {
+  return rows.flatMap((r) => parsed(r[column]).map((item) => revive(item)));
 }
 
 type ListColumn = 'prescriptions' | 'encounters' | 'invoices' | 'clinicalNotes' | 'labTests';
 
 /** Every patient's rows of one relation, revived, with their nested relations (an object or a list each) set apart. */
-function split<N extends string>(rows: readonly PatientBundleColumns[], column: ListColumn, ...nested: N[]) {
+function split<N extends string>(rows: readonly PatientBundleColumns[], revive: Revive, column: ListColumn, ...nested: N[]) {
   const parents: Json[] = [];
   const children = Object.fromEntries(nested.map((n) => [n, [] as Json[]])) as Record<N, Json[]>;
   for (const row of rows) {
     for (const item of parsed(row[column])) {
-      parents.push(revive<Json>(item, nested));
+      parents.push(revive(item, nested));
       for (const n of nested) {
         const value = item[n] as Json | Json[] | null;
-        if (Array.isArray(value)) for (const child of value) children[n].push(revive<Json>(child));
-        else if (value) children[n].push(revive<Json>(value));
+        if (Array.isArray(value)) for (const child of value) children[n].push(revive(child));
+        else if (value) children[n].push(revive(value));
       }
     }
   }

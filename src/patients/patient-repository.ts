@@ -139,7 +139,10 @@ function patientPageRows(
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
         -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
+        left join (
+          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
+          where ${bundle}::text is not null
+        ) b on b.patient_id = page.id
         order by page.last_name, page.first_name, page.id
       `;
     case 'NAME:desc':
@@ -162,7 +165,10 @@ function patientPageRows(
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
         -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
+        left join (
+          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
+          where ${bundle}::text is not null
+        ) b on b.patient_id = page.id
         order by page.last_name desc, page.first_name desc, page.id desc
       `;
     case 'DATE_OF_BIRTH:asc':
@@ -185,7 +191,10 @@ function patientPageRows(
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
         -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
+        left join (
+          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
+          where ${bundle}::text is not null
+        ) b on b.patient_id = page.id
         order by page.date_of_birth, page.id
       `;
     case 'DATE_OF_BIRTH:desc':
@@ -208,7 +217,10 @@ function patientPageRows(
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
         -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
+        left join (
+          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
+          where ${bundle}::text is not null
+        ) b on b.patient_id = page.id
         order by page.date_of_birth desc, page.id desc
       `;
     case 'CREATED_AT:asc':
@@ -231,7 +243,10 @@ function patientPageRows(
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
         -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
+        left join (
+          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
+          where ${bundle}::text is not null
+        ) b on b.patient_id = page.id
         order by page.created_at, page.id
       `;
     case 'CREATED_AT:desc':
@@ -254,7 +269,10 @@ function patientPageRows(
                b.encounters, b.invoices, b.clinical_notes, b.lab_tests
         from page
         -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join lateral (select * from patient_bundle(${o}::uuid, page.id, ${bundle}::text::jsonb) where ${bundle}::text is not null) b on true
+        left join (
+          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
+          where ${bundle}::text is not null
+        ) b on b.patient_id = page.id
         order by page.created_at desc, page.id desc
       `;
   }

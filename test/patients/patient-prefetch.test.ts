@@ -151,7 +151,7 @@ describe('look-ahead prefetch of patient relations', () => {
 
   it('reads nothing a role may not see: fields behind a guard the role fails are not bundled', async () => {
     const query = `{ patients(first: 3) { edges { node { id balance invoices(first: 2) { edges { node { id } } } allergies { id } } } } }`;
-    /** The relations the page statement asked patient_bundle for. */
+    /** The relations the page statement asked patient_bundles for. */
     const bundled = async (account: string) => {
       const session = await login(app, `${account}@northwind.example`, DEMO_PASSWORD);
       const counter = app.api.deps.db.statements;
