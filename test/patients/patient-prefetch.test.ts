@@ -55,6 +55,18 @@ const LOADER_STATEMENTS = [
   'clinicalNotePagesByPatientIds', 'labTestsByPatientIds', 'labResultsByLabTestIds',
 ];
 
+/** The parts of a bundled patient these tests look into. */
+interface ListedPatient {
+  id: string;
+  encounters: { edges: { node: { vitalSigns: unknown[] } }[] };
+  invoices: { edges: { node: { payments: unknown[] } }[] };
+  clinicalNotes: { edges: unknown[] };
+  labTests: { results: unknown[] }[];
+  prescriptions: unknown[];
+  allergies: unknown[];
+}
+type IdEdges = { edges: { node: { id: string } }[] };
+
 let app: TestApp;
 let token: string;
 let userId: string;
@@ -91,14 +103,14 @@ describe('look-ahead prefetch of patient relations', () => {
 
   it('a page of patients answers exactly what the loaders answer, in one statement for all relations', async () => {
     const listed = await run(`{ patients(first: 25) { edges { node { ${BUNDLED} } } } }`);
-    const patients = listed.data.patients.edges.map((e: { node: { id: string } }) => e.node);
+    const patients = (listed.data.patients as { edges: { node: ListedPatient }[] }).edges.map((e) => e.node);
     expect(patients).toHaveLength(25);
     // The data really is nested (otherwise equality would prove little).
-    const some = (f: (p: any) => boolean) => expect(patients.filter(f).length).toBeGreaterThan(0);
-    some((p) => p.encounters.edges.some((e: any) => e.node.vitalSigns.length > 0));
-    some((p) => p.invoices.edges.some((e: any) => e.node.payments.length > 0));
+    const some = (f: (p: ListedPatient) => boolean) => expect(patients.filter(f).length).toBeGreaterThan(0);
+    some((p) => p.encounters.edges.some((e) => e.node.vitalSigns.length > 0));
+    some((p) => p.invoices.edges.some((e) => e.node.payments.length > 0));
     some((p) => p.clinicalNotes.edges.length > 0);
-    some((p) => p.labTests.some((t: any) => t.results.length > 0));
+    some((p) => p.labTests.some((t) => t.results.length > 0));
     some((p) => p.prescriptions.length > 0 && p.allergies.length > 0);
 
     // The same patients through node(id:), five per request (the cost limit), loaders only.
@@ -120,7 +132,7 @@ describe('look-ahead prefetch of patient relations', () => {
   });
 
   it('one patient by id answers what the loaders answer', async () => {
-    const ids = (await run(`{ patients(first: 12) { edges { node { id } } } }`)).data.patients.edges.map((e: any) => e.node.id);
+    const ids = ((await run(`{ patients(first: 12) { edges { node { id } } } }`)).data.patients as IdEdges).edges.map((e) => e.node.id);
     for (const id of ids) {
       const direct = await run(`query($id: ID!) { patient(id: $id) { ${BUNDLED} } }`, { id });
       const byNode = await run(`query($id: ID!) { node(id: $id) { ... on Patient { ${BUNDLED} } } }`, { id });
@@ -141,10 +153,10 @@ describe('look-ahead prefetch of patient relations', () => {
     }
     fragment Chart on Patient { allergies { id allergen } encounters(first: 2) { edges { cursor node { id provider { displayName } } } } }`;
     const { data } = await run(query, { after: null });
-    for (const edge of data.patients.edges) {
-      const p = edge.node;
-      expect(p.later.edges.map((e: any) => e.node.id)).toEqual(p.encounters.edges.map((e: any) => e.node.id));
-      expect(p.allActive.every((x: any) => x.status === 'ACTIVE')).toBe(true);
+    type Row = { later: IdEdges; allActive: { status: string }[]; encounters: { edges: { node: { id: string; provider: { displayName: unknown } } }[] } };
+    for (const { node: p } of (data.patients as { edges: { node: Row }[] }).edges) {
+      expect(p.later.edges.map((e) => e.node.id)).toEqual(p.encounters.edges.map((e) => e.node.id));
+      expect(p.allActive.every((x) => x.status === 'ACTIVE')).toBe(true);
       for (const e of p.encounters.edges) expect(typeof e.node.provider.displayName).toBe('string');
     }
   });
