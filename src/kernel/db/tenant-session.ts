@@ -208,9 +208,8 @@ export class TenantSession {
         this.db,
         this.limits.acquireTimeoutMs,
         async (tx, probe) => {
-          // BEGIN and the scope statement travel together (postgres.js patch); the transaction is
-          // handed out once the scope answered, so a connection found dead there is replaced
-          // (beginWithin retries) before any reader holds it.
+          // The transaction is handed out once the scope answered, so a connection found dead at
+          // BEGIN or there is replaced (beginWithin retries) before any reader holds it.
           await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
           resolve(tx);
           await released;

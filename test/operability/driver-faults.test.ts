@@ -1,0 +1,123 @@
+import net from 'node:net';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { isConnectionFailure } from '../../src/kernel/db/commit-outcome.js';
+import { createDatabase, type Database } from '../../src/kernel/db/pool.js';
+import { waitFor } from '../helpers/wait.js';
+
+/**
+ * The driver's own failure paths (patches/postgres+3.4.9.patch), one connection
+ * at a time. A TCP proxy between the pool and PostgreSQL resets the client's
+ * socket at a moment the test chooses: the driver then sees a socket error and,
+ * one event-loop turn later, the close. Whatever the driver queued on the dead
+ * socket in between (a transaction's ROLLBACK) must fail with it; carried into
+ * the next socket, it was taken for that socket's active statement, and the
+ * next request on the connection waited forever.
+ */
+
+const APP = 'driver-faults-test';
+
+interface ResettingProxy {
+  url: string;
+  /** Resets every client socket (RST) and closes the matching server sockets. */
+  resetAll(): void;
+  close(): Promise<void>;
+}
+
+async function startResettingProxy(targetUrl: string): Promise<ResettingProxy> {
+  const target = new URL(targetUrl);
+  const pairs = new Set<{ client: net.Socket; server: net.Socket }>();
+  const proxy = net.createServer((client) => {
+    const server = net.connect(Number(target.port || 5432), target.hostname);
+    const pair = { client, server };
+    pairs.add(pair);
+    client.pipe(server);
+    server.pipe(client);
+    const drop = () => {
+      pairs.delete(pair);
+      client.destroy();
+      server.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    server.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as net.AddressInfo;
+  const url = new URL(targetUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    resetAll() {
+      for (const pair of pairs) {
+        pairs.delete(pair);
+        pair.client.resetAndDestroy();
+        pair.server.destroy();
+      }
+    },
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+let admin: postgres.Sql;
+let proxy: ResettingProxy;
+let db: Database;
+
+beforeAll(async () => {
+  const adminUrl = inject('adminUrl');
+  admin = postgres(adminUrl, { max: 2, onnotice: () => {} });
+  proxy = await startResettingProxy(adminUrl);
+  // One connection: every transaction below reuses the same driver connection object.
+  db = createDatabase(proxy.url, { maxConnections: 1, minConnections: 0, connectTimeoutMs: 30_000, idleTimeoutMs: 60_000 }, APP);
+});
+
+afterAll(async () => {
+  await db?.close();
+  await proxy?.close();
+  await admin?.end({ timeout: 1 });
+});
+
+/** Holds a session-level advisory lock from the admin pool until released. */
+async function holdAdvisoryLock(key: number) {
+  const session = await admin.reserve();
+  await session`select pg_advisory_lock(${key})`;
+  return async () => {
+    await session`select pg_advisory_unlock(${key})`;
+    session.release();
+  };
+}
+
+describe('a connection reset while a transaction statement runs', () => {
+  it('fails that transaction, and the next one on the same connection runs normally', async () => {
+    const key = 4_200_000 + Math.floor(Math.random() * 1_000_000);
+    const release = await holdAdvisoryLock(key);
+    try {
+      const waiting = db.sql.begin(async (tx) => {
+        // The same statement twice: the second runs prepared (Bind/Execute only), so the
+        // connection stays writable for this transaction and the ROLLBACK goes straight out.
+        await tx`select pg_advisory_xact_lock(${key + 1}::bigint)`;
+        await tx`select pg_advisory_xact_lock(${key}::bigint)`;
+      });
+      waiting.catch(() => {});
+      await waitFor(async () => {
+        const rows = await admin`select 1 from pg_stat_activity where application_name = ${APP} and wait_event_type = 'Lock'`;
+        return rows.length > 0;
+      }, 'the transaction to wait on the advisory lock');
+      proxy.resetAll();
+      const failure = await waiting.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isConnectionFailure(failure), String(failure)).toBe(true);
+    } finally {
+      await release();
+    }
+
+    // A parameterised statement is described before it is bound (Parse/Describe/Flush, then
+    // Bind/Execute/Sync): the step that waited forever when a stale statement was taken for it.
+    for (let round = 1; round <= 3; round++) {
+      const [row] = await db.sql.begin((tx) => tx<{ n: number }[]>`select ${round}::int + 41 as n`);
+      expect(row!.n).toBe(round + 41);
+    }
+  });
+});
