@@ -121,3 +121,26 @@ describe('a connection reset while a transaction statement runs', () => {
     }
   });
 });
+
+describe('a BEGIN that fails', () => {
+  it("fails the transaction with BEGIN's error; statements the body issues after that never run", async () => {
+    const ran: string[] = [];
+    // The body starts while BEGIN is still on the wire (pipelined); its first statement may
+    // reach the server, which is why every transaction here begins with the scope statement.
+    const failure = await db.sql
+      .begin('not a valid option', async (tx) => {
+        await tx`select set_config('app.first', 'x', true)`;
+        ran.push('first');
+        await tx`select set_config('app.second', 'x', true)`;
+        ran.push('second');
+      })
+      .then(
+        () => null,
+        (error: unknown) => error as { code?: string },
+      );
+    expect(failure?.code).toBe('42601');
+    expect(ran).not.toContain('second');
+    const [row] = await db.sql<{ n: number }[]>`select ${7}::int as n`;
+    expect(row!.n).toBe(7);
+  });
+});

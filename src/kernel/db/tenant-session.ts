@@ -226,6 +226,11 @@ export class TenantSession {
  * fails with TIMEOUT (postgres.js queues without limit). A transaction that
  * gets its connection after the caller gave up ends at once, doing nothing.
  *
+ * `body` must open with the scope statement (`enterTenantScope` /
+ * `enterAuthScope`): BEGIN is pipelined (patches/README.md), so that statement
+ * travels with it, and it only sets transaction-local settings, which do
+ * nothing should BEGIN fail.
+ *
  * With `confirmCommitWithinMs`, a connection that dies after the body finished
  * (so while COMMIT was in flight) does not make the caller guess: the outcome
  * is learned from PostgreSQL by the transaction id the body put in its probe.
