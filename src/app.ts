@@ -10,7 +10,6 @@ import { TokenService } from './identity/tokens.js';
 import type { Config } from './kernel/config.js';
 import { createDatabase, warmUp } from './kernel/db/pool.js';
 import { createHttpServer } from './http.js';
-import { loaderInstrumentation } from './kernel/loaders.js';
 import { configureCursorSecret } from './kernel/pagination.js';
 import { createLimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import { createMetrics, createMetricsServer } from './operability/metrics.js';
@@ -40,7 +39,6 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
   const limiterStore = createLimiterStore(databaseUrl, config.database.connectTimeoutMs);
   db.onTransaction = metrics.observeTransaction;
   db.onCommitOutcome = metrics.observeCommitOutcome;
-  loaderInstrumentation.onBatch = (size) => metrics.loaderBatchSize.observe(size);
   configureCursorSecret(config.cursorSecret);
   return {
     config,

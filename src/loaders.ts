@@ -7,22 +7,33 @@ import { patientLoaders } from './patients/loaders.js';
 import { ordersLoaders } from './patients/orders-loaders.js';
 import { schedulingLoaders } from './scheduling/loaders.js';
 import { workflowsLoaders } from './workflows/loaders.js';
-import { withBatchSchedule, type LoaderScope } from './kernel/loaders.js';
+import type { Batching, LoaderScope } from './kernel/loaders.js';
 
-/** The tenant scope loaders read through; anonymous requests get one that refuses. */
+/**
+ * The tenant scope loaders read through; anonymous requests get one that refuses.
+ * Batches wait until the request's database work is idle, so each loader sends one
+ * statement per level of the query however its parents' results happen to arrive.
+ */
 function loaderScope(ctx: RequestContext): LoaderScope {
   const session = ctx.session;
+  const metrics = ctx.deps.metrics;
+  const batching: Batching = {
+    schedule: session ? (dispatch) => session.whenIdle(dispatch) : undefined,
+    onBatch: (size) => metrics.loaderBatchSize.observe(size),
+  };
   if (!session) {
     return {
       organizationId: '',
       read: () => Promise.reject(unauthenticated()),
       notePatientAccess: () => {},
+      batching,
     };
   }
   return {
     organizationId: session.scope.organizationId,
     read: (fn) => session.read(fn),
     notePatientAccess: (ids) => session.notePatientAccess(ids),
+    batching,
   };
 }
 
@@ -32,10 +43,7 @@ function loaderScope(ctx: RequestContext): LoaderScope {
  */
 export function createLoaders(ctx: RequestContext) {
   const scope = loaderScope(ctx);
-  const session = ctx.session;
-  // Batches wait until the request's database work is idle, so each loader sends one
-  // statement per level of the query however its parents' results happen to arrive.
-  return withBatchSchedule(session ? (dispatch) => session.whenIdle(dispatch) : undefined, () => ({
+  return {
     ...identityLoaders(scope),
     ...patientLoaders(scope),
     ...chartLoaders(scope),
@@ -43,7 +51,7 @@ export function createLoaders(ctx: RequestContext) {
     ...billingLoaders(scope),
     ...schedulingLoaders(scope),
     ...workflowsLoaders(scope),
-  }));
+  };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,7 +1,7 @@
 import type { Resolvers } from './generated/graphql.js';
 import { billingModule } from './billing/module.js';
 import { identityModule } from './identity/resolvers.js';
-import type { NodeFetcher } from './kernel/node-registry.js';
+import type { NodeFetcher } from './nodes.js';
 import { patientsModule } from './patients/module.js';
 import { schedulingModule } from './scheduling/module.js';
 import { workflowsModule } from './workflows/module.js';

@@ -30,12 +30,14 @@ export function billingLoaders(scope: LoaderScope) {
     /** The organization's time zone and today there, read once per request. */
     billingClock: () => (clock ??= read((tx) => invoices.organizationClock(tx, org))),
     serviceCatalogItemById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => catalog.catalogItemsByIds(tx, org, ids)),
       (i) => i.id,
     ),
     invoiceById: createPatientRecordLoader(scope, (ids) => read((tx) => invoices.invoicesByIds(tx, org, ids))),
     invoicesOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
       createConnectionLoader(
+        scope,
         (ids) => read((tx) => invoices.invoicePagesByPatientIds(tx, org, ids, args.statuses, args.page)),
         (i) => i.patientId,
         args.page,
@@ -44,37 +46,44 @@ export function billingLoaders(scope: LoaderScope) {
     ),
     invoiceCountOfPatient: loaderFamily((statuses: string[] | null) =>
       createLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => invoices.invoiceCountsByPatientIds(tx, org, ids, statuses)),
         (r) => r.patientId,
       ),
     ),
     invoicesOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => invoices.invoicesByEncounterIds(tx, org, ids, limit)),
         (i) => i.encounterId!,
       ),
     ),
     balanceOfPatient: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => invoices.balancesByPatientIds(tx, org, ids)),
       (b) => b.patientId,
     ),
     lineItemsOfInvoice: createGroupLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => invoices.lineItemsByInvoiceIds(tx, org, ids)),
       (l) => l.invoiceId,
     ),
     lineItemById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => invoices.lineItemsByIds(tx, org, ids)),
       (l) => l.id,
     ),
     paymentById: createPatientRecordLoader(scope, (ids) => read((tx) => payments.paymentsByIds(tx, org, ids))),
     paymentsOfInvoice: loaderFamily((limit: number) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => payments.paymentsByInvoiceIds(tx, org, ids, limit)),
         (p) => p.invoiceId,
       ),
     ),
     refundsOfPayment: loaderFamily((limit: number) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => payments.refundsByPaymentIds(tx, org, ids, limit)),
         (p) => p.refundOfPaymentId!,
       ),

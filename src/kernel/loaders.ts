@@ -2,34 +2,27 @@ import DataLoader from 'dataloader';
 import type { TransactionSql } from './db/pool.js';
 import { toConnection, type Connection, type CursorKey, type PageRequest } from './pagination.js';
 
-/**
- * Process-wide observer of batch sizes (the metrics module sets it once at
- * start). Each batch is one repository call, so this is also the statement fan-in.
- */
-export const loaderInstrumentation: { onBatch: (size: number) => void } = { onBatch: () => {} };
-
 /** Decides when a batch is sent; the request's session supplies one (see `TenantSession.whenIdle`). */
 export type BatchSchedule = (dispatch: () => void) => void;
 
 /**
- * The batch schedule of the request whose loaders are being built. `createLoaders`
- * sets it while the (synchronous) domain factories run, and `loaderFamily`
- * restores it when it builds a loader later, so every loader of a request shares
- * its request's schedule without each factory having to pass it along.
+ * How a request's loaders batch: when a batch is sent (`schedule`; DataLoader's
+ * default tick when absent) and who observes each batch's size (metrics: each
+ * batch is one repository call, so this is also the statement fan-in).
  */
-let buildingSchedule: BatchSchedule | undefined;
-
-export function withBatchSchedule<T>(schedule: BatchSchedule | undefined, build: () => T): T {
-  const previous = buildingSchedule;
-  buildingSchedule = schedule;
-  try {
-    return build();
-  } finally {
-    buildingSchedule = previous;
-  }
+export interface Batching {
+  schedule?: BatchSchedule;
+  onBatch(size: number): void;
 }
 
-const batchOptions = () => (buildingSchedule ? { batchScheduleFn: buildingSchedule } : {});
+/** What a domain's loaders need: the organization, the request's read transaction and its batching. */
+export interface LoaderScope {
+  organizationId: string;
+  read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T>;
+  /** Records that this request read these patients' data (PHI access log). */
+  notePatientAccess(patientIds: Iterable<string>): void;
+  batching: Batching;
+}
 
 /**
  * A DataLoader whose batch function is "fetch rows, then assemble one value per
@@ -39,14 +32,18 @@ const batchOptions = () => (buildingSchedule ? { batchScheduleFn: buildingSchedu
  */
 export class RowLoader<K, V, R> extends DataLoader<K, V, unknown> {
   constructor(
+    { schedule, onBatch }: Batching,
     fetch: (keys: readonly K[]) => Promise<readonly R[]>,
     private readonly assemble: (keys: readonly K[], rows: readonly R[]) => V[],
     options: DataLoader.Options<K, V, unknown>,
   ) {
-    super(async (keys) => {
-      loaderInstrumentation.onBatch(keys.length);
-      return assemble(keys, await fetch(keys));
-    }, { maxBatchSize: 1000, ...options, ...batchOptions() });
+    super(
+      async (keys) => {
+        onBatch(keys.length);
+        return assemble(keys, await fetch(keys));
+      },
+      { maxBatchSize: 1000, ...options, ...(schedule ? { batchScheduleFn: schedule } : {}) },
+    );
   }
 
   /** Primes each key with what a batch returning `rows` for `keys` would give it (keys already cached keep their value). */
@@ -74,11 +71,13 @@ function groupRows<K, V>(rows: readonly V[], parentOf: (row: V) => K, cacheKey: 
  * for all keys; results come back in key order, `null` where nothing matched.
  */
 export function createLoader<K, V>(
+  scope: Pick<LoaderScope, 'batching'>,
   fetch: (keys: readonly K[]) => Promise<readonly V[]>,
   keyOf: (row: V) => K,
   cacheKey: (key: K) => unknown = (k) => k,
 ): RowLoader<K, V | null, V> {
   return new RowLoader<K, V | null, V>(
+    scope.batching,
     fetch,
     (keys, rows) => {
       const byKey = new Map<unknown, V>();
@@ -94,11 +93,13 @@ export function createLoader<K, V>(
  * every parent key; each key receives its rows in the order the SQL gave them.
  */
 export function createGroupLoader<K, V>(
+  scope: Pick<LoaderScope, 'batching'>,
   fetch: (keys: readonly K[]) => Promise<readonly V[]>,
   parentOf: (row: V) => K,
   cacheKey: (key: K) => unknown = (k) => k,
 ): RowLoader<K, V[], V> {
   return new RowLoader<K, V[], V>(
+    scope.batching,
     fetch,
     (keys, rows) => {
       const groups = groupRows(rows, parentOf, cacheKey);
@@ -108,14 +109,6 @@ export function createGroupLoader<K, V>(
   );
 }
 
-/** What a domain's loaders need: the organization and the request's read transaction. */
-export interface LoaderScope {
-  organizationId: string;
-  read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T>;
-  /** Records that this request read these patients' data (PHI access log). */
-  notePatientAccess(patientIds: Iterable<string>): void;
-}
-
 /**
  * Loaders that also depend on field arguments (`encounters(first: 5)`): one
  * DataLoader per distinct argument set, so every parent asking with the same
@@ -123,12 +116,11 @@ export interface LoaderScope {
  */
 export function loaderFamily<A, L>(build: (args: A) => L): (args: A) => L {
   const byArgs = new Map<string, L>();
-  const schedule = buildingSchedule;
   return (args: A) => {
     const key = JSON.stringify(args);
     let loader = byArgs.get(key);
     if (!loader) {
-      loader = withBatchSchedule(schedule, () => build(args));
+      loader = build(args);
       byArgs.set(key, loader);
     }
     return loader;
@@ -141,12 +133,14 @@ export function loaderFamily<A, L>(build: (args: A) => L): (args: A) => L {
  * query), grouped here into one Connection per parent.
  */
 export function createConnectionLoader<V>(
+  scope: Pick<LoaderScope, 'batching'>,
   fetch: (parentIds: readonly string[]) => Promise<readonly V[]>,
   parentOf: (row: V) => string,
   page: PageRequest,
   keyOf: (row: V) => CursorKey,
 ): RowLoader<string, Connection<V>, V> {
   return new RowLoader<string, Connection<V>, V>(
+    scope.batching,
     fetch,
     (ids, rows) => {
       const groups = groupRows(rows, parentOf, (k) => k);
@@ -165,6 +159,7 @@ export function createPatientRecordLoader<R extends { id: string; patientId: str
   fetch: (ids: readonly string[]) => Promise<readonly R[]>,
 ): RowLoader<string, R | null, R> {
   return createLoader(
+    scope,
     async (ids: readonly string[]) => {
       const rows = await fetch(ids);
       scope.notePatientAccess(rows.map((r) => r.patientId));

@@ -34,12 +34,14 @@ export function chartLoaders(scope: LoaderScope) {
     problemById: byId((ids) => read((tx) => problems.problemsByIds(tx, org, ids))),
     problemsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => problems.problemsByPatientIds(tx, org, ids, statuses, limit)),
         (p) => p.patientId,
       ),
     ),
     problemsOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => problems.problemsByEncounterIds(tx, org, ids, limit)),
         (p) => p.encounterId!,
       ),
@@ -48,6 +50,7 @@ export function chartLoaders(scope: LoaderScope) {
     clinicalNoteById: byId((ids) => read((tx) => notes.clinicalNotesByIds(tx, org, ids))),
     clinicalNotesOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
+        scope,
         (ids) => read((tx) => notes.clinicalNotePagesByPatientIds(tx, org, ids, page)),
         (n) => n.patientId,
         page,
@@ -55,17 +58,20 @@ export function chartLoaders(scope: LoaderScope) {
       ),
     ),
     clinicalNoteCountOfPatient: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => notes.clinicalNoteCountsByPatientIds(tx, org, ids)),
       (r) => r.patientId,
     ),
     clinicalNotesOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => notes.clinicalNotesByEncounterIds(tx, org, ids, limit)),
         (n) => n.encounterId!,
       ),
     ),
     amendmentsOfClinicalNote: loaderFamily((limit: number) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => notes.clinicalNotesByAmendedIds(tx, org, ids, limit)),
         (n) => n.amendsNoteId!,
       ),
@@ -74,6 +80,7 @@ export function chartLoaders(scope: LoaderScope) {
     drugAllergyById: byId((ids) => read((tx) => allergies.drugAllergiesByIds(tx, org, ids))),
     drugAllergiesOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => allergies.drugAllergiesByPatientIds(tx, org, ids, statuses, limit)),
         (a) => a.patientId,
       ),
@@ -82,12 +89,14 @@ export function chartLoaders(scope: LoaderScope) {
     prescriptionById: byId((ids) => read((tx) => prescriptions.prescriptionsByIds(tx, org, ids))),
     prescriptionsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByPatientIds(tx, org, ids, statuses, limit)),
         (p) => p.patientId,
       ),
     ),
     prescriptionsOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByEncounterIds(tx, org, ids, limit)),
         (p) => p.encounterId!,
       ),

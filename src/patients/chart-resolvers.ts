@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { nodeFetcher, type NodeFetcher } from '../kernel/node-registry.js';
+import { nodeFetcher, type NodeFetcher } from '../nodes.js';
 import { listLimit } from '../kernel/pagination.js';
 import { clinicalNotePage, statusPage } from './chart-loaders.js';
 import * as notes from './clinical-note-service.js';

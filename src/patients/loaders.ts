@@ -15,9 +15,10 @@ export function patientLoaders(scope: LoaderScope) {
   const org = scope.organizationId;
   const read = scope.read.bind(scope);
   const counts = <R extends { patientId: string; count: number }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
-    createLoader(fetch, (r) => r.patientId);
+    createLoader(scope, fetch, (r) => r.patientId);
   return {
     patientById: createLoader(
+      scope,
       async (ids: readonly string[]) => {
         const rows = await read((tx) => patients.patientsByIds(tx, org, ids));
         scope.notePatientAccess(rows.map((r) => r.id));
@@ -26,12 +27,14 @@ export function patientLoaders(scope: LoaderScope) {
       (p) => p.id,
     ),
     patientSummaryById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => patients.summariesByPatientIds(tx, org, ids)),
       (s) => s.patientId,
     ),
     encounterById: createPatientRecordLoader(scope, (ids) => read((tx) => encounters.encountersByIds(tx, org, ids))),
     encountersOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
       createConnectionLoader(
+        scope,
         (ids) => read((tx) => encounters.encounterPagesByPatientIds(tx, org, ids, args.statuses, args.page)),
         (e) => e.patientId,
         args.page,
@@ -43,16 +46,19 @@ export function patientLoaders(scope: LoaderScope) {
     ),
     vitalSignsOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => vitals.vitalSignsByEncounterIds(tx, org, ids, limit)),
         (v) => v.encounterId!,
       ),
     ),
     vitalSignsById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => vitals.vitalSignsByIds(tx, org, ids)),
       (v) => v.id,
     ),
     vitalSignsOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
+        scope,
         (ids) => read((tx) => vitals.vitalSignsPagesByPatientIds(tx, org, ids, page)),
         (v) => v.patientId,
         page,

@@ -1,4 +1,4 @@
-import { nodeFetcher } from '../kernel/node-registry.js';
+import { nodeFetcher } from '../nodes.js';
 import type { DomainModule } from '../modules.js';
 import { chartNodes, chartResolvers } from './chart-resolvers.js';
 import { encounterResolvers } from './encounter-resolvers.js';

@@ -17,7 +17,7 @@ export function ordersLoaders(scope: LoaderScope) {
   const byId = <R extends { id: string; patientId: string }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
     createPatientRecordLoader(scope, fetch);
   const byParent = <R>(fetch: (ids: readonly string[]) => Promise<R[]>, parentOf: (row: R) => string) =>
-    createGroupLoader(fetch, parentOf);
+    createGroupLoader(scope, fetch, parentOf);
   return {
     labTestById: byId((ids) => read((tx) => labs.labTestsByIds(tx, org, ids))),
     labTestsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
@@ -32,6 +32,7 @@ export function ordersLoaders(scope: LoaderScope) {
     ),
     labResultsOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
+        scope,
         (ids) => read((tx) => labs.labResultPagesByPatientIds(tx, org, ids, page)),
         (r) => r.patientId,
         page,
@@ -39,6 +40,7 @@ export function ordersLoaders(scope: LoaderScope) {
       ),
     ),
     labResultCountOfPatient: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => labs.labResultCountsByPatientIds(tx, org, ids)),
       (r) => r.patientId,
     ),
@@ -58,6 +60,7 @@ export function ordersLoaders(scope: LoaderScope) {
     ),
     /** Global reference data: not scoped to the organization, no PHI. */
     bodySystemById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => bodySystems.bodySystemsByIds(tx, ids)),
       (b) => b.id,
     ),

@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { nodeFetcher, type NodeFetcher } from '../kernel/node-registry.js';
+import { nodeFetcher, type NodeFetcher } from '../nodes.js';
 import { listLimit, pageRequest } from '../kernel/pagination.js';
 import { statusPage } from './chart-loaders.js';
 import * as bodySystems from './body-system-repository.js';

@@ -11,10 +11,12 @@ export function schedulingLoaders(scope: LoaderScope) {
   const read = scope.read.bind(scope);
   return {
     departmentById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => departments.departmentsByIds(tx, org, ids)),
       (d) => d.id,
     ),
     appointmentById: createLoader(
+      scope,
       async (ids: readonly string[]) => {
         const rows = await read((tx) => appointments.appointmentsByIds(tx, org, ids));
         scope.notePatientAccess(rows.map((r) => r.patientId));
@@ -24,6 +26,7 @@ export function schedulingLoaders(scope: LoaderScope) {
     ),
     appointmentsOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null; from: Date | null }) =>
       createConnectionLoader(
+        scope,
         (ids) => read((tx) => appointments.appointmentPagesByPatientIds(tx, org, ids, args.statuses, args.from, args.page)),
         (a) => a.patientId,
         args.page,
@@ -32,11 +35,13 @@ export function schedulingLoaders(scope: LoaderScope) {
     ),
     appointmentCountOfPatient: loaderFamily((args: { statuses: string[] | null; from: Date | null }) =>
       createLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => appointments.appointmentCountsByPatientIds(tx, org, ids, args.statuses, args.from)),
         (c) => c.patientId,
       ),
     ),
     opdQueueEntryById: createLoader(
+      scope,
       async (ids: readonly string[]) => {
         const rows = await read((tx) => queue.opdQueueEntriesByIds(tx, org, ids));
         scope.notePatientAccess(rows.map((r) => r.patientId));
@@ -45,6 +50,7 @@ export function schedulingLoaders(scope: LoaderScope) {
       (e) => e.id,
     ),
     opdQueueEntryOfAppointment: createLoader(
+      scope,
       async (ids: readonly string[]) => {
         const rows = await read((tx) => queue.opdQueueEntriesByAppointmentIds(tx, org, ids));
         scope.notePatientAccess(rows.map((r) => r.patientId));
@@ -53,6 +59,7 @@ export function schedulingLoaders(scope: LoaderScope) {
       (e) => e.appointmentId!,
     ),
     opdQueueStandingById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => queue.opdQueueStandingsByIds(tx, org, ids, DEFAULT_CONSULTATION_MINUTES)),
       (s) => s.entryId,
     ),

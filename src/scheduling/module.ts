@@ -1,4 +1,4 @@
-import { nodeFetcher } from '../kernel/node-registry.js';
+import { nodeFetcher } from '../nodes.js';
 import type { DomainModule } from '../modules.js';
 import { appointmentResolvers } from './appointment-resolvers.js';
 import { departmentResolvers } from './department-resolvers.js';

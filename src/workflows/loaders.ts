@@ -23,26 +23,31 @@ export function workflowsLoaders(scope: LoaderScope) {
   };
   return {
     workflowDefinitionById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => definitions.definitionsByIds(tx, org, ids)),
       (d) => d.id,
     ),
     workflowInstanceById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => instances.instancesByIds(tx, org, ids)).then(noted),
       (i) => i.id,
     ),
     /** The active (else latest) instance of each record of one entity type. */
     workflowOfEntity: loaderFamily((entityType: string) =>
       createLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => instances.instancesByEntityIds(tx, org, entityType, ids)).then(noted),
         (i) => i.entityId,
       ),
     ),
     workflowTransitionById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => instances.transitionsByIds(tx, org, ids)),
       (t) => t.id,
     ),
     workflowHistoryOfInstance: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
+        scope,
         (ids) => read((tx) => instances.transitionPagesByInstanceIds(tx, org, ids, page)),
         (t) => t.instanceId,
         page,
@@ -50,15 +55,18 @@ export function workflowsLoaders(scope: LoaderScope) {
       ),
     ),
     workflowHistoryCountOfInstance: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => instances.transitionCountsByInstanceIds(tx, org, ids)),
       (c) => c.instanceId,
     ),
     workflowTaskById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => tasks.tasksByIds(tx, org, ids)),
       (t) => t.id,
     ),
     workflowTasksOfInstance: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
       createConnectionLoader(
+        scope,
         (ids) => read((tx) => tasks.taskPagesByInstanceIds(tx, org, ids, args.statuses, args.page)),
         (t) => t.instanceId,
         args.page,
@@ -67,11 +75,13 @@ export function workflowsLoaders(scope: LoaderScope) {
     ),
     workflowTaskCountOfInstance: loaderFamily((statuses: string[] | null) =>
       createLoader(
+        scope,
         (ids: readonly string[]) => read((tx) => tasks.taskCountsByInstanceIds(tx, org, ids, statuses)),
         (c) => c.instanceId,
       ),
     ),
     visualWorkflowById: createLoader(
+      scope,
       (ids: readonly string[]) => read((tx) => visuals.visualsByIds(tx, org, ids)),
       (v) => v.id,
     ),

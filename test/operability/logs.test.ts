@@ -55,7 +55,19 @@ describe('request logs', () => {
     expect(text).toMatch(/graphql_requests_total\{operation="Summary",outcome="ok"\} 1/);
     expect(text).toMatch(/graphql_request_duration_seconds_bucket\{le="[^"]+",operation="Summary",outcome="ok"\}/);
     expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} \d/);
-    expect(text).toMatch(/dataloader_batch_size_count \d+/);
+    // Each request's loaders report their batches to this app's metrics (no process-wide observer).
+    const batches = (metrics: string) => Number(/^dataloader_batch_size_count (\d+)$/m.exec(metrics)?.[1] ?? NaN);
+    const before = batches(text);
+    const created = await app.gql(
+      `mutation($i: CreatePatientInput!) { createPatient(input: $i) { patient { id } } }`,
+      { i: { mrn: 'MET-1', firstName: 'Metric', lastName: 'Batch', dateOfBirth: '1980-01-01' } },
+      token,
+    );
+    expect(created.errors).toBeUndefined();
+    const id = created.data?.createPatient.patient.id;
+    const read = await app.gql(`query($id: ID!) { node(id: $id) { ... on Patient { lastName } } }`, { id }, token);
+    expect(read.data?.node.lastName).toBe('Batch');
+    expect(batches(await (await fetch(app.api.metricsUrl)).text())).toBeGreaterThan(before);
     expect(text).toMatch(/sql_statements_total [1-9]\d*/);
     expect(text).toMatch(/db_pool_max_connections 5/);
     expect(text).toMatch(/db_transaction_duration_seconds_count\{kind="read"\} [1-9]/);
