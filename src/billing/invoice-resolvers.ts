@@ -1,7 +1,8 @@
+import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
-import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
+import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
 import { listLimit, pageRequest, statusFilter, toConnection } from '../kernel/pagination.js';
 import { invoicePage } from './loaders.js';
 import * as repo from './invoice-repository.js';
@@ -10,8 +11,6 @@ import * as invoiceService from './invoice-service.js';
 import { storedLineAmounts } from './invoice-totals.js';
 import { formatMoney, fromDatabase, percentFromDatabase } from './money.js';
 import * as paymentService from './payment-service.js';
-
-const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
 
 /** Collectable, with a balance left, and past its due date (organization time zone). */
 function isOverdue(i: repo.InvoiceRow, today: string): boolean {
@@ -31,7 +30,7 @@ export const invoiceResolvers: Resolvers = {
       }
       const clock = await loaders.billingClock();
       const filter: repo.InvoiceListFilter = {
-        patientId: optionalId(f?.patientId, 'Patient', 'filter.patientId'),
+        patientId: optionalUuidFromId(f?.patientId, 'Patient', 'filter.patientId'),
         statuses: statusFilter(f?.status),
         issuedFrom: f?.issuedFrom ?? null,
         issuedTo: f?.issuedTo ?? null,
@@ -51,7 +50,7 @@ export const invoiceResolvers: Resolvers = {
     createInvoice: async (_root, { input }, ctx) => ({
       invoice: await invoiceService.createInvoice(requireViewer(ctx), {
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+        encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
         items: (input.items ?? []).map((item, i) => ({
           ...item,
           serviceCatalogItemId: uuidFromId(item.serviceCatalogItemId, 'ServiceCatalogItem', `items.${i}.serviceCatalogItemId`),
@@ -119,10 +118,7 @@ export const invoiceResolvers: Resolvers = {
   Patient: {
     invoices: (p, args, ctx) => {
       const key = invoicePage(args);
-      return ctx.loaders
-        .invoicesOfPatient(key)
-        .load(p.id)
-        .then((c) => ({ ...c, totalCount: () => ctx.loaders.invoiceCountOfPatient(key.statuses).load(p.id).then((r) => r?.count ?? 0) })) as never;
+      return connectionWithCount(ctx.loaders.invoicesOfPatient(key).load(p.id), () => ctx.loaders.invoiceCountOfPatient(key.statuses).load(p.id)) as never;
     },
     balance: async (p, _args, ctx) => (await ctx.loaders.balanceOfPatient.load(p.id))?.balance ?? '0.00',
   },

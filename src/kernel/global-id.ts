@@ -37,3 +37,7 @@ export function uuidFromId(id: string, type: string, field = 'id'): string {
   }
   return parsed.uuid;
 }
+
+/** `uuidFromId` for an optional argument: absent or null stays null. */
+export const optionalUuidFromId = (id: string | null | undefined, type: string, field: string): string | null =>
+  id ? uuidFromId(id, type, field) : null;

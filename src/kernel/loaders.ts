@@ -168,3 +168,14 @@ export function createPatientRecordLoader<R extends { id: string; patientId: str
     (r) => r.id,
   );
 }
+
+/**
+ * One parent's nested connection, its `totalCount` counted only if the client
+ * selects it (then one more batched loader call for the whole level).
+ */
+export function connectionWithCount<V>(
+  page: Promise<Connection<V>>,
+  count: () => Promise<{ count: number } | null>,
+): Promise<Connection<V> & { totalCount: () => Promise<number> }> {
+  return page.then((c) => ({ ...c, totalCount: () => count().then((r) => r?.count ?? 0) }));
+}

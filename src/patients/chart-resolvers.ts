@@ -1,6 +1,7 @@
+import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
+import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
 import { nodeFetcher, type NodeFetcher } from '../nodes.js';
 import { listLimit } from '../kernel/pagination.js';
 import { clinicalNotePage, statusPage } from './chart-loaders.js';
@@ -8,15 +9,13 @@ import * as notes from './clinical-note-service.js';
 import * as prescriptions from './prescription-service.js';
 import * as problems from './problem-service.js';
 
-const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
-
 export const chartResolvers: Resolvers = {
   Mutation: {
     addProblem: async (_root, { input }, ctx) => ({
       problem: await problems.addProblem(requireViewer(ctx), {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+        encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
       }),
     }),
     resolveProblem: async (_root, { input }, ctx) => ({
@@ -26,8 +25,8 @@ export const chartResolvers: Resolvers = {
       clinicalNote: await notes.addClinicalNote(requireViewer(ctx), {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
-        amendsNoteId: optionalId(input.amendsNoteId, 'ClinicalNote', 'amendsNoteId'),
+        encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
+        amendsNoteId: optionalUuidFromId(input.amendsNoteId, 'ClinicalNote', 'amendsNoteId'),
       }),
     }),
     signClinicalNote: async (_root, { input }, ctx) => ({
@@ -43,7 +42,7 @@ export const chartResolvers: Resolvers = {
       prescription: await prescriptions.prescribeMedication(requireViewer(ctx), {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+        encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
       }),
     }),
     discontinuePrescription: async (_root, { input }, ctx) => ({
@@ -59,10 +58,7 @@ export const chartResolvers: Resolvers = {
     prescriptions: (p, args, ctx) => ctx.loaders.prescriptionsOfPatient(statusPage(args)).load(p.id),
     clinicalNotes: (p, args, ctx) => {
       const page = clinicalNotePage(args);
-      return ctx.loaders
-        .clinicalNotesOfPatient(page)
-        .load(p.id)
-        .then((c) => ({ ...c, totalCount: () => ctx.loaders.clinicalNoteCountOfPatient.load(p.id).then((r) => r?.count ?? 0) })) as never;
+      return connectionWithCount(ctx.loaders.clinicalNotesOfPatient(page).load(p.id), () => ctx.loaders.clinicalNoteCountOfPatient.load(p.id)) as never;
     },
   },
   Encounter: {

@@ -1,13 +1,12 @@
+import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
-import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
+import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
 import { listLimit, pageRequest, toConnection } from '../kernel/pagination.js';
 import * as repo from './encounter-repository.js';
 import { encounterPage } from './loaders.js';
 import * as service from './encounter-service.js';
-
-const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
 
 export const encounterResolvers: Resolvers = {
   Query: {
@@ -17,8 +16,8 @@ export const encounterResolvers: Resolvers = {
       const page = pageRequest(args, 'encounters:encounterAt');
       const f = args.filter;
       const filter: repo.EncounterListFilter = {
-        patientId: optionalId(f?.patientId, 'Patient', 'filter.patientId'),
-        providerId: optionalId(f?.providerId, 'User', 'filter.providerId'),
+        patientId: optionalUuidFromId(f?.patientId, 'Patient', 'filter.patientId'),
+        providerId: optionalUuidFromId(f?.providerId, 'User', 'filter.providerId'),
         statuses: f?.status?.length ? f.status : null,
         types: f?.type?.length ? f.type : null,
         from: f?.from ?? null,
@@ -41,7 +40,7 @@ export const encounterResolvers: Resolvers = {
       encounter: await service.createEncounter(requireViewer(ctx), {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        providerId: optionalId(input.providerId, 'User', 'providerId'),
+        providerId: optionalUuidFromId(input.providerId, 'User', 'providerId'),
         departmentId: input.departmentId ?? null,
         encounterAt: input.encounterAt ?? null,
         scheduledAt: input.scheduledAt ?? null,
@@ -64,7 +63,7 @@ export const encounterResolvers: Resolvers = {
       vitalSigns: await service.recordVitalSigns(requireViewer(ctx), {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+        encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
         recordedAt: input.recordedAt ?? null,
       }),
     }),
@@ -72,17 +71,11 @@ export const encounterResolvers: Resolvers = {
   Patient: {
     encounters: (p, args, ctx) => {
       const key = encounterPage(args);
-      return ctx.loaders
-        .encountersOfPatient(key)
-        .load(p.id)
-        .then((c) => ({ ...c, totalCount: () => ctx.loaders.encounterCountOfPatient(key.statuses).load(p.id).then((r) => r?.count ?? 0) })) as never;
+      return connectionWithCount(ctx.loaders.encountersOfPatient(key).load(p.id), () => ctx.loaders.encounterCountOfPatient(key.statuses).load(p.id)) as never;
     },
     vitalSigns: (p, args, ctx) => {
       const page = pageRequest(args, 'patient.vitalSigns');
-      return ctx.loaders
-        .vitalSignsOfPatient(page)
-        .load(p.id)
-        .then((c) => ({ ...c, totalCount: () => ctx.loaders.vitalSignsCountOfPatient.load(p.id).then((r) => r?.count ?? 0) })) as never;
+      return connectionWithCount(ctx.loaders.vitalSignsOfPatient(page).load(p.id), () => ctx.loaders.vitalSignsCountOfPatient.load(p.id)) as never;
     },
   },
   Encounter: {

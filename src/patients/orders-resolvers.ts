@@ -1,6 +1,7 @@
+import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
+import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
 import { nodeFetcher, type NodeFetcher } from '../nodes.js';
 import { listLimit, pageRequest } from '../kernel/pagination.js';
 import { statusPage } from './chart-loaders.js';
@@ -8,7 +9,6 @@ import * as bodySystems from './body-system-repository.js';
 import * as imaging from './imaging-service.js';
 import * as lab from './lab-service.js';
 
-const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
 const decimal = (value: string | null) => (value === null ? null : Number(value));
 
 export const ordersResolvers: Resolvers = {
@@ -26,7 +26,7 @@ export const ordersResolvers: Resolvers = {
       labTest: await lab.orderLabTest(requireViewer(ctx), {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+        encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
       }),
     }),
     collectLabSpecimen: async (_root, { input }, ctx) => ({
@@ -46,8 +46,8 @@ export const ordersResolvers: Resolvers = {
       imagingOrder: await imaging.orderImaging(requireViewer(ctx), {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
-        bodySystemId: optionalId(input.bodySystemId, 'BodySystem', 'bodySystemId'),
+        encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
+        bodySystemId: optionalUuidFromId(input.bodySystemId, 'BodySystem', 'bodySystemId'),
       }),
     }),
     reportImaging: async (_root, { input }, ctx) => ({
@@ -57,7 +57,7 @@ export const ordersResolvers: Resolvers = {
       anatomyFinding: await imaging.recordAnatomyFinding(requireViewer(ctx), {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
-        encounterId: optionalId(input.encounterId, 'Encounter', 'encounterId'),
+        encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
         bodySystemId: uuidFromId(input.bodySystemId, 'BodySystem', 'bodySystemId'),
         observedAt: input.observedAt ?? null,
       }),
@@ -68,10 +68,7 @@ export const ordersResolvers: Resolvers = {
       ctx.loaders.labTestsOfPatient(statusPage({ status, first })).load(p.id),
     labResults: (p, args, ctx) => {
       const page = pageRequest(args, 'patient.labResults');
-      return ctx.loaders
-        .labResultsOfPatient(page)
-        .load(p.id)
-        .then((c) => ({ ...c, totalCount: () => ctx.loaders.labResultCountOfPatient.load(p.id).then((r) => r?.count ?? 0) })) as never;
+      return connectionWithCount(ctx.loaders.labResultsOfPatient(page).load(p.id), () => ctx.loaders.labResultCountOfPatient.load(p.id)) as never;
     },
     imagingOrders: (p, { status, first }, ctx) =>
       ctx.loaders.imagingOrdersOfPatient(statusPage({ status, first })).load(p.id),

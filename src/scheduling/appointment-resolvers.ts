@@ -1,12 +1,11 @@
+import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
-import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
+import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
 import { pageRequest, toConnection } from '../kernel/pagination.js';
 import * as repo from './appointment-repository.js';
 import * as service from './appointment-service.js';
-
-const optionalId = (id: string | null | undefined, type: string, field: string) => (id ? uuidFromId(id, type, field) : null);
 
 export const appointmentResolvers: Resolvers = {
   Query: {
@@ -18,9 +17,9 @@ export const appointmentResolvers: Resolvers = {
       const filter: repo.AppointmentListFilter = {
         from: f?.from ?? null,
         to: f?.to ?? null,
-        providerId: optionalId(f?.providerId, 'User', 'filter.providerId'),
-        departmentId: optionalId(f?.departmentId, 'Department', 'filter.departmentId'),
-        patientId: optionalId(f?.patientId, 'Patient', 'filter.patientId'),
+        providerId: optionalUuidFromId(f?.providerId, 'User', 'filter.providerId'),
+        departmentId: optionalUuidFromId(f?.departmentId, 'Department', 'filter.departmentId'),
+        patientId: optionalUuidFromId(f?.patientId, 'Patient', 'filter.patientId'),
         statuses: f?.status?.length ? f.status : null,
       };
       if (filter.from && filter.to && filter.from >= filter.to) throw badInput('filter.from must be before filter.to', 'filter.from');
@@ -41,14 +40,14 @@ export const appointmentResolvers: Resolvers = {
         ...input,
         patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
         providerId: uuidFromId(input.providerId, 'User', 'providerId'),
-        departmentId: optionalId(input.departmentId, 'Department', 'departmentId'),
+        departmentId: optionalUuidFromId(input.departmentId, 'Department', 'departmentId'),
       }),
     }),
     rescheduleAppointment: async (_root, { input }, ctx) => ({
       appointment: await service.rescheduleAppointment(requireViewer(ctx), {
         ...input,
         id: uuidFromId(input.id, 'Appointment'),
-        providerId: optionalId(input.providerId, 'User', 'providerId'),
+        providerId: optionalUuidFromId(input.providerId, 'User', 'providerId'),
       }),
     }),
     cancelAppointment: async (_root, { input }, ctx) => ({
@@ -62,20 +61,14 @@ export const appointmentResolvers: Resolvers = {
         id: uuidFromId(input.id, 'Appointment'),
         version: input.version,
         priority: input.priority ?? 'NORMAL',
-        departmentId: optionalId(input.departmentId, 'Department', 'departmentId'),
+        departmentId: optionalUuidFromId(input.departmentId, 'Department', 'departmentId'),
       }),
   },
   Patient: {
     appointments: (p, args, ctx) => {
       const page = pageRequest(args, 'patient.appointments');
       const filter = { statuses: args.status?.length ? [...args.status] : null, from: args.from ?? null };
-      return ctx.loaders
-        .appointmentsOfPatient({ page, ...filter })
-        .load(p.id)
-        .then((c) => ({
-          ...c,
-          totalCount: () => ctx.loaders.appointmentCountOfPatient(filter).load(p.id).then((r) => r?.count ?? 0),
-        })) as never;
+      return connectionWithCount(ctx.loaders.appointmentsOfPatient({ page, ...filter }).load(p.id), () => ctx.loaders.appointmentCountOfPatient(filter).load(p.id)) as never;
     },
   },
   Appointment: {

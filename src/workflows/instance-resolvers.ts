@@ -1,3 +1,4 @@
+import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
@@ -71,24 +72,12 @@ export const instanceResolvers: Resolvers = {
     },
     history: (i, args, ctx) => {
       const page = pageRequest(args, 'workflowInstance.history');
-      return ctx.loaders
-        .workflowHistoryOfInstance(page)
-        .load(i.id)
-        .then((c) => ({
-          ...c,
-          totalCount: () => ctx.loaders.workflowHistoryCountOfInstance.load(i.id).then((r) => r?.count ?? 0),
-        })) as never;
+      return connectionWithCount(ctx.loaders.workflowHistoryOfInstance(page).load(i.id), () => ctx.loaders.workflowHistoryCountOfInstance.load(i.id)) as never;
     },
     tasks: (i, args, ctx) => {
       const page = pageRequest(args, 'workflowInstance.tasks');
       const statuses = args.status?.length ? [...args.status].sort() : null;
-      return ctx.loaders
-        .workflowTasksOfInstance({ page, statuses })
-        .load(i.id)
-        .then((c) => ({
-          ...c,
-          totalCount: () => ctx.loaders.workflowTaskCountOfInstance(statuses).load(i.id).then((r) => r?.count ?? 0),
-        })) as never;
+      return connectionWithCount(ctx.loaders.workflowTasksOfInstance({ page, statuses }).load(i.id), () => ctx.loaders.workflowTaskCountOfInstance(statuses).load(i.id)) as never;
     },
   },
   WorkflowTransition: {
