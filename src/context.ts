@@ -63,7 +63,7 @@ export interface IncomingRequestInfo {
  * mutations have no session: refreshSession replays under a usable key
  * (src/identity/refresh-replay.ts); login, logout and a malformed key ignore it.
  */
-function idempotencyOf(ctx: RequestContext, header: string | undefined): IdempotencyOption {
+function idempotencyOf(deps: AppDeps, operation: RequestContext['operation'], header: string | undefined): IdempotencyOption {
   let key: string | undefined;
   try {
     key = parseIdempotencyKey(header);
@@ -75,10 +75,10 @@ function idempotencyOf(ctx: RequestContext, header: string | undefined): Idempot
   let fingerprint: string | undefined;
   return {
     key,
-    ttlHours: ctx.deps.config.idempotencyKeyTtlHours,
+    ttlHours: deps.config.idempotencyKeyTtlHours,
     fingerprint() {
-      if (!ctx.operation.fingerprint) throw new Error('Idempotency-Key used before the operation was resolved');
-      return (fingerprint ??= ctx.operation.fingerprint());
+      if (!operation.fingerprint) throw new Error('Idempotency-Key used before the operation was resolved');
+      return (fingerprint ??= operation.fingerprint());
     },
   };
 }
@@ -98,26 +98,26 @@ export async function buildContext(
   if (options.countRequest !== false) {
     await deps.requestLimiter.consume(viewer ? { userId: viewer.userId } : { ip: request.ip });
   }
-  const ctx: RequestContext = {
+  // Built in one phase: the parts that must see what the request learns later share `operation`.
+  const operation: RequestContext['operation'] = { name: null };
+  const idempotency = idempotencyOf(deps, operation, request.idempotencyKey);
+  const session = viewer
+    ? new TenantSession(
+        deps.db,
+        { organizationId: viewer.organizationId, userId: viewer.userId, requestId },
+        deps.limits,
+        () => operation.name,
+        idempotency,
+      )
+    : null;
+  return {
     requestId,
     deps,
     viewer,
-    session: null,
-    loaders: undefined as unknown as Loaders,
-    idempotency: undefined,
+    session,
+    loaders: createLoaders(session, (size) => deps.metrics.loaderBatchSize.observe(size)),
+    idempotency,
     client: { ip: request.ip, userAgent: request.userAgent },
-    operation: { name: null },
+    operation,
   };
-  ctx.idempotency = idempotencyOf(ctx, request.idempotencyKey);
-  if (viewer) {
-    ctx.session = new TenantSession(
-      deps.db,
-      { organizationId: viewer.organizationId, userId: viewer.userId, requestId },
-      deps.limits,
-      () => ctx.operation.name,
-      ctx.idempotency,
-    );
-  }
-  ctx.loaders = createLoaders(ctx);
-  return ctx;
 }

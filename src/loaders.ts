@@ -1,4 +1,3 @@
-import type { RequestContext } from './context.js';
 import { billingLoaders } from './billing/loaders.js';
 import { identityLoaders } from './identity/loaders.js';
 import { unauthenticated } from './kernel/errors.js';
@@ -7,6 +6,7 @@ import { patientLoaders } from './patients/loaders.js';
 import { ordersLoaders } from './patients/orders-loaders.js';
 import { schedulingLoaders } from './scheduling/loaders.js';
 import { workflowsLoaders } from './workflows/loaders.js';
+import type { TenantSession } from './kernel/db/tenant-session.js';
 import type { Batching, LoaderScope } from './kernel/loaders.js';
 
 /**
@@ -14,13 +14,8 @@ import type { Batching, LoaderScope } from './kernel/loaders.js';
  * Batches wait until the request's database work is idle, so each loader sends one
  * statement per level of the query however its parents' results happen to arrive.
  */
-function loaderScope(ctx: RequestContext): LoaderScope {
-  const session = ctx.session;
-  const metrics = ctx.deps.metrics;
-  const batching: Batching = {
-    schedule: session ? (dispatch) => session.whenIdle(dispatch) : undefined,
-    onBatch: (size) => metrics.loaderBatchSize.observe(size),
-  };
+function loaderScope(session: TenantSession | null, onBatch: (size: number) => void): LoaderScope {
+  const batching: Batching = { schedule: session ? (dispatch) => session.whenIdle(dispatch) : undefined, onBatch };
   if (!session) {
     return {
       organizationId: '',
@@ -41,8 +36,8 @@ function loaderScope(ctx: RequestContext): LoaderScope {
  * Every DataLoader of a request, built once per request from each domain's
  * repository; resolvers reach them only through `ctx.loaders`.
  */
-export function createLoaders(ctx: RequestContext) {
-  const scope = loaderScope(ctx);
+export function createLoaders(session: TenantSession | null, onBatch: (size: number) => void) {
+  const scope = loaderScope(session, onBatch);
   return {
     ...identityLoaders(scope),
     ...patientLoaders(scope),
