@@ -28,7 +28,7 @@ const config: CodegenConfig = {
         mappers: {
           User: '../identity/repository.js#UserRow',
           Organization: '../identity/repository.js#OrganizationRow',
-          AuthPayload: '../identity/service.js#SessionTokens',
+          AuthPayload: '../identity/session-tokens.js#SessionTokens',
           Patient: '../patients/patient-repository.js#PatientRow',
           PatientSummary: '../patients/patient-repository.js#PatientSummaryRow',
           Encounter: '../patients/encounter-repository.js#EncounterRow',

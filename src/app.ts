@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
-import { ViewerCache } from './identity/authenticate.js';
+import { ViewerCache } from './identity/viewer-cache.js';
 import { LoginThrottle } from './identity/login-throttle.js';
 import { TokenService } from './identity/tokens.js';
 import type { Config } from './kernel/config.js';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './kernel/config.js';
 import type { Database } from './kernel/db/pool.js';
 import type { SessionLimits } from './kernel/db/tenant-session.js';
-import type { ViewerCache } from './identity/authenticate.js';
+import type { ViewerCache } from './identity/viewer-cache.js';
 import type { LoginThrottle } from './identity/login-throttle.js';
 import type { LimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import type { TokenService } from './identity/tokens.js';

@@ -15,7 +15,7 @@ import { applyPhiDirectives } from './kernel/auth/phi.js';
 import { findProjectRoot } from './kernel/db/migrate.js';
 import { databaseUnavailable, formatError } from './kernel/errors.js';
 import { requestFingerprint } from './kernel/idempotency.js';
-import type { NodeRegistry } from './nodes.js';
+import type { NodeRegistry } from './domain-module.js';
 import { scalarResolvers } from './kernel/scalars.js';
 import { modules } from './modules.js';
 import { systemResolvers } from './system/resolvers.js';

@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import { assertPermission } from '../kernel/auth/viewer.js';
 import { asNode } from '../kernel/node-registry.js';
-import type { DomainModule } from '../modules.js';
+import type { DomainModule } from '../domain-module.js';
 import { catalogResolvers } from './catalog-resolvers.js';
 import { invoiceResolvers } from './invoice-resolvers.js';
 import { reportResolvers } from './report-resolvers.js';

@@ -3,7 +3,7 @@ import type { RequestContext } from '../context.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { Sealer } from '../kernel/sealed.js';
 import * as repo from './repository.js';
-import type { SessionTokens } from './service.js';
+import type { SessionTokens } from './session-tokens.js';
 
 /**
  * `Idempotency-Key` for refreshSession. Sign-in runs before the organization

@@ -10,6 +10,7 @@ import { badInput, conflict, notFound, unauthenticated } from '../kernel/errors.
 import { email as validEmail, optionalText, requiredText } from '../kernel/validation.js';
 import { replayRotation, storeRotation } from './refresh-replay.js';
 import * as repo from './repository.js';
+import type { SessionTokens } from './session-tokens.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
 import { atVersion } from '../kernel/concurrency.js';
 
@@ -22,14 +23,6 @@ const SESSION_INVALID = 'The refresh token is invalid, expired or revoked; sign 
 /** Verifying against this when the email is unknown keeps the response time the same. */
 const UNKNOWN_ACCOUNT_HASH = await hash('no-such-account-password', ARGON2ID);
 
-export interface SessionTokens {
-  accessToken: string;
-  accessTokenExpiresAt: Date;
-  refreshToken: string;
-  refreshTokenExpiresAt: Date;
-  user: repo.UserRow & { roles: string[] };
-  organization: repo.OrganizationRow;
-}
 
 /** A transaction as the narrow sign-in role; audit rows go to the account's organization. */
 function inAuthTransaction<T>(ctx: RequestContext, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {

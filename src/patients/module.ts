@@ -1,5 +1,5 @@
-import { nodeFetcher } from '../nodes.js';
-import type { DomainModule } from '../modules.js';
+import { nodeFetcher } from '../domain-module.js';
+import type { DomainModule } from '../domain-module.js';
 import { chartNodes, chartResolvers } from './chart-resolvers.js';
 import { encounterResolvers } from './encounter-resolvers.js';
 import { ordersNodes, ordersResolvers } from './orders-resolvers.js';

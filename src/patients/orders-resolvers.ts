@@ -2,7 +2,7 @@ import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
-import { nodeFetcher, type NodeFetcher } from '../nodes.js';
+import { nodeFetcher, type NodeFetcher } from '../domain-module.js';
 import { listLimit, pageRequest } from '../kernel/pagination.js';
 import { statusPage } from './chart-loaders.js';
 import * as bodySystems from './body-system-repository.js';

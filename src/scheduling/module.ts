@@ -1,5 +1,5 @@
-import { nodeFetcher } from '../nodes.js';
-import type { DomainModule } from '../modules.js';
+import { nodeFetcher } from '../domain-module.js';
+import type { DomainModule } from '../domain-module.js';
 import { appointmentResolvers } from './appointment-resolvers.js';
 import { departmentResolvers } from './department-resolvers.js';
 import { queueResolvers } from './queue-resolvers.js';

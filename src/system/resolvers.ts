@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/graphql.js';
 import { migrationLevel } from '../kernel/db/migrate.js';
 import { fromGlobalId } from '../kernel/global-id.js';
-import type { NodeRegistry } from '../nodes.js';
+import type { NodeRegistry } from '../domain-module.js';
 import type { RequestContext } from '../context.js';
 
 async function resolveNode(registry: NodeRegistry, ctx: RequestContext, id: string) {

@@ -2,7 +2,7 @@ import { requireViewer } from '../context.js';
 import type { RequestContext } from '../context.js';
 import { assertPermission } from '../kernel/auth/viewer.js';
 import { asNode } from '../kernel/node-registry.js';
-import type { DomainModule } from '../modules.js';
+import type { DomainModule } from '../domain-module.js';
 import { definitionResolvers } from './definition-resolvers.js';
 import { instanceResolvers } from './instance-resolvers.js';
 import { taskResolvers } from './task-resolvers.js';

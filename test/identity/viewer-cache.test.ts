@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ViewerCache } from '../../src/identity/authenticate.js';
+import { ViewerCache } from '../../src/identity/viewer-cache.js';
 import { makeViewer } from '../../src/kernel/auth/viewer.js';
 
 const USER = '00000000-0000-4000-8000-000000000001';

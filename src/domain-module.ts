@@ -1,12 +1,21 @@
 import { requireViewer, type RequestContext } from './context.js';
+import type { Resolvers } from './generated/graphql.js';
 import type { Permission } from './kernel/auth/permissions.js';
 import { assertPermission } from './kernel/auth/viewer.js';
 import { asNode } from './kernel/node-registry.js';
 
 /**
- * `node(id:)` fetching, the one way every domain registers its types: here, not
- * in the kernel, because it needs the app's request context (viewer, loaders).
+ * What a domain contributes to the server, and `node(id:)` fetching, the one way
+ * every domain registers its types: here, not in the kernel, because both need
+ * the app's request context (viewer, loaders) and generated resolver types.
  */
+
+/** What a domain module contributes to the server (see src/modules.ts for the list). */
+export interface DomainModule {
+  resolvers: Resolvers | Resolvers[];
+  /** GraphQL type name → loader by database id, for `node(id:)`. */
+  nodes?: Record<string, NodeFetcher>;
+}
 
 /** Loads one node type by database id for `node(id:)`; each domain registers its types. */
 export type NodeFetcher = (ctx: RequestContext, uuid: string) => Promise<object | null>;
