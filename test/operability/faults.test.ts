@@ -262,6 +262,19 @@ describe('a write whose connection dies at COMMIT is reported truthfully', () =>
     if (on) await admin`alter system set synchronous_standby_names = 'faults_missing_standby'`;
     else await admin`alter system reset synchronous_standby_names`;
     await admin`select pg_reload_conf()`;
+    // The reload is asynchronous: wait until a new session reads the setting, which means the
+    // postmaster has re-read it and already signalled the API's backends (they apply it before
+    // their next command). Otherwise, on a busy machine, a COMMIT could still run unstalled.
+    const expected = on ? 'faults_missing_standby' : '';
+    await waitFor(async () => {
+      const fresh = postgres(dbUrl, { max: 1, onnotice: () => {} });
+      try {
+        const [row] = await fresh<{ value: string }[]>`select current_setting('synchronous_standby_names') as value`;
+        return row!.value === expected;
+      } finally {
+        await fresh.end();
+      }
+    }, `synchronous_standby_names = '${expected}' in new sessions`);
   }
 
   it('committed: the client gets the normal payload, and row and audit are there', async () => {
