@@ -4,8 +4,7 @@ import { notFound } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { pageRequest, toConnection } from '../kernel/pagination.js';
 import { asNode } from '../kernel/node-registry.js';
-import { nodeFetcher } from '../domain-module.js';
-import type { DomainModule } from '../domain-module.js';
+import { nodeFetcher, type DomainModule } from '../domain-module.js';
 import * as repo from './repository.js';
 import * as service from './service.js';
 

@@ -23,7 +23,6 @@ const SESSION_INVALID = 'The refresh token is invalid, expired or revoked; sign 
 /** Verifying against this when the email is unknown keeps the response time the same. */
 const UNKNOWN_ACCOUNT_HASH = await hash('no-such-account-password', ARGON2ID);
 
-
 /** A transaction as the narrow sign-in role; audit rows go to the account's organization. */
 function inAuthTransaction<T>(ctx: RequestContext, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
   const { db, limits } = ctx.deps;

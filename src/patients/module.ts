@@ -1,5 +1,4 @@
-import { nodeFetcher } from '../domain-module.js';
-import type { DomainModule } from '../domain-module.js';
+import { nodeFetcher, type DomainModule } from '../domain-module.js';
 import { chartNodes, chartResolvers } from './chart-resolvers.js';
 import { encounterResolvers } from './encounter-resolvers.js';
 import { ordersNodes, ordersResolvers } from './orders-resolvers.js';

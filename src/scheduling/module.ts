@@ -1,5 +1,4 @@
-import { nodeFetcher } from '../domain-module.js';
-import type { DomainModule } from '../domain-module.js';
+import { nodeFetcher, type DomainModule } from '../domain-module.js';
 import { appointmentResolvers } from './appointment-resolvers.js';
 import { departmentResolvers } from './department-resolvers.js';
 import { queueResolvers } from './queue-resolvers.js';
