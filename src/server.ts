@@ -24,6 +24,7 @@ import { mutationRefusals } from './operability/mutation-refusals.js';
 import { persistedQueries } from './operability/persisted-queries.js';
 import { requestGuards } from './operability/request-guards.js';
 import { requestTelemetry } from './operability/request-log.js';
+import { compiledExecution } from './operability/compiled-execution.js';
 
 export const SCHEMA_DIR = path.join(findProjectRoot(), 'schema');
 
@@ -78,8 +79,9 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
   const production = deps.config.env === 'production';
   const limits = queryLimits(deps.config);
   const apq = persistedQueries({ cacheBytes: deps.config.apqCacheBytes, manifestPath: deps.config.trustedDocuments });
+  const schema = buildSchema();
   return new ApolloServer<RequestContext>({
-    schema: buildSchema(),
+    ...(deps.config.executor === 'jit' ? { gateway: compiledExecution(schema) } : { schema }),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     persistedQueries: apq.persistedQueries,

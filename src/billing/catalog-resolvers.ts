@@ -22,7 +22,9 @@ export const catalogResolvers: Resolvers = {
       for (const row of rows) loaders.serviceCatalogItemById.prime(row.id, row);
       return {
         ...toConnection(rows, page, (i) => [i.name, i.id]),
-        totalCount: () => session.read((tx) => repo.countCatalogItems(tx, org, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countCatalogItems(tx, org, filter));
+        },
       } as never;
     },
   },

@@ -43,7 +43,12 @@ export const invoiceResolvers: Resolvers = {
       for (const row of rows) loaders.invoiceById.prime(row.id, row);
       const connection = toConnection(rows, page, (i) => [i.invoiceSeq]);
       session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-      return { ...connection, totalCount: () => session.read((tx) => repo.countInvoices(tx, org, filter)) } as never;
+      return {
+        ...connection,
+        get totalCount() {
+          return session.read((tx) => repo.countInvoices(tx, org, filter));
+        },
+      } as never;
     },
   },
   Mutation: {

@@ -31,7 +31,9 @@ const resolvers: Resolvers = {
       for (const row of rows) loaders.userById.prime(row.id, row);
       return {
         ...toConnection(rows, page, (u) => [u.displayName, u.id]),
-        totalCount: () => session.read((tx) => repo.countUsers(tx, session.scope.organizationId, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countUsers(tx, session.scope.organizationId, filter));
+        },
       } as never;
     },
   },

@@ -44,7 +44,7 @@ export async function writeAudit(tx: TransactionSql, scope: TenantScope, entries
     select ${scope.organizationId}::uuid, ${scope.userId}::uuid, r.action, r.entity_type, r.entity_id, r.changes, ${scope.requestId}, r.outcome
     from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
       as r(action text, entity_type text, entity_id uuid, changes jsonb, outcome text)
-  `;
+  `.execute(); // on the wire now, ahead of a COMMIT issued before this settles (TenantSession.write)
 }
 
 /** The fields that differ between two versions of a record, for an audit row's before/after. */

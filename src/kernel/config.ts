@@ -2,6 +2,12 @@
  * Environment → typed, validated configuration. Every bad value is reported
  * in one line naming the variable, so `npm start` never dies with a stack trace.
  */
+function executorOf(raw: string | undefined): 'jit' | 'graphql-js' {
+  if (raw === undefined || raw === '' || raw === 'jit') return 'jit';
+  if (raw === 'graphql-js') return 'graphql-js';
+  throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${raw}"`);
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -89,6 +95,8 @@ export interface Config {
   trustedDocuments: string | undefined;
   /** Upper bound of the automatic-persisted-query cache, in bytes. */
   apqCacheBytes: number;
+  /** `jit` (default): operations compiled by graphql-jit; `graphql-js`: Apollo's own executor, the fallback. */
+  executor: 'jit' | 'graphql-js';
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownGraceMs: number;
   /** How long a mutation's stored result answers repeats of its `Idempotency-Key`. */
@@ -204,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
       .filter(Boolean),
     trustedDocuments: env.TRUSTED_DOCUMENTS || undefined,
     apqCacheBytes: integer(env, 'APQ_CACHE_MB', 30, 1, 4096) * 1024 * 1024,
+    executor: executorOf(env.GRAPHQL_EXECUTOR),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     idempotencyKeyTtlHours: integer(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     viewerCacheTtlMs: integer(env, 'VIEWER_CACHE_TTL_MS', 5_000, 0, 600_000),

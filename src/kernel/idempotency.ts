@@ -123,7 +123,7 @@ export async function storeIdempotentResult(tx: TransactionSql, scope: TenantSco
     update idempotency_keys
     set results = results || jsonb_build_object(${String(slot)}::text, ${superjson.stringify(value)}::text::jsonb)
     where organization_id = ${scope.organizationId}::uuid and user_id = ${scope.userId}::uuid and key = ${key.key}
-  `;
+  `.execute(); // on the wire now, ahead of a COMMIT issued before this settles (TenantSession.write)
 }
 
 /**

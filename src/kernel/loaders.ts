@@ -176,6 +176,12 @@ export function createPatientRecordLoader<R extends { id: string; patientId: str
 export function connectionWithCount<V>(
   page: Promise<Connection<V>>,
   count: () => Promise<{ count: number } | null>,
-): Promise<Connection<V> & { totalCount: () => Promise<number> }> {
-  return page.then((c) => ({ ...c, totalCount: () => count().then((r) => r?.count ?? 0) }));
+): Promise<Connection<V> & { readonly totalCount: Promise<number> }> {
+  // A getter, not a method: executors read a field without a resolver as a property.
+  return page.then((c) => ({
+    ...c,
+    get totalCount() {
+      return count().then((r) => r?.count ?? 0);
+    },
+  }));
 }

@@ -54,12 +54,23 @@ function firstUnstorable(root: unknown, rootPath: string): string | null {
 }
 
 /**
+ * Whether no string literal of the document can hold an unstorable character:
+ * its source has none and no `\\u` escape (which could spell one). The common
+ * case; it spares the per-request walk of the document below.
+ */
+function literalsStorable(document: DocumentNode): boolean {
+  const source = document.loc?.source.body;
+  return source !== undefined && !source.includes('\\u') && isStorable(source);
+}
+
+/**
  * Checks every argument of every field the operation selects (variables and
  * literals, nested inputs, lists, JSON scalars) once, before any resolver runs,
  * and answers the BAD_USER_INPUT naming the first argument path
  * (`input.email`, `filter.name`, `input.formData.note`) that PostgreSQL could
  * not store. Variables that do not coerce are left to execution, which reports
- * them with its own BAD_USER_INPUT.
+ * them with its own BAD_USER_INPUT. When neither the variables nor the
+ * document's literals hold such a character, nothing is walked.
  */
 export function checkStorableInput(
   schema: GraphQLSchema,
@@ -67,6 +78,7 @@ export function checkStorableInput(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> | undefined,
 ): GraphQLError | null {
+  if (literalsStorable(document) && firstUnstorable(variables ?? {}, 'variables') === null) return null;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
   if (coerced.errors) return null;
   const typeInfo = new TypeInfo(schema);

@@ -31,7 +31,9 @@ export const encounterResolvers: Resolvers = {
       session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
       return {
         ...connection,
-        totalCount: () => session.read((tx) => repo.countEncounters(tx, org, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countEncounters(tx, org, filter));
+        },
       } as never;
     },
   },

@@ -60,7 +60,9 @@ export const patientResolvers: Resolvers = {
       prefetch?.prime(viewerCtx, rows.map((r) => r.id), rows);
       return {
         ...connection,
-        totalCount: () => session.read((tx) => repo.countPatients(tx, org, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countPatients(tx, org, filter));
+        },
       } as never;
     },
   },

@@ -30,7 +30,9 @@ export const appointmentResolvers: Resolvers = {
       session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
       return {
         ...connection,
-        totalCount: () => session.read((tx) => repo.countAppointments(tx, org, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countAppointments(tx, org, filter));
+        },
       } as never;
     },
   },

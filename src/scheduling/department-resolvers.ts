@@ -20,7 +20,9 @@ export const departmentResolvers: Resolvers = {
       for (const row of rows) loaders.departmentById.prime(row.id, row);
       return {
         ...toConnection(rows, page, (d) => [d.name, d.id]),
-        totalCount: () => session.read((tx) => repo.countDepartments(tx, org, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countDepartments(tx, org, filter));
+        },
       } as never;
     },
   },

@@ -23,7 +23,9 @@ export const queueResolvers: Resolvers = {
       session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
       return {
         ...connection,
-        totalCount: () => session.read((tx) => repo.countOpdQueue(tx, org, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countOpdQueue(tx, org, filter));
+        },
       } as never;
     },
   },

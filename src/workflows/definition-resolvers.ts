@@ -26,7 +26,9 @@ export const definitionResolvers: Resolvers = {
       for (const row of rows) loaders.workflowDefinitionById.prime(row.id, row);
       return {
         ...toConnection(rows, page, (d) => [d.sortKey, d.id]),
-        totalCount: () => session.read((tx) => repo.countDefinitions(tx, org, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countDefinitions(tx, org, filter));
+        },
       } as never;
     },
     workflowDefinition: (_root, { id }, ctx) => ctx.loaders.workflowDefinitionById.load(definitionId(id)),

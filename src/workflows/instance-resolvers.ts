@@ -38,7 +38,9 @@ export const instanceResolvers: Resolvers = {
       session.notePatientAccess(patientsOf(connection.edges.map((e) => e.node)));
       return {
         ...connection,
-        totalCount: () => session.read((tx) => repo.countInstances(tx, org, filter)),
+        get totalCount() {
+          return session.read((tx) => repo.countInstances(tx, org, filter));
+        },
       } as never;
     },
   },

@@ -27,7 +27,9 @@ async function taskList(ctx: TenantContext, args: ConnectionArgs & { filter?: Wo
   for (const row of rows) loaders.workflowTaskById.prime(row.id, row);
   return {
     ...toConnection(rows, page, (t) => [t.sortKey, t.id]),
-    totalCount: () => session.read((tx) => repo.countTasks(tx, org, filter)),
+    get totalCount() {
+      return session.read((tx) => repo.countTasks(tx, org, filter));
+    },
   } as never;
 }
 

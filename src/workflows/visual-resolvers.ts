@@ -20,7 +20,9 @@ export const visualResolvers: Resolvers = {
       for (const row of rows) loaders.visualWorkflowById.prime(row.id, row);
       return {
         ...toConnection(rows, page, (v) => [v.sortKey, v.id]),
-        totalCount: () => session.read((tx) => repo.countVisuals(tx, org, definitionId)),
+        get totalCount() {
+          return session.read((tx) => repo.countVisuals(tx, org, definitionId));
+        },
       } as never;
     },
     visualWorkflow: (_root, { id }, ctx) => ctx.loaders.visualWorkflowById.load(visualId(id)),

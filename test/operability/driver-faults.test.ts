@@ -144,3 +144,74 @@ describe('a BEGIN that fails', () => {
     expect(row!.n).toBe(7);
   });
 });
+
+describe('statements written behind BEGIN before it answered', () => {
+  it("resolve only once BEGIN succeeded: behind a failed BEGIN, what PostgreSQL ran outside the transaction is never seen", async () => {
+    let outcomes: Promise<PromiseSettledResult<unknown>[]> | undefined;
+    const failure = await db.sql
+      .begin('not a valid option', (tx) => {
+        // Issued together, before BEGIN answered: both ride behind it in one write, so the
+        // server runs them (in implicit transactions) even though BEGIN failed.
+        const scope = tx`select set_config('app.first', 'x', true) as v`;
+        const read = tx<{ n: number }[]>`select ${5}::int as n`;
+        outcomes = Promise.allSettled([scope, read]);
+        return Promise.all([scope, read]);
+      })
+      .then(
+        () => null,
+        (error: unknown) => error as { code?: string },
+      );
+    expect(failure?.code).toBe('42601');
+    const settled = await outcomes!;
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    for (const s of settled) expect((s as PromiseRejectedResult).reason).toMatchObject({ code: '42601' });
+  });
+
+  it('on a fresh connection (BEGIN its first query, every statement described first) run one after another, in order', async () => {
+    // The shape that hung before: a statement that must be described first was followed on the
+    // wire by the next one before it was bound.
+    const fresh = postgres(inject('adminUrl'), { max: 1, onnotice: () => {} });
+    try {
+      for (let round = 1; round <= 3; round++) {
+        const rows = await fresh.begin((tx) =>
+          Promise.all([
+            tx<{ v: string }[]>`select set_config('app.round', ${String(round)}::text, true) as v`,
+            tx<{ n: number }[]>`select ${round}::int * 10 as n`,
+            tx<{ v: string | null }[]>`select current_setting('app.round', true) as v`,
+          ]),
+        );
+        expect(rows.map(([row]) => Object.values(row!)[0])).toEqual([String(round), round * 10, String(round)]);
+      }
+    } finally {
+      await fresh.end({ timeout: 1 });
+    }
+  });
+
+  it('share its round trip and, once BEGIN succeeded, resolve with their rows', async () => {
+    const rows = await db.sql.begin((tx) => Promise.all([tx<{ n: number }[]>`select ${1}::int as n`, tx<{ n: number }[]>`select ${2}::int + 0 as n`]));
+    expect(rows.map(([row]) => row!.n)).toEqual([1, 2]);
+  });
+});
+
+describe('a statement the body left in flight at COMMIT', () => {
+  it('fails the transaction with its error, and nothing of the transaction commits', async () => {
+    await admin.unsafe('create table if not exists driver_fault_rows (id bigint primary key)');
+    const id = Date.now();
+    const attempt = () =>
+      db.sql.begin(async (tx) => {
+        await tx.unsafe('insert into driver_fault_rows (id) values ($1)', [id]);
+        // Prepared on this connection by the first run, so the second is pipelined with COMMIT.
+        void tx`select 1 / ${0}::int as x`.execute().catch(() => undefined);
+        return 'done';
+      });
+    for (let run = 0; run < 2; run++) {
+      const failure = await attempt().then(
+        () => null,
+        (error: unknown) => error as { code?: string },
+      );
+      expect(failure?.code).toBe('22012');
+    }
+    expect(await admin`select id from driver_fault_rows where id = ${id}`).toHaveLength(0);
+    await admin.unsafe('drop table driver_fault_rows');
+  });
+});

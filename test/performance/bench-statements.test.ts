@@ -13,7 +13,10 @@ import { DEMO_PASSWORD } from '../../src/seed/demo-accounts.js';
 import { seedSyntheticData } from '../../src/seed/generate.js';
 import { addCompletePatient } from '../helpers/complete-patient.js';
 import { login } from '../helpers/fixtures.js';
-import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
+import pino from 'pino';
+import { createDeps, startApi } from '../../src/app.js';
+import { loadConfig } from '../../src/kernel/config.js';
+import { createTestApp, graphqlClient, type TestApp, COUNTING_STATEMENTS, TEST_JWT_SECRET } from '../helpers/test-app.js';
 
 /**
  * Most statements one request of each document may send (authentication,
@@ -140,5 +143,55 @@ describe('SQL statements of the benchmark documents', () => {
     expect(USAGE[name], `no variables for ${name}`).toBeDefined();
     const count = await statementsOf(name);
     expect(count, `${name}: ${count} statements, budget ${STATEMENT_BUDGET[name]}`).toBeLessThanOrEqual(STATEMENT_BUDGET[name] ?? 0);
+  });
+});
+
+/**
+ * The compiled executor (graphql-jit, the default) must answer exactly as
+ * Apollo's graphql-js executor does: every read document of the bench, the
+ * schema's introspection and documents that fail (bad variable, bad id,
+ * unknown node), compared as JSON against a second server on the same
+ * database running GRAPHQL_EXECUTOR=graphql-js.
+ */
+describe('the compiled executor answers as graphql-js does', () => {
+  const WRITES = new Set(['create-encounter', 'record-payment', 'record-vital-signs']);
+  let reference: Awaited<ReturnType<typeof startApi>>;
+  beforeAll(async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATABASE_URL: app.databaseUrl,
+      METRICS_PORT: '0',
+      GRAPHQL_EXECUTOR: 'graphql-js',
+      ...COUNTING_STATEMENTS,
+    });
+    reference = await startApi(createDeps(config, app.databaseUrl, pino({ level: 'silent' })), 0, '127.0.0.1');
+  });
+  afterAll(() => reference?.stop());
+
+  /** Both answers, without the per-request id errors carry. */
+  async function bothAnswers(document: string, variables: Record<string, unknown>, token: string) {
+    const withoutRequestIds = (res: unknown) => JSON.parse(JSON.stringify(res, (key, value: unknown) => (key === 'requestId' ? undefined : value))) as unknown;
+    const [compiled, interpreted] = await Promise.all([app.gql(document, variables, token), graphqlClient(reference.url)(document, variables, token)]);
+    return { compiled: withoutRequestIds(compiled), interpreted: withoutRequestIds(interpreted), errors: compiled.errors };
+  }
+
+  it.each(DOCUMENTS.filter((d) => !WRITES.has(d)))('%s', async (name) => {
+    const usage = USAGE[name]!;
+    const answers = await bothAnswers(documentText(name), usage.variables(fixture, {}), tokens.get(usage.account)!);
+    expect(answers.errors).toBeUndefined();
+    expect(answers.compiled).toEqual(answers.interpreted);
+  });
+
+  it.each([
+    ['introspection', '{ __schema { queryType { name } types { kind name fields(includeDeprecated: true) { name args { name defaultValue } type { kind name ofType { kind name } } } } } }', {}],
+    ['a variable of the wrong type', 'query($first: Int!) { patients(first: $first) { totalCount } }', { first: 'twenty' }],
+    ['a malformed id', '{ patient(id: "not-an-id") { id firstName } }', {}],
+    ['an unknown node', '{ node(id: "UGF0aWVudDowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA") { id ... on Patient { firstName } } }', {}],
+    ['a page too large', '{ patients(first: 5000) { edges { cursor } } }', {}],
+    ['a cursor of another list', '{ patients(first: 1, after: "bm90LWEtY3Vyc29y") { edges { cursor } } }', {}],
+  ] as const)('%s', async (_label, document, variables) => {
+    const answers = await bothAnswers(document, variables, tokens.get('physician')!);
+    expect(answers.compiled).toEqual(answers.interpreted);
   });
 });

@@ -21,6 +21,29 @@ export interface UnitOfWork {
   audit(entry: AuditEntry): void;
 }
 
+/**
+ * The request's shared read transaction. Readers get `tx` as soon as BEGIN and
+ * the scope statement are written, not answered, so their first statements
+ * share that round trip (patches/README.md: a statement written before BEGIN
+ * answered resolves only if BEGIN succeeded, and one behind a failed scope
+ * statement fails, so no row is read outside the tenant scope).
+ */
+interface ReadTransaction {
+  tx: Promise<TransactionSql>;
+  /** Filled by `beginWithin`: `entered` once the scope statement answered. */
+  probe: CommitProbe | undefined;
+  /** Lets the transaction commit (the request is answered). */
+  release(): void;
+  /** Settles when the transaction ended: fulfilled only if it committed. */
+  done: Promise<unknown>;
+}
+
+/** A statement the transaction's COMMIT answers for: its own rejection is reported by COMMIT. */
+const settledByCommit = (statement: Promise<unknown>): void => void statement.catch(() => undefined);
+
+/** How often a read starts afresh after finding its pooled connection dead (a restart, a terminated backend). */
+const STALE_READ_RETRIES = 2;
+
 /** Nothing ran (the transaction never got a connection), so a retry is safe: `retryable`. */
 const poolBusy = () =>
   new DomainError('TIMEOUT', 'The database is busy: no connection became free within the acquire timeout; retry shortly', {
@@ -34,9 +57,7 @@ const poolBusy = () =>
  * that commits its rows and audit rows together or not at all.
  */
 export class TenantSession {
-  private readTx: Promise<TransactionSql> | undefined;
-  private releaseRead: (() => void) | undefined;
-  private readDone: Promise<unknown> | undefined;
+  private readTransaction: ReadTransaction | undefined;
   private readonly patientsRead = new Set<string>();
   /** Set once the request answered: a read started after that (a resolver still running) opens nothing. */
   private ended = false;
@@ -60,8 +81,17 @@ export class TenantSession {
   async read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
     this.readsInFlight++;
     try {
-      const tx = await this.openRead();
-      return await fn(tx);
+      for (let attempt = 0; ; attempt++) {
+        const read = this.openRead();
+        try {
+          return await fn(await read.tx);
+        } catch (error) {
+          // A connection that died idle in the pool fails BEGIN, the scope statement and what was
+          // pipelined behind them: nothing was read, so a fresh transaction may read instead.
+          if (attempt >= STALE_READ_RETRIES || !isConnectionFailure(error) || read.probe?.entered) throw error;
+          this.forgetRead(read);
+        }
+      }
     } catch (error) {
       throw fromDatabaseError(error);
     } finally {
@@ -127,8 +157,11 @@ export class TenantSession {
       }
       const entries: AuditEntry[] = [];
       const result = await fn({ tx, scope: this.scope, audit: (entry) => entries.push(entry) });
-      await writeAudit(tx, this.scope, entries);
-      if (keyed) await storeIdempotentResult(tx, keyed.scope, keyed.key, slot, result);
+      // Not awaited: the audit rows (and a keyed request's stored result) leave with COMMIT in one
+      // round trip. Should either fail, the transaction is aborted and its COMMIT fails with that
+      // statement's error (patches/README.md), so the rows never commit without their audit.
+      settledByCommit(writeAudit(tx, this.scope, entries));
+      if (keyed) settledByCommit(storeIdempotentResult(tx, keyed.scope, keyed.key, slot, result));
       return result;
     });
   }
@@ -149,10 +182,13 @@ export class TenantSession {
   async end(): Promise<boolean> {
     const ids = [...this.patientsRead];
     this.patientsRead.clear();
+    const read = this.readTransaction;
+    this.ended = true;
+    if (!read) return ids.length === 0 || this.recordAccessAlone(ids);
     // Settled at once (never left rejected while COMMIT is awaited: that would be an unhandled rejection).
     const recordedInline =
       ids.length > 0
-        ? this.openRead()
+        ? read.tx
             .then((tx) => this.recordAccess(tx, ids))
             .then(
               () => true,
@@ -161,16 +197,17 @@ export class TenantSession {
         : Promise.resolve(true);
     // Let the insert reach the connection before COMMIT is queued behind it.
     if (ids.length > 0) await Promise.resolve();
-    this.ended = true;
-    let committed = true;
-    if (this.releaseRead) {
-      this.releaseRead();
-      committed = await this.readDone!.then(
-        () => true,
-        () => false,
-      );
-    }
+    read.release();
+    const committed = await read.done.then(
+      () => true,
+      () => false,
+    );
     if (ids.length === 0 || ((await recordedInline) && committed)) return true;
+    return this.recordAccessAlone(ids);
+  }
+
+  /** Records PHI access in a transaction of its own (the read transaction failed or never ran). */
+  private recordAccessAlone(ids: string[]): Promise<boolean> {
     return this.transaction(this.limits.queryTimeoutMs, 'write', (tx) => this.recordAccess(tx, ids)).then(
       () => true,
       () => false,
@@ -198,26 +235,42 @@ export class TenantSession {
     );
   }
 
-  private openRead(): Promise<TransactionSql> {
+  private openRead(): ReadTransaction {
     // After the answer went out nobody would ever release a transaction opened now (resolvers
     // of a branch already nulled by an error can still run): it would hold its connection forever.
-    if (this.ended && !this.readTx) return Promise.reject(new Error('the request has already been answered'));
-    this.readTx ??= new Promise<TransactionSql>((resolve, reject) => {
-      const released = new Promise<void>((r) => (this.releaseRead = r));
-      this.readDone = beginWithin(
-        this.db,
-        this.limits.acquireTimeoutMs,
-        async (tx, probe) => {
-          // The transaction is handed out once the scope answered, so a connection found dead at
-          // BEGIN or there is replaced (beginWithin retries) before any reader holds it.
-          await enterTenantScope(tx, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
-          resolve(tx);
-          await released;
-        },
-        'read',
-      ).catch(reject);
-    });
-    return this.readTx;
+    if (this.ended && !this.readTransaction) throw new Error('the request has already been answered');
+    return (this.readTransaction ??= this.beginRead());
+  }
+
+  private beginRead(): ReadTransaction {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let handOut!: (tx: TransactionSql) => void;
+    let fail!: (error: unknown) => void;
+    const tx = new Promise<TransactionSql>((resolve, reject) => ((handOut = resolve), (fail = reject)));
+    const read: ReadTransaction = { tx, probe: undefined, release, done: Promise.resolve() };
+    read.done = beginWithin(
+      this.db,
+      this.limits.acquireTimeoutMs,
+      async (scoped, probe) => {
+        read.probe = probe;
+        const entered = enterTenantScope(scoped, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
+        handOut(scoped);
+        await entered;
+        await released;
+      },
+      'read',
+      undefined,
+      0, // a dead pooled connection is retried by `read`, whose statements rode on it
+    );
+    read.done.catch(fail);
+    return read;
+  }
+
+  /** Drops a read transaction that failed, so the next read opens a fresh one. */
+  private forgetRead(read: ReadTransaction): void {
+    read.release();
+    if (this.readTransaction === read) this.readTransaction = undefined;
   }
 }
 

@@ -1,0 +1,82 @@
+import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
+import { GraphQLError, getVariableValues, isObjectType, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+type Compiled = CompiledQuery | ExecutionResult;
+
+/**
+ * graphql-jit's errors are read-only and of its own class; Apollo's plugins
+ * (graphql-armor rewrites messages) and our error formatting expect graphql-js
+ * errors carrying the resolver's original error.
+ */
+function asGraphQLError(error: GraphQLError): GraphQLError {
+  const copy = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
+  // graphql-jit keeps the locations, not the AST nodes they come from.
+  return error.locations ? Object.assign(copy, { locations: error.locations }) : copy;
+}
+
+/**
+ * A connection's `totalCount` is counted only when selected: a getter that
+ * returns a promise. graphql-jit reads a field without a resolver as a plain
+ * value and would not wait for it, so each such field gets a resolver that
+ * hands the promise to the executor.
+ */
+function awaitLazyCounts(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const field = type.getFields().totalCount;
+    if (field && !field.resolve) field.resolve = (connection: { totalCount: unknown }) => connection.totalCount;
+  }
+}
+
+/**
+ * Executes operations with graphql-jit instead of graphql-js, through Apollo
+ * Server's gateway hook (its executor seam): parsing, validation, limits,
+ * persisted queries and every plugin stay Apollo's; only execution changes.
+ * An operation is compiled once into a function that runs its resolvers
+ * without graphql-js's per-field interpretation; the compiled form lives beside
+ * Apollo's cached document (a WeakMap: it goes when Apollo evicts the
+ * document). Variables are coerced by graphql-js first, so a bad variable gets
+ * exactly the error (and BAD_USER_INPUT) it gets without compilation.
+ */
+export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
+  awaitLazyCounts(schema);
+  const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled>>();
+  const callbacks: GatewaySchemaLoadOrUpdateCallback[] = [];
+
+  const compiledFor = (document: DocumentNode, operationName: string | undefined): Compiled => {
+    let byOperation = compiledByDocument.get(document);
+    if (!byOperation) compiledByDocument.set(document, (byOperation = new Map()));
+    let compiled = byOperation.get(operationName ?? '');
+    if (!compiled) {
+      compiled = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
+      byOperation.set(operationName ?? '', compiled);
+    }
+    return compiled;
+  };
+
+  const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+    if (coerced.errors) return { errors: coerced.errors };
+    const compiled = compiledFor(document, request.operationName ?? undefined);
+    if (!isCompiledQuery(compiled)) return compiled;
+    const result = (await compiled.query(undefined, context, request.variables ?? {})) as ExecutionResult;
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+  };
+
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callbacks.push(callback);
+      return () => void callbacks.splice(callbacks.indexOf(callback), 1);
+    },
+    async load() {
+      for (const callback of callbacks) callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      return { executor };
+    },
+    async stop() {},
+  };
+}
