@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import * as repo from './catalog-repository.js';
 import * as service from './catalog-service.js';
 import { percentFromDatabase } from './money.js';
@@ -20,12 +20,10 @@ export const catalogResolvers: Resolvers = {
       const org = session.scope.organizationId;
       const rows = await session.read((tx) => repo.catalogPage(tx, org, filter, page));
       for (const row of rows) loaders.serviceCatalogItemById.prime(row.id, row);
-      return {
-        ...toConnection(rows, page, (i) => [i.name, i.id]),
-        get totalCount() {
-          return session.read((tx) => repo.countCatalogItems(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(
+        toConnection(rows, page, (i) => [i.name, i.id]),
+        () => session.read((tx) => repo.countCatalogItems(tx, org, filter)),
+      ) as never;
     },
   },
   Mutation: {

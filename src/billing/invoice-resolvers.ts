@@ -3,7 +3,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
-import { listLimit, pageRequest, statusFilter, toConnection } from '../kernel/pagination.js';
+import { listLimit, pageRequest, statusFilter, toConnection, withTotalCount } from '../kernel/pagination.js';
 import { invoicePage } from './loaders.js';
 import * as repo from './invoice-repository.js';
 import { COLLECTABLE, type InvoiceStatus } from './invoice-rules.js';
@@ -43,12 +43,7 @@ export const invoiceResolvers: Resolvers = {
       for (const row of rows) loaders.invoiceById.prime(row.id, row);
       const connection = toConnection(rows, page, (i) => [i.invoiceSeq]);
       session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-      return {
-        ...connection,
-        get totalCount() {
-          return session.read((tx) => repo.countInvoices(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(connection, () => session.read((tx) => repo.countInvoices(tx, org, filter))) as never;
     },
   },
   Mutation: {

@@ -2,7 +2,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { notFound } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import { asNode } from '../kernel/node-registry.js';
 import { nodeFetcher, type DomainModule } from '../domain-module.js';
 import * as repo from './repository.js';
@@ -29,12 +29,10 @@ const resolvers: Resolvers = {
       const filter = args.filter ?? {};
       const rows = await session.read((tx) => repo.userPage(tx, session.scope.organizationId, filter, page));
       for (const row of rows) loaders.userById.prime(row.id, row);
-      return {
-        ...toConnection(rows, page, (u) => [u.displayName, u.id]),
-        get totalCount() {
-          return session.read((tx) => repo.countUsers(tx, session.scope.organizationId, filter));
-        },
-      } as never;
+      return withTotalCount(
+        toConnection(rows, page, (u) => [u.displayName, u.id]),
+        () => session.read((tx) => repo.countUsers(tx, session.scope.organizationId, filter)),
+      ) as never;
     },
   },
   Mutation: {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { TransactionSql } from './db/pool.js';
-import { toConnection, type Connection, type CursorKey, type PageRequest } from './pagination.js';
+import { toConnection, withTotalCount, type Connection, type CursorKey, type PageRequest } from './pagination.js';
 
 /** Decides when a batch is sent; the request's session supplies one (see `TenantSession.whenIdle`). */
 export type BatchSchedule = (dispatch: () => void) => void;
@@ -177,11 +177,5 @@ export function connectionWithCount<V>(
   page: Promise<Connection<V>>,
   count: () => Promise<{ count: number } | null>,
 ): Promise<Connection<V> & { readonly totalCount: Promise<number> }> {
-  // A getter, not a method: executors read a field without a resolver as a property.
-  return page.then((c) => ({
-    ...c,
-    get totalCount() {
-      return count().then((r) => r?.count ?? 0);
-    },
-  }));
+  return page.then((c) => withTotalCount(c, () => count().then((r) => r?.count ?? 0)));
 }

@@ -198,6 +198,20 @@ export function toConnection<T>(rows: readonly T[], page: PageRequest, keyOf: (r
   };
 }
 
+/**
+ * A connection whose `totalCount` is counted only when a client selects it: a
+ * getter, since executors read a field without a resolver as a property (see
+ * src/operability/compiled-execution.ts for how the promise is awaited).
+ */
+export function withTotalCount<C extends object>(connection: C, count: () => Promise<number>): C & { readonly totalCount: Promise<number> } {
+  return {
+    ...connection,
+    get totalCount() {
+      return count();
+    },
+  };
+}
+
 function lazyEdge<T>(node: T, encode: () => string): { cursor: string; node: T } {
   let cursor: string | undefined;
   return {

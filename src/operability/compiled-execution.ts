@@ -23,7 +23,7 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
  * A connection's `totalCount` is counted only when selected: a getter that
  * returns a promise. graphql-jit reads a field without a resolver as a plain
  * value and would not wait for it, so each such field gets a resolver that
- * hands the promise to the executor.
+ * hands the promise to the executor (`withTotalCount` in src/kernel/pagination.ts).
  */
 function awaitLazyCounts(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {

@@ -3,7 +3,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
-import { listLimit, pageRequest, toConnection } from '../kernel/pagination.js';
+import { listLimit, pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import * as repo from './encounter-repository.js';
 import { encounterPage } from './loaders.js';
 import * as service from './encounter-service.js';
@@ -29,12 +29,7 @@ export const encounterResolvers: Resolvers = {
       for (const row of rows) loaders.encounterById.prime(row.id, row);
       const connection = toConnection(rows, page, (e) => [e.sortKey, e.id]);
       session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-      return {
-        ...connection,
-        get totalCount() {
-          return session.read((tx) => repo.countEncounters(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(connection, () => session.read((tx) => repo.countEncounters(tx, org, filter))) as never;
     },
   },
   Mutation: {

@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import { badInput } from '../kernel/errors.js';
 import { selectionOf } from '../kernel/selection.js';
 import { patientPrefetch, prefetchPatientRelations } from './patient-prefetch.js';
@@ -58,12 +58,7 @@ export const patientResolvers: Resolvers = {
       const connection = toConnection(rows, page, key);
       session.notePatientAccess(connection.edges.map((e) => e.node.id));
       prefetch?.prime(viewerCtx, rows.map((r) => r.id), rows);
-      return {
-        ...connection,
-        get totalCount() {
-          return session.read((tx) => repo.countPatients(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(connection, () => session.read((tx) => repo.countPatients(tx, org, filter))) as never;
     },
   },
   Mutation: {

@@ -3,7 +3,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { badInput } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import * as repo from './appointment-repository.js';
 import * as service from './appointment-service.js';
 
@@ -28,12 +28,7 @@ export const appointmentResolvers: Resolvers = {
       for (const row of rows) loaders.appointmentById.prime(row.id, row);
       const connection = toConnection(rows, page, (a) => [a.sortKey, a.id]);
       session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-      return {
-        ...connection,
-        get totalCount() {
-          return session.read((tx) => repo.countAppointments(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(connection, () => session.read((tx) => repo.countAppointments(tx, org, filter))) as never;
     },
   },
   Mutation: {

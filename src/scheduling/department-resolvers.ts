@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import * as repo from './department-repository.js';
 import * as service from './department-service.js';
 
@@ -18,12 +18,10 @@ export const departmentResolvers: Resolvers = {
       const org = session.scope.organizationId;
       const rows = await session.read((tx) => repo.departmentPage(tx, org, filter, page));
       for (const row of rows) loaders.departmentById.prime(row.id, row);
-      return {
-        ...toConnection(rows, page, (d) => [d.name, d.id]),
-        get totalCount() {
-          return session.read((tx) => repo.countDepartments(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(
+        toConnection(rows, page, (d) => [d.name, d.id]),
+        () => session.read((tx) => repo.countDepartments(tx, org, filter)),
+      ) as never;
     },
   },
   Mutation: {

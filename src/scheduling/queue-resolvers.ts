@@ -2,7 +2,7 @@ import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { notFound } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import * as repo from './opd-queue-repository.js';
 import * as service from './opd-queue-service.js';
 import { queueEvents, type QueueNotice } from './queue-events.js';
@@ -21,12 +21,7 @@ export const queueResolvers: Resolvers = {
       for (const row of rows) loaders.opdQueueEntryById.prime(row.id, row);
       const connection = toConnection(rows, page, (e) => [e.stage, e.priorityRank, e.tokenNumber]);
       session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-      return {
-        ...connection,
-        get totalCount() {
-          return session.read((tx) => repo.countOpdQueue(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(connection, () => session.read((tx) => repo.countOpdQueue(tx, org, filter))) as never;
     },
   },
   Mutation: {

@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Permission, Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import * as repo from './definition-repository.js';
 import * as service from './definition-service.js';
 import { validateStateMachine } from './definition-validation.js';
@@ -24,12 +24,10 @@ export const definitionResolvers: Resolvers = {
       const org = session.scope.organizationId;
       const rows = await session.read((tx) => repo.definitionPage(tx, org, filter, page));
       for (const row of rows) loaders.workflowDefinitionById.prime(row.id, row);
-      return {
-        ...toConnection(rows, page, (d) => [d.sortKey, d.id]),
-        get totalCount() {
-          return session.read((tx) => repo.countDefinitions(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(
+        toConnection(rows, page, (d) => [d.sortKey, d.id]),
+        () => session.read((tx) => repo.countDefinitions(tx, org, filter)),
+      ) as never;
     },
     workflowDefinition: (_root, { id }, ctx) => ctx.loaders.workflowDefinitionById.load(definitionId(id)),
     validateWorkflowStateMachine: (_root, { stateMachine }) => validateStateMachine(stateMachine).errors,

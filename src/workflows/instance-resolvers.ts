@@ -2,7 +2,7 @@ import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import * as repo from './instance-repository.js';
 import { patientsOf } from './loaders.js';
 import { ENTITY_TYPES } from './instance-service.js';
@@ -36,12 +36,7 @@ export const instanceResolvers: Resolvers = {
       for (const row of rows) loaders.workflowInstanceById.prime(row.id, row);
       const connection = toConnection(rows, page, (i) => [i.sortKey, i.id]);
       session.notePatientAccess(patientsOf(connection.edges.map((e) => e.node)));
-      return {
-        ...connection,
-        get totalCount() {
-          return session.read((tx) => repo.countInstances(tx, org, filter));
-        },
-      } as never;
+      return withTotalCount(connection, () => session.read((tx) => repo.countInstances(tx, org, filter))) as never;
     },
   },
   Mutation: {

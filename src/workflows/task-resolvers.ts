@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers, WorkflowTaskFilter } from '../generated/graphql.js';
 import { uuidFromId, toGlobalId } from '../kernel/global-id.js';
-import { pageRequest, toConnection, type ConnectionArgs } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount, type ConnectionArgs } from '../kernel/pagination.js';
 import type { TenantContext } from '../context.js';
 import * as repo from './task-repository.js';
 import * as service from './task-service.js';
@@ -25,12 +25,10 @@ async function taskList(ctx: TenantContext, args: ConnectionArgs & { filter?: Wo
   const org = session.scope.organizationId;
   const rows = await session.read((tx) => repo.taskPage(tx, org, filter, page));
   for (const row of rows) loaders.workflowTaskById.prime(row.id, row);
-  return {
-    ...toConnection(rows, page, (t) => [t.sortKey, t.id]),
-    get totalCount() {
-      return session.read((tx) => repo.countTasks(tx, org, filter));
-    },
-  } as never;
+  return withTotalCount(
+    toConnection(rows, page, (t) => [t.sortKey, t.id]),
+    () => session.read((tx) => repo.countTasks(tx, org, filter)),
+  ) as never;
 }
 
 export const taskResolvers: Resolvers = {

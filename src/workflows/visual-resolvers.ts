@@ -1,7 +1,7 @@
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection } from '../kernel/pagination.js';
+import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
 import { compileDiagram } from './visual-compiler.js';
 import * as repo from './visual-repository.js';
 import * as service from './visual-service.js';
@@ -18,12 +18,10 @@ export const visualResolvers: Resolvers = {
       const org = session.scope.organizationId;
       const rows = await session.read((tx) => repo.visualPage(tx, org, definitionId, page));
       for (const row of rows) loaders.visualWorkflowById.prime(row.id, row);
-      return {
-        ...toConnection(rows, page, (v) => [v.sortKey, v.id]),
-        get totalCount() {
-          return session.read((tx) => repo.countVisuals(tx, org, definitionId));
-        },
-      } as never;
+      return withTotalCount(
+        toConnection(rows, page, (v) => [v.sortKey, v.id]),
+        () => session.read((tx) => repo.countVisuals(tx, org, definitionId)),
+      ) as never;
     },
     visualWorkflow: (_root, { id }, ctx) => ctx.loaders.visualWorkflowById.load(visualId(id)),
     workflowConfig: (_root, _args, ctx) => requireViewer(ctx).loaders.workflowConfig(),
