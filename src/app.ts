@@ -10,7 +10,7 @@ import { TokenService } from './identity/tokens.js';
 import type { Config } from './kernel/config.js';
 import { createDatabase, warmUp } from './kernel/db/pool.js';
 import { createHttpServer } from './http.js';
-import { configureCursorSecret } from './kernel/pagination.js';
+import { CursorCodec } from './kernel/pagination.js';
 import { createLimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import { createMetrics, createMetricsServer } from './operability/metrics.js';
 import { loadTrustedDocuments } from './operability/persisted-queries.js';
@@ -39,7 +39,6 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
   const limiterStore = createLimiterStore(databaseUrl, config.database.connectTimeoutMs);
   db.onTransaction = metrics.observeTransaction;
   db.onCommitOutcome = metrics.observeCommitOutcome;
-  configureCursorSecret(config.cursorSecret);
   return {
     config,
     db,
@@ -51,6 +50,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
       commitConfirmTimeoutMs: config.database.commitConfirmTimeoutMs,
     },
     logger,
+    cursors: new CursorCodec(config.cursorSecret),
     tokens: new TokenService(config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience }),
     viewerCache: new ViewerCache(config.viewerCacheTtlMs),
     limiterStore,

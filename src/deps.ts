@@ -6,6 +6,7 @@ import type { ViewerCache } from './identity/viewer-cache.js';
 import type { LoginThrottle } from './identity/login-throttle.js';
 import type { LimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import type { TokenService } from './identity/tokens.js';
+import type { CursorCodec } from './kernel/pagination.js';
 import type { Metrics } from './operability/metrics.js';
 
 /** Process-wide services, created once in main and shared by every request. */
@@ -15,6 +16,8 @@ export interface AppDeps {
   limits: SessionLimits;
   logger: Logger;
   tokens: TokenService;
+  /** Seals and opens list cursors (CURSOR_SECRET, else JWT_SECRET). */
+  cursors: CursorCodec;
   viewerCache: ViewerCache;
   metrics: Metrics;
   /** Abuse limits shared through PostgreSQL (table rate_limits). */

@@ -11,7 +11,7 @@ export const catalogResolvers: Resolvers = {
     serviceCatalogItem: (_root, { id }, ctx) => ctx.loaders.serviceCatalogItemById.load(uuidFromId(id, 'ServiceCatalogItem')),
     serviceCatalog: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'serviceCatalog:name');
+      const page = pageRequest(args, 'serviceCatalog:name', ctx.deps.cursors);
       const filter: repo.CatalogListFilter = {
         pattern: service.containsPattern(args.filter?.search),
         categories: args.filter?.category?.length ? args.filter.category : null,

@@ -23,7 +23,7 @@ export const invoiceResolvers: Resolvers = {
     payment: (_root, { id }, ctx) => ctx.loaders.paymentById.load(uuidFromId(id, 'Payment')),
     invoices: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'invoices:number');
+      const page = pageRequest(args, 'invoices:number', ctx.deps.cursors);
       const f = args.filter;
       if (f?.issuedFrom && f.issuedTo && f.issuedFrom > f.issuedTo) {
         throw badInput('filter.issuedFrom must not be after filter.issuedTo', 'filter.issuedFrom');
@@ -117,7 +117,7 @@ export const invoiceResolvers: Resolvers = {
   },
   Patient: {
     invoices: (p, args, ctx) => {
-      const key = invoicePage(args);
+      const key = invoicePage(args, ctx.deps.cursors);
       return connectionWithCount(ctx.loaders.invoicesOfPatient(key).load(p.id), () => ctx.loaders.invoiceCountOfPatient(key.statuses).load(p.id)) as never;
     },
     balance: async (p, _args, ctx) => (await ctx.loaders.balanceOfPatient.load(p.id))?.balance ?? '0.00',

@@ -6,14 +6,14 @@ import {
   loaderFamily,
   type LoaderScope,
 } from '../kernel/loaders.js';
-import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest } from '../kernel/pagination.js';
+import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as catalog from './catalog-repository.js';
 import * as invoices from './invoice-repository.js';
 import * as payments from './payment-repository.js';
 
 /** The loader key of `Patient.invoices(...)`; the resolver and the look-ahead prefetch both key by it. */
-export const invoicePage = (args: ConnectionArgs & { status?: readonly string[] | null }) => ({
-  page: pageRequest(args, 'patient.invoices'),
+export const invoicePage = (args: ConnectionArgs & { status?: readonly string[] | null }, cursors: CursorCodec) => ({
+  page: pageRequest(args, 'patient.invoices', cursors),
   statuses: statusFilter(args.status),
 });
 

@@ -25,7 +25,7 @@ const resolvers: Resolvers = {
     user: (_root, { id }, ctx) => ctx.loaders.userById.load(uuidFromId(id, 'User')),
     users: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'users:displayName');
+      const page = pageRequest(args, 'users:displayName', ctx.deps.cursors);
       const filter = args.filter ?? {};
       const rows = await session.read((tx) => repo.userPage(tx, session.scope.organizationId, filter, page));
       for (const row of rows) loaders.userById.prime(row.id, row);

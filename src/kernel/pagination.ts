@@ -28,6 +28,8 @@ export interface PageRequest {
   cursor: CursorKey | null;
   /** Names the ordering, so a cursor from another list or ordering is refused. */
   ordering: string;
+  /** Seals the cursors of the connection built from this page. */
+  cursors: CursorCodec;
 }
 
 export interface Edge<T> {
@@ -58,72 +60,71 @@ export interface Connection<T> {
  * a multiple of 32 bytes so a cursor's length says little about its values.
  * Layout, base64url: IV (12) ‖ tag (16) ‖ ciphertext.
  */
-interface CursorKeys {
-  cipher: KeyObject;
-  iv: KeyObject;
-}
-
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const PAD_BYTES = 32;
 
-function deriveCursorKeys(secret: string | Buffer): CursorKeys {
-  // KeyObjects, not Buffers: on Node 24 every createHmac/createCipheriv given a Buffer key imports it
-  // afresh, which made a cursor cost ~50 µs instead of ~13 µs (21 cursors per default page).
-  const derive = (purpose: string) => createSecretKey(Buffer.from(hkdfSync('sha256', secret, 'health-graphql cursors', purpose, 32)));
-  return { cipher: derive('cursor-encryption'), iv: derive('cursor-iv') };
-}
-
 /**
- * The process's cursor keys. Until `configureCursorSecret` runs (the app does
- * at start, from CURSOR_SECRET or JWT_SECRET) a random key is used, so cursors
- * are still opaque, just valid in this process only.
+ * Seals and opens cursors under keys derived from one secret. The app builds
+ * one from CURSOR_SECRET (else JWT_SECRET) and hands it to every page request,
+ * so every API process with the same secret reads the others' cursors.
  */
-let cursorKeys: CursorKeys = deriveCursorKeys(randomBytes(32));
+export class CursorCodec {
+  readonly #cipher: KeyObject;
+  readonly #iv: KeyObject;
 
-/** Derives the cursor keys from the configured secret: every API process with the same secret reads the others' cursors. */
-export function configureCursorSecret(secret: string): void {
-  cursorKeys = deriveCursorKeys(secret);
-}
-
-function encodeCursor(ordering: string, key: CursorKey): string {
-  const json = Buffer.from(JSON.stringify(key), 'utf8');
-  // Trailing spaces: JSON.parse ignores them.
-  const padded = Buffer.alloc(Math.ceil((json.length + 1) / PAD_BYTES) * PAD_BYTES, ' ');
-  json.copy(padded);
-  const iv = createHmac('sha256', cursorKeys.iv).update(ordering).update('\0').update(padded).digest().subarray(0, IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', cursorKeys.cipher, iv);
-  cipher.setAAD(Buffer.from(ordering, 'utf8'));
-  const body = Buffer.concat([cipher.update(padded), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
-}
-
-/** The position a cursor holds, or null when it was not issued (with this key) for `ordering`, or was altered. */
-function openCursor(cursor: string, ordering: string): unknown {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
-  const data = Buffer.from(cursor, 'base64url');
-  if (data.length <= IV_BYTES + TAG_BYTES) return null;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', cursorKeys.cipher, data.subarray(0, IV_BYTES));
-    decipher.setAAD(Buffer.from(ordering, 'utf8'));
-    decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    const text = Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
-    return JSON.parse(text);
-  } catch {
-    return null;
+  constructor(secret: string | Buffer) {
+    // KeyObjects, not Buffers: on Node 24 every createHmac/createCipheriv given a Buffer key imports it
+    // afresh, which made a cursor cost ~50 µs instead of ~13 µs (21 cursors per default page).
+    const derive = (purpose: string) => createSecretKey(Buffer.from(hkdfSync('sha256', secret, 'health-graphql cursors', purpose, 32)));
+    this.#cipher = derive('cursor-encryption');
+    this.#iv = derive('cursor-iv');
   }
-}
 
-function decodeCursor(cursor: string, ordering: string, field: string): CursorKey {
-  const parsed = openCursor(cursor, ordering);
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length < 1 ||
-    !parsed.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
-  ) {
-    throw badInput(`${field} is not a cursor of this list and ordering; use a cursor this list returned`, field);
+  /** A codec valid in this process only (tests, tools): a random secret. */
+  static ephemeral(): CursorCodec {
+    return new CursorCodec(randomBytes(32));
   }
-  return parsed as CursorKey;
+
+  encode(ordering: string, key: CursorKey): string {
+    const json = Buffer.from(JSON.stringify(key), 'utf8');
+    // Trailing spaces: JSON.parse ignores them.
+    const padded = Buffer.alloc(Math.ceil((json.length + 1) / PAD_BYTES) * PAD_BYTES, ' ');
+    json.copy(padded);
+    const iv = createHmac('sha256', this.#iv).update(ordering).update('\0').update(padded).digest().subarray(0, IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.#cipher, iv);
+    cipher.setAAD(Buffer.from(ordering, 'utf8'));
+    const body = Buffer.concat([cipher.update(padded), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  /** The position `cursor` holds; BAD_USER_INPUT (naming `field`) unless this codec issued it for `ordering`, unaltered. */
+  decode(cursor: string, ordering: string, field: string): CursorKey {
+    const parsed = this.#open(cursor, ordering);
+    if (
+      !Array.isArray(parsed) ||
+      parsed.length < 1 ||
+      !parsed.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
+    ) {
+      throw badInput(`${field} is not a cursor of this list and ordering; use a cursor this list returned`, field);
+    }
+    return parsed as CursorKey;
+  }
+
+  #open(cursor: string, ordering: string): unknown {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+    const data = Buffer.from(cursor, 'base64url');
+    if (data.length <= IV_BYTES + TAG_BYTES) return null;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#cipher, data.subarray(0, IV_BYTES));
+      decipher.setAAD(Buffer.from(ordering, 'utf8'));
+      decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      const text = Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      return JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
 }
 
 function pageSize(value: number | null | undefined, field: string): number | null {
@@ -155,7 +156,7 @@ export function statusFilter(status: readonly string[] | null | undefined): stri
 }
 
 /** Validates Relay connection arguments: sizes capped at 1000, cursors bound to `ordering`. */
-export function pageRequest(args: ConnectionArgs, ordering: string): PageRequest {
+export function pageRequest(args: ConnectionArgs, ordering: string, cursors: CursorCodec): PageRequest {
   const first = pageSize(args.first, 'first');
   const last = pageSize(args.last, 'last');
   if (first !== null && last !== null) throw badInput('Pass either first or last, not both', 'last');
@@ -168,8 +169,9 @@ export function pageRequest(args: ConnectionArgs, ordering: string): PageRequest
   return {
     forward,
     limit: (forward ? first : last) ?? DEFAULT_PAGE_SIZE,
-    cursor: raw ? decodeCursor(raw, ordering, cursorField) : null,
+    cursor: raw ? cursors.decode(raw, ordering, cursorField) : null,
     ordering,
+    cursors,
   };
 }
 
@@ -182,7 +184,7 @@ export function toConnection<T>(rows: readonly T[], page: PageRequest, keyOf: (r
   const pageRows = rows.slice(0, page.limit);
   if (!page.forward) pageRows.reverse();
   // Cursors are encrypted (AES-GCM each): computed only when a client selects one.
-  const edges = pageRows.map((node) => lazyEdge(node, () => encodeCursor(page.ordering, keyOf(node))));
+  const edges = pageRows.map((node) => lazyEdge(node, () => page.cursors.encode(page.ordering, keyOf(node))));
   return {
     edges,
     pageInfo: {

@@ -1,5 +1,5 @@
 import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
-import { listLimit, pageRequest, statusFilter, type ConnectionArgs, type PageRequest } from '../kernel/pagination.js';
+import { listLimit, pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as notes from './clinical-note-repository.js';
 import * as allergies from './drug-allergy-repository.js';
 import * as prescriptions from './prescription-repository.js';
@@ -18,7 +18,8 @@ export const statusPage = (args: { status?: readonly string[] | null; first?: nu
 });
 
 /** The loader key of `Patient.clinicalNotes(...)`. */
-export const clinicalNotePage = (args: ConnectionArgs): PageRequest => pageRequest(args, 'patient.clinicalNotes');
+export const clinicalNotePage = (args: ConnectionArgs, cursors: CursorCodec): PageRequest =>
+  pageRequest(args, 'patient.clinicalNotes', cursors);
 
 /**
  * The patient chart (problems, clinical notes, drug allergies, prescriptions),

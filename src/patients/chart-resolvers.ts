@@ -57,7 +57,7 @@ export const chartResolvers: Resolvers = {
     problems: (p, args, ctx) => ctx.loaders.problemsOfPatient(statusPage(args)).load(p.id),
     prescriptions: (p, args, ctx) => ctx.loaders.prescriptionsOfPatient(statusPage(args)).load(p.id),
     clinicalNotes: (p, args, ctx) => {
-      const page = clinicalNotePage(args);
+      const page = clinicalNotePage(args, ctx.deps.cursors);
       return connectionWithCount(ctx.loaders.clinicalNotesOfPatient(page).load(p.id), () => ctx.loaders.clinicalNoteCountOfPatient.load(p.id)) as never;
     },
   },

@@ -13,7 +13,7 @@ export const encounterResolvers: Resolvers = {
     encounter: (_root, { id }, ctx) => ctx.loaders.encounterById.load(uuidFromId(id, 'Encounter')),
     encounters: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'encounters:encounterAt');
+      const page = pageRequest(args, 'encounters:encounterAt', ctx.deps.cursors);
       const f = args.filter;
       const filter: repo.EncounterListFilter = {
         patientId: optionalUuidFromId(f?.patientId, 'Patient', 'filter.patientId'),
@@ -67,11 +67,11 @@ export const encounterResolvers: Resolvers = {
   },
   Patient: {
     encounters: (p, args, ctx) => {
-      const key = encounterPage(args);
+      const key = encounterPage(args, ctx.deps.cursors);
       return connectionWithCount(ctx.loaders.encountersOfPatient(key).load(p.id), () => ctx.loaders.encounterCountOfPatient(key.statuses).load(p.id)) as never;
     },
     vitalSigns: (p, args, ctx) => {
-      const page = pageRequest(args, 'patient.vitalSigns');
+      const page = pageRequest(args, 'patient.vitalSigns', ctx.deps.cursors);
       return connectionWithCount(ctx.loaders.vitalSignsOfPatient(page).load(p.id), () => ctx.loaders.vitalSignsCountOfPatient.load(p.id)) as never;
     },
   },

@@ -1,12 +1,12 @@
 import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
-import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest } from '../kernel/pagination.js';
+import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
 import * as vitals from './vital-signs-repository.js';
 
 /** The loader key of `Patient.encounters(...)`; the resolver and the look-ahead prefetch both key by it. */
-export const encounterPage = (args: ConnectionArgs & { status?: readonly string[] | null }) => ({
-  page: pageRequest(args, 'patient.encounters'),
+export const encounterPage = (args: ConnectionArgs & { status?: readonly string[] | null }, cursors: CursorCodec) => ({
+  page: pageRequest(args, 'patient.encounters', cursors),
   statuses: statusFilter(args.status),
 });
 

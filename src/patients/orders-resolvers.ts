@@ -67,7 +67,7 @@ export const ordersResolvers: Resolvers = {
     labTests: (p, { status, first }, ctx) =>
       ctx.loaders.labTestsOfPatient(statusPage({ status, first })).load(p.id),
     labResults: (p, args, ctx) => {
-      const page = pageRequest(args, 'patient.labResults');
+      const page = pageRequest(args, 'patient.labResults', ctx.deps.cursors);
       return connectionWithCount(ctx.loaders.labResultsOfPatient(page).load(p.id), () => ctx.loaders.labResultCountOfPatient.load(p.id)) as never;
     },
     imagingOrders: (p, { status, first }, ctx) =>

@@ -98,7 +98,7 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
   }
 
   const encounters = field(selected, 'encounters');
-  const encounterKey = encounters && keyOf(() => encounterPage(encounters.args));
+  const encounterKey = encounters && keyOf(() => encounterPage(encounters.args, ctx.deps.cursors));
   if (encounters && encounterKey?.page.forward && !encounterKey.page.cursor) {
     const nodes = nodesOf(encounters);
     const withProvider = !!field(nodes, 'provider');
@@ -114,7 +114,7 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
   }
 
   const invoices = field(selected, 'invoices');
-  const invoiceKey = invoices && keyOf(() => invoicePage(invoices.args));
+  const invoiceKey = invoices && keyOf(() => invoicePage(invoices.args, ctx.deps.cursors));
   if (invoices && invoiceKey?.page.forward && !invoiceKey.page.cursor) {
     const payments = field(nodesOf(invoices), 'payments');
     const paymentLimit = nestedLimit(payments);
@@ -127,7 +127,7 @@ export function patientPrefetch(ctx: TenantContext, selected: readonly SelectedF
   }
 
   const notes = field(selected, 'clinicalNotes');
-  const notePage = notes && keyOf(() => clinicalNotePage(notes.args));
+  const notePage = notes && keyOf(() => clinicalNotePage(notes.args, ctx.deps.cursors));
   if (notes && notePage?.forward && !notePage.cursor) {
     const withAuthor = !!field(nodesOf(notes), 'author');
     request.clinicalNotes = { limit: notePage.limit + 1, author: withAuthor };

@@ -45,7 +45,7 @@ export const patientResolvers: Resolvers = {
       const { session, loaders } = viewerCtx;
       const ordering = args.orderBy?.field ?? 'NAME';
       const descending = args.orderBy?.direction === 'DESC';
-      const page = pageRequest(args, `patients:${ordering}:${descending ? 'DESC' : 'ASC'}`);
+      const page = pageRequest(args, `patients:${ordering}:${descending ? 'DESC' : 'ASC'}`, ctx.deps.cursors);
       const filter = listFilter(args.filter);
       if (filter.bornFrom && filter.bornTo && filter.bornFrom > filter.bornTo) {
         throw badInput('filter.bornFrom must not be after filter.bornTo', 'filter.bornFrom');

@@ -12,7 +12,7 @@ export const appointmentResolvers: Resolvers = {
     appointment: (_root, { id }, ctx) => ctx.loaders.appointmentById.load(uuidFromId(id, 'Appointment')),
     appointments: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'appointments:startsAt');
+      const page = pageRequest(args, 'appointments:startsAt', ctx.deps.cursors);
       const f = args.filter;
       const filter: repo.AppointmentListFilter = {
         from: f?.from ?? null,
@@ -63,7 +63,7 @@ export const appointmentResolvers: Resolvers = {
   },
   Patient: {
     appointments: (p, args, ctx) => {
-      const page = pageRequest(args, 'patient.appointments');
+      const page = pageRequest(args, 'patient.appointments', ctx.deps.cursors);
       const filter = { statuses: args.status?.length ? [...args.status] : null, from: args.from ?? null };
       return connectionWithCount(ctx.loaders.appointmentsOfPatient({ page, ...filter }).load(p.id), () => ctx.loaders.appointmentCountOfPatient(filter).load(p.id)) as never;
     },

@@ -10,7 +10,7 @@ export const departmentResolvers: Resolvers = {
     department: (_root, { id }, ctx) => ctx.loaders.departmentById.load(uuidFromId(id, 'Department')),
     departments: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'departments:name');
+      const page = pageRequest(args, 'departments:name', ctx.deps.cursors);
       const filter: repo.DepartmentListFilter = {
         active: args.filter?.active ?? null,
         types: args.filter?.type?.length ? args.filter.type : null,

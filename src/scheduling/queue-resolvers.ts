@@ -13,7 +13,7 @@ export const queueResolvers: Resolvers = {
       const { session, loaders } = requireViewer(ctx);
       const departmentId = uuidFromId(args.departmentId, 'Department', 'departmentId');
       const statuses = args.status?.length ? [...args.status].sort() : null;
-      const page = pageRequest(args, `opdQueue:${departmentId}:${args.date ?? 'today'}:${statuses?.join(',') ?? '*'}`);
+      const page = pageRequest(args, `opdQueue:${departmentId}:${args.date ?? 'today'}:${statuses?.join(',') ?? '*'}`, ctx.deps.cursors);
       if (!(await loaders.departmentById.load(departmentId))) throw notFound('Department', args.departmentId);
       const filter: repo.OpdQueueListFilter = { departmentId, date: args.date ?? null, statuses };
       const org = session.scope.organizationId;

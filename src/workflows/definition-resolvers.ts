@@ -12,7 +12,7 @@ export const definitionResolvers: Resolvers = {
   Query: {
     workflowDefinitions: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'workflowDefinitions:createdAt');
+      const page = pageRequest(args, 'workflowDefinitions:createdAt', ctx.deps.cursors);
       const f = args.filter;
       const filter: repo.DefinitionListFilter = {
         entityType: f?.entityType ?? null,

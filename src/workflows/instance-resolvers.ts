@@ -19,7 +19,7 @@ export const instanceResolvers: Resolvers = {
     workflowInstance: (_root, { id }, ctx) => ctx.loaders.workflowInstanceById.load(instanceId(id)),
     workflowInstances: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'workflowInstances:startedAt');
+      const page = pageRequest(args, 'workflowInstances:startedAt', ctx.deps.cursors);
       const f = args.filter;
       const statuses = f?.status?.length ? [...f.status] : null;
       const active = f?.active === true ? ['ACTIVE'] : f?.active === false ? ['COMPLETED', 'CANCELLED'] : null;
@@ -68,11 +68,11 @@ export const instanceResolvers: Resolvers = {
       return definition ? availableTransitions(definition.stateMachine, i.currentState, viewer) : [];
     },
     history: (i, args, ctx) => {
-      const page = pageRequest(args, 'workflowInstance.history');
+      const page = pageRequest(args, 'workflowInstance.history', ctx.deps.cursors);
       return connectionWithCount(ctx.loaders.workflowHistoryOfInstance(page).load(i.id), () => ctx.loaders.workflowHistoryCountOfInstance.load(i.id)) as never;
     },
     tasks: (i, args, ctx) => {
-      const page = pageRequest(args, 'workflowInstance.tasks');
+      const page = pageRequest(args, 'workflowInstance.tasks', ctx.deps.cursors);
       const statuses = args.status?.length ? [...args.status].sort() : null;
       return connectionWithCount(ctx.loaders.workflowTasksOfInstance({ page, statuses }).load(i.id), () => ctx.loaders.workflowTaskCountOfInstance(statuses).load(i.id)) as never;
     },

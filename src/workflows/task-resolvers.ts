@@ -11,7 +11,7 @@ const taskId = (id: string, field = 'taskId') => uuidFromId(id, 'WorkflowTask', 
 /** One keyset page of tasks; `mine` restricts to the viewer's own work. */
 async function taskList(ctx: TenantContext, args: ConnectionArgs & { filter?: WorkflowTaskFilter | null }, mine: boolean) {
   const { session, loaders, viewer } = ctx;
-  const page = pageRequest(args, mine ? 'myTasks:createdAt' : 'workflowTasks:createdAt');
+  const page = pageRequest(args, mine ? 'myTasks:createdAt' : 'workflowTasks:createdAt', ctx.deps.cursors);
   const f = args.filter;
   const filter: repo.TaskListFilter = {
     viewerId: mine ? viewer.userId : null,

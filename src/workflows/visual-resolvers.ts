@@ -13,7 +13,7 @@ export const visualResolvers: Resolvers = {
   Query: {
     visualWorkflows: async (_root, args, ctx) => {
       const { session, loaders } = requireViewer(ctx);
-      const page = pageRequest(args, 'visualWorkflows:createdAt');
+      const page = pageRequest(args, 'visualWorkflows:createdAt', ctx.deps.cursors);
       const definitionId = optionalDefinitionId(args.filter?.definitionId, 'filter.definitionId');
       const org = session.scope.organizationId;
       const rows = await session.read((tx) => repo.visualPage(tx, org, definitionId, page));

@@ -95,4 +95,16 @@ describe('the module graph of src/', () => {
       });
     expect(upward).toEqual([]);
   });
+
+  it('has a kernel with no module-level mutable state (a second app in the process would share it)', () => {
+    const kernel = path.join(SRC, 'kernel') + path.sep;
+    const bindings = [...graph.keys()]
+      .filter((file) => file.startsWith(kernel))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (/^(export )?(let|var) /.test(line) ? [`${path.relative(SRC, file)}:${i + 1} ${line.trim()}`] : [])),
+      );
+    expect(bindings).toEqual([]);
+  });
 });

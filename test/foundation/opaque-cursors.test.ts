@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureCursorSecret, pageRequest, toConnection } from '../../src/kernel/pagination.js';
+import { CursorCodec, pageRequest, toConnection } from '../../src/kernel/pagination.js';
 import { createOrganization, login, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
 
@@ -16,8 +16,9 @@ function tamper(cursor: string): string {
 describe('cursor encoding (src/kernel/pagination.ts)', () => {
   // Every value is long enough that random ciphertext cannot contain it by chance (a 2-digit number did, 1 run in ~40).
   const key = ['Zyxwander', 'Quintessa', '1957-03-14', 'MRN-778812', 4_242_042, null] as const;
+  const cursors = new CursorCodec('test-secret-0123456789-0123456789-0123');
   const cursorOf = (ordering: string) =>
-    toConnection([{ key }], pageRequest({ first: 1 }, ordering), (r) => r.key).edges[0]!.cursor;
+    toConnection([{ key }], pageRequest({ first: 1 }, ordering, cursors), (r) => r.key).edges[0]!.cursor;
 
   it('hides the sort key: no value is readable in the cursor, and it round-trips', () => {
     const cursor = cursorOf('patients:NAME:ASC');
@@ -25,8 +26,8 @@ describe('cursor encoding (src/kernel/pagination.ts)', () => {
       expect(readable(cursor)).not.toContain(value);
       expect(cursor).not.toContain(value);
     }
-    expect(pageRequest({ first: 5, after: cursor }, 'patients:NAME:ASC').cursor).toEqual(key);
-    expect(pageRequest({ last: 5, before: cursor }, 'patients:NAME:ASC').cursor).toEqual(key);
+    expect(pageRequest({ first: 5, after: cursor }, 'patients:NAME:ASC', cursors).cursor).toEqual(key);
+    expect(pageRequest({ last: 5, before: cursor }, 'patients:NAME:ASC', cursors).cursor).toEqual(key);
   });
 
   it('is stable for a position (same cursor for the same row) and differs between positions', () => {
@@ -38,7 +39,7 @@ describe('cursor encoding (src/kernel/pagination.ts)', () => {
     const cursor = cursorOf('patients:NAME:ASC');
     const refused = (after: string, ordering = 'patients:NAME:ASC') => {
       try {
-        pageRequest({ first: 1, after }, ordering);
+        pageRequest({ first: 1, after }, ordering, cursors);
       } catch (e) {
         return (e as { extensions?: { code?: string } }).extensions?.code;
       }
@@ -55,10 +56,13 @@ describe('cursor encoding (src/kernel/pagination.ts)', () => {
     expect(refused('')).toBe('accepted'); // an empty `after` means the first page, as before
   });
 
-  it('opens only under the secret that issued it', () => {
+  it('opens only under the secret that issued it; codecs of one secret read each other\'s cursors', () => {
     const cursor = cursorOf('o');
-    configureCursorSecret('another-secret-0123456789-0123456789-0123');
-    expect(() => pageRequest({ first: 1, after: cursor }, 'o')).toThrow(/not a cursor of this list/);
+    const other = new CursorCodec('another-secret-0123456789-0123456789-0123');
+    expect(() => pageRequest({ first: 1, after: cursor }, 'o', other)).toThrow(/not a cursor of this list/);
+    expect(() => pageRequest({ first: 1, after: cursor }, 'o', CursorCodec.ephemeral())).toThrow(/not a cursor of this list/);
+    const sameSecret = new CursorCodec('test-secret-0123456789-0123456789-0123');
+    expect(pageRequest({ first: 1, after: cursor }, 'o', sameSecret).cursor).toEqual(key);
   });
 });
 
