@@ -81,7 +81,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
   const apq = persistedQueries({ cacheBytes: deps.config.apqCacheBytes, manifestPath: deps.config.trustedDocuments });
   const schema = buildSchema();
   return new ApolloServer<RequestContext>({
-    ...(deps.config.executor === 'jit' ? { gateway: compiledExecution(schema) } : { schema }),
+    ...(deps.config.executor === 'jit' ? { gateway: compiledExecution(schema, deps.metrics.observeCompilation) } : { schema }),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     persistedQueries: apq.persistedQueries,

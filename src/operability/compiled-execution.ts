@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
-import { GraphQLError, getVariableValues, isObjectType, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, execute, getVariableValues, isObjectType, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 type Compiled = CompiledQuery | ExecutionResult;
@@ -37,32 +37,44 @@ function awaitLazyCounts(schema: GraphQLSchema): void {
  * Executes operations with graphql-jit instead of graphql-js, through Apollo
  * Server's gateway hook (its executor seam): parsing, validation, limits,
  * persisted queries and every plugin stay Apollo's; only execution changes.
- * An operation is compiled once into a function that runs its resolvers
- * without graphql-js's per-field interpretation; the compiled form lives beside
- * Apollo's cached document (a WeakMap: it goes when Apollo evicts the
- * document). Variables are coerced by graphql-js first, so a bad variable gets
+ * An operation runs through graphql-js the first time Apollo's cached document
+ * is seen and is compiled on its second run into a function that calls the
+ * same resolvers without graphql-js's per-field interpretation, so unique
+ * documents never pay for a compilation; the compiled form lives beside the
+ * document (a WeakMap: it goes when Apollo evicts the document). Variables are coerced by graphql-js first, so a bad variable gets
  * exactly the error (and BAD_USER_INPUT) it gets without compilation.
  */
-export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
+export function compiledExecution(schema: GraphQLSchema, onCompiled: () => void = () => {}): GatewayInterface {
   awaitLazyCounts(schema);
-  const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled>>();
+  // Per operation of a cached document: `'seen'` after its first run, then its compiled form.
+  const byDocument = new WeakMap<DocumentNode, Map<string, Compiled | 'seen'>>();
   const callbacks: GatewaySchemaLoadOrUpdateCallback[] = [];
 
-  const compiledFor = (document: DocumentNode, operationName: string | undefined): Compiled => {
-    let byOperation = compiledByDocument.get(document);
-    if (!byOperation) compiledByDocument.set(document, (byOperation = new Map()));
-    let compiled = byOperation.get(operationName ?? '');
-    if (!compiled) {
-      compiled = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
-      byOperation.set(operationName ?? '', compiled);
+  /** The compiled operation, or null on its first run: a one-off document (an explorer, a fuzzer) is not worth compiling. */
+  const compiledFor = (document: DocumentNode, operationName: string | undefined): Compiled | null => {
+    let byOperation = byDocument.get(document);
+    if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+    const key = operationName ?? '';
+    const known = byOperation.get(key);
+    if (known === undefined) {
+      byOperation.set(key, 'seen');
+      return null;
     }
+    if (known !== 'seen') return known;
+    const compiled = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
+    byOperation.set(key, compiled);
+    onCompiled();
     return compiled;
   };
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
     if (coerced.errors) return { errors: coerced.errors };
-    const compiled = compiledFor(document, request.operationName ?? undefined);
+    const operationName = request.operationName ?? undefined;
+    const compiled = compiledFor(document, operationName);
+    if (compiled === null) {
+      return execute({ schema, document, operationName, variableValues: request.variables ?? {}, contextValue: context });
+    }
     if (!isCompiledQuery(compiled)) return compiled;
     const result = (await compiled.query(undefined, context, request.variables ?? {})) as ExecutionResult;
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;

@@ -22,6 +22,8 @@ export interface Metrics {
   observeCommitOutcome(outcome: 'committed' | 'aborted' | 'unknown'): void;
   /** Where the live-subscription gauge reads its value (the subscription server sets it). */
   countSubscribersWith(count: () => number): void;
+  /** An operation was compiled by graphql-jit (its document's second run). */
+  observeCompilation(): void;
 }
 
 /** Longest operation name kept as a label value. */
@@ -121,6 +123,11 @@ export function createMetrics(db: Database, poolMax: number, maxOperations = 200
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const compilations = new Counter({
+    name: 'graphql_operations_compiled_total',
+    help: 'Operations compiled by graphql-jit (on the second run of a cached document)',
+    registers: [registry],
+  });
   return {
     registry,
     operationLabel,
@@ -132,6 +139,7 @@ export function createMetrics(db: Database, poolMax: number, maxOperations = 200
     observeTransaction: (kind, seconds) => transactionSeconds.observe({ kind }, seconds),
     observeCommitOutcome: (outcome) => commitOutcomes.inc({ outcome }),
     countSubscribersWith: (count) => (subscribers = count),
+    observeCompilation: () => compilations.inc(),
   };
 }
 
