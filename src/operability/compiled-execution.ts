@@ -24,6 +24,9 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
  * returns a promise. graphql-jit reads a field without a resolver as a plain
  * value and would not wait for it, so each such field gets a resolver that
  * hands the promise to the executor (`withTotalCount` in src/kernel/pagination.ts).
+ * Any other promise left in a resolver-less field would answer differently from
+ * graphql-js: test/operability/compiled-execution.test.ts compares every field
+ * the schema reaches, as every role, under both executors.
  */
 function awaitLazyCounts(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -41,7 +44,8 @@ function awaitLazyCounts(schema: GraphQLSchema): void {
  * is seen and is compiled on its second run into a function that calls the
  * same resolvers without graphql-js's per-field interpretation, so unique
  * documents never pay for a compilation; the compiled form lives beside the
- * document (a WeakMap: it goes when Apollo evicts the document). Variables are coerced by graphql-js first, so a bad variable gets
+ * document (a WeakMap: it goes when Apollo evicts the document). Before a
+ * compiled run, variables are coerced by graphql-js, so a bad variable gets
  * exactly the error (and BAD_USER_INPUT) it gets without compilation.
  */
 export function compiledExecution(schema: GraphQLSchema, onCompiled: () => void = () => {}): GatewayInterface {
@@ -68,14 +72,15 @@ export function compiledExecution(schema: GraphQLSchema, onCompiled: () => void 
   };
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-    if (coerced.errors) return { errors: coerced.errors };
     const operationName = request.operationName ?? undefined;
     const compiled = compiledFor(document, operationName);
     if (compiled === null) {
       return execute({ schema, document, operationName, variableValues: request.variables ?? {}, contextValue: context });
     }
     if (!isCompiledQuery(compiled)) return compiled;
+    // graphql-jit words variable errors its own way (and Apollo would not see them as BAD_USER_INPUT).
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+    if (coerced.errors) return { errors: coerced.errors };
     const result = (await compiled.query(undefined, context, request.variables ?? {})) as ExecutionResult;
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
