@@ -2,12 +2,6 @@
  * Environment → typed, validated configuration. Every bad value is reported
  * in one line naming the variable, so `npm start` never dies with a stack trace.
  */
-function executorOf(raw: string | undefined): 'jit' | 'graphql-js' {
-  if (raw === undefined || raw === '' || raw === 'jit') return 'jit';
-  if (raw === 'graphql-js') return 'graphql-js';
-  throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${raw}"`);
-}
-
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -109,6 +103,12 @@ type Env = Record<string, string | undefined>;
 
 /** A development-only secret: production refuses to start without JWT_SECRET. */
 const DEV_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0123456789';
+
+function executorOf(raw: string | undefined): 'jit' | 'graphql-js' {
+  if (raw === undefined || raw === '' || raw === 'jit') return 'jit';
+  if (raw === 'graphql-js') return 'graphql-js';
+  throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${raw}"`);
+}
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];

@@ -48,6 +48,7 @@ describe('configuration', () => {
     [{ CURSOR_SECRET: 'short' }, /CURSOR_SECRET must be at least 32/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET is required/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ GRAPHQL_EXECUTOR: 'fast' }, /GRAPHQL_EXECUTOR must be jit or graphql-js/],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
