@@ -131,7 +131,7 @@ async function login(ours: RunningServer, email: string): Promise<string> {
 function ourMutations(): Set<string> {
   const dir = path.join(ROOT, 'schema');
   const names = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.graphql'))) {
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.graphql'))) {
     const text = readFileSync(path.join(dir, file), 'utf8');
     for (const block of text.matchAll(/(?:extend\s+)?type\s+Mutation\s*\{([\s\S]*?)\n\}/g)) {
       for (const field of block[1]!.matchAll(/^\s{2}([a-zA-Z]+)\s*\(/gm)) names.add(field[1]!);

@@ -1,8 +1,7 @@
 import { requireViewer, type RequestContext } from './context.js';
-import type { Resolvers } from './generated/graphql.js';
+import type { NodeResolvers, Resolvers, ResolversParentTypes } from './generated/graphql.js';
 import type { Permission } from './kernel/auth/permissions.js';
 import { assertPermission } from './kernel/auth/viewer.js';
-import { asNode } from './kernel/node-registry.js';
 
 /**
  * What a domain contributes to the server, and `node(id:)` fetching, the one way
@@ -14,22 +13,31 @@ import { asNode } from './kernel/node-registry.js';
 export interface DomainModule {
   resolvers: Resolvers | Resolvers[];
   /** GraphQL type name → loader by database id, for `node(id:)`. */
-  nodes?: Record<string, NodeFetcher>;
+  nodes?: Partial<Record<NodeTypeName, NodeFetcher>>;
 }
 
 /** Loads one node type by database id for `node(id:)`; each domain registers its types. */
-export type NodeFetcher = (ctx: RequestContext, uuid: string) => Promise<object | null>;
+export type NodeFetcher = (ctx: RequestContext, uuid: string) => Promise<NodeValue | null>;
+
+/** Any row that resolves as a `Node` (nodeFetcher stamps it with `__typename` for `Node.__resolveType`). */
+export type NodeValue = ResolversParentTypes['Node'];
+
+/** The GraphQL types implementing `Node`. */
+export type NodeTypeName = NonNullable<Awaited<ReturnType<NonNullable<NodeResolvers['__resolveType']>>>>;
 
 export type NodeRegistry = Map<string, NodeFetcher>;
 
 /** A `node(id:)` fetcher that checks `permission` and loads through the request's loaders. */
 export function nodeFetcher(
-  type: string,
-  permission: Permission,
-  load: (ctx: RequestContext, uuid: string) => Promise<object | null>,
+  type: NodeTypeName,
+  /** null: any signed-in viewer (the type is scoped to the viewer's own organization). */
+  permission: Permission | null,
+  load: (ctx: RequestContext, uuid: string) => Promise<NodeValue | null>,
 ): NodeFetcher {
   return async (ctx, uuid) => {
-    assertPermission(requireViewer(ctx).viewer, permission);
-    return asNode(type, await load(ctx, uuid));
+    const { viewer } = requireViewer(ctx);
+    if (permission) assertPermission(viewer, permission);
+    const row = await load(ctx, uuid);
+    return row && Object.assign(row, { __typename: type });
   };
 }

@@ -5,20 +5,18 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
+import type { Resolvers } from './generated/graphql.js';
 import { applyAuthDirectives } from './kernel/auth/directives.js';
 import { applyPhiDirectives } from './kernel/auth/phi.js';
-import { findProjectRoot } from './kernel/db/migrate.js';
 import { databaseUnavailable, formatError } from './kernel/errors.js';
 import { requestFingerprint } from './kernel/idempotency.js';
-import type { NodeRegistry } from './domain-module.js';
 import { scalarResolvers } from './kernel/scalars.js';
+import { schemaFiles } from './kernel/schema-files.js';
 import { modules } from './modules.js';
-import { systemResolvers } from './system/resolvers.js';
+import { systemModule } from './system/module.js';
 import { introspectionPolicy, queryLimits } from './operability/limits.js';
 import { mutationRefusals } from './operability/mutation-refusals.js';
 import { persistedQueries } from './operability/persisted-queries.js';
@@ -26,20 +24,19 @@ import { requestGuards } from './operability/request-guards.js';
 import { requestTelemetry } from './operability/request-log.js';
 import { compiledExecution } from './operability/compiled-execution.js';
 
-export const SCHEMA_DIR = path.join(findProjectRoot(), 'schema');
-
 export function loadTypeDefs(): string[] {
-  return readdirSync(SCHEMA_DIR)
-    .filter((f) => f.endsWith('.graphql'))
-    .sort()
-    .map((f) => readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
+  return schemaFiles().map((f) => f.text);
+}
+
+/** Every resolver map the schema is built from (test/foundation/resolver-layout.test.ts checks where each entry lives). */
+export function serverResolvers(): Resolvers[] {
+  return [scalarResolvers, ...[systemModule, ...modules].flatMap((m) => m.resolvers)];
 }
 
 export function buildSchema(): GraphQLSchema {
-  const registry: NodeRegistry = new Map(modules.flatMap((m) => Object.entries(m.nodes ?? {})));
   const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [scalarResolvers, systemResolvers(registry), ...modules.flatMap((m) => m.resolvers)] as never,
+    resolvers: serverResolvers() as never,
     inheritResolversFromInterfaces: true,
   });
   return applyPhiDirectives(applyAuthDirectives(schema));

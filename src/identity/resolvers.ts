@@ -3,7 +3,6 @@ import type { Resolvers } from '../generated/graphql.js';
 import { notFound } from '../kernel/errors.js';
 import { toGlobalId, uuidFromId } from '../kernel/global-id.js';
 import { pageRequest, toConnection, withTotalCount } from '../kernel/pagination.js';
-import { asNode } from '../kernel/node-registry.js';
 import { nodeFetcher, type DomainModule } from '../domain-module.js';
 import * as repo from './repository.js';
 import * as service from './service.js';
@@ -71,6 +70,6 @@ export const identityModule: DomainModule = {
   resolvers,
   nodes: {
     User: nodeFetcher('User', 'users:read', (ctx, uuid) => ctx.loaders.userById.load(uuid)),
-    Organization: async (ctx, uuid) => asNode('Organization', await requireViewer(ctx).loaders.organizationById.load(uuid)),
+    Organization: nodeFetcher('Organization', null, (ctx, uuid) => ctx.loaders.organizationById.load(uuid)),
   },
 };

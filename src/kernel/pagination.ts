@@ -49,6 +49,9 @@ export interface Connection<T> {
   pageInfo: PageInfo;
 }
 
+/** What a list field resolves to (codegen maps every `XConnection` here): the total is counted only when selected. */
+export type CountedConnection<T> = Connection<T> & { readonly totalCount?: number | Promise<number> };
+
 /**
  * Cursors are opaque: the keyset position (sort key values, which may be PHI
  * such as a patient's name or birth date) is encrypted with AES-256-GCM under a

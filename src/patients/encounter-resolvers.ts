@@ -68,7 +68,7 @@ export const encounterResolvers: Resolvers = {
   Patient: {
     encounters: (p, args, ctx) => {
       const key = encounterPage(args, ctx.deps.cursors);
-      return connectionWithCount(ctx.loaders.encountersOfPatient(key).load(p.id), () => ctx.loaders.encounterCountOfPatient(key.statuses).load(p.id)) as never;
+      return connectionWithCount(ctx.loaders.encountersOfPatient(key).load(p.id), () => ctx.loaders.encounterCountOfPatient(key.statuses).load(p.id));
     },
     vitalSigns: (p, args, ctx) => {
       const page = pageRequest(args, 'patient.vitalSigns', ctx.deps.cursors);

@@ -2,7 +2,7 @@ import { connectionWithCount } from '../kernel/loaders.js';
 import { requireViewer } from '../context.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { toGlobalId, uuidFromId, optionalUuidFromId } from '../kernel/global-id.js';
-import { nodeFetcher, type NodeFetcher } from '../domain-module.js';
+import { nodeFetcher, type NodeFetcher, type NodeTypeName } from '../domain-module.js';
 import { listLimit, pageRequest } from '../kernel/pagination.js';
 import { statusPage } from './chart-loaders.js';
 import * as bodySystems from './body-system-repository.js';
@@ -123,7 +123,7 @@ export const ordersResolvers: Resolvers = {
 };
 
 /** Node types of this area for `node(id:)`; all are clinical records (body systems included, like `bodySystems`). */
-const clinicalNode = (type: string, load: (ctx: Parameters<NodeFetcher>[0], uuid: string) => Promise<object | null>) =>
+const clinicalNode = (type: NodeTypeName, load: Parameters<typeof nodeFetcher>[2]) =>
   nodeFetcher(type, 'clinical:read', load);
 
 export const ordersNodes: Record<string, NodeFetcher> = {

@@ -58,7 +58,7 @@ export const patientResolvers: Resolvers = {
       const connection = toConnection(rows, page, key);
       session.notePatientAccess(connection.edges.map((e) => e.node.id));
       prefetch?.prime(viewerCtx, rows.map((r) => r.id), rows);
-      return withTotalCount(connection, () => session.read((tx) => repo.countPatients(tx, org, filter))) as never;
+      return withTotalCount(connection, () => session.read((tx) => repo.countPatients(tx, org, filter)));
     },
   },
   Mutation: {
