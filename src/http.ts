@@ -63,7 +63,7 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
     const header = req.headers['x-request-id'];
     const requestId = requestIdOf(Array.isArray(header) ? header[0] : header);
     res.setHeader('x-request-id', requestId);
-    allowCors(req as never, res as never, () => void route(req, res, requestId));
+    allowCors(req, res, () => void route(req, res, requestId));
   });
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse, requestId: string) {

@@ -1,6 +1,6 @@
 import { billingModule } from './billing/module.js';
 import { identityModule } from './identity/resolvers.js';
-import type { DomainModule } from './domain-module.js';
+import type { DomainModule } from './kernel/domain-module.js';
 import { patientsModule } from './patients/module.js';
 import { schedulingModule } from './scheduling/module.js';
 import { workflowsModule } from './workflows/module.js';

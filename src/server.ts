@@ -36,7 +36,7 @@ export function serverResolvers(): Resolvers[] {
 export function buildSchema(): GraphQLSchema {
   const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: serverResolvers() as never,
+    resolvers: serverResolvers(),
     inheritResolversFromInterfaces: true,
   });
   return applyPhiDirectives(applyAuthDirectives(schema));
@@ -99,7 +99,8 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
       ...apq.plugins,
       requestGuards(),
       production
-        ? ApolloServerPluginLandingPageProductionDefault({ embed: true, graphRef: undefined as never, footer: false })
+        ? // No Apollo Studio graph in production: the plain landing page, which embeds no explorer.
+          ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, includeCookies: false }),
     ],
   });

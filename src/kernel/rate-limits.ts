@@ -56,7 +56,7 @@ export function createLimiterStore(databaseUrl: string, connectTimeoutMs: number
       statements++;
       // Safe: the text is rate-limiter-flexible's own fixed statements over RATE_LIMIT_TABLE, and every
       // value (keys, points, expiry) is a bound parameter, never spliced into the text.
-      const rows = await sql.unsafe(q.text, (q.values ?? []) as never[], { prepare: true });
+      const rows = await sql.unsafe(q.text, (q.values ?? []) as postgres.ParameterOrJSON<never>[], { prepare: true });
       return { rows, rowCount: rows.count };
     },
   };

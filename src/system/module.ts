@@ -1,4 +1,4 @@
-import type { DomainModule } from '../domain-module.js';
+import type { DomainModule } from '../kernel/domain-module.js';
 import { Node } from './resolvers/Node.js';
 import { health } from './resolvers/Query/health.js';
 import { node } from './resolvers/Query/node.js';

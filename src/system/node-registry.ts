@@ -1,6 +1,6 @@
 import { fromGlobalId } from '../kernel/global-id.js';
 import type { RequestContext } from '../context.js';
-import type { NodeFetcher } from '../domain-module.js';
+import type { NodeFetcher } from '../kernel/domain-module.js';
 import { modules } from '../modules.js';
 
 /** GraphQL type name → its domain's `node(id:)` fetcher; fixed when the process loads its modules. */
