@@ -31,14 +31,14 @@ export function billingLoaders(scope: LoaderScope) {
     billingClock: () => (clock ??= read((tx) => invoices.organizationClock(tx, org))),
     serviceCatalogItemById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => catalog.catalogItemsByIds(tx, org, ids)),
+      catalog.catalogItemsByIds,
       (i) => i.id,
     ),
-    invoiceById: createPatientRecordLoader(scope, (ids) => read((tx) => invoices.invoicesByIds(tx, org, ids))),
+    invoiceById: createPatientRecordLoader(scope, invoices.invoicesByIds),
     invoicesOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
       createConnectionLoader(
         scope,
-        (ids) => read((tx) => invoices.invoicePagesByPatientIds(tx, org, ids, args.statuses, args.page)),
+        (tx, org, ids) => invoices.invoicePagesByPatientIds(tx, org, ids, args.statuses, args.page),
         (i) => i.patientId,
         args.page,
         (i) => [i.invoiceSeq],
@@ -47,44 +47,44 @@ export function billingLoaders(scope: LoaderScope) {
     invoiceCountOfPatient: loaderFamily((statuses: string[] | null) =>
       createLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => invoices.invoiceCountsByPatientIds(tx, org, ids, statuses)),
+        (tx, org, ids) => invoices.invoiceCountsByPatientIds(tx, org, ids, statuses),
         (r) => r.patientId,
       ),
     ),
     invoicesOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => invoices.invoicesByEncounterIds(tx, org, ids, limit)),
+        (tx, org, ids) => invoices.invoicesByEncounterIds(tx, org, ids, limit),
         (i) => i.encounterId!,
       ),
     ),
     balanceOfPatient: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => invoices.balancesByPatientIds(tx, org, ids)),
+      invoices.balancesByPatientIds,
       (b) => b.patientId,
     ),
     lineItemsOfInvoice: createGroupLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => invoices.lineItemsByInvoiceIds(tx, org, ids)),
+      invoices.lineItemsByInvoiceIds,
       (l) => l.invoiceId,
     ),
     lineItemById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => invoices.lineItemsByIds(tx, org, ids)),
+      invoices.lineItemsByIds,
       (l) => l.id,
     ),
-    paymentById: createPatientRecordLoader(scope, (ids) => read((tx) => payments.paymentsByIds(tx, org, ids))),
+    paymentById: createPatientRecordLoader(scope, payments.paymentsByIds),
     paymentsOfInvoice: loaderFamily((limit: number) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => payments.paymentsByInvoiceIds(tx, org, ids, limit)),
+        (tx, org, ids) => payments.paymentsByInvoiceIds(tx, org, ids, limit),
         (p) => p.invoiceId,
       ),
     ),
     refundsOfPayment: loaderFamily((limit: number) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => payments.refundsByPaymentIds(tx, org, ids, limit)),
+        (tx, org, ids) => payments.refundsByPaymentIds(tx, org, ids, limit),
         (p) => p.refundOfPaymentId!,
       ),
     ),

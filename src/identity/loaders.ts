@@ -5,17 +5,17 @@ export function identityLoaders(scope: LoaderScope) {
   return {
     userById: createLoader(
       scope,
-      (ids: readonly string[]) => scope.read((tx) => repo.usersByIds(tx, scope.organizationId, ids)),
+      repo.usersByIds,
       (u) => u.id,
     ),
     rolesByUserId: createGroupLoader(
       scope,
-      (ids: readonly string[]) => scope.read((tx) => repo.rolesByUserIds(tx, ids)),
+      (tx, _org, ids) => repo.rolesByUserIds(tx, ids),
       (r) => r.userId,
     ),
     organizationById: createLoader(
       scope,
-      (ids: readonly string[]) => scope.read((tx) => repo.organizationsByIds(tx, ids)),
+      (tx, _org, ids) => repo.organizationsByIds(tx, ids),
       (o) => o.id,
     ),
   };

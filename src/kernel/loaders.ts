@@ -54,11 +54,23 @@ export class RowLoader<K, V, R> extends DataLoader<K, V, unknown> {
   }
 }
 
+/**
+ * A repository's batch read, as every `…ByIds` / `…ByPatientIds` function is
+ * shaped: the request's transaction, its organization, the keys. The factories
+ * below run it in the request's read transaction, so a domain's loader names
+ * the repository function and nothing else.
+ */
+export type BatchRead<V> = (tx: TransactionSql, organizationId: string, keys: readonly string[]) => Promise<readonly V[]>;
+
+function inScope<V>(scope: LoaderScope, read: BatchRead<V>): (keys: readonly string[]) => Promise<readonly V[]> {
+  return (keys) => scope.read((tx) => read(tx, scope.organizationId, keys));
+}
+
 /** Rows grouped by the key `parentOf` gives, in the order the SQL gave them. */
-function groupRows<K, V>(rows: readonly V[], parentOf: (row: V) => K, cacheKey: (key: K) => unknown): Map<unknown, V[]> {
-  const groups = new Map<unknown, V[]>();
+function groupRows<V>(rows: readonly V[], parentOf: (row: V) => string): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
   for (const row of rows) {
-    const k = cacheKey(parentOf(row));
+    const k = parentOf(row);
     const group = groups.get(k);
     if (group) group.push(row);
     else groups.set(k, [row]);
@@ -70,21 +82,20 @@ function groupRows<K, V>(rows: readonly V[], parentOf: (row: V) => K, cacheKey: 
  * A loader for one-to-one lookups: the batch function is one repository call
  * for all keys; results come back in key order, `null` where nothing matched.
  */
-export function createLoader<K, V>(
-  scope: Pick<LoaderScope, 'batching'>,
-  fetch: (keys: readonly K[]) => Promise<readonly V[]>,
-  keyOf: (row: V) => K,
-  cacheKey: (key: K) => unknown = (k) => k,
-): RowLoader<K, V | null, V> {
-  return new RowLoader<K, V | null, V>(
+export function createLoader<V>(
+  scope: LoaderScope,
+  read: BatchRead<V>,
+  keyOf: (row: V) => string,
+): RowLoader<string, V | null, V> {
+  return new RowLoader<string, V | null, V>(
     scope.batching,
-    fetch,
+    inScope(scope, read),
     (keys, rows) => {
-      const byKey = new Map<unknown, V>();
-      for (const row of rows) byKey.set(cacheKey(keyOf(row)), row);
-      return keys.map((k) => byKey.get(cacheKey(k)) ?? null);
+      const byKey = new Map<string, V>();
+      for (const row of rows) byKey.set(keyOf(row), row);
+      return keys.map((k) => byKey.get(k) ?? null);
     },
-    { cacheKeyFn: cacheKey },
+    {},
   );
 }
 
@@ -92,20 +103,19 @@ export function createLoader<K, V>(
  * A loader for one-to-many relations: one repository call returns the rows of
  * every parent key; each key receives its rows in the order the SQL gave them.
  */
-export function createGroupLoader<K, V>(
-  scope: Pick<LoaderScope, 'batching'>,
-  fetch: (keys: readonly K[]) => Promise<readonly V[]>,
-  parentOf: (row: V) => K,
-  cacheKey: (key: K) => unknown = (k) => k,
-): RowLoader<K, V[], V> {
-  return new RowLoader<K, V[], V>(
+export function createGroupLoader<V>(
+  scope: LoaderScope,
+  read: BatchRead<V>,
+  parentOf: (row: V) => string,
+): RowLoader<string, V[], V> {
+  return new RowLoader<string, V[], V>(
     scope.batching,
-    fetch,
+    inScope(scope, read),
     (keys, rows) => {
-      const groups = groupRows(rows, parentOf, cacheKey);
-      return keys.map((k) => groups.get(cacheKey(k)) ?? []);
+      const groups = groupRows(rows, parentOf);
+      return keys.map((k) => groups.get(k) ?? []);
     },
-    { cacheKeyFn: cacheKey },
+    {},
   );
 }
 
@@ -129,25 +139,36 @@ export function loaderFamily<A, L>(build: (args: A) => L): (args: A) => L {
 
 /**
  * A nested connection (`Patient.encounters(first: 5)`) for many parents in one
- * statement: `fetch` returns up to `limit + 1` rows per parent (a LATERAL
+ * statement: `read` returns up to `limit + 1` rows per parent (a LATERAL
  * query), grouped here into one Connection per parent.
  */
 export function createConnectionLoader<V>(
-  scope: Pick<LoaderScope, 'batching'>,
-  fetch: (parentIds: readonly string[]) => Promise<readonly V[]>,
+  scope: LoaderScope,
+  read: BatchRead<V>,
   parentOf: (row: V) => string,
   page: PageRequest,
   keyOf: (row: V) => CursorKey,
 ): RowLoader<string, Connection<V>, V> {
   return new RowLoader<string, Connection<V>, V>(
     scope.batching,
-    fetch,
+    inScope(scope, read),
     (ids, rows) => {
-      const groups = groupRows(rows, parentOf, (k) => k);
+      const groups = groupRows(rows, parentOf);
       return ids.map((id) => toConnection(groups.get(id) ?? [], page, keyOf));
     },
     {},
   );
+}
+
+const patientIds = (rows: readonly { patientId: string }[]) => rows.map((r) => r.patientId);
+
+/** `read`, recording the patients its rows belong to as read by this request (the PHI access log). */
+export function notingAccess<V>(scope: LoaderScope, read: BatchRead<V>, patientsOf: (rows: readonly V[]) => Iterable<string>): BatchRead<V> {
+  return async (tx, org, keys) => {
+    const rows = await read(tx, org, keys);
+    scope.notePatientAccess(patientsOf(rows));
+    return rows;
+  };
 }
 
 /**
@@ -156,17 +177,9 @@ export function createConnectionLoader<V>(
  */
 export function createPatientRecordLoader<R extends { id: string; patientId: string }>(
   scope: LoaderScope,
-  fetch: (ids: readonly string[]) => Promise<readonly R[]>,
+  read: BatchRead<R>,
 ): RowLoader<string, R | null, R> {
-  return createLoader(
-    scope,
-    async (ids: readonly string[]) => {
-      const rows = await fetch(ids);
-      scope.notePatientAccess(rows.map((r) => r.patientId));
-      return rows;
-    },
-    (r) => r.id,
-  );
+  return createLoader(scope, notingAccess(scope, read, patientIds), (r) => r.id);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import { listLimit, pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as notes from './clinical-note-repository.js';
 import * as allergies from './drug-allergy-repository.js';
@@ -27,32 +27,29 @@ export const clinicalNotePage = (args: ConnectionArgs, cursors: CursorCodec): Pa
  * patient; nested lists are reached through a patient or encounter already noted.
  */
 export function chartLoaders(scope: LoaderScope) {
-  const org = scope.organizationId;
-  const read = scope.read.bind(scope);
-  const byId = <R extends { id: string; patientId: string }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
-    createPatientRecordLoader(scope, fetch);
+  const byId = <R extends { id: string; patientId: string }>(read: BatchRead<R>) => createPatientRecordLoader(scope, read);
   return {
-    problemById: byId((ids) => read((tx) => problems.problemsByIds(tx, org, ids))),
+    problemById: byId(problems.problemsByIds),
     problemsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => problems.problemsByPatientIds(tx, org, ids, statuses, limit)),
+        (tx, org, ids) => problems.problemsByPatientIds(tx, org, ids, statuses, limit),
         (p) => p.patientId,
       ),
     ),
     problemsOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => problems.problemsByEncounterIds(tx, org, ids, limit)),
+        (tx, org, ids) => problems.problemsByEncounterIds(tx, org, ids, limit),
         (p) => p.encounterId!,
       ),
     ),
 
-    clinicalNoteById: byId((ids) => read((tx) => notes.clinicalNotesByIds(tx, org, ids))),
+    clinicalNoteById: byId(notes.clinicalNotesByIds),
     clinicalNotesOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
-        (ids) => read((tx) => notes.clinicalNotePagesByPatientIds(tx, org, ids, page)),
+        (tx, org, ids) => notes.clinicalNotePagesByPatientIds(tx, org, ids, page),
         (n) => n.patientId,
         page,
         (n) => [n.sortKey, n.id],
@@ -60,45 +57,45 @@ export function chartLoaders(scope: LoaderScope) {
     ),
     clinicalNoteCountOfPatient: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => notes.clinicalNoteCountsByPatientIds(tx, org, ids)),
+      notes.clinicalNoteCountsByPatientIds,
       (r) => r.patientId,
     ),
     clinicalNotesOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => notes.clinicalNotesByEncounterIds(tx, org, ids, limit)),
+        (tx, org, ids) => notes.clinicalNotesByEncounterIds(tx, org, ids, limit),
         (n) => n.encounterId!,
       ),
     ),
     amendmentsOfClinicalNote: loaderFamily((limit: number) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => notes.clinicalNotesByAmendedIds(tx, org, ids, limit)),
+        (tx, org, ids) => notes.clinicalNotesByAmendedIds(tx, org, ids, limit),
         (n) => n.amendsNoteId!,
       ),
     ),
 
-    drugAllergyById: byId((ids) => read((tx) => allergies.drugAllergiesByIds(tx, org, ids))),
+    drugAllergyById: byId(allergies.drugAllergiesByIds),
     drugAllergiesOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => allergies.drugAllergiesByPatientIds(tx, org, ids, statuses, limit)),
+        (tx, org, ids) => allergies.drugAllergiesByPatientIds(tx, org, ids, statuses, limit),
         (a) => a.patientId,
       ),
     ),
 
-    prescriptionById: byId((ids) => read((tx) => prescriptions.prescriptionsByIds(tx, org, ids))),
+    prescriptionById: byId(prescriptions.prescriptionsByIds),
     prescriptionsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByPatientIds(tx, org, ids, statuses, limit)),
+        (tx, org, ids) => prescriptions.prescriptionsByPatientIds(tx, org, ids, statuses, limit),
         (p) => p.patientId,
       ),
     ),
     prescriptionsOfEncounter: loaderFamily((limit: number) =>
       createGroupLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => prescriptions.prescriptionsByEncounterIds(tx, org, ids, limit)),
+        (tx, org, ids) => prescriptions.prescriptionsByEncounterIds(tx, org, ids, limit),
         (p) => p.encounterId!,
       ),
     ),

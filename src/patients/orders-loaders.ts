@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as findings from './anatomy-finding-repository.js';
 import * as bodySystems from './body-system-repository.js';
@@ -12,28 +12,24 @@ import * as labs from './lab-test-repository.js';
  * patient; lists hang off a patient or encounter that was recorded already.
  */
 export function ordersLoaders(scope: LoaderScope) {
-  const org = scope.organizationId;
-  const read = scope.read.bind(scope);
-  const byId = <R extends { id: string; patientId: string }>(fetch: (ids: readonly string[]) => Promise<R[]>) =>
-    createPatientRecordLoader(scope, fetch);
-  const byParent = <R>(fetch: (ids: readonly string[]) => Promise<R[]>, parentOf: (row: R) => string) =>
-    createGroupLoader(scope, fetch, parentOf);
+  const byId = <R extends { id: string; patientId: string }>(read: BatchRead<R>) => createPatientRecordLoader(scope, read);
+  const byParent = <R>(read: BatchRead<R>, parentOf: (row: R) => string) => createGroupLoader(scope, read, parentOf);
   return {
-    labTestById: byId((ids) => read((tx) => labs.labTestsByIds(tx, org, ids))),
+    labTestById: byId(labs.labTestsByIds),
     labTestsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
-      byParent((ids) => read((tx) => labs.labTestsByPatientIds(tx, org, ids, statuses, limit)), (t) => t.patientId),
+      byParent((tx, org, ids) => labs.labTestsByPatientIds(tx, org, ids, statuses, limit), (t) => t.patientId),
     ),
     labTestsOfEncounter: loaderFamily((limit: number) =>
-      byParent((ids) => read((tx) => labs.labTestsByEncounterIds(tx, org, ids, limit)), (t) => t.encounterId!),
+      byParent((tx, org, ids) => labs.labTestsByEncounterIds(tx, org, ids, limit), (t) => t.encounterId!),
     ),
-    labResultById: byId((ids) => read((tx) => labs.labResultsByIds(tx, org, ids))),
+    labResultById: byId(labs.labResultsByIds),
     labResultsOfLabTest: loaderFamily((limit: number) =>
-      byParent((ids) => read((tx) => labs.labResultsByLabTestIds(tx, org, ids, limit)), (r) => r.labTestId),
+      byParent((tx, org, ids) => labs.labResultsByLabTestIds(tx, org, ids, limit), (r) => r.labTestId),
     ),
     labResultsOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
-        (ids) => read((tx) => labs.labResultPagesByPatientIds(tx, org, ids, page)),
+        (tx, org, ids) => labs.labResultPagesByPatientIds(tx, org, ids, page),
         (r) => r.patientId,
         page,
         (r) => [r.sortKey, r.id],
@@ -41,27 +37,27 @@ export function ordersLoaders(scope: LoaderScope) {
     ),
     labResultCountOfPatient: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => labs.labResultCountsByPatientIds(tx, org, ids)),
+      labs.labResultCountsByPatientIds,
       (r) => r.patientId,
     ),
-    imagingOrderById: byId((ids) => read((tx) => imaging.imagingOrdersByIds(tx, org, ids))),
+    imagingOrderById: byId(imaging.imagingOrdersByIds),
     imagingOrdersOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
-      byParent((ids) => read((tx) => imaging.imagingOrdersByPatientIds(tx, org, ids, statuses, limit)), (o) => o.patientId),
+      byParent((tx, org, ids) => imaging.imagingOrdersByPatientIds(tx, org, ids, statuses, limit), (o) => o.patientId),
     ),
     imagingOrdersOfEncounter: loaderFamily((limit: number) =>
-      byParent((ids) => read((tx) => imaging.imagingOrdersByEncounterIds(tx, org, ids, limit)), (o) => o.encounterId!),
+      byParent((tx, org, ids) => imaging.imagingOrdersByEncounterIds(tx, org, ids, limit), (o) => o.encounterId!),
     ),
-    anatomyFindingById: byId((ids) => read((tx) => findings.anatomyFindingsByIds(tx, org, ids))),
+    anatomyFindingById: byId(findings.anatomyFindingsByIds),
     anatomyFindingsOfPatient: loaderFamily((limit: number) =>
-      byParent((ids) => read((tx) => findings.anatomyFindingsByPatientIds(tx, org, ids, limit)), (f) => f.patientId),
+      byParent((tx, org, ids) => findings.anatomyFindingsByPatientIds(tx, org, ids, limit), (f) => f.patientId),
     ),
     anatomyFindingsOfEncounter: loaderFamily((limit: number) =>
-      byParent((ids) => read((tx) => findings.anatomyFindingsByEncounterIds(tx, org, ids, limit)), (f) => f.encounterId!),
+      byParent((tx, org, ids) => findings.anatomyFindingsByEncounterIds(tx, org, ids, limit), (f) => f.encounterId!),
     ),
     /** Global reference data: not scoped to the organization, no PHI. */
     bodySystemById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => bodySystems.bodySystemsByIds(tx, ids)),
+      (tx, _org, ids) => bodySystems.bodySystemsByIds(tx, ids),
       (b) => b.id,
     ),
   };

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createLoader, createPatientRecordLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as appointments from './appointment-repository.js';
 import * as departments from './department-repository.js';
@@ -7,27 +7,17 @@ import { DEFAULT_CONSULTATION_MINUTES } from './opd-queue-rules.js';
 
 /** Departments, appointments and OPD queue entries, batched per request. Appointments and queue entries are PHI. */
 export function schedulingLoaders(scope: LoaderScope) {
-  const org = scope.organizationId;
-  const read = scope.read.bind(scope);
   return {
     departmentById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => departments.departmentsByIds(tx, org, ids)),
+      departments.departmentsByIds,
       (d) => d.id,
     ),
-    appointmentById: createLoader(
-      scope,
-      async (ids: readonly string[]) => {
-        const rows = await read((tx) => appointments.appointmentsByIds(tx, org, ids));
-        scope.notePatientAccess(rows.map((r) => r.patientId));
-        return rows;
-      },
-      (a) => a.id,
-    ),
+    appointmentById: createPatientRecordLoader(scope, appointments.appointmentsByIds),
     appointmentsOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null; from: Date | null }) =>
       createConnectionLoader(
         scope,
-        (ids) => read((tx) => appointments.appointmentPagesByPatientIds(tx, org, ids, args.statuses, args.from, args.page)),
+        (tx, org, ids) => appointments.appointmentPagesByPatientIds(tx, org, ids, args.statuses, args.from, args.page),
         (a) => a.patientId,
         args.page,
         (a) => [a.sortKey, a.id],
@@ -36,31 +26,19 @@ export function schedulingLoaders(scope: LoaderScope) {
     appointmentCountOfPatient: loaderFamily((args: { statuses: string[] | null; from: Date | null }) =>
       createLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => appointments.appointmentCountsByPatientIds(tx, org, ids, args.statuses, args.from)),
+        (tx, org, ids) => appointments.appointmentCountsByPatientIds(tx, org, ids, args.statuses, args.from),
         (c) => c.patientId,
       ),
     ),
-    opdQueueEntryById: createLoader(
-      scope,
-      async (ids: readonly string[]) => {
-        const rows = await read((tx) => queue.opdQueueEntriesByIds(tx, org, ids));
-        scope.notePatientAccess(rows.map((r) => r.patientId));
-        return rows;
-      },
-      (e) => e.id,
-    ),
+    opdQueueEntryById: createPatientRecordLoader(scope, queue.opdQueueEntriesByIds),
     opdQueueEntryOfAppointment: createLoader(
       scope,
-      async (ids: readonly string[]) => {
-        const rows = await read((tx) => queue.opdQueueEntriesByAppointmentIds(tx, org, ids));
-        scope.notePatientAccess(rows.map((r) => r.patientId));
-        return rows;
-      },
+      notingAccess(scope, queue.opdQueueEntriesByAppointmentIds, (rows) => rows.map((e) => e.patientId)),
       (e) => e.appointmentId!,
     ),
     opdQueueStandingById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => queue.opdQueueStandingsByIds(tx, org, ids, DEFAULT_CONSULTATION_MINUTES)),
+      (tx, org, ids) => queue.opdQueueStandingsByIds(tx, org, ids, DEFAULT_CONSULTATION_MINUTES),
       (s) => s.entryId,
     ),
   };

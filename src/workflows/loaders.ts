@@ -1,4 +1,4 @@
-import { createConnectionLoader, createLoader, loaderFamily, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as config from './config-repository.js';
 import * as definitions from './definition-repository.js';
@@ -16,39 +16,35 @@ export function workflowsLoaders(scope: LoaderScope) {
   const org = scope.organizationId;
   const read = scope.read.bind(scope);
   let configRead: Promise<config.ConfigRow> | undefined;
-  /** Instance context carries the patient and clinical form data: reading it is PHI access. */
-  const noted = (rows: instances.InstanceRow[]) => {
-    scope.notePatientAccess(patientsOf(rows));
-    return rows;
-  };
   return {
     workflowDefinitionById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => definitions.definitionsByIds(tx, org, ids)),
+      definitions.definitionsByIds,
       (d) => d.id,
     ),
     workflowInstanceById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => instances.instancesByIds(tx, org, ids)).then(noted),
+      // Instance context carries the patient and clinical form data: reading it is PHI access.
+      notingAccess(scope, instances.instancesByIds, patientsOf),
       (i) => i.id,
     ),
     /** The active (else latest) instance of each record of one entity type. */
     workflowOfEntity: loaderFamily((entityType: string) =>
       createLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => instances.instancesByEntityIds(tx, org, entityType, ids)).then(noted),
+        notingAccess(scope, (tx, org, ids) => instances.instancesByEntityIds(tx, org, entityType, ids), patientsOf),
         (i) => i.entityId,
       ),
     ),
     workflowTransitionById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => instances.transitionsByIds(tx, org, ids)),
+      instances.transitionsByIds,
       (t) => t.id,
     ),
     workflowHistoryOfInstance: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
-        (ids) => read((tx) => instances.transitionPagesByInstanceIds(tx, org, ids, page)),
+        (tx, org, ids) => instances.transitionPagesByInstanceIds(tx, org, ids, page),
         (t) => t.instanceId,
         page,
         (t) => [t.sortKey, t.id],
@@ -56,18 +52,18 @@ export function workflowsLoaders(scope: LoaderScope) {
     ),
     workflowHistoryCountOfInstance: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => instances.transitionCountsByInstanceIds(tx, org, ids)),
+      instances.transitionCountsByInstanceIds,
       (c) => c.instanceId,
     ),
     workflowTaskById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => tasks.tasksByIds(tx, org, ids)),
+      tasks.tasksByIds,
       (t) => t.id,
     ),
     workflowTasksOfInstance: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
       createConnectionLoader(
         scope,
-        (ids) => read((tx) => tasks.taskPagesByInstanceIds(tx, org, ids, args.statuses, args.page)),
+        (tx, org, ids) => tasks.taskPagesByInstanceIds(tx, org, ids, args.statuses, args.page),
         (t) => t.instanceId,
         args.page,
         (t) => [t.sortKey, t.id],
@@ -76,13 +72,13 @@ export function workflowsLoaders(scope: LoaderScope) {
     workflowTaskCountOfInstance: loaderFamily((statuses: string[] | null) =>
       createLoader(
         scope,
-        (ids: readonly string[]) => read((tx) => tasks.taskCountsByInstanceIds(tx, org, ids, statuses)),
+        (tx, org, ids) => tasks.taskCountsByInstanceIds(tx, org, ids, statuses),
         (c) => c.instanceId,
       ),
     ),
     visualWorkflowById: createLoader(
       scope,
-      (ids: readonly string[]) => read((tx) => visuals.visualsByIds(tx, org, ids)),
+      visuals.visualsByIds,
       (v) => v.id,
     ),
     /** The organization's workflow settings, read at most once per request. */
