@@ -2,21 +2,17 @@ import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, fromDatabaseError, notFound } from '../kernel/errors.js';
-import { notFuture, optionalText, requiredText } from '../kernel/validation.js';
+import { optionalText, requiredText } from '../kernel/validation.js';
 import * as encounters from './encounter-repository.js';
 import { assertEncounterTransition, type EncounterStatus } from './encounter-rules.js';
 import { lockPatient } from './patient-repository.js';
-import * as vitals from './vital-signs-repository.js';
-import { decimalString, evaluateVitals, type VitalMeasurements } from './vital-signs-rules.js';
 import { atVersion } from '../kernel/concurrency.js';
 
-/** Foreign-key failures of clinical writes, as messages that name the input. */
-export const CLINICAL_REFERENCES = {
+/** Foreign-key failures of encounter writes, as messages that name the input. */
+export const ENCOUNTER_REFERENCES = {
   encounters_organization_id_provider_id_fkey: () => badInput('providerId is not a user of your organization', 'providerId'),
   encounters_organization_id_department_id_fkey: () =>
     badInput('departmentId is not a department of your organization', 'departmentId'),
-  vital_signs_organization_id_patient_id_encounter_id_fkey: () =>
-    badInput('encounterId is not an encounter of this patient', 'encounterId'),
 };
 
 /** The patient must exist, be live and belong to the viewer's organization; locks it against concurrent deletion. */
@@ -55,7 +51,7 @@ export async function createEncounter(
     await requirePatient(tx, scope.organizationId, input.patientId);
     const encounter = await encounters
       .insertEncounter(tx, scope.organizationId, values)
-      .catch((e: unknown) => Promise.reject(fromDatabaseError(e, CLINICAL_REFERENCES)));
+      .catch((e: unknown) => Promise.reject(fromDatabaseError(e, ENCOUNTER_REFERENCES)));
     audit({ action: 'encounter.create', entityType: 'encounter', entityId: encounter.id, after: encounter });
     return encounter;
   });
@@ -91,38 +87,5 @@ export async function transitionEncounter(
       ...changedFields(before, after),
     });
     return after;
-  });
-}
-
-export async function recordVitalSigns(
-  ctx: TenantContext,
-  input: VitalMeasurements & { patientId: string; encounterId: string | null; recordedAt: Date | null; notes?: string | null },
-): Promise<vitals.VitalSignsRow> {
-  const flags = evaluateVitals(input);
-  const recordedAt = notFuture(input.recordedAt, 'recordedAt') ?? new Date();
-  const values: vitals.NewVitalSigns = {
-    patientId: input.patientId,
-    encounterId: input.encounterId,
-    recordedBy: ctx.viewer.userId,
-    recordedAt,
-    systolicBp: input.systolicBp ?? null,
-    diastolicBp: input.diastolicBp ?? null,
-    heartRate: input.heartRate ?? null,
-    respiratoryRate: input.respiratoryRate ?? null,
-    temperatureC: decimalString(input.temperatureC, 'temperatureC'),
-    spo2: input.spo2 ?? null,
-    weightKg: decimalString(input.weightKg, 'weightKg'),
-    heightCm: decimalString(input.heightCm, 'heightCm'),
-    painScore: input.painScore ?? null,
-    notes: optionalText(input.notes, 'notes', 5000) ?? null,
-    abnormalFlags: flags,
-  };
-  return ctx.session.write(async ({ tx, scope, audit }) => {
-    await requirePatient(tx, scope.organizationId, input.patientId);
-    const row = await vitals
-      .insertVitalSigns(tx, scope.organizationId, values)
-      .catch((e: unknown) => Promise.reject(fromDatabaseError(e, CLINICAL_REFERENCES)));
-    audit({ action: 'vital_signs.record', entityType: 'vital_signs', entityId: row.id, after: row });
-    return row;
   });
 }

@@ -1,17 +1,106 @@
 import { nodeFetcher, type DomainModule } from '../domain-module.js';
-import { chartNodes, chartResolvers } from './chart-resolvers.js';
-import { encounterResolvers } from './encounter-resolvers.js';
-import { ordersNodes, ordersResolvers } from './orders-resolvers.js';
-import { patientResolvers } from './patient-resolvers.js';
+import { AnatomyFinding } from './resolvers/AnatomyFinding.js';
+import { BodySystem } from './resolvers/BodySystem.js';
+import { ClinicalNote } from './resolvers/ClinicalNote.js';
+import { DrugAllergy } from './resolvers/DrugAllergy.js';
+import { Encounter } from './resolvers/Encounter.js';
+import { ImagingOrder } from './resolvers/ImagingOrder.js';
+import { LabResult } from './resolvers/LabResult.js';
+import { LabTest } from './resolvers/LabTest.js';
+import { addClinicalNote } from './resolvers/Mutation/addClinicalNote.js';
+import { addProblem } from './resolvers/Mutation/addProblem.js';
+import { cancelEncounter } from './resolvers/Mutation/cancelEncounter.js';
+import { cancelLabTest } from './resolvers/Mutation/cancelLabTest.js';
+import { collectLabSpecimen } from './resolvers/Mutation/collectLabSpecimen.js';
+import { completeEncounter } from './resolvers/Mutation/completeEncounter.js';
+import { createEncounter } from './resolvers/Mutation/createEncounter.js';
+import { createPatient } from './resolvers/Mutation/createPatient.js';
+import { deactivatePatient } from './resolvers/Mutation/deactivatePatient.js';
+import { deletePatient } from './resolvers/Mutation/deletePatient.js';
+import { discontinuePrescription } from './resolvers/Mutation/discontinuePrescription.js';
+import { orderImaging } from './resolvers/Mutation/orderImaging.js';
+import { orderLabTest } from './resolvers/Mutation/orderLabTest.js';
+import { prescribeMedication } from './resolvers/Mutation/prescribeMedication.js';
+import { recordAnatomyFinding } from './resolvers/Mutation/recordAnatomyFinding.js';
+import { recordDrugAllergy } from './resolvers/Mutation/recordDrugAllergy.js';
+import { recordLabResult } from './resolvers/Mutation/recordLabResult.js';
+import { recordVitalSigns } from './resolvers/Mutation/recordVitalSigns.js';
+import { reportImaging } from './resolvers/Mutation/reportImaging.js';
+import { resolveProblem } from './resolvers/Mutation/resolveProblem.js';
+import { restorePatient } from './resolvers/Mutation/restorePatient.js';
+import { signClinicalNote } from './resolvers/Mutation/signClinicalNote.js';
+import { startEncounter } from './resolvers/Mutation/startEncounter.js';
+import { updatePatient } from './resolvers/Mutation/updatePatient.js';
+import { verifyLabTest } from './resolvers/Mutation/verifyLabTest.js';
+import { Patient } from './resolvers/Patient.js';
+import { Prescription } from './resolvers/Prescription.js';
+import { Problem } from './resolvers/Problem.js';
+import { bodySystems } from './resolvers/Query/bodySystems.js';
+import { encounter } from './resolvers/Query/encounter.js';
+import { encounters } from './resolvers/Query/encounters.js';
+import { labTest } from './resolvers/Query/labTest.js';
+import { patient } from './resolvers/Query/patient.js';
+import { patientByMrn } from './resolvers/Query/patientByMrn.js';
+import { patients } from './resolvers/Query/patients.js';
+import { VitalSigns } from './resolvers/VitalSigns.js';
 
-/** Patients and their clinical records. */
+/** Patients and their clinical records: chart (problems, notes, allergies, prescriptions), encounters, orders. */
 export const patientsModule: DomainModule = {
-  resolvers: [patientResolvers, encounterResolvers, chartResolvers, ordersResolvers],
+  resolvers: {
+    Query: { patient, patientByMrn, patients, encounter, encounters, bodySystems, labTest },
+    Mutation: {
+      createPatient,
+      updatePatient,
+      deactivatePatient,
+      deletePatient,
+      restorePatient,
+      createEncounter,
+      startEncounter,
+      completeEncounter,
+      cancelEncounter,
+      recordVitalSigns,
+      addProblem,
+      resolveProblem,
+      addClinicalNote,
+      signClinicalNote,
+      recordDrugAllergy,
+      prescribeMedication,
+      discontinuePrescription,
+      orderLabTest,
+      collectLabSpecimen,
+      recordLabResult,
+      verifyLabTest,
+      cancelLabTest,
+      orderImaging,
+      reportImaging,
+      recordAnatomyFinding,
+    },
+    Patient,
+    Encounter,
+    VitalSigns,
+    Problem,
+    ClinicalNote,
+    DrugAllergy,
+    Prescription,
+    LabTest,
+    LabResult,
+    ImagingOrder,
+    AnatomyFinding,
+    BodySystem,
+  },
+  // Each fetcher asserts the permission the type's nested fields require; body systems count as clinical records, like `bodySystems`.
   nodes: {
-    ...chartNodes,
-    ...ordersNodes,
     Patient: nodeFetcher('Patient', 'patients:read', (ctx, uuid) => ctx.loaders.patientById.load(uuid)),
     Encounter: nodeFetcher('Encounter', 'clinical:read', (ctx, uuid) => ctx.loaders.encounterById.load(uuid)),
     VitalSigns: nodeFetcher('VitalSigns', 'clinical:read', (ctx, uuid) => ctx.loaders.vitalSignsById.load(uuid)),
+    Problem: nodeFetcher('Problem', 'clinical:read', (ctx, uuid) => ctx.loaders.problemById.load(uuid)),
+    ClinicalNote: nodeFetcher('ClinicalNote', 'clinical_notes:read', (ctx, uuid) => ctx.loaders.clinicalNoteById.load(uuid)),
+    DrugAllergy: nodeFetcher('DrugAllergy', 'clinical:read', (ctx, uuid) => ctx.loaders.drugAllergyById.load(uuid)),
+    Prescription: nodeFetcher('Prescription', 'clinical:read', (ctx, uuid) => ctx.loaders.prescriptionById.load(uuid)),
+    LabTest: nodeFetcher('LabTest', 'clinical:read', (ctx, uuid) => ctx.loaders.labTestById.load(uuid)),
+    LabResult: nodeFetcher('LabResult', 'clinical:read', (ctx, uuid) => ctx.loaders.labResultById.load(uuid)),
+    ImagingOrder: nodeFetcher('ImagingOrder', 'clinical:read', (ctx, uuid) => ctx.loaders.imagingOrderById.load(uuid)),
+    AnatomyFinding: nodeFetcher('AnatomyFinding', 'clinical:read', (ctx, uuid) => ctx.loaders.anatomyFindingById.load(uuid)),
+    BodySystem: nodeFetcher('BodySystem', 'clinical:read', (ctx, uuid) => ctx.loaders.bodySystemById.load(uuid)),
   },
 };

@@ -1,0 +1,35 @@
+import type { TenantContext } from '../context.js';
+import { optionalText, pastOrTodayDate, requiredText } from '../kernel/validation.js';
+import * as allergies from './drug-allergy-repository.js';
+import { requirePatient } from './encounter-service.js';
+
+export async function recordDrugAllergy(
+  ctx: TenantContext,
+  input: {
+    patientId: string;
+    allergen: string;
+    allergenCode?: string | null;
+    reaction?: string | null;
+    severity?: string | null;
+    onsetDate?: string | null;
+    notes?: string | null;
+  },
+): Promise<allergies.DrugAllergyRow> {
+  const values: allergies.NewDrugAllergy = {
+    patientId: input.patientId,
+    allergen: requiredText(input.allergen, 'allergen', 200),
+    allergenCode: optionalText(input.allergenCode, 'allergenCode', 50) ?? null,
+    reaction: optionalText(input.reaction, 'reaction', 1000) ?? null,
+    severity: input.severity ?? null,
+    onsetDate: pastOrTodayDate(input.onsetDate, 'onsetDate') ?? null,
+    recordedBy: ctx.viewer.userId,
+    notes: optionalText(input.notes, 'notes', 5000) ?? null,
+  };
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    // The patient lock serialises this insert with prescribeMedication's allergy check.
+    await requirePatient(tx, scope.organizationId, input.patientId);
+    const allergy = await allergies.insertDrugAllergy(tx, scope.organizationId, values);
+    audit({ action: 'drug_allergy.record', entityType: 'drug_allergy', entityId: allergy.id, after: allergy });
+    return allergy;
+  });
+}

@@ -1,0 +1,29 @@
+import { requireViewer } from '../../../context.js';
+import type { QueryResolvers } from '../../../generated/graphql.js';
+import { badInput } from '../../../kernel/errors.js';
+import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { selectionOf } from '../../../kernel/selection.js';
+import { patientListFilter } from '../../patient-filters.js';
+import { patientPrefetch } from '../../patient-prefetch.js';
+import { countPatients, patientPage, type PatientListRow } from '../../patient-repository.js';
+
+export const patients: QueryResolvers['patients'] = async (_root, args, ctx, info) => {
+  const viewerCtx = requireViewer(ctx);
+  const { session, loaders } = viewerCtx;
+  const ordering = args.orderBy?.field ?? 'NAME';
+  const descending = args.orderBy?.direction === 'DESC';
+  const page = pageRequest(args, `patients:${ordering}:${descending ? 'DESC' : 'ASC'}`, ctx.deps.cursors);
+  const filter = patientListFilter(args.filter);
+  if (filter.bornFrom && filter.bornTo && filter.bornFrom > filter.bornTo) {
+    throw badInput('filter.bornFrom must not be after filter.bornTo', 'filter.bornFrom');
+  }
+  const org = session.scope.organizationId;
+  const prefetch = patientPrefetch(viewerCtx, selectionOf(info, ['edges', 'node']));
+  const rows = await session.read((tx) => patientPage(tx, org, filter, ordering, page.forward !== descending, page, prefetch?.request));
+  for (const row of rows) loaders.patientById.prime(row.id, row);
+  const key = (p: PatientListRow) => (ordering === 'NAME' ? [p.lastName, p.firstName, p.id] : [p.sortKey, p.id]);
+  const connection = toConnection(rows, page, key);
+  session.notePatientAccess(connection.edges.map((e) => e.node.id));
+  prefetch?.prime(viewerCtx, rows.map((r) => r.id), rows);
+  return withTotalCount(connection, () => session.read((tx) => countPatients(tx, org, filter)));
+};

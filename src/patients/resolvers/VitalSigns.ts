@@ -1,0 +1,8 @@
+import type { VitalSignsResolvers } from '../../generated/graphql.js';
+import { toGlobalId } from '../../kernel/global-id.js';
+
+export const VitalSigns: VitalSignsResolvers = {
+  id: (v) => toGlobalId('VitalSigns', v.id),
+  vitalSignsId: (v) => v.id,
+  recordedBy: (v, _args, ctx) => (v.recordedBy ? ctx.loaders.userById.load(v.recordedBy) : null),
+};
