@@ -1,5 +1,5 @@
 import { billingModule } from './billing/module.js';
-import { identityModule } from './identity/resolvers.js';
+import { identityModule } from './identity/module.js';
 import type { DomainModule } from './kernel/domain-module.js';
 import { patientsModule } from './patients/module.js';
 import { schedulingModule } from './scheduling/module.js';

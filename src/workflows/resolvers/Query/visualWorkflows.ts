@@ -1,0 +1,18 @@
+import { requireViewer } from '../../../context.js';
+import type { QueryResolvers } from '../../../generated/graphql.js';
+import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import * as repo from '../../visual-repository.js';
+import { optionalDefinitionId } from '../../workflow-ids.js';
+
+export const visualWorkflows: QueryResolvers['visualWorkflows'] = async (_root, args, ctx) => {
+  const { session, loaders } = requireViewer(ctx);
+  const page = pageRequest(args, 'visualWorkflows:createdAt', ctx.deps.cursors);
+  const definitionId = optionalDefinitionId(args.filter?.definitionId, 'filter.definitionId');
+  const org = session.scope.organizationId;
+  const rows = await session.read((tx) => repo.visualPage(tx, org, definitionId, page));
+  for (const row of rows) loaders.visualWorkflowById.prime(row.id, row);
+  return withTotalCount(
+    toConnection(rows, page, (v) => [v.sortKey, v.id]),
+    () => session.read((tx) => repo.countVisuals(tx, org, definitionId)),
+  );
+};

@@ -1,0 +1,5 @@
+import { requireViewer } from '../../../context.js';
+import type { QueryResolvers } from '../../../generated/graphql.js';
+import { taskList } from '../../task-list.js';
+
+export const workflowTasks: QueryResolvers['workflowTasks'] = (_root, args, ctx) => taskList(requireViewer(ctx), args, false);
