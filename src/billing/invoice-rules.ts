@@ -29,6 +29,11 @@ const NEXT: Record<InvoiceStatus, readonly InvoiceStatus[]> = {
 /** Statuses whose balance is owed (receivables, `Patient.balance`, payments accepted). */
 export const COLLECTABLE: readonly InvoiceStatus[] = ['ISSUED', 'PARTIALLY_PAID'];
 
+/** Collectable, with a balance left, and past its due date (`today` in the organization's time zone). */
+export function isOverdue(invoice: { status: string; balanceDue: Cents; dueDate: string | null }, today: string): boolean {
+  return COLLECTABLE.includes(invoice.status as InvoiceStatus) && invoice.balanceDue > 0n && invoice.dueDate !== null && invoice.dueDate < today;
+}
+
 export function assertInvoiceTransition(from: string, to: InvoiceStatus, field = 'id'): void {
   if (!(NEXT[from as InvoiceStatus] ?? []).includes(to)) {
     throw badInput(`An invoice cannot go from ${from} to ${to}`, field, { from, to });

@@ -1,11 +1,51 @@
 import { nodeFetcher, type DomainModule } from '../domain-module.js';
-import { catalogResolvers } from './catalog-resolvers.js';
-import { invoiceResolvers } from './invoice-resolvers.js';
-import { reportResolvers } from './report-resolvers.js';
+import { Encounter } from './resolvers/Encounter.js';
+import { Invoice } from './resolvers/Invoice.js';
+import { InvoiceLineItem } from './resolvers/InvoiceLineItem.js';
+import { addInvoiceLineItem } from './resolvers/Mutation/addInvoiceLineItem.js';
+import { createInvoice } from './resolvers/Mutation/createInvoice.js';
+import { createServiceCatalogItem } from './resolvers/Mutation/createServiceCatalogItem.js';
+import { deactivateServiceCatalogItem } from './resolvers/Mutation/deactivateServiceCatalogItem.js';
+import { issueInvoice } from './resolvers/Mutation/issueInvoice.js';
+import { recordPayment } from './resolvers/Mutation/recordPayment.js';
+import { refundPayment } from './resolvers/Mutation/refundPayment.js';
+import { removeInvoiceLineItem } from './resolvers/Mutation/removeInvoiceLineItem.js';
+import { updateServiceCatalogItem } from './resolvers/Mutation/updateServiceCatalogItem.js';
+import { voidInvoice } from './resolvers/Mutation/voidInvoice.js';
+import { Patient } from './resolvers/Patient.js';
+import { Payment } from './resolvers/Payment.js';
+import { invoice } from './resolvers/Query/invoice.js';
+import { invoices } from './resolvers/Query/invoices.js';
+import { payment } from './resolvers/Query/payment.js';
+import { receivablesAging } from './resolvers/Query/receivablesAging.js';
+import { revenueReport } from './resolvers/Query/revenueReport.js';
+import { serviceCatalog } from './resolvers/Query/serviceCatalog.js';
+import { serviceCatalogItem } from './resolvers/Query/serviceCatalogItem.js';
+import { ServiceCatalogItem } from './resolvers/ServiceCatalogItem.js';
 
 /** Billing: service catalog, invoices with line items, payments and refunds, reports. */
 export const billingModule: DomainModule = {
-  resolvers: [catalogResolvers, invoiceResolvers, reportResolvers],
+  resolvers: {
+    Query: { serviceCatalogItem, serviceCatalog, invoice, invoices, payment, revenueReport, receivablesAging },
+    Mutation: {
+      createServiceCatalogItem,
+      updateServiceCatalogItem,
+      deactivateServiceCatalogItem,
+      createInvoice,
+      addInvoiceLineItem,
+      removeInvoiceLineItem,
+      issueInvoice,
+      voidInvoice,
+      recordPayment,
+      refundPayment,
+    },
+    ServiceCatalogItem,
+    Invoice,
+    InvoiceLineItem,
+    Payment,
+    Patient,
+    Encounter,
+  },
   nodes: {
     ServiceCatalogItem: nodeFetcher('ServiceCatalogItem', 'billing:read', (ctx, uuid) => ctx.loaders.serviceCatalogItemById.load(uuid)),
     Invoice: nodeFetcher('Invoice', 'billing:read', (ctx, uuid) => ctx.loaders.invoiceById.load(uuid)),

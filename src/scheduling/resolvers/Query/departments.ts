@@ -1,0 +1,20 @@
+import { requireViewer } from '../../../context.js';
+import type { QueryResolvers } from '../../../generated/graphql.js';
+import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import * as repo from '../../department-repository.js';
+
+export const departments: QueryResolvers['departments'] = async (_root, args, ctx) => {
+  const { session, loaders } = requireViewer(ctx);
+  const page = pageRequest(args, 'departments:name', ctx.deps.cursors);
+  const filter: repo.DepartmentListFilter = {
+    active: args.filter?.active ?? null,
+    types: args.filter?.type?.length ? args.filter.type : null,
+  };
+  const org = session.scope.organizationId;
+  const rows = await session.read((tx) => repo.departmentPage(tx, org, filter, page));
+  for (const row of rows) loaders.departmentById.prime(row.id, row);
+  return withTotalCount(
+    toConnection(rows, page, (d) => [d.name, d.id]),
+    () => session.read((tx) => repo.countDepartments(tx, org, filter)),
+  );
+};
