@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule } from '../domain-module.js';
+import { nodeFetcher, type DomainModule } from '../kernel/domain-module.js';
 import { Encounter } from './resolvers/Encounter.js';
 import { Invoice } from './resolvers/Invoice.js';
 import { InvoiceLineItem } from './resolvers/InvoiceLineItem.js';

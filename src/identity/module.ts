@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule } from '../domain-module.js';
+import { nodeFetcher, type DomainModule } from '../kernel/domain-module.js';
 import { assignRole } from './resolvers/Mutation/assignRole.js';
 import { createUser } from './resolvers/Mutation/createUser.js';
 import { deactivateUser } from './resolvers/Mutation/deactivateUser.js';

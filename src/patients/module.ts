@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule } from '../domain-module.js';
+import { nodeFetcher, type DomainModule } from '../kernel/domain-module.js';
 import { AnatomyFinding } from './resolvers/AnatomyFinding.js';
 import { BodySystem } from './resolvers/BodySystem.js';
 import { ClinicalNote } from './resolvers/ClinicalNote.js';

@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule } from '../domain-module.js';
+import { nodeFetcher, type DomainModule } from '../kernel/domain-module.js';
 import { Appointment } from './resolvers/Appointment.js';
 import { Department } from './resolvers/Department.js';
 import { bookAppointment } from './resolvers/Mutation/bookAppointment.js';

@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule, type NodeFetcher, type NodeTypeName } from '../domain-module.js';
+import { nodeFetcher, type DomainModule, type NodeFetcher, type NodeTypeName } from '../kernel/domain-module.js';
 import { Encounter } from './resolvers/Encounter.js';
 import { LabTest } from './resolvers/LabTest.js';
 import { cancelWorkflow } from './resolvers/Mutation/cancelWorkflow.js';
