@@ -22,6 +22,8 @@ export default tseslint.config(
   {
     // Compile-time query verification: every `sql`/`tx` tagged query is checked against the migrated schema.
     files: ['src/**/*.ts'],
+    // Unit tests beside pure modules hold no SQL.
+    ignores: ['src/**/*.test.ts'],
     ...safeql.configs.connections({
       databaseUrl,
       targets: [{ tag: { regex: '^(sql|tx)$' }, transform: '{type}[]', fieldTransform: 'camel' }],

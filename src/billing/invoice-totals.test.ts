@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import {
+  afterMoneyMovement,
+  amountColumns,
+  invoiceAmounts,
+  lineColumns,
+  priceLine,
+  storedInvoiceAmounts,
+  storedLineAmounts,
+  type LineAmounts,
+} from './invoice-totals.js';
+import { hundredths, MAX_MONEY, MAX_QUANTITY } from './money.js';
+
+const refusedOn = (field: string, message?: RegExp) =>
+  expect.objectContaining({
+    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
+    ...(message ? { message: expect.stringMatching(message) } : {}),
+  });
+
+/** A line from the texts a client sends: quantity, unit price, discount, tax rate in basis points. */
+const line = (qty: string, price: string, discount = '0', taxRateBp = 0n) => ({
+  quantity: hundredths(qty, 'quantity'),
+  unitPrice: hundredths(price, 'unitPrice'),
+  discount: hundredths(discount, 'discount'),
+  taxRateBp,
+});
+
+describe('priceLine', () => {
+  it('prices quantity × unit price, less discount, plus tax on what remains', () => {
+    expect(priceLine(line('2', '10.00', '5.00', 1600n))).toEqual({ amount: 2000n, discount: 500n, tax: 240n, lineTotal: 1740n });
+  });
+
+  it('rounds the gross amount half-up to the cent', () => {
+    // 0.33 × 0.05 = 0.0165 → 0.02; 1.5 × 0.99 = 1.485 → 1.49; 0.5 × 0.01 = 0.005 → 0.01; 0.49 × 0.01 → 0.00
+    expect(priceLine(line('0.33', '0.05')).amount).toBe(2n);
+    expect(priceLine(line('1.5', '0.99')).amount).toBe(149n);
+    expect(priceLine(line('0.5', '0.01')).amount).toBe(1n);
+    expect(priceLine(line('0.49', '0.01')).amount).toBe(0n);
+  });
+
+  it('rounds tax half-up per line', () => {
+    // 8.25 % of 0.06 = 0.00495 → 0.00; of 0.07 = 0.005775 → 0.01; of 1.00 = 0.0825 → 0.08
+    expect(priceLine(line('1', '0.06', '0', 825n)).tax).toBe(0n);
+    expect(priceLine(line('1', '0.07', '0', 825n)).tax).toBe(1n);
+    expect(priceLine(line('1', '1.00', '0', 825n)).tax).toBe(8n);
+    // tax applies after the discount: 16 % of (10.00 − 9.99)
+    expect(priceLine(line('1', '10.00', '9.99', 1600n))).toEqual({ amount: 1000n, discount: 999n, tax: 0n, lineTotal: 1n });
+  });
+
+  it('accepts a discount of the whole amount (a free line)', () => {
+    expect(priceLine(line('3', '4.00', '12.00', 1600n))).toEqual({ amount: 1200n, discount: 1200n, tax: 0n, lineTotal: 0n });
+  });
+
+  it('refuses a discount above the exact (unrounded) quantity × unit price', () => {
+    expect(() => priceLine(line('3', '4.00', '12.01'))).toThrow(refusedOn('discount', /must not exceed quantity × unit price \(12\.00\)/));
+    // 0.33 × 0.05 = 0.0165: the amount rounds to 0.02, but a 0.02 discount exceeds what is owed.
+    expect(() => priceLine(line('0.33', '0.05', '0.02'))).toThrow(refusedOn('discount'));
+    expect(() => priceLine(line('1', '1.00', '2.00'), 'items.0.discount')).toThrow(refusedOn('items.0.discount'));
+  });
+
+  it('refuses a line whose amount exceeds numeric(12,2)', () => {
+    const huge = { quantity: MAX_QUANTITY, unitPrice: MAX_MONEY, discount: 0n, taxRateBp: 0n };
+    expect(() => priceLine(huge)).toThrow(refusedOn('quantity', /would exceed 9999999999\.99/));
+    // Exactly at the maximum is fine; the tax on it is not.
+    expect(priceLine(line('1', '9999999999.99')).lineTotal).toBe(MAX_MONEY);
+    expect(() => priceLine(line('1', '9999999999.99', '0', 1n))).toThrow(refusedOn('quantity'));
+  });
+});
+
+describe('lineColumns and storedLineAmounts', () => {
+  it('writes the database text of a priced line', () => {
+    const pricing = line('1.5', '0.99', '0.10', 1600n);
+    const amounts = priceLine(pricing);
+    expect(lineColumns(pricing, amounts)).toEqual({
+      quantity: '1.50',
+      unitPrice: '0.99',
+      discount: '0.10',
+      taxRate: '0.1600',
+      taxAmount: '0.22', // 16 % of 1.39 = 0.2224
+      lineTotal: '1.61',
+    });
+  });
+
+  it('reads a stored line back to the amounts it was priced with', () => {
+    const amounts = priceLine(line('2', '10.00', '5.00', 1600n));
+    const columns = lineColumns(line('2', '10.00', '5.00', 1600n), amounts);
+    expect(storedLineAmounts(columns)).toEqual(amounts);
+  });
+});
+
+describe('invoiceAmounts', () => {
+  const a: LineAmounts = { amount: 2000n, discount: 500n, tax: 240n, lineTotal: 1740n };
+  const b: LineAmounts = { amount: 149n, discount: 0n, tax: 12n, lineTotal: 161n };
+
+  it('sums the lines and derives total and balance due', () => {
+    expect(invoiceAmounts([a, b], 1000n, 0n)).toEqual({
+      subtotal: 2149n,
+      discountTotal: 500n,
+      taxTotal: 252n,
+      total: 1901n,
+      amountPaid: 1000n,
+      amountRefunded: 0n,
+      balanceDue: 901n,
+    });
+  });
+
+  it('keeps total = subtotal − discountTotal + taxTotal = Σ lineTotal', () => {
+    const totals = invoiceAmounts([a, b, a], 0n, 0n);
+    expect(totals.total).toBe(totals.subtotal - totals.discountTotal + totals.taxTotal);
+    expect(totals.total).toBe(a.lineTotal * 2n + b.lineTotal);
+  });
+
+  it('counts refunds back into the balance due', () => {
+    expect(invoiceAmounts([a], 1740n, 740n).balanceDue).toBe(740n);
+  });
+
+  it('is all zeros without lines', () => {
+    expect(invoiceAmounts([], 0n, 0n)).toEqual({
+      subtotal: 0n,
+      discountTotal: 0n,
+      taxTotal: 0n,
+      total: 0n,
+      amountPaid: 0n,
+      amountRefunded: 0n,
+      balanceDue: 0n,
+    });
+  });
+
+  it('refuses lines whose sum exceeds numeric(12,2)', () => {
+    const big: LineAmounts = { amount: MAX_MONEY, discount: 0n, tax: 0n, lineTotal: MAX_MONEY };
+    expect(invoiceAmounts([big], 0n, 0n).total).toBe(MAX_MONEY);
+    expect(() => invoiceAmounts([big, { amount: 1n, discount: 0n, tax: 0n, lineTotal: 1n }], 0n, 0n)).toThrow(refusedOn('items'));
+    // The subtotal alone may not overflow either, even when discounts bring the total back down.
+    expect(() => invoiceAmounts([big, { amount: 1n, discount: 1n, tax: 0n, lineTotal: 0n }], 0n, 0n)).toThrow(refusedOn('items'));
+  });
+});
+
+describe('afterMoneyMovement', () => {
+  const issued = invoiceAmounts([{ amount: 10_000n, discount: 0n, tax: 1600n, lineTotal: 11_600n }], 0n, 0n);
+
+  it('a payment raises amountPaid and lowers the balance', () => {
+    const paid = afterMoneyMovement(issued, 5000n, 0n);
+    expect(paid).toMatchObject({ total: 11_600n, amountPaid: 5000n, amountRefunded: 0n, balanceDue: 6600n });
+    expect(afterMoneyMovement(paid, 6600n, 0n).balanceDue).toBe(0n);
+  });
+
+  it('a refund raises amountRefunded and the balance again, leaving the line totals alone', () => {
+    const refunded = afterMoneyMovement(afterMoneyMovement(issued, 11_600n, 0n), 0n, 600n);
+    expect(refunded).toMatchObject({ subtotal: 10_000n, taxTotal: 1600n, amountPaid: 11_600n, amountRefunded: 600n, balanceDue: 600n });
+  });
+
+  it('does not change the amounts it was given', () => {
+    afterMoneyMovement(issued, 5000n, 0n);
+    expect(issued.amountPaid).toBe(0n);
+  });
+
+  it('refuses a paid sum beyond numeric(12,2)', () => {
+    const paidInFull = afterMoneyMovement(issued, MAX_MONEY, 0n);
+    expect(paidInFull.amountPaid).toBe(MAX_MONEY);
+    expect(() => afterMoneyMovement(paidInFull, 1n, 0n)).toThrow(refusedOn('amount'));
+  });
+});
+
+describe('amountColumns and storedInvoiceAmounts', () => {
+  it('round-trip, negative balance (overpaid) included', () => {
+    const amounts = { subtotal: 100n, discountTotal: 0n, taxTotal: 16n, total: 116n, amountPaid: 200n, amountRefunded: 0n, balanceDue: -84n };
+    const columns = amountColumns(amounts);
+    expect(columns).toEqual({
+      subtotal: '1.00',
+      discountTotal: '0.00',
+      taxTotal: '0.16',
+      total: '1.16',
+      amountPaid: '2.00',
+      amountRefunded: '0.00',
+      balanceDue: '-0.84',
+    });
+    expect(storedInvoiceAmounts(columns)).toEqual(amounts);
+  });
+});
