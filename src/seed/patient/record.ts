@@ -55,8 +55,9 @@ export interface Encounter {
   department: Department;
   acute: Condition | null;
   reason: string;
-  /** The first vital signs taken (for the note); what the visit ordered (for the invoice). */
+  /** The first vital signs taken (quoted by the note). */
   vitals: VitalValues | null;
+  /** What the visit ordered and prescribed (billed by the invoice). */
   labPanels: string[];
   imaging: string[];
   prescriptions: number;
