@@ -11,7 +11,8 @@
 import type postgres from 'postgres';
 import { copyInto, createLimiter } from './copy.js';
 import { demoPasswordHash, organizationsFor } from './demo-accounts.js';
-import { SlotBook, generatePatient, type OrgState } from './patients.js';
+import { SlotBook, type OrgState } from './org-state.js';
+import { generatePatient } from './patient/generate-patient.js';
 import { Rng, deriveSeed } from './random.js';
 import { setUpOrganization, type OrgContext } from './setup.js';
 import { DEPENDS_ON, TABLE_ORDER, createBuffers, type Buffers, type TableName } from './tables.js';

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The module graph of src/, type-only imports included: no circles (a circle
- * makes load order matter and hides which module owns what), and a kernel that
- * imports nothing of the application above it.
+ * makes load order matter and hides which module owns what), a kernel that
+ * imports nothing of the application above it, and no module too long to read
+ * whole.
  */
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
@@ -94,6 +95,16 @@ describe('the module graph of src/', () => {
           .map((t) => `${path.relative(SRC, file)} → ${path.relative(SRC, t)}`);
       });
     expect(upward).toEqual([]);
+  });
+
+  it('has no module over 400 lines, generated code aside (split a long one along its seams)', () => {
+    const generated = path.join(SRC, 'generated') + path.sep;
+    const long = [...graph.keys()]
+      .filter((file) => !file.startsWith(generated))
+      .map((file) => ({ file: path.relative(SRC, file), lines: (readFileSync(file, 'utf8').match(/\n/g) ?? []).length }))
+      .filter(({ lines }) => lines > 400)
+      .map(({ file, lines }) => `${file}: ${lines} lines`);
+    expect(long).toEqual([]);
   });
 
   it('has a kernel with no module-level mutable state (a second app in the process would share it)', () => {
