@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { StateMachine } from './definition-validation.js';
 
 /**
@@ -62,7 +62,7 @@ export async function definitionsByIds(tx: TransactionSql, organizationId: strin
     /* workflowDefinitionsByIds */
     select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
            is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(created_at)::text as sort_key
     from workflow_definitions
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -77,44 +77,29 @@ export async function definitionPage(
   page: PageRequest,
 ): Promise<DefinitionRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<DefinitionRecord[]>`
-        /* workflowDefinitionPage */
-        with matching as not materialized (
-          select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
-                 is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_definitions
-          where organization_id = ${organizationId}::uuid
-            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-            and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-            and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-            and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at desc, id desc limit ${page.limit + 1}::int
-      `
-    : tx<DefinitionRecord[]>`
-        /* workflowDefinitionPage */
-        with matching as not materialized (
-          select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
-                 is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_definitions
-          where organization_id = ${organizationId}::uuid
-            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-            and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-            and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-            and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at, id limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<DefinitionRecord[]>`
+      /* workflowDefinitionPage */
+      with matching as not materialized (
+        select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
+               is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
+               cursor_timestamp(created_at)::text as sort_key
+        from workflow_definitions
+        where organization_id = ${organizationId}::uuid
+          and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+          and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+          and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
+          and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
+          and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
+      )
+      select * from matching
+      where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
+               created_at, id
+      limit ${page.limit + 1}::int
+    `;
   return rows.map(toRow);
 }
 
@@ -138,7 +123,7 @@ export async function lockDefinition(tx: TransactionSql, organizationId: string,
     /* lockWorkflowDefinition */
     select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
            is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(created_at)::text as sort_key
     from workflow_definitions
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid
     for update
@@ -186,7 +171,7 @@ export async function insertDefinition(tx: TransactionSql, organizationId: strin
             ${d.versionNumber}::int, 'DRAFT', ${JSON.stringify(d.stateMachine)}::text::jsonb, ${d.createdBy}::uuid)
     returning id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
               is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(created_at)::text as sort_key
   `;
   return toRow(rows[0]!);
 }
@@ -202,7 +187,7 @@ export async function updateDefinitionRow(tx: TransactionSql, d: DefinitionRow):
     where organization_id = ${d.organizationId}::uuid and id = ${d.id}::uuid and version = ${d.version}::int
     returning id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
               is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(created_at)::text as sort_key
   `;
   return toRow(rows[0]!);
 }

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 
 interface InstanceRecord {
   id: string;
@@ -69,7 +69,7 @@ export async function instancesByIds(tx: TransactionSql, organizationId: string,
     /* workflowInstancesByIds */
     select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -91,7 +91,7 @@ export async function instancesByEntityIds(
     select distinct on (entity_id)
            id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType}
       and entity_id = any(${entityIds as string[]}::uuid[])
@@ -108,44 +108,29 @@ export async function instancePage(
   page: PageRequest,
 ): Promise<InstanceRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<InstanceRecord[]>`
-        /* workflowInstancePage */
-        with matching as not materialized (
-          select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
-                 started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-                 to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_instances
-          where organization_id = ${organizationId}::uuid
-            and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-            and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-            and (${f.state}::text is null or current_state = ${f.state}::text)
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        )
-        select * from matching
-        where (${id}::uuid is null or (started_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by started_at desc, id desc limit ${page.limit + 1}::int
-      `
-    : tx<InstanceRecord[]>`
-        /* workflowInstancePage */
-        with matching as not materialized (
-          select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
-                 started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-                 to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_instances
-          where organization_id = ${organizationId}::uuid
-            and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-            and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-            and (${f.state}::text is null or current_state = ${f.state}::text)
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        )
-        select * from matching
-        where (${id}::uuid is null or (started_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by started_at, id limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<InstanceRecord[]>`
+      /* workflowInstancePage */
+      with matching as not materialized (
+        select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+               started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+               cursor_timestamp(started_at)::text as sort_key
+        from workflow_instances
+        where organization_id = ${organizationId}::uuid
+          and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+          and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+          and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+          and (${f.state}::text is null or current_state = ${f.state}::text)
+          and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+      )
+      select * from matching
+      where (${id}::uuid is null or case when ${descending}::boolean then (started_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (started_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then started_at end desc, case when ${descending}::boolean then id end desc,
+               started_at, id
+      limit ${page.limit + 1}::int
+    `;
   return rows.map(toInstance);
 }
 
@@ -169,7 +154,7 @@ export async function lockInstance(tx: TransactionSql, organizationId: string, i
     /* lockWorkflowInstance */
     select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid
     for update
@@ -183,7 +168,7 @@ export async function lockInstanceOfTask(tx: TransactionSql, organizationId: str
     /* lockWorkflowInstanceOfTask */
     select i.id, i.organization_id, i.definition_id, i.entity_type, i.entity_id, i.current_state, i.context::text as context,
            i.status, i.started_by, i.started_at, i.completed_at, i.cancelled_at, i.created_at, i.updated_at, i.version,
-           to_char(i.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(i.started_at)::text as sort_key
     from workflow_tasks t
     join workflow_instances i on i.organization_id = t.organization_id and i.id = t.instance_id
     where t.organization_id = ${organizationId}::uuid and t.id = ${taskId}::uuid
@@ -276,7 +261,7 @@ export async function insertInstance(
             ${JSON.stringify(i.context)}::text::jsonb, ${i.startedBy}::uuid)
     returning id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
               started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(started_at)::text as sort_key
   `;
   return toInstance(rows[0]!);
 }
@@ -291,7 +276,7 @@ export async function updateInstanceRow(tx: TransactionSql, i: InstanceRow): Pro
     where organization_id = ${i.organizationId}::uuid and id = ${i.id}::uuid and version = ${i.version}::int
     returning id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
               started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(started_at)::text as sort_key
   `;
   return toInstance(rows[0]!);
 }
@@ -302,7 +287,7 @@ export async function transitionsByIds(tx: TransactionSql, organizationId: strin
   const rows = await tx<TransitionRecord[]>`
     /* workflowTransitionsByIds */
     select id, organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at,
-           to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(occurred_at)::text as sort_key
     from workflow_transitions
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -320,7 +305,7 @@ export async function insertTransition(
     values (${organizationId}::uuid, ${t.instanceId}::uuid, ${t.fromState}, ${t.toState}, ${t.event}, ${t.actorId}::uuid,
             ${t.comment}, clock_timestamp())
     returning id, organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at,
-              to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(occurred_at)::text as sort_key
   `;
   return toTransition(rows[0]!);
 }
@@ -337,31 +322,23 @@ export async function transitionPagesByInstanceIds(
   page: PageRequest,
 ): Promise<TransitionRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await (page.forward
-    ? tx<TransitionRecord[]>`
-        /* workflowTransitionPagesByInstanceIds */
-        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
-                 to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_transitions t
-          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-            and (${id}::uuid is null or (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by t.occurred_at, t.id limit ${page.limit + 1}::int
-        ) t
-      `
-    : tx<TransitionRecord[]>`
-        /* workflowTransitionPagesByInstanceIds */
-        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
-                 to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_transitions t
-          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-            and (${id}::uuid is null or (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by t.occurred_at desc, t.id desc limit ${page.limit + 1}::int
-        ) t
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<TransitionRecord[]>`
+      /* workflowTransitionPagesByInstanceIds */
+      select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+      cross join lateral (
+        select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
+               cursor_timestamp(t.occurred_at)::text as sort_key
+        from workflow_transitions t
+        where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+          and (${id}::uuid is null or case when ${descending}::boolean then (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                           else (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+        order by case when ${descending}::boolean then t.occurred_at end desc, case when ${descending}::boolean then t.id end desc,
+                 t.occurred_at, t.id
+        limit ${page.limit + 1}::int
+      ) t
+    `;
   return rows.map(toTransition);
 }
 

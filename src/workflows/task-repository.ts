@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { InstanceCount } from './instance-repository.js';
 
 interface TaskRecord {
@@ -60,7 +60,7 @@ export async function tasksByIds(tx: TransactionSql, organizationId: string, ids
     /* workflowTasksByIds */
     select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
            priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-           updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           updated_at, version, cursor_timestamp(created_at)::text as sort_key
     from workflow_tasks
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -89,7 +89,7 @@ export async function insertTasks(
     order by r.position
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows.map(toTask).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
 }
@@ -114,7 +114,7 @@ export async function cancelUnfinishedTasks(tx: TransactionSql, organizationId: 
     where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows.map(toTask);
 }
@@ -154,7 +154,7 @@ export async function claimTaskRow(
       and (assigned_user_id = ${userId}::uuid or (assigned_user_id is null and assigned_role = any(${roles as string[]}::text[])))
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -167,7 +167,7 @@ export async function releaseTaskRow(tx: TransactionSql, organizationId: string,
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -187,7 +187,7 @@ export async function completeTaskRow(
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -195,52 +195,33 @@ export async function completeTaskRow(
 /** Task lists (myTasks, workflowTasks) oldest first, keyset on (created_at, id). */
 export async function taskPage(tx: TransactionSql, organizationId: string, f: TaskListFilter, page: PageRequest): Promise<TaskRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<TaskRecord[]>`
-        /* workflowTaskPage */
-        with matching as not materialized (
-          select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
-                 priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-                 updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_tasks
-          where organization_id = ${organizationId}::uuid
-            and (${f.viewerId}::uuid is null
-                 or assigned_user_id = ${f.viewerId}::uuid
-                 or claimed_by = ${f.viewerId}::uuid
-                 or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-            and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
-            and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
-            and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
-            and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at, id limit ${page.limit + 1}::int
-      `
-    : tx<TaskRecord[]>`
-        /* workflowTaskPage */
-        with matching as not materialized (
-          select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
-                 priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-                 updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_tasks
-          where organization_id = ${organizationId}::uuid
-            and (${f.viewerId}::uuid is null
-                 or assigned_user_id = ${f.viewerId}::uuid
-                 or claimed_by = ${f.viewerId}::uuid
-                 or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-            and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
-            and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
-            and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
-            and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at desc, id desc limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<TaskRecord[]>`
+      /* workflowTaskPage */
+      with matching as not materialized (
+        select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+               updated_at, version, cursor_timestamp(created_at)::text as sort_key
+        from workflow_tasks
+        where organization_id = ${organizationId}::uuid
+          and (${f.viewerId}::uuid is null
+               or assigned_user_id = ${f.viewerId}::uuid
+               or claimed_by = ${f.viewerId}::uuid
+               or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
+          and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+          and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
+          and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
+          and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
+          and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
+      )
+      select * from matching
+      where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
+               created_at, id
+      limit ${page.limit + 1}::int
+    `;
   return rows.map(toTask);
 }
 
@@ -271,37 +252,26 @@ export async function taskPagesByInstanceIds(
   page: PageRequest,
 ): Promise<TaskRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await (page.forward
-    ? tx<TaskRecord[]>`
-        /* workflowTaskPagesByInstanceIds */
-        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
-                 t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
-                 t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
-                 to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_tasks t
-          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-            and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
-            and (${id}::uuid is null or (t.created_at, t.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by t.created_at, t.id limit ${page.limit + 1}::int
-        ) t
-      `
-    : tx<TaskRecord[]>`
-        /* workflowTaskPagesByInstanceIds */
-        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
-                 t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
-                 t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
-                 to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_tasks t
-          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-            and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
-            and (${id}::uuid is null or (t.created_at, t.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by t.created_at desc, t.id desc limit ${page.limit + 1}::int
-        ) t
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<TaskRecord[]>`
+      /* workflowTaskPagesByInstanceIds */
+      select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+      cross join lateral (
+        select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
+               t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
+               t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
+               cursor_timestamp(t.created_at)::text as sort_key
+        from workflow_tasks t
+        where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+          and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
+          and (${id}::uuid is null or case when ${descending}::boolean then (t.created_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                           else (t.created_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+        order by case when ${descending}::boolean then t.created_at end desc, case when ${descending}::boolean then t.id end desc,
+                 t.created_at, t.id
+        limit ${page.limit + 1}::int
+      ) t
+    `;
   return rows.map(toTask);
 }
 
