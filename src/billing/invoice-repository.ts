@@ -188,26 +188,11 @@ export async function balancesByPatientIds(tx: TransactionSql, organizationId: s
   return rows.map((r) => ({ patientId: r.patientId!, balance: r.balance! }));
 }
 
+// Patients and encounters belong to the patients domain: an invoice's checks read them through its repository.
 /** A live patient of the organization, share-locked against deletion until commit. */
-export async function lockPatientForBilling(tx: TransactionSql, organizationId: string, patientId: string): Promise<boolean> {
-  const rows = await tx<{ id: string }[]>`
-    /* lockPatientForBilling */
-    select id from ehr_patients
-    where organization_id = ${organizationId}::uuid and id = ${patientId}::uuid and deleted_at is null
-    for share
-  `;
-  return rows.length > 0;
-}
-
+export { sharePatient as lockPatientForBilling } from '../patients/patient-repository.js';
 /** The patient of a live encounter of the organization, or null. */
-export async function encounterPatientId(tx: TransactionSql, organizationId: string, encounterId: string): Promise<string | null> {
-  const rows = await tx<{ patientId: string }[]>`
-    /* encounterPatientId */
-    select patient_id from encounters
-    where organization_id = ${organizationId}::uuid and id = ${encounterId}::uuid and deleted_at is null
-  `;
-  return rows[0]?.patientId ?? null;
-}
+export { encounterPatientId } from '../patients/encounter-repository.js';
 
 /**
  * Advances the organization's invoice counter and returns the new number.

@@ -177,6 +177,16 @@ export async function insertEncounter(tx: TransactionSql, organizationId: string
   return rows[0]!;
 }
 
+/** The patient of a live encounter of the organization, or null. */
+export async function encounterPatientId(tx: TransactionSql, organizationId: string, encounterId: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* encounterPatientId */
+    select patient_id from encounters
+    where organization_id = ${organizationId}::uuid and id = ${encounterId}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
+}
+
 export async function lockEncounter(tx: TransactionSql, organizationId: string, id: string): Promise<EncounterRow | null> {
   const rows = await tx<EncounterRow[]>`
     /* lockEncounter */

@@ -222,6 +222,16 @@ export async function insertLabTest(tx: TransactionSql, organizationId: string, 
   return rows[0]!;
 }
 
+/** The patient of a live record of the organization, or null. */
+export async function labTestPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* labTestPatientId */
+    select patient_id from lab_tests
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
+}
+
 export async function lockLabTest(tx: TransactionSql, organizationId: string, id: string): Promise<LabTestRow | null> {
   const rows = await tx<LabTestRow[]>`
     /* lockLabTest */

@@ -99,25 +99,16 @@ export async function patientPage(
   ordering: PatientOrdering,
   ascending: boolean,
   page: PageRequest,
-  bundle: PatientBundleRequest | null = null,
+  request: PatientBundleRequest | null = null,
 ): Promise<(PatientListRow & PatientBundleColumns)[]> {
-  // The rows come through patients_matching(), whose columns SafeQL reads as nullable; they are not.
-  return (await patientPageRows(tx, organizationId, filter, ordering, !ascending, page, bundle)) as (PatientListRow & PatientBundleColumns)[];
-}
-
-function patientPageRows(
-  tx: TransactionSql,
-  o: string,
-  f: PatientListFilter,
-  ordering: PatientOrdering,
-  descending: boolean,
-  page: PageRequest,
-  request: PatientBundleRequest | null,
-) {
   const [k1, k2, id] = keysetParams(page.cursor);
   const bundle = request && JSON.stringify(request);
+  const descending = !ascending;
+  const o = organizationId;
+  const f = filter;
   // In each ORDER BY the terms of the other orderings and direction fold to NULL and drop out.
-  return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
+  // The rows come through patients_matching(), whose columns SafeQL reads as nullable; they are not.
+  const rows = await tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
     /* patientPage */
     with page as (
       select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
@@ -168,6 +159,7 @@ function patientPageRows(
              case when ${ordering}::text = 'DATE_OF_BIRTH' then page.date_of_birth end,
              case when ${ordering}::text = 'CREATED_AT' then page.created_at end, page.id
   `;
+  return rows as (PatientListRow & PatientBundleColumns)[];
 }
 
 /** Cursor key `[k1, k2?, id]` as three text parameters (k2 only for the name ordering). */
@@ -253,6 +245,17 @@ export async function insertPatient(
 }
 
 /** Locks a live patient row for a read-modify-write. */
+/** Whether a live patient of the organization exists, share-locked against deletion until commit (other domains' writes that point at it). */
+export async function sharePatient(tx: TransactionSql, organizationId: string, id: string): Promise<boolean> {
+  const rows = await tx<{ id: string }[]>`
+    /* sharePatient */
+    select id from ehr_patients
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for share
+  `;
+  return rows.length > 0;
+}
+
 export async function lockPatient(tx: TransactionSql, organizationId: string, id: string): Promise<PatientRow | null> {
   const rows = await tx<PatientRow[]>`
     /* lockPatient */

@@ -227,6 +227,16 @@ export async function insertAppointment(tx: TransactionSql, organizationId: stri
   return rows[0]!;
 }
 
+/** The patient of a live record of the organization, or null. */
+export async function appointmentPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* appointmentPatientId */
+    select patient_id from appointments
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
+}
+
 export async function lockAppointment(tx: TransactionSql, organizationId: string, id: string): Promise<AppointmentRow | null> {
   const rows = await tx<AppointmentRow[]>`
     /* lockAppointment */

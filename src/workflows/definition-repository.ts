@@ -59,7 +59,7 @@ const toRow = (r: DefinitionRecord): DefinitionRow => ({
 
 export async function definitionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<DefinitionRow[]> {
   const rows = await tx<Selected[]>`
-    /* workflowDefinitionsByIds */
+    /* definitionsByIds */
     select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
            is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
            cursor_timestamp(created_at)::text as sort_key
@@ -80,7 +80,7 @@ export async function definitionPage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<DefinitionRecord[]>`
-      /* workflowDefinitionPage */
+      /* definitionPage */
       with matching as not materialized (
         select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
                is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
@@ -105,7 +105,7 @@ export async function definitionPage(
 
 export async function countDefinitions(tx: TransactionSql, organizationId: string, f: DefinitionListFilter): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countWorkflowDefinitions */
+    /* countDefinitions */
     select count(*)::int as count from workflow_definitions
     where organization_id = ${organizationId}::uuid
       and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
@@ -120,7 +120,7 @@ export async function countDefinitions(tx: TransactionSql, organizationId: strin
 /** Locks a definition version for a read-modify-write. */
 export async function lockDefinition(tx: TransactionSql, organizationId: string, id: string): Promise<DefinitionRow | null> {
   const rows = await tx<Selected[]>`
-    /* lockWorkflowDefinition */
+    /* lockDefinition */
     select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
            is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
            cursor_timestamp(created_at)::text as sort_key
@@ -134,7 +134,7 @@ export async function lockDefinition(tx: TransactionSql, organizationId: string,
 /** The default definition of an entity type (published, active), if any. */
 export async function defaultDefinitionId(tx: TransactionSql, organizationId: string, entityType: string): Promise<string | null> {
   const rows = await tx<{ id: string }[]>`
-    /* defaultWorkflowDefinitionId */
+    /* defaultDefinitionId */
     select id from workflow_definitions
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType} and is_default and is_active
   `;
@@ -147,7 +147,7 @@ export async function defaultDefinitionId(tx: TransactionSql, organizationId: st
  */
 export async function lockName(tx: TransactionSql, organizationId: string, name: string): Promise<void> {
   await tx<{ locked: string | null }[]>`
-    /* workflowAdvisoryLock */
+    /* lockName */
     select pg_advisory_xact_lock(hashtextextended(${organizationId}::text || ':' || ${name}::text, 0))::text as locked
   `;
 }
@@ -155,7 +155,7 @@ export async function lockName(tx: TransactionSql, organizationId: string, name:
 /** The highest version number of a key (0 when the key is unused). */
 export async function maxVersionNumber(tx: TransactionSql, organizationId: string, key: string): Promise<number> {
   const rows = await tx<{ max: number }[]>`
-    /* maxWorkflowDefinitionVersion */
+    /* maxVersionNumber */
     select coalesce(max(version_number), 0)::int as max from workflow_definitions
     where organization_id = ${organizationId}::uuid and definition_key = ${key}
   `;
@@ -164,7 +164,7 @@ export async function maxVersionNumber(tx: TransactionSql, organizationId: strin
 
 export async function insertDefinition(tx: TransactionSql, organizationId: string, d: NewDefinition): Promise<DefinitionRow> {
   const rows = await tx<DefinitionRecord[]>`
-    /* insertWorkflowDefinition */
+    /* insertDefinition */
     insert into workflow_definitions (organization_id, name, description, entity_type, definition_key, version_number,
                                       status, state_machine, created_by)
     values (${organizationId}::uuid, ${d.name}, ${d.description}, ${d.entityType}, ${d.definitionKey},
@@ -179,7 +179,7 @@ export async function insertDefinition(tx: TransactionSql, organizationId: strin
 /** Writes every mutable column of a locked definition and bumps its version. */
 export async function updateDefinitionRow(tx: TransactionSql, d: DefinitionRow): Promise<DefinitionRow> {
   const rows = await tx<DefinitionRecord[]>`
-    /* updateWorkflowDefinition */
+    /* updateDefinitionRow */
     update workflow_definitions set
       name = ${d.name}, description = ${d.description}, state_machine = ${JSON.stringify(d.stateMachine)}::text::jsonb,
       status = ${d.status}, is_active = ${d.isActive}::boolean, is_default = ${d.isDefault}::boolean,
@@ -200,7 +200,7 @@ export async function archiveOtherPublished(
   exceptId: string,
 ): Promise<{ id: string; wasDefault: boolean }[]> {
   const rows = await tx<{ id: string; wasDefault: boolean | null }[]>`
-    /* archiveOtherPublishedWorkflowDefinitions */
+    /* archiveOtherPublished */
     update workflow_definitions d set status = 'ARCHIVED', is_default = false, version = d.version + 1
     from workflow_definitions old
     where d.organization_id = ${organizationId}::uuid and d.definition_key = ${key} and d.status = 'PUBLISHED'
@@ -218,7 +218,7 @@ export async function clearOtherDefaults(
   exceptId: string,
 ): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
-    /* clearOtherWorkflowDefaults */
+    /* clearOtherDefaults */
     update workflow_definitions set is_default = false, version = version + 1
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType} and is_default and id <> ${exceptId}::uuid
     returning id
@@ -230,7 +230,7 @@ export async function clearOtherDefaults(
 export async function activeUserIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await tx<{ id: string }[]>`
-    /* activeWorkflowAssignees */
+    /* activeUserIds */
     select id from users
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and active
   `;

@@ -1,5 +1,10 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import { encounterPatientId } from '../patients/encounter-repository.js';
+import { imagingOrderPatientId } from '../patients/imaging-order-repository.js';
+import { labTestPatientId } from '../patients/lab-test-repository.js';
+import { prescriptionPatientId } from '../patients/prescription-repository.js';
+import { appointmentPatientId } from '../scheduling/appointment-repository.js';
 
 interface InstanceRecord {
   id: string;
@@ -66,7 +71,7 @@ const toTransition = (r: TransitionRecord): TransitionRow => ({ ...r, sortKey: r
 
 export async function instancesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<InstanceRow[]> {
   const rows = await tx<Selected[]>`
-    /* workflowInstancesByIds */
+    /* instancesByIds */
     select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
            cursor_timestamp(started_at)::text as sort_key
@@ -87,7 +92,7 @@ export async function instancesByEntityIds(
   entityIds: readonly string[],
 ): Promise<InstanceRow[]> {
   const rows = await tx<Selected[]>`
-    /* workflowInstancesByEntityIds */
+    /* instancesByEntityIds */
     select distinct on (entity_id)
            id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
@@ -111,7 +116,7 @@ export async function instancePage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<InstanceRecord[]>`
-      /* workflowInstancePage */
+      /* instancePage */
       with matching as not materialized (
         select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
                started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
@@ -136,7 +141,7 @@ export async function instancePage(
 
 export async function countInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countWorkflowInstances */
+    /* countInstances */
     select count(*)::int as count from workflow_instances
     where organization_id = ${organizationId}::uuid
       and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
@@ -151,7 +156,7 @@ export async function countInstances(tx: TransactionSql, organizationId: string,
 /** Locks an instance: concurrent transitions of it queue here and re-check the state they expect. */
 export async function lockInstance(tx: TransactionSql, organizationId: string, id: string): Promise<InstanceRow | null> {
   const rows = await tx<Selected[]>`
-    /* lockWorkflowInstance */
+    /* lockInstance */
     select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
            cursor_timestamp(started_at)::text as sort_key
@@ -165,7 +170,7 @@ export async function lockInstance(tx: TransactionSql, organizationId: string, i
 /** Locks the instance a task belongs to (tasks are changed under their instance's lock). */
 export async function lockInstanceOfTask(tx: TransactionSql, organizationId: string, taskId: string): Promise<InstanceRow | null> {
   const rows = await tx<Selected[]>`
-    /* lockWorkflowInstanceOfTask */
+    /* lockInstanceOfTask */
     select i.id, i.organization_id, i.definition_id, i.entity_type, i.entity_id, i.current_state, i.context::text as context,
            i.status, i.started_by, i.started_at, i.completed_at, i.cancelled_at, i.created_at, i.updated_at, i.version,
            cursor_timestamp(i.started_at)::text as sort_key
@@ -176,6 +181,15 @@ export async function lockInstanceOfTask(tx: TransactionSql, organizationId: str
   `;
   return rows[0] ? toInstance(rows[0]) : null;
 }
+
+/** How to find the patient of each kind of record a workflow can govern: through the repository of the domain that owns it. */
+const PATIENT_OF_ENTITY: Record<string, (tx: TransactionSql, organizationId: string, id: string) => Promise<string | null>> = {
+  ENCOUNTER: encounterPatientId,
+  LAB_ORDER: labTestPatientId,
+  IMAGING_ORDER: imagingOrderPatientId,
+  PRESCRIPTION: prescriptionPatientId,
+  APPOINTMENT: appointmentPatientId,
+};
 
 /**
  * The patient of the record a workflow would govern, proving the record exists
@@ -188,48 +202,9 @@ export async function entityPatientId(
   entityType: string,
   entityId: string,
 ): Promise<{ patientId: string } | null> {
-  let rows: { patientId: string }[];
-  switch (entityType) {
-    case 'ENCOUNTER':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from encounters
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    case 'LAB_ORDER':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from lab_tests
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    case 'IMAGING_ORDER':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from imaging_orders
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    case 'PRESCRIPTION':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from prescriptions
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    case 'APPOINTMENT':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from appointments
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    default:
-      // REFERRAL, ADMISSION: no records.
-      return null;
-  }
-  return rows[0]?.patientId ? { patientId: rows[0].patientId } : null;
+  const patientOf = PATIENT_OF_ENTITY[entityType];
+  const patientId = patientOf ? await patientOf(tx, organizationId, entityId) : null;
+  return patientId ? { patientId } : null;
 }
 
 /** The ACTIVE instance governing a record, if any. */
@@ -240,7 +215,7 @@ export async function activeInstanceIdForEntity(
   entityId: string,
 ): Promise<string | null> {
   const rows = await tx<{ id: string }[]>`
-    /* activeWorkflowInstanceForEntity */
+    /* activeInstanceIdForEntity */
     select id from workflow_instances
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType} and entity_id = ${entityId}::uuid
       and status = 'ACTIVE'
@@ -255,7 +230,7 @@ export async function insertInstance(
   i: { definitionId: string; entityType: string; entityId: string; currentState: string; context: Record<string, unknown>; startedBy: string },
 ): Promise<InstanceRow> {
   const rows = await tx<InstanceRecord[]>`
-    /* insertWorkflowInstance */
+    /* insertInstance */
     insert into workflow_instances (organization_id, definition_id, entity_type, entity_id, current_state, context, started_by)
     values (${organizationId}::uuid, ${i.definitionId}::uuid, ${i.entityType}, ${i.entityId}::uuid, ${i.currentState},
             ${JSON.stringify(i.context)}::text::jsonb, ${i.startedBy}::uuid)
@@ -269,7 +244,7 @@ export async function insertInstance(
 /** Writes the state, context and status of a locked instance and bumps its version. */
 export async function updateInstanceRow(tx: TransactionSql, i: InstanceRow): Promise<InstanceRow> {
   const rows = await tx<InstanceRecord[]>`
-    /* updateWorkflowInstance */
+    /* updateInstanceRow */
     update workflow_instances set
       current_state = ${i.currentState}, context = ${JSON.stringify(i.context)}::text::jsonb, status = ${i.status},
       completed_at = ${i.completedAt}::timestamptz, cancelled_at = ${i.cancelledAt}::timestamptz, version = version + 1
@@ -285,7 +260,7 @@ export async function updateInstanceRow(tx: TransactionSql, i: InstanceRow): Pro
 
 export async function transitionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<TransitionRow[]> {
   const rows = await tx<TransitionRecord[]>`
-    /* workflowTransitionsByIds */
+    /* transitionsByIds */
     select id, organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at,
            cursor_timestamp(occurred_at)::text as sort_key
     from workflow_transitions
@@ -300,7 +275,7 @@ export async function insertTransition(
   t: { instanceId: string; fromState: string | null; toState: string; event: string; actorId: string; comment: string | null },
 ): Promise<TransitionRow> {
   const rows = await tx<TransitionRecord[]>`
-    /* insertWorkflowTransition */
+    /* insertTransition */
     insert into workflow_transitions (organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at)
     values (${organizationId}::uuid, ${t.instanceId}::uuid, ${t.fromState}, ${t.toState}, ${t.event}, ${t.actorId}::uuid,
             ${t.comment}, clock_timestamp())
@@ -325,7 +300,7 @@ export async function transitionPagesByInstanceIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<TransitionRecord[]>`
-      /* workflowTransitionPagesByInstanceIds */
+      /* transitionPagesByInstanceIds */
       select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
       cross join lateral (
         select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
@@ -348,7 +323,7 @@ export async function transitionCountsByInstanceIds(
   instanceIds: readonly string[],
 ): Promise<InstanceCount[]> {
   const rows = await tx<{ instanceId: string; count: number }[]>`
-    /* workflowTransitionCountsByInstanceIds */
+    /* transitionCountsByInstanceIds */
     select instance_id, count(*)::int as count from workflow_transitions
     where organization_id = ${organizationId}::uuid and instance_id = any(${instanceIds as string[]}::uuid[])
     group by instance_id

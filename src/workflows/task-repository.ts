@@ -57,7 +57,7 @@ const toTask = (r: TaskRecord): TaskRow => ({
 
 export async function tasksByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<TaskRow[]> {
   const rows = await tx<TaskRecord[]>`
-    /* workflowTasksByIds */
+    /* tasksByIds */
     select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
            priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
            updated_at, version, cursor_timestamp(created_at)::text as sort_key
@@ -78,7 +78,7 @@ export async function insertTasks(
   if (tasks.length === 0) return [];
   const payload = tasks.map((t, i) => ({ ...t, position: i }));
   const rows = await tx<TaskRecord[]>`
-    /* insertWorkflowTasks */
+    /* insertTasks */
     insert into workflow_tasks (organization_id, instance_id, transition_id, name, description, assigned_role,
                                 assigned_user_id, priority, due_at, created_at)
     select ${organizationId}::uuid, ${instanceId}::uuid, ${transitionId}::uuid, r.name, r.description, r.assigned_role,
@@ -109,7 +109,7 @@ function snake(t: NewTask & { position: number }) {
 /** Cancels an instance's OPEN and CLAIMED tasks (caller holds the instance lock); returns them. */
 export async function cancelUnfinishedTasks(tx: TransactionSql, organizationId: string, instanceId: string): Promise<TaskRow[]> {
   const rows = await tx<TaskRecord[]>`
-    /* cancelUnfinishedWorkflowTasks */
+    /* cancelUnfinishedTasks */
     update workflow_tasks set status = 'CANCELLED', version = version + 1
     where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
@@ -127,7 +127,7 @@ export async function countUnfinishedTasks(
   name: string | null,
 ): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countUnfinishedWorkflowTasks */
+    /* countUnfinishedTasks */
     select count(*)::int as count from workflow_tasks
     where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
       and (${name}::text is null or name = ${name}::text)
@@ -148,7 +148,7 @@ export async function claimTaskRow(
   roles: readonly string[],
 ): Promise<TaskRow | null> {
   const rows = await tx<TaskRecord[]>`
-    /* claimWorkflowTask */
+    /* claimTaskRow */
     update workflow_tasks set status = 'CLAIMED', claimed_by = ${userId}::uuid, claimed_at = now(), version = version + 1
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'OPEN'
       and (assigned_user_id = ${userId}::uuid or (assigned_user_id is null and assigned_role = any(${roles as string[]}::text[])))
@@ -162,7 +162,7 @@ export async function claimTaskRow(
 /** Returns a task claimed by `userId` to OPEN. */
 export async function releaseTaskRow(tx: TransactionSql, organizationId: string, id: string, userId: string): Promise<TaskRow | null> {
   const rows = await tx<TaskRecord[]>`
-    /* releaseWorkflowTask */
+    /* releaseTaskRow */
     update workflow_tasks set status = 'OPEN', claimed_by = null, claimed_at = null, version = version + 1
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
@@ -181,7 +181,7 @@ export async function completeTaskRow(
   formData: Record<string, unknown>,
 ): Promise<TaskRow | null> {
   const rows = await tx<TaskRecord[]>`
-    /* completeWorkflowTask */
+    /* completeTaskRow */
     update workflow_tasks set status = 'COMPLETED', completed_by = ${userId}::uuid, completed_at = now(),
            form_data = ${JSON.stringify(formData)}::text::jsonb, version = version + 1
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
@@ -198,7 +198,7 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<TaskRecord[]>`
-      /* workflowTaskPage */
+      /* taskPage */
       with matching as not materialized (
         select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
                priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
@@ -227,7 +227,7 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
 
 export async function countTasks(tx: TransactionSql, organizationId: string, f: TaskListFilter): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countWorkflowTasks */
+    /* countTasks */
     select count(*)::int as count from workflow_tasks
     where organization_id = ${organizationId}::uuid
       and (${f.viewerId}::uuid is null
@@ -255,7 +255,7 @@ export async function taskPagesByInstanceIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<TaskRecord[]>`
-      /* workflowTaskPagesByInstanceIds */
+      /* taskPagesByInstanceIds */
       select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
       cross join lateral (
         select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
@@ -282,7 +282,7 @@ export async function taskCountsByInstanceIds(
   statuses: string[] | null,
 ): Promise<InstanceCount[]> {
   const rows = await tx<{ instanceId: string; count: number }[]>`
-    /* workflowTaskCountsByInstanceIds */
+    /* taskCountsByInstanceIds */
     select instance_id, count(*)::int as count from workflow_tasks
     where organization_id = ${organizationId}::uuid and instance_id = any(${instanceIds as string[]}::uuid[])
       and (${statuses}::text[] is null or status = any(${statuses}::text[]))

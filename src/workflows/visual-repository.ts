@@ -48,7 +48,7 @@ const toVisual = (r: VisualRecord): VisualRow => ({
 
 export async function visualsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<VisualRow[]> {
   const rows = await tx<Selected[]>`
-    /* visualWorkflowsByIds */
+    /* visualsByIds */
     select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
            layout::text as layout, created_by, created_at, updated_at, version,
            cursor_timestamp(created_at)::text as sort_key
@@ -69,7 +69,7 @@ export async function visualPage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<VisualRecord[]>`
-      /* visualWorkflowPage */
+      /* visualPage */
       with matching as not materialized (
         select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
                layout::text as layout, created_by, created_at, updated_at, version,
@@ -90,7 +90,7 @@ export async function visualPage(
 
 export async function countVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countVisualWorkflows */
+    /* countVisuals */
     select count(*)::int as count from visual_workflows
     where organization_id = ${organizationId}::uuid and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
   `;
@@ -99,7 +99,7 @@ export async function countVisuals(tx: TransactionSql, organizationId: string, d
 
 export async function insertVisual(tx: TransactionSql, organizationId: string, createdBy: string, v: VisualFields): Promise<VisualRow> {
   const rows = await tx<VisualRecord[]>`
-    /* insertVisualWorkflow */
+    /* insertVisual */
     insert into visual_workflows (organization_id, definition_id, name, description, nodes, edges, layout, created_by)
     values (${organizationId}::uuid, ${v.definitionId}::uuid, ${v.name}, ${v.description}, ${JSON.stringify(v.nodes)}::text::jsonb,
             ${JSON.stringify(v.edges)}::text::jsonb, ${JSON.stringify(v.layout)}::text::jsonb, ${createdBy}::uuid)
@@ -112,7 +112,7 @@ export async function insertVisual(tx: TransactionSql, organizationId: string, c
 
 export async function lockVisual(tx: TransactionSql, organizationId: string, id: string): Promise<VisualRow | null> {
   const rows = await tx<Selected[]>`
-    /* lockVisualWorkflow */
+    /* lockVisual */
     select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
            layout::text as layout, created_by, created_at, updated_at, version,
            cursor_timestamp(created_at)::text as sort_key
@@ -126,7 +126,7 @@ export async function lockVisual(tx: TransactionSql, organizationId: string, id:
 /** Writes every mutable column of a locked document and bumps its version. */
 export async function updateVisualRow(tx: TransactionSql, v: VisualRow): Promise<VisualRow> {
   const rows = await tx<VisualRecord[]>`
-    /* updateVisualWorkflow */
+    /* updateVisualRow */
     update visual_workflows set definition_id = ${v.definitionId}::uuid, name = ${v.name}, description = ${v.description},
            nodes = ${JSON.stringify(v.nodes)}::text::jsonb, edges = ${JSON.stringify(v.edges)}::text::jsonb,
            layout = ${JSON.stringify(v.layout)}::text::jsonb, version = version + 1
