@@ -83,7 +83,7 @@ export async function clinicalNotesByAmendedIds(
 /**
  * The newest notes of many patients in one statement: a LATERAL index-ordered
  * scan per patient (organization_id, patient_id, created_at), `limit + 1` each.
- * Newest first means the forward statement scans descending.
+ * Newest first means a forward page scans descending.
  */
 export async function clinicalNotePagesByPatientIds(
   tx: TransactionSql,

@@ -52,7 +52,7 @@ export async function encountersByIds(tx: TransactionSql, organizationId: string
 /**
  * The newest encounters of many patients in one statement: a LATERAL
  * index-ordered scan per patient (organization_id, patient_id, encounter_at, id),
- * `limit + 1` each. Newest first means the forward statement scans descending.
+ * `limit + 1` each. Newest first means a forward page scans descending.
  */
 export async function encounterPagesByPatientIds(
   tx: TransactionSql,

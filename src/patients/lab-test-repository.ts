@@ -151,7 +151,7 @@ export async function labResultsByLabTestIds(
 /**
  * The newest lab results of many patients in one statement: a LATERAL
  * index-ordered scan per patient (organization_id, patient_id, resulted_at),
- * `limit + 1` each. Newest first means the forward statement scans descending.
+ * `limit + 1` each. Newest first means a forward page scans descending.
  */
 export async function labResultPagesByPatientIds(
   tx: TransactionSql,

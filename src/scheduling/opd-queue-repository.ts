@@ -142,7 +142,9 @@ export async function opdQueuePage(
       select * from matching
       where (${token}::int is null or case when ${descending}::boolean then (stage, priority_rank, token_number) < (${stage}::int, ${rank}::int, ${token}::int)
                                            else (stage, priority_rank, token_number) > (${stage}::int, ${rank}::int, ${token}::int) end)
-      order by case when ${descending}::boolean then stage end desc, case when ${descending}::boolean then priority_rank end desc, case when ${descending}::boolean then token_number end desc,
+      order by case when ${descending}::boolean then stage end desc,
+               case when ${descending}::boolean then priority_rank end desc,
+               case when ${descending}::boolean then token_number end desc,
                stage, priority_rank, token_number
       limit ${page.limit + 1}::int
     `;
