@@ -227,7 +227,12 @@ function lazyEdge<T>(node: T, encode: () => string): { cursor: string; node: T }
   };
 }
 
-/** Date values in cursors travel as ISO strings. */
+/**
+ * Date values in cursors travel as ISO strings. Timestamp sort keys come from
+ * the database already rendered with microseconds, `cursor_timestamp(at)::text
+ * as sort_key` (migration 000010; the cast tells SafeQL the type of a
+ * user-defined function's result), and go back as `${at}::text::timestamptz`.
+ */
 export function keyPart(value: Date | string | number | null): string | number | null {
   return value instanceof Date ? value.toISOString() : value;
 }
