@@ -55,22 +55,22 @@ export async function catalogPage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<ServiceCatalogItemRow[]>`
-      /* catalogPage */
-      with matching as not materialized (
-        select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
-               created_at, updated_at, version
-        from service_catalog
-        where organization_id = ${organizationId}::uuid
-          and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
-          and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
-          and (${f.active}::boolean is null or active = ${f.active}::boolean)
-      )
-      select * from matching
-      where (${id}::uuid is null or case when ${descending}::boolean then (name, id) < (${name}::text, ${id}::uuid)
-                                         else (name, id) > (${name}::text, ${id}::uuid) end)
-      order by case when ${descending}::boolean then name end desc, case when ${descending}::boolean then id end desc,
-               name, id
-      limit ${page.limit + 1}::int
+    /* catalogPage */
+    with matching as not materialized (
+      select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+             created_at, updated_at, version
+      from service_catalog
+      where organization_id = ${organizationId}::uuid
+        and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
+        and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
+        and (${f.active}::boolean is null or active = ${f.active}::boolean)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (name, id) < (${name}::text, ${id}::uuid)
+                                       else (name, id) > (${name}::text, ${id}::uuid) end)
+    order by case when ${descending}::boolean then name end desc, case when ${descending}::boolean then id end desc,
+             name, id
+    limit ${page.limit + 1}::int
     `;
   return rows;
 }

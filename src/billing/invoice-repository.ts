@@ -75,25 +75,25 @@ export async function invoicePage(tx: TransactionSql, organizationId: string, f:
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<InvoiceRow[]>`
-      /* invoicePage */
-      with matching as not materialized (
-        select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-               i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
-               i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
-        from invoices i
-        where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
-          and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
-          and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
-          and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
-          and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
-          and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
-               and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
-      )
-      select * from matching
-      where (${seq}::bigint is null or case when ${descending}::boolean then invoice_seq < ${seq}::bigint else invoice_seq > ${seq}::bigint end)
-      order by case when ${descending}::boolean then invoice_seq end desc,
-               invoice_seq
-      limit ${page.limit + 1}::int
+    /* invoicePage */
+    with matching as not materialized (
+      select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+             i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+      from invoices i
+      where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
+        and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
+        and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
+        and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
+        and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
+        and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
+             and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
+    )
+    select * from matching
+    where (${seq}::bigint is null or case when ${descending}::boolean then invoice_seq < ${seq}::bigint else invoice_seq > ${seq}::bigint end)
+    order by case when ${descending}::boolean then invoice_seq end desc,
+             invoice_seq
+    limit ${page.limit + 1}::int
     `;
   return rows;
 }
@@ -125,20 +125,20 @@ export async function invoicePagesByPatientIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<InvoiceRow[]>`
-      /* invoicePagesByPatientIds */
-      select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-      cross join lateral (
-        select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-               i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
-               i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
-        from invoices i
-        where i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
-          and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
-          and (${seq}::bigint is null or case when ${descending}::boolean then i.invoice_seq < ${seq}::bigint else i.invoice_seq > ${seq}::bigint end)
-        order by case when ${descending}::boolean then i.invoice_seq end desc,
-                 i.invoice_seq
-        limit ${page.limit + 1}::int
-      ) i
+    /* invoicePagesByPatientIds */
+    select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+             i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+      from invoices i
+      where i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
+        and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
+        and (${seq}::bigint is null or case when ${descending}::boolean then i.invoice_seq < ${seq}::bigint else i.invoice_seq > ${seq}::bigint end)
+      order by case when ${descending}::boolean then i.invoice_seq end desc,
+               i.invoice_seq
+      limit ${page.limit + 1}::int
+    ) i
     `;
   return rows;
 }

@@ -95,20 +95,20 @@ export async function clinicalNotePagesByPatientIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<ClinicalNoteRow[]>`
-      /* clinicalNotePagesByPatientIds */
-      select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-      cross join lateral (
-        select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
-               n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
-               cursor_timestamp(n.created_at)::text as sort_key
-        from clinical_notes n
-        where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
-          and n.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (n.created_at, n.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                                                    else (n.created_at, n.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-        order by case when ${descending}::boolean then n.created_at end desc, case when ${descending}::boolean then n.id end desc,
-                 n.created_at, n.id
-        limit ${page.limit + 1}::int
-      ) n
+    /* clinicalNotePagesByPatientIds */
+    select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
+             n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
+             cursor_timestamp(n.created_at)::text as sort_key
+      from clinical_notes n
+      where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
+        and n.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (n.created_at, n.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                                                  else (n.created_at, n.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then n.created_at end desc, case when ${descending}::boolean then n.id end desc,
+               n.created_at, n.id
+      limit ${page.limit + 1}::int
+    ) n
     `;
   return rows;
 }

@@ -65,22 +65,22 @@ export async function encounterPagesByPatientIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<EncounterRow[]>`
-      /* encounterPagesByPatientIds */
-      select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-      cross join lateral (
-        select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-               e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-               e.discharge_disposition, e.created_at, e.updated_at, e.version,
-               cursor_timestamp(e.encounter_at)::text as sort_key
-        from encounters e
-        where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
-          and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-          and (${id}::uuid is null or case when ${descending}::boolean then (e.encounter_at, e.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                           else (e.encounter_at, e.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-        order by case when ${descending}::boolean then e.encounter_at end desc, case when ${descending}::boolean then e.id end desc,
-                 e.encounter_at, e.id
-        limit ${page.limit + 1}::int
-      ) e
+    /* encounterPagesByPatientIds */
+    select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+             e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+             e.discharge_disposition, e.created_at, e.updated_at, e.version,
+             cursor_timestamp(e.encounter_at)::text as sort_key
+      from encounters e
+      where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
+        and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
+        and (${id}::uuid is null or case when ${descending}::boolean then (e.encounter_at, e.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (e.encounter_at, e.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then e.encounter_at end desc, case when ${descending}::boolean then e.id end desc,
+               e.encounter_at, e.id
+      limit ${page.limit + 1}::int
+    ) e
     `;
   return rows;
 }
@@ -111,27 +111,27 @@ export async function encounterPage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<EncounterRow[]>`
-      /* encounterPage */
-      with matching as not materialized (
-        select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-               e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-               e.discharge_disposition, e.created_at, e.updated_at, e.version,
-               cursor_timestamp(e.encounter_at)::text as sort_key
-        from encounters e
-        where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
-          and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
-          and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
-          and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
-          and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
-          and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
-          and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
-      )
-      select * from matching
-      where (${id}::uuid is null or case when ${descending}::boolean then (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then encounter_at end desc, case when ${descending}::boolean then id end desc,
-               encounter_at, id
-      limit ${page.limit + 1}::int
+    /* encounterPage */
+    with matching as not materialized (
+      select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+             e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+             e.discharge_disposition, e.created_at, e.updated_at, e.version,
+             cursor_timestamp(e.encounter_at)::text as sort_key
+      from encounters e
+      where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
+        and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
+        and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
+        and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
+        and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
+        and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
+        and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then encounter_at end desc, case when ${descending}::boolean then id end desc,
+             encounter_at, id
+    limit ${page.limit + 1}::int
     `;
   return rows;
 }

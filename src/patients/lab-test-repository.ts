@@ -163,21 +163,21 @@ export async function labResultPagesByPatientIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<LabResultRow[]>`
-      /* labResultPagesByPatientIds */
-      select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-      cross join lateral (
-        select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
-               r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
-               r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
-               cursor_timestamp(r.resulted_at)::text as sort_key
-        from lab_results r
-        where r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
-          and r.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (r.resulted_at, r.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                                                    else (r.resulted_at, r.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-        order by case when ${descending}::boolean then r.resulted_at end desc, case when ${descending}::boolean then r.id end desc,
-                 r.resulted_at, r.id
-        limit ${page.limit + 1}::int
-      ) r
+    /* labResultPagesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
+             r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
+             r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
+             cursor_timestamp(r.resulted_at)::text as sort_key
+      from lab_results r
+      where r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
+        and r.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (r.resulted_at, r.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                                                  else (r.resulted_at, r.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then r.resulted_at end desc, case when ${descending}::boolean then r.id end desc,
+               r.resulted_at, r.id
+      limit ${page.limit + 1}::int
+    ) r
     `;
   return rows;
 }

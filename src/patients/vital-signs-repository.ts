@@ -69,21 +69,21 @@ export async function vitalSignsPagesByPatientIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<VitalSignsRow[]>`
-      /* vitalSignsPagesByPatientIds */
-      select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-      cross join lateral (
-        select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
-               v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
-               v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
-               cursor_timestamp(v.recorded_at)::text as sort_key
-        from vital_signs v
-        where v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
-          and v.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (v.recorded_at, v.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                                                    else (v.recorded_at, v.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-        order by case when ${descending}::boolean then v.recorded_at end desc, case when ${descending}::boolean then v.id end desc,
-                 v.recorded_at, v.id
-        limit ${page.limit + 1}::int
-      ) v
+    /* vitalSignsPagesByPatientIds */
+    select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
+             v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
+             v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
+             cursor_timestamp(v.recorded_at)::text as sort_key
+      from vital_signs v
+      where v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
+        and v.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (v.recorded_at, v.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                                                  else (v.recorded_at, v.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then v.recorded_at end desc, case when ${descending}::boolean then v.id end desc,
+               v.recorded_at, v.id
+      limit ${page.limit + 1}::int
+    ) v
     `;
   return rows;
 }

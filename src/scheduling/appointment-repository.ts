@@ -72,27 +72,27 @@ export async function appointmentPage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<AppointmentRow[]>`
-      /* appointmentPage */
-      with matching as not materialized (
-        select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-               a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-               a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-               cursor_timestamp(a.scheduled_datetime)::text as sort_key
-        from appointments a
-        where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
-          and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
-          and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
-          and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
-          and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
-          and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
-          and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
-      )
-      select * from matching
-      where (${id}::uuid is null or case when ${descending}::boolean then (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then scheduled_datetime end desc, case when ${descending}::boolean then id end desc,
-               scheduled_datetime, id
-      limit ${page.limit + 1}::int
+    /* appointmentPage */
+    with matching as not materialized (
+      select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+             a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+             a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+             cursor_timestamp(a.scheduled_datetime)::text as sort_key
+      from appointments a
+      where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
+        and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
+        and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
+        and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
+        and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
+        and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
+        and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then scheduled_datetime end desc, case when ${descending}::boolean then id end desc,
+             scheduled_datetime, id
+    limit ${page.limit + 1}::int
     `;
   return rows;
 }
@@ -128,23 +128,23 @@ export async function appointmentPagesByPatientIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<AppointmentRow[]>`
-      /* appointmentPagesByPatientIds */
-      select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-      cross join lateral (
-        select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-               a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-               a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-               cursor_timestamp(a.scheduled_datetime)::text as sort_key
-        from appointments a
-        where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
-          and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
-          and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
-          and (${id}::uuid is null or case when ${descending}::boolean then (a.scheduled_datetime, a.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                           else (a.scheduled_datetime, a.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-        order by case when ${descending}::boolean then a.scheduled_datetime end desc, case when ${descending}::boolean then a.id end desc,
-                 a.scheduled_datetime, a.id
-        limit ${page.limit + 1}::int
-      ) a
+    /* appointmentPagesByPatientIds */
+    select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+             a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+             a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+             cursor_timestamp(a.scheduled_datetime)::text as sort_key
+      from appointments a
+      where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
+        and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
+        and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
+        and (${id}::uuid is null or case when ${descending}::boolean then (a.scheduled_datetime, a.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (a.scheduled_datetime, a.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then a.scheduled_datetime end desc, case when ${descending}::boolean then a.id end desc,
+               a.scheduled_datetime, a.id
+      limit ${page.limit + 1}::int
+    ) a
     `;
   return rows;
 }

@@ -80,25 +80,25 @@ export async function definitionPage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<DefinitionRecord[]>`
-      /* definitionPage */
-      with matching as not materialized (
-        select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
-               is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-               cursor_timestamp(created_at)::text as sort_key
-        from workflow_definitions
-        where organization_id = ${organizationId}::uuid
-          and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-          and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-          and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-          and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-          and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-      )
-      select * from matching
-      where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
-               created_at, id
-      limit ${page.limit + 1}::int
+    /* definitionPage */
+    with matching as not materialized (
+      select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
+             is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
+             cursor_timestamp(created_at)::text as sort_key
+      from workflow_definitions
+      where organization_id = ${organizationId}::uuid
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
+        and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
+        and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
+             created_at, id
+    limit ${page.limit + 1}::int
     `;
   return rows.map(toRow);
 }

@@ -116,25 +116,25 @@ export async function instancePage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<InstanceRecord[]>`
-      /* instancePage */
-      with matching as not materialized (
-        select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
-               started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-               cursor_timestamp(started_at)::text as sort_key
-        from workflow_instances
-        where organization_id = ${organizationId}::uuid
-          and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-          and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-          and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-          and (${f.state}::text is null or current_state = ${f.state}::text)
-          and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-      )
-      select * from matching
-      where (${id}::uuid is null or case when ${descending}::boolean then (started_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (started_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then started_at end desc, case when ${descending}::boolean then id end desc,
-               started_at, id
-      limit ${page.limit + 1}::int
+    /* instancePage */
+    with matching as not materialized (
+      select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+             started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+             cursor_timestamp(started_at)::text as sort_key
+      from workflow_instances
+      where organization_id = ${organizationId}::uuid
+        and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+        and (${f.state}::text is null or current_state = ${f.state}::text)
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (started_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (started_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then started_at end desc, case when ${descending}::boolean then id end desc,
+             started_at, id
+    limit ${page.limit + 1}::int
     `;
   return rows.map(toInstance);
 }
@@ -300,19 +300,19 @@ export async function transitionPagesByInstanceIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<TransitionRecord[]>`
-      /* transitionPagesByInstanceIds */
-      select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-      cross join lateral (
-        select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
-               cursor_timestamp(t.occurred_at)::text as sort_key
-        from workflow_transitions t
-        where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-          and (${id}::uuid is null or case when ${descending}::boolean then (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                           else (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-        order by case when ${descending}::boolean then t.occurred_at end desc, case when ${descending}::boolean then t.id end desc,
-                 t.occurred_at, t.id
-        limit ${page.limit + 1}::int
-      ) t
+    /* transitionPagesByInstanceIds */
+    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
+             cursor_timestamp(t.occurred_at)::text as sort_key
+      from workflow_transitions t
+      where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+        and (${id}::uuid is null or case when ${descending}::boolean then (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then t.occurred_at end desc, case when ${descending}::boolean then t.id end desc,
+               t.occurred_at, t.id
+      limit ${page.limit + 1}::int
+    ) t
     `;
   return rows.map(toTransition);
 }

@@ -198,29 +198,29 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<TaskRecord[]>`
-      /* taskPage */
-      with matching as not materialized (
-        select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
-               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-               updated_at, version, cursor_timestamp(created_at)::text as sort_key
-        from workflow_tasks
-        where organization_id = ${organizationId}::uuid
-          and (${f.viewerId}::uuid is null
-               or assigned_user_id = ${f.viewerId}::uuid
-               or claimed_by = ${f.viewerId}::uuid
-               or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
-          and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-          and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
-          and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
-          and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
-          and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
-      )
-      select * from matching
-      where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
-               created_at, id
-      limit ${page.limit + 1}::int
+    /* taskPage */
+    with matching as not materialized (
+      select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+             priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+             updated_at, version, cursor_timestamp(created_at)::text as sort_key
+      from workflow_tasks
+      where organization_id = ${organizationId}::uuid
+        and (${f.viewerId}::uuid is null
+             or assigned_user_id = ${f.viewerId}::uuid
+             or claimed_by = ${f.viewerId}::uuid
+             or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
+        and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
+        and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
+        and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
+             created_at, id
+    limit ${page.limit + 1}::int
     `;
   return rows.map(toTask);
 }
@@ -255,22 +255,22 @@ export async function taskPagesByInstanceIds(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'asc');
   const rows = await tx<TaskRecord[]>`
-      /* taskPagesByInstanceIds */
-      select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-      cross join lateral (
-        select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
-               t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
-               t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
-               cursor_timestamp(t.created_at)::text as sort_key
-        from workflow_tasks t
-        where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-          and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
-          and (${id}::uuid is null or case when ${descending}::boolean then (t.created_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                           else (t.created_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-        order by case when ${descending}::boolean then t.created_at end desc, case when ${descending}::boolean then t.id end desc,
-                 t.created_at, t.id
-        limit ${page.limit + 1}::int
-      ) t
+    /* taskPagesByInstanceIds */
+    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
+             t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
+             t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
+             cursor_timestamp(t.created_at)::text as sort_key
+      from workflow_tasks t
+      where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+        and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
+        and (${id}::uuid is null or case when ${descending}::boolean then (t.created_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (t.created_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then t.created_at end desc, case when ${descending}::boolean then t.id end desc,
+               t.created_at, t.id
+      limit ${page.limit + 1}::int
+    ) t
     `;
   return rows.map(toTask);
 }

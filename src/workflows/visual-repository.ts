@@ -69,21 +69,21 @@ export async function visualPage(
   // Both scan directions in one statement (see scansDescending).
   const descending = scansDescending(page, 'desc');
   const rows = await tx<VisualRecord[]>`
-      /* visualPage */
-      with matching as not materialized (
-        select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
-               layout::text as layout, created_by, created_at, updated_at, version,
-               cursor_timestamp(created_at)::text as sort_key
-        from visual_workflows
-        where organization_id = ${organizationId}::uuid
-          and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
-      )
-      select * from matching
-      where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
-               created_at, id
-      limit ${page.limit + 1}::int
+    /* visualPage */
+    with matching as not materialized (
+      select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+             layout::text as layout, created_by, created_at, updated_at, version,
+             cursor_timestamp(created_at)::text as sort_key
+      from visual_workflows
+      where organization_id = ${organizationId}::uuid
+        and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
+             created_at, id
+    limit ${page.limit + 1}::int
     `;
   return rows.map(toVisual);
 }
