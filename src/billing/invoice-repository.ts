@@ -1,6 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { conflict } from '../kernel/errors.js';
-import type { ChildRows, PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
 
 /** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
@@ -72,46 +72,29 @@ export async function invoicesByIds(tx: TransactionSql, organizationId: string, 
 /** The organization-wide invoice list, newest (highest number) first, keyset on invoice_seq. */
 export async function invoicePage(tx: TransactionSql, organizationId: string, f: InvoiceListFilter, page: PageRequest): Promise<InvoiceRow[]> {
   const seq = page.cursor ? String(page.cursor[0]) : null;
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<InvoiceRow[]>`
-        /* invoicePage */
-        with matching as not materialized (
-          select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-                 i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
-                 i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
-          from invoices i
-          where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
-            and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
-            and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
-            and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
-            and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
-            and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
-                 and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
-        )
-        select * from matching
-        where (${seq}::bigint is null or invoice_seq < ${seq}::bigint)
-        order by invoice_seq desc limit ${page.limit + 1}::int
-      `
-    : tx<InvoiceRow[]>`
-        /* invoicePage */
-        with matching as not materialized (
-          select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-                 i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
-                 i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
-          from invoices i
-          where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
-            and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
-            and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
-            and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
-            and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
-            and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
-                 and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
-        )
-        select * from matching
-        where (${seq}::bigint is null or invoice_seq > ${seq}::bigint)
-        order by invoice_seq limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<InvoiceRow[]>`
+    /* invoicePage */
+    with matching as not materialized (
+      select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+             i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+      from invoices i
+      where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
+        and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
+        and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
+        and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
+        and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
+        and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
+             and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
+    )
+    select * from matching
+    where (${seq}::bigint is null or case when ${descending}::boolean then invoice_seq < ${seq}::bigint else invoice_seq > ${seq}::bigint end)
+    order by case when ${descending}::boolean then invoice_seq end desc,
+             invoice_seq
+    limit ${page.limit + 1}::int
+    `;
   return rows;
 }
 
@@ -139,35 +122,24 @@ export async function invoicePagesByPatientIds(
   page: PageRequest,
 ): Promise<InvoiceRow[]> {
   const seq = page.cursor ? String(page.cursor[0]) : null;
-  const rows = await (page.forward
-    ? tx<InvoiceRow[]>`
-        /* invoicePagesByPatientIds */
-        select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-                 i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
-                 i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
-          from invoices i
-          where i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
-            and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
-            and (${seq}::bigint is null or i.invoice_seq < ${seq}::bigint)
-          order by i.invoice_seq desc limit ${page.limit + 1}::int
-        ) i
-      `
-    : tx<InvoiceRow[]>`
-        /* invoicePagesByPatientIds */
-        select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-                 i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
-                 i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
-          from invoices i
-          where i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
-            and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
-            and (${seq}::bigint is null or i.invoice_seq > ${seq}::bigint)
-          order by i.invoice_seq limit ${page.limit + 1}::int
-        ) i
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<InvoiceRow[]>`
+    /* invoicePagesByPatientIds */
+    select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+             i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+      from invoices i
+      where i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
+        and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
+        and (${seq}::bigint is null or case when ${descending}::boolean then i.invoice_seq < ${seq}::bigint else i.invoice_seq > ${seq}::bigint end)
+      order by case when ${descending}::boolean then i.invoice_seq end desc,
+               i.invoice_seq
+      limit ${page.limit + 1}::int
+    ) i
+    `;
   return rows;
 }
 
@@ -216,26 +188,11 @@ export async function balancesByPatientIds(tx: TransactionSql, organizationId: s
   return rows.map((r) => ({ patientId: r.patientId!, balance: r.balance! }));
 }
 
+// Patients and encounters belong to the patients domain: an invoice's checks read them through its repository.
 /** A live patient of the organization, share-locked against deletion until commit. */
-export async function lockPatientForBilling(tx: TransactionSql, organizationId: string, patientId: string): Promise<boolean> {
-  const rows = await tx<{ id: string }[]>`
-    /* lockPatientForBilling */
-    select id from ehr_patients
-    where organization_id = ${organizationId}::uuid and id = ${patientId}::uuid and deleted_at is null
-    for share
-  `;
-  return rows.length > 0;
-}
-
+export { sharePatient as lockPatientForBilling } from '../patients/patient-repository.js';
 /** The patient of a live encounter of the organization, or null. */
-export async function encounterPatientId(tx: TransactionSql, organizationId: string, encounterId: string): Promise<string | null> {
-  const rows = await tx<{ patientId: string }[]>`
-    /* encounterPatientId */
-    select patient_id from encounters
-    where organization_id = ${organizationId}::uuid and id = ${encounterId}::uuid and deleted_at is null
-  `;
-  return rows[0]?.patientId ?? null;
-}
+export { encounterPatientId } from '../patients/encounter-repository.js';
 
 /**
  * Advances the organization's invoice counter and returns the new number.

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 
 /** A staff account as the API shows it (never the password hash). */
 export interface UserRow {
@@ -235,11 +235,7 @@ function likePattern(search: string | null | undefined): string | null {
   return search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
 }
 
-/**
- * A keyset page of the directory ordered by (display name, id). Both
- * directions live in one statement; the branch whose flag is false is pruned
- * by the planner's one-time filter, so each runs as a plain ordered scan.
- */
+/** A keyset page of the directory ordered by (display name, id). */
 export async function userPage(
   tx: TransactionSql,
   organizationId: string,
@@ -248,7 +244,9 @@ export async function userPage(
 ): Promise<UserRow[]> {
   const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   const search = likePattern(filter.search);
-  const rows = await tx<KeysetRows<UserRow>>`
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  return tx<UserRow[]>`
     /* userPage */
     with matching as not materialized (
       select u.id, u.organization_id, u.email, u.display_name, u.given_name, u.family_name, u.title, u.specialty,
@@ -261,15 +259,13 @@ export async function userPage(
               where ur.organization_id = u.organization_id and ur.user_id = u.id and ur.role_code = ${filter.role ?? null}::text))
         and (${search}::text is null or u.email ilike ${search}::text or u.display_name ilike ${search}::text)
     )
-    (select * from matching
-     where ${page.forward}::boolean and (${id}::uuid is null or (display_name, id) > (${name}::text, ${id}::uuid))
-     order by display_name, id limit ${page.limit + 1}::int)
-    union all
-    (select * from matching
-     where not ${page.forward}::boolean and (${id}::uuid is null or (display_name, id) < (${name}::text, ${id}::uuid))
-     order by display_name desc, id desc limit ${page.limit + 1}::int)
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (display_name, id) < (${name}::text, ${id}::uuid)
+                                       else (display_name, id) > (${name}::text, ${id}::uuid) end)
+    order by case when ${descending}::boolean then display_name end desc, case when ${descending}::boolean then id end desc,
+             display_name, id
+    limit ${page.limit + 1}::int
   `;
-  return rows as UserRow[];
 }
 
 export async function countUsers(tx: TransactionSql, organizationId: string, filter: UserFilter): Promise<number> {

@@ -227,15 +227,43 @@ function lazyEdge<T>(node: T, encode: () => string): { cursor: string; node: T }
   };
 }
 
-/** Date values in cursors travel as ISO strings. */
+/**
+ * Date values in cursors travel as ISO strings. Timestamp sort keys come from
+ * the database already rendered with microseconds, `cursor_timestamp(at)::text
+ * as sort_key` (migration 000010; the cast tells SafeQL the type of a
+ * user-defined function's result), and go back as `${at}::text::timestamptz`.
+ */
 export function keyPart(value: Date | string | number | null): string | number | null {
   return value instanceof Date ? value.toISOString() : value;
 }
 
 /**
- * Rows of a two-branch (forward UNION ALL backward) keyset query as SafeQL
- * types them: a UNION loses NOT NULL, so every column reads as nullable. The
- * columns are NOT NULL in the schema; repositories cast back to the row type.
+ * Whether a page's keyset scan runs descending: the ordering's direction
+ * (`order`), reversed when paging backward.
+ *
+ * Every list statement is written once for both directions and takes this as
+ * a parameter, `${descending}::boolean`, in two places:
+ *
+ *   and (${id}::uuid is null or case when ${descending}::boolean then (k, id) < (${k}, ${id})
+ *                                    else (k, id) > (${k}, ${id}) end)
+ *   order by case when ${descending}::boolean then k end desc, case when ${descending}::boolean then id end desc,
+ *            k, id
+ *
+ * Request transactions plan each statement with its parameters
+ * (force_custom_plan, src/kernel/db/tenant-scope.ts), so PostgreSQL folds the
+ * CASEs before planning: the predicate becomes the one comparison, the
+ * ORDER BY terms that fold to NULL (or repeat a key) are dropped, and the plan
+ * is the one of a statement written for that direction alone (an index scan,
+ * forward or backward, no sort). One statement, one SafeQL check, one row type.
+ */
+export function scansDescending(page: PageRequest, order: 'asc' | 'desc'): boolean {
+  return page.forward === (order === 'desc');
+}
+
+/**
+ * Rows of a statement SafeQL types as all-nullable (a UNION loses NOT NULL, as
+ * does a set-returning function such as patients_matching()). The columns are
+ * NOT NULL in the schema; repositories cast back to the row type.
  */
 export type KeysetRows<T> = { [K in keyof T]: T[K] | null }[];
 

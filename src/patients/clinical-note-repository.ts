@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
 
 /** One row of `clinical_notes` as the API reads it. */
 export interface ClinicalNoteRow {
@@ -27,7 +27,7 @@ export async function clinicalNotesByIds(tx: TransactionSql, organizationId: str
     /* clinicalNotesByIds */
     select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
            amends_note_id, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(created_at)::text as sort_key
     from clinical_notes
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
   `;
@@ -45,7 +45,7 @@ export async function clinicalNotesByEncounterIds(
     cross join lateral (
       select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
              amends_note_id, created_at, updated_at, version,
-             to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+             cursor_timestamp(created_at)::text as sort_key
       from clinical_notes
       where organization_id = ${organizationId}::uuid and encounter_id = parent.id
         and deleted_at is null
@@ -69,7 +69,7 @@ export async function clinicalNotesByAmendedIds(
     cross join lateral (
       select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
              amends_note_id, created_at, updated_at, version,
-             to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+             cursor_timestamp(created_at)::text as sort_key
       from clinical_notes
       where organization_id = ${organizationId}::uuid and amends_note_id = parent.id
         and deleted_at is null
@@ -83,7 +83,7 @@ export async function clinicalNotesByAmendedIds(
 /**
  * The newest notes of many patients in one statement: a LATERAL index-ordered
  * scan per patient (organization_id, patient_id, created_at), `limit + 1` each.
- * Newest first means the forward statement scans descending.
+ * Newest first means a forward page scans descending.
  */
 export async function clinicalNotePagesByPatientIds(
   tx: TransactionSql,
@@ -92,34 +92,24 @@ export async function clinicalNotePagesByPatientIds(
   page: PageRequest,
 ): Promise<ClinicalNoteRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<ClinicalNoteRow[]>`
-        /* clinicalNotePagesByPatientIds */
-        select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
-                 n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
-                 to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from clinical_notes n
-          where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
-            and n.deleted_at is null and (${id}::uuid is null or (n.created_at, n.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by n.created_at desc, n.id desc limit ${page.limit + 1}::int
-        ) n
-      `
-    : tx<ClinicalNoteRow[]>`
-        /* clinicalNotePagesByPatientIds */
-        select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
-                 n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
-                 to_char(n.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from clinical_notes n
-          where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
-            and n.deleted_at is null and (${id}::uuid is null or (n.created_at, n.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by n.created_at, n.id limit ${page.limit + 1}::int
-        ) n
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<ClinicalNoteRow[]>`
+    /* clinicalNotePagesByPatientIds */
+    select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
+             n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
+             cursor_timestamp(n.created_at)::text as sort_key
+      from clinical_notes n
+      where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
+        and n.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (n.created_at, n.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                                                  else (n.created_at, n.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then n.created_at end desc, case when ${descending}::boolean then n.id end desc,
+               n.created_at, n.id
+      limit ${page.limit + 1}::int
+    ) n
+    `;
   return rows;
 }
 
@@ -155,7 +145,7 @@ export async function insertClinicalNote(tx: TransactionSql, organizationId: str
             ${n.title}::text, ${n.body}::text, 'DRAFT', ${n.amendsNoteId}::uuid)
     returning id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
               amends_note_id, created_at, updated_at, version,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0]!;
 }
@@ -165,7 +155,7 @@ export async function lockClinicalNote(tx: TransactionSql, organizationId: strin
     /* lockClinicalNote */
     select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
            amends_note_id, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(created_at)::text as sort_key
     from clinical_notes
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
     for update
@@ -187,7 +177,7 @@ export async function updateClinicalNoteSignature(tx: TransactionSql, n: Clinica
       and deleted_at is null
     returning id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
               amends_note_id, created_at, updated_at, version,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0]!;
 }

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 
 export interface EncounterRow {
   id: string;
@@ -43,7 +43,7 @@ export async function encountersByIds(tx: TransactionSql, organizationId: string
     /* encountersByIds */
     select id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
            chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
-           version, to_char(encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           version, cursor_timestamp(encounter_at)::text as sort_key
     from encounters
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
   `;
@@ -52,7 +52,7 @@ export async function encountersByIds(tx: TransactionSql, organizationId: string
 /**
  * The newest encounters of many patients in one statement: a LATERAL
  * index-ordered scan per patient (organization_id, patient_id, encounter_at, id),
- * `limit + 1` each. Newest first means the forward statement scans descending.
+ * `limit + 1` each. Newest first means a forward page scans descending.
  */
 export async function encounterPagesByPatientIds(
   tx: TransactionSql,
@@ -62,38 +62,26 @@ export async function encounterPagesByPatientIds(
   page: PageRequest,
 ): Promise<EncounterRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<EncounterRow[]>`
-        /* encounterPagesByPatientIds */
-        select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-                 e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-                 e.discharge_disposition, e.created_at, e.updated_at, e.version,
-                 to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from encounters e
-          where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
-            and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-            and (${id}::uuid is null or (e.encounter_at, e.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by e.encounter_at desc, e.id desc limit ${page.limit + 1}::int
-        ) e
-      `
-    : tx<EncounterRow[]>`
-        /* encounterPagesByPatientIds */
-        select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-                 e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-                 e.discharge_disposition, e.created_at, e.updated_at, e.version,
-                 to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from encounters e
-          where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
-            and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-            and (${id}::uuid is null or (e.encounter_at, e.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by e.encounter_at, e.id limit ${page.limit + 1}::int
-        ) e
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<EncounterRow[]>`
+    /* encounterPagesByPatientIds */
+    select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+             e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+             e.discharge_disposition, e.created_at, e.updated_at, e.version,
+             cursor_timestamp(e.encounter_at)::text as sort_key
+      from encounters e
+      where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
+        and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
+        and (${id}::uuid is null or case when ${descending}::boolean then (e.encounter_at, e.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (e.encounter_at, e.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then e.encounter_at end desc, case when ${descending}::boolean then e.id end desc,
+               e.encounter_at, e.id
+      limit ${page.limit + 1}::int
+    ) e
+    `;
   return rows;
 }
 
@@ -120,47 +108,31 @@ export async function encounterPage(
   page: PageRequest,
 ): Promise<EncounterRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await (page.forward
-    ? tx<EncounterRow[]>`
-        /* encounterPage */
-        with matching as not materialized (
-          select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-                 e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-                 e.discharge_disposition, e.created_at, e.updated_at, e.version,
-                 to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from encounters e
-          where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
-            and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
-            and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
-            and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
-            and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
-            and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
-            and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
-        )
-        select * from matching
-        where (${id}::uuid is null or (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by encounter_at desc, id desc limit ${page.limit + 1}::int
-      `
-    : tx<EncounterRow[]>`
-        /* encounterPage */
-        with matching as not materialized (
-          select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-                 e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-                 e.discharge_disposition, e.created_at, e.updated_at, e.version,
-                 to_char(e.encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from encounters e
-          where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
-            and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
-            and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
-            and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
-            and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
-            and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
-            and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
-        )
-        select * from matching
-        where (${id}::uuid is null or (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by encounter_at, id limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<EncounterRow[]>`
+    /* encounterPage */
+    with matching as not materialized (
+      select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+             e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+             e.discharge_disposition, e.created_at, e.updated_at, e.version,
+             cursor_timestamp(e.encounter_at)::text as sort_key
+      from encounters e
+      where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
+        and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
+        and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
+        and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
+        and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
+        and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
+        and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then encounter_at end desc, case when ${descending}::boolean then id end desc,
+             encounter_at, id
+    limit ${page.limit + 1}::int
+    `;
   return rows;
 }
 
@@ -200,9 +172,19 @@ export async function insertEncounter(tx: TransactionSql, organizationId: string
             ${e.encounterType}, 'PLANNED', ${e.encounterAt}, ${e.scheduledAt}, ${e.reason}, ${e.chiefComplaint}, ${e.notes})
     returning id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
               chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
-              version, to_char(encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              version, cursor_timestamp(encounter_at)::text as sort_key
   `;
   return rows[0]!;
+}
+
+/** The patient of a live encounter of the organization, or null. */
+export async function encounterPatientId(tx: TransactionSql, organizationId: string, encounterId: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* encounterPatientId */
+    select patient_id from encounters
+    where organization_id = ${organizationId}::uuid and id = ${encounterId}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
 }
 
 export async function lockEncounter(tx: TransactionSql, organizationId: string, id: string): Promise<EncounterRow | null> {
@@ -210,7 +192,7 @@ export async function lockEncounter(tx: TransactionSql, organizationId: string, 
     /* lockEncounter */
     select id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
            chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
-           version, to_char(encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           version, cursor_timestamp(encounter_at)::text as sort_key
     from encounters
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
     for update
@@ -227,7 +209,7 @@ export async function updateEncounterStatus(tx: TransactionSql, e: EncounterRow)
     where organization_id = ${e.organizationId}::uuid and id = ${e.id}::uuid and version = ${e.version}::int
     returning id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
               chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
-              version, to_char(encounter_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              version, cursor_timestamp(encounter_at)::text as sort_key
   `;
   return rows[0]!;
 }

@@ -122,6 +122,16 @@ export async function insertImagingOrder(tx: TransactionSql, organizationId: str
   return rows[0]!;
 }
 
+/** The patient of a live record of the organization, or null. */
+export async function imagingOrderPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* imagingOrderPatientId */
+    select patient_id from imaging_orders
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
+}
+
 export async function lockImagingOrder(tx: TransactionSql, organizationId: string, id: string): Promise<ImagingOrderRow | null> {
   const rows = await tx<ImagingOrderRow[]>`
     /* lockImagingOrder */

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow {
@@ -117,7 +117,7 @@ export async function labResultsByIds(tx: TransactionSql, organizationId: string
     select id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
            reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
            created_at, updated_at, version,
-           to_char(resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(resulted_at)::text as sort_key
     from lab_results
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
   `;
@@ -137,7 +137,7 @@ export async function labResultsByLabTestIds(
       select id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
              reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
              created_at, updated_at, version,
-             to_char(resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+             cursor_timestamp(resulted_at)::text as sort_key
       from lab_results
       where organization_id = ${organizationId}::uuid and lab_test_id = parent.id
         and deleted_at is null
@@ -151,7 +151,7 @@ export async function labResultsByLabTestIds(
 /**
  * The newest lab results of many patients in one statement: a LATERAL
  * index-ordered scan per patient (organization_id, patient_id, resulted_at),
- * `limit + 1` each. Newest first means the forward statement scans descending.
+ * `limit + 1` each. Newest first means a forward page scans descending.
  */
 export async function labResultPagesByPatientIds(
   tx: TransactionSql,
@@ -160,36 +160,25 @@ export async function labResultPagesByPatientIds(
   page: PageRequest,
 ): Promise<LabResultRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<LabResultRow[]>`
-        /* labResultPagesByPatientIds */
-        select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
-                 r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
-                 r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
-                 to_char(r.resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from lab_results r
-          where r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
-            and r.deleted_at is null and (${id}::uuid is null or (r.resulted_at, r.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by r.resulted_at desc, r.id desc limit ${page.limit + 1}::int
-        ) r
-      `
-    : tx<LabResultRow[]>`
-        /* labResultPagesByPatientIds */
-        select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
-                 r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
-                 r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
-                 to_char(r.resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from lab_results r
-          where r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
-            and r.deleted_at is null and (${id}::uuid is null or (r.resulted_at, r.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by r.resulted_at, r.id limit ${page.limit + 1}::int
-        ) r
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<LabResultRow[]>`
+    /* labResultPagesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
+             r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
+             r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
+             cursor_timestamp(r.resulted_at)::text as sort_key
+      from lab_results r
+      where r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
+        and r.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (r.resulted_at, r.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                                                  else (r.resulted_at, r.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then r.resulted_at end desc, case when ${descending}::boolean then r.id end desc,
+               r.resulted_at, r.id
+      limit ${page.limit + 1}::int
+    ) r
+    `;
   return rows;
 }
 
@@ -231,6 +220,16 @@ export async function insertLabTest(tx: TransactionSql, organizationId: string, 
               created_at, updated_at, version
   `;
   return rows[0]!;
+}
+
+/** The patient of a live record of the organization, or null. */
+export async function labTestPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* labTestPatientId */
+    select patient_id from lab_tests
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
 }
 
 export async function lockLabTest(tx: TransactionSql, organizationId: string, id: string): Promise<LabTestRow | null> {
@@ -293,7 +292,7 @@ export async function insertLabResult(tx: TransactionSql, organizationId: string
     returning id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
               reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
               created_at, updated_at, version,
-              to_char(resulted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(resulted_at)::text as sort_key
   `;
   return rows[0]!;
 }

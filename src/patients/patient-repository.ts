@@ -86,10 +86,11 @@ export async function patientIdByMrn(tx: TransactionSql, organizationId: string,
 /**
  * One keyset page of patients: an index-ordered scan from the cursor, so page
  * 1,000 costs what page 1 costs. `ascending` is the scan direction (ordering
- * direction combined with paging direction). One static statement per ordering
- * and direction, chosen here: a single statement with a branch per case made
- * PostgreSQL plan all six on every call (custom plans), several times the cost
- * of running the one that matters.
+ * direction combined with paging direction). One statement for every ordering
+ * and direction: both are parameters that request transactions' custom plans
+ * fold before planning (see scansDescending), so PostgreSQL plans only the
+ * ordering and direction asked for — a single statement whose branches were
+ * separate subqueries planned all six on every call.
  */
 export async function patientPage(
   tx: TransactionSql,
@@ -98,184 +99,67 @@ export async function patientPage(
   ordering: PatientOrdering,
   ascending: boolean,
   page: PageRequest,
-  bundle: PatientBundleRequest | null = null,
+  request: PatientBundleRequest | null = null,
 ): Promise<(PatientListRow & PatientBundleColumns)[]> {
-  // The rows come through patients_matching(), whose columns SafeQL reads as nullable; they are not.
-  return (await patientPageRows(tx, organizationId, filter, ordering, ascending, page, bundle)) as (PatientListRow & PatientBundleColumns)[];
-}
-
-function patientPageRows(
-  tx: TransactionSql,
-  organizationId: string,
-  filter: PatientListFilter,
-  ordering: PatientOrdering,
-  ascending: boolean,
-  page: PageRequest,
-  request: PatientBundleRequest | null,
-) {
   const [k1, k2, id] = keysetParams(page.cursor);
   const bundle = request && JSON.stringify(request);
-  const limit = page.limit + 1;
+  const descending = !ascending;
   const o = organizationId;
   const f = filter;
-  switch (`${ordering}:${ascending ? 'asc' : 'desc'}` as const) {
-    case 'NAME:asc':
-      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
-        /* patientPage */
-        with page as (
-          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-                 p.version,
-                 p.last_name as sort_key
-          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                               ${f.bornTo}::date, ${f.search}::tsquery) p
-          where ${id}::uuid is null or (p.last_name, p.first_name, p.id) > (${k1}::text, ${k2}::text, ${id}::uuid)
-          order by p.last_name, p.first_name, p.id limit ${limit}::int
-        )
-        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
-               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
-        from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join (
-          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
-          where ${bundle}::text is not null
-        ) b on b.patient_id = page.id
-        order by page.last_name, page.first_name, page.id
-      `;
-    case 'NAME:desc':
-      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
-        /* patientPage */
-        with page as (
-          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-                 p.version,
-                 p.last_name as sort_key
-          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                               ${f.bornTo}::date, ${f.search}::tsquery) p
-          where ${id}::uuid is null or (p.last_name, p.first_name, p.id) < (${k1}::text, ${k2}::text, ${id}::uuid)
-          order by p.last_name desc, p.first_name desc, p.id desc limit ${limit}::int
-        )
-        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
-               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
-        from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join (
-          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
-          where ${bundle}::text is not null
-        ) b on b.patient_id = page.id
-        order by page.last_name desc, page.first_name desc, page.id desc
-      `;
-    case 'DATE_OF_BIRTH:asc':
-      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
-        /* patientPage */
-        with page as (
-          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-                 p.version,
-                 p.date_of_birth::text as sort_key
-          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                               ${f.bornTo}::date, ${f.search}::tsquery) p
-          where ${id}::uuid is null or (p.date_of_birth, p.id) > (${k1}::date, ${id}::uuid)
-          order by p.date_of_birth, p.id limit ${limit}::int
-        )
-        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
-               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
-        from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join (
-          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
-          where ${bundle}::text is not null
-        ) b on b.patient_id = page.id
-        order by page.date_of_birth, page.id
-      `;
-    case 'DATE_OF_BIRTH:desc':
-      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
-        /* patientPage */
-        with page as (
-          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-                 p.version,
-                 p.date_of_birth::text as sort_key
-          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                               ${f.bornTo}::date, ${f.search}::tsquery) p
-          where ${id}::uuid is null or (p.date_of_birth, p.id) < (${k1}::date, ${id}::uuid)
-          order by p.date_of_birth desc, p.id desc limit ${limit}::int
-        )
-        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
-               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
-        from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join (
-          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
-          where ${bundle}::text is not null
-        ) b on b.patient_id = page.id
-        order by page.date_of_birth desc, page.id desc
-      `;
-    case 'CREATED_AT:asc':
-      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
-        /* patientPage */
-        with page as (
-          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-                 p.version,
-                 to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                               ${f.bornTo}::date, ${f.search}::tsquery) p
-          where ${id}::uuid is null or (p.created_at, p.id) > (${k1}::text::timestamptz, ${id}::uuid)
-          order by p.created_at, p.id limit ${limit}::int
-        )
-        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
-               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
-        from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join (
-          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
-          where ${bundle}::text is not null
-        ) b on b.patient_id = page.id
-        order by page.created_at, page.id
-      `;
-    case 'CREATED_AT:desc':
-      return tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
-        /* patientPage */
-        with page as (
-          select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
-                 p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
-                 p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
-                 p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
-                 p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
-                 p.version,
-                 to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
-                               ${f.bornTo}::date, ${f.search}::tsquery) p
-          where ${id}::uuid is null or (p.created_at, p.id) < (${k1}::text::timestamptz, ${id}::uuid)
-          order by p.created_at desc, p.id desc limit ${limit}::int
-        )
-        select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
-               b.encounters, b.invoices, b.clinical_notes, b.lab_tests
-        from page
-        -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
-        left join (
-          select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
-          where ${bundle}::text is not null
-        ) b on b.patient_id = page.id
-        order by page.created_at desc, page.id desc
-      `;
-  }
+  // In each ORDER BY the terms of the other orderings and direction fold to NULL and drop out.
+  // The rows come through patients_matching(), whose columns SafeQL reads as nullable; they are not.
+  const rows = await tx<KeysetRows<PatientListRow & PatientBundleColumns>>`
+    /* patientPage */
+    with page as (
+      select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+             p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+             p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+             p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+             p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+             p.version,
+             case ${ordering}::text when 'NAME' then p.last_name when 'DATE_OF_BIRTH' then p.date_of_birth::text
+                  else cursor_timestamp(p.created_at)::text end as sort_key
+      from patients_matching(${o}::uuid, ${f.statuses}::text[], ${f.namePrefix}::text, ${f.bornFrom}::date,
+                             ${f.bornTo}::date, ${f.search}::tsquery) p
+      where ${id}::uuid is null or case ${ordering}::text
+        when 'NAME' then case when ${descending}::boolean
+          then (p.last_name, p.first_name, p.id) < (${k1}::text, ${k2}::text, ${id}::uuid)
+          else (p.last_name, p.first_name, p.id) > (${k1}::text, ${k2}::text, ${id}::uuid) end
+        when 'DATE_OF_BIRTH' then case when ${descending}::boolean
+          then (p.date_of_birth, p.id) < (${k1}::text::date, ${id}::uuid)
+          else (p.date_of_birth, p.id) > (${k1}::text::date, ${id}::uuid) end
+        else case when ${descending}::boolean
+          then (p.created_at, p.id) < (${k1}::text::timestamptz, ${id}::uuid)
+          else (p.created_at, p.id) > (${k1}::text::timestamptz, ${id}::uuid) end
+      end
+      order by case when ${descending}::boolean and ${ordering}::text = 'NAME' then p.last_name end desc,
+               case when ${descending}::boolean and ${ordering}::text = 'NAME' then p.first_name end desc,
+               case when ${descending}::boolean and ${ordering}::text = 'DATE_OF_BIRTH' then p.date_of_birth end desc,
+               case when ${descending}::boolean and ${ordering}::text = 'CREATED_AT' then p.created_at end desc,
+               case when ${descending}::boolean then p.id end desc,
+               case when ${ordering}::text = 'NAME' then p.last_name end, case when ${ordering}::text = 'NAME' then p.first_name end,
+               case when ${ordering}::text = 'DATE_OF_BIRTH' then p.date_of_birth end,
+               case when ${ordering}::text = 'CREATED_AT' then p.created_at end, p.id
+      limit ${page.limit + 1}::int
+    )
+    select page.*, b.encounter_count, b.last_encounter_at, b.active_problem_count, b.balance, b.allergies, b.problems, b.prescriptions,
+           b.encounters, b.invoices, b.clinical_notes, b.lab_tests
+    from page
+    -- The page's chart relations the selection asked for (src/patients/patient-prefetch.ts); not called when null.
+    left join (
+      select * from patient_bundles(${o}::uuid, (select array_agg(id) from page), ${bundle}::text::jsonb)
+      where ${bundle}::text is not null
+    ) b on b.patient_id = page.id
+    order by case when ${descending}::boolean and ${ordering}::text = 'NAME' then page.last_name end desc,
+             case when ${descending}::boolean and ${ordering}::text = 'NAME' then page.first_name end desc,
+             case when ${descending}::boolean and ${ordering}::text = 'DATE_OF_BIRTH' then page.date_of_birth end desc,
+             case when ${descending}::boolean and ${ordering}::text = 'CREATED_AT' then page.created_at end desc,
+             case when ${descending}::boolean then page.id end desc,
+             case when ${ordering}::text = 'NAME' then page.last_name end, case when ${ordering}::text = 'NAME' then page.first_name end,
+             case when ${ordering}::text = 'DATE_OF_BIRTH' then page.date_of_birth end,
+             case when ${ordering}::text = 'CREATED_AT' then page.created_at end, page.id
+  `;
+  return rows as (PatientListRow & PatientBundleColumns)[];
 }
 
 /** Cursor key `[k1, k2?, id]` as three text parameters (k2 only for the name ordering). */
@@ -361,6 +245,17 @@ export async function insertPatient(
 }
 
 /** Locks a live patient row for a read-modify-write. */
+/** Whether a live patient of the organization exists, share-locked against deletion until commit (other domains' writes that point at it). */
+export async function sharePatient(tx: TransactionSql, organizationId: string, id: string): Promise<boolean> {
+  const rows = await tx<{ id: string }[]>`
+    /* sharePatient */
+    select id from ehr_patients
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for share
+  `;
+  return rows.length > 0;
+}
+
 export async function lockPatient(tx: TransactionSql, organizationId: string, id: string): Promise<PatientRow | null> {
   const rows = await tx<PatientRow[]>`
     /* lockPatient */

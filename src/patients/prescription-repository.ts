@@ -129,6 +129,16 @@ export async function insertPrescription(tx: TransactionSql, organizationId: str
   return rows[0]!;
 }
 
+/** The patient of a live record of the organization, or null. */
+export async function prescriptionPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* prescriptionPatientId */
+    select patient_id from prescriptions
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
+}
+
 export async function lockPrescription(tx: TransactionSql, organizationId: string, id: string): Promise<PrescriptionRow | null> {
   const rows = await tx<PrescriptionRow[]>`
     /* lockPrescription */

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
 
 export interface VitalSignsRow {
   id: string;
@@ -29,7 +29,7 @@ export async function vitalSignsByIds(tx: TransactionSql, organizationId: string
     /* vitalSignsByIds */
     select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
            respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
-           to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(recorded_at)::text as sort_key
     from vital_signs
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
   `;
@@ -47,7 +47,7 @@ export async function vitalSignsByEncounterIds(
     cross join lateral (
       select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
              respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
-             to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+             cursor_timestamp(recorded_at)::text as sort_key
       from vital_signs
       where organization_id = ${organizationId}::uuid and encounter_id = parent.id
         and deleted_at is null
@@ -66,36 +66,25 @@ export async function vitalSignsPagesByPatientIds(
   page: PageRequest,
 ): Promise<VitalSignsRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<VitalSignsRow[]>`
-        /* vitalSignsPagesByPatientIds */
-        select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
-                 v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
-                 v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
-                 to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from vital_signs v
-          where v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
-            and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by v.recorded_at desc, v.id desc limit ${page.limit + 1}::int
-        ) v
-      `
-    : tx<VitalSignsRow[]>`
-        /* vitalSignsPagesByPatientIds */
-        select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
-                 v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
-                 v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
-                 to_char(v.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from vital_signs v
-          where v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
-            and v.deleted_at is null and (${id}::uuid is null or (v.recorded_at, v.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by v.recorded_at, v.id limit ${page.limit + 1}::int
-        ) v
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<VitalSignsRow[]>`
+    /* vitalSignsPagesByPatientIds */
+    select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
+             v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
+             v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
+             cursor_timestamp(v.recorded_at)::text as sort_key
+      from vital_signs v
+      where v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
+        and v.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (v.recorded_at, v.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                                                  else (v.recorded_at, v.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then v.recorded_at end desc, case when ${descending}::boolean then v.id end desc,
+               v.recorded_at, v.id
+      limit ${page.limit + 1}::int
+    ) v
+    `;
   return rows;
 }
 
@@ -142,7 +131,7 @@ export async function insertVitalSigns(tx: TransactionSql, organizationId: strin
             ${v.painScore}::int, ${v.notes}, ${v.abnormalFlags.length > 0}::boolean, ${v.abnormalFlags}::text[])
     returning id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
               respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
-              to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(recorded_at)::text as sort_key
   `;
   return rows[0]!;
 }

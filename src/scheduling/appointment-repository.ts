@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 
 /** One row of `appointments`. */
 export interface AppointmentRow {
@@ -51,7 +51,7 @@ export async function appointmentsByIds(tx: TransactionSql, organizationId: stri
     select id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
            appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
            updated_at, version,
-           to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(scheduled_datetime)::text as sort_key
     from appointments
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
   `;
@@ -69,48 +69,31 @@ export async function appointmentPage(
   page: PageRequest,
 ): Promise<AppointmentRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<AppointmentRow[]>`
-        /* appointmentPage */
-        with matching as not materialized (
-          select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-                 a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-                 a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-                 to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from appointments a
-          where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
-            and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
-            and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
-            and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
-            and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
-            and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
-            and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
-        )
-        select * from matching
-        where (${id}::uuid is null or (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by scheduled_datetime, id limit ${page.limit + 1}::int
-      `
-    : tx<AppointmentRow[]>`
-        /* appointmentPage */
-        with matching as not materialized (
-          select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-                 a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-                 a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-                 to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from appointments a
-          where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
-            and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
-            and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
-            and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
-            and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
-            and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
-            and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
-        )
-        select * from matching
-        where (${id}::uuid is null or (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by scheduled_datetime desc, id desc limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<AppointmentRow[]>`
+    /* appointmentPage */
+    with matching as not materialized (
+      select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+             a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+             a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+             cursor_timestamp(a.scheduled_datetime)::text as sort_key
+      from appointments a
+      where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
+        and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
+        and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
+        and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
+        and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
+        and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
+        and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then scheduled_datetime end desc, case when ${descending}::boolean then id end desc,
+             scheduled_datetime, id
+    limit ${page.limit + 1}::int
+    `;
   return rows;
 }
 
@@ -142,39 +125,27 @@ export async function appointmentPagesByPatientIds(
   page: PageRequest,
 ): Promise<AppointmentRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await (page.forward
-    ? tx<AppointmentRow[]>`
-        /* appointmentPagesByPatientIds */
-        select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-                 a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-                 a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-                 to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from appointments a
-          where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
-            and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
-            and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
-            and (${id}::uuid is null or (a.scheduled_datetime, a.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by a.scheduled_datetime, a.id limit ${page.limit + 1}::int
-        ) a
-      `
-    : tx<AppointmentRow[]>`
-        /* appointmentPagesByPatientIds */
-        select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-                 a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-                 a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
-                 to_char(a.scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from appointments a
-          where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
-            and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
-            and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
-            and (${id}::uuid is null or (a.scheduled_datetime, a.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by a.scheduled_datetime desc, a.id desc limit ${page.limit + 1}::int
-        ) a
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<AppointmentRow[]>`
+    /* appointmentPagesByPatientIds */
+    select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+             a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+             a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+             cursor_timestamp(a.scheduled_datetime)::text as sort_key
+      from appointments a
+      where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
+        and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
+        and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
+        and (${id}::uuid is null or case when ${descending}::boolean then (a.scheduled_datetime, a.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (a.scheduled_datetime, a.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then a.scheduled_datetime end desc, case when ${descending}::boolean then a.id end desc,
+               a.scheduled_datetime, a.id
+      limit ${page.limit + 1}::int
+    ) a
+    `;
   return rows;
 }
 
@@ -251,9 +222,19 @@ export async function insertAppointment(tx: TransactionSql, organizationId: stri
     returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
               appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
               updated_at, version,
-              to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(scheduled_datetime)::text as sort_key
   `;
   return rows[0]!;
+}
+
+/** The patient of a live record of the organization, or null. */
+export async function appointmentPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* appointmentPatientId */
+    select patient_id from appointments
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
 }
 
 export async function lockAppointment(tx: TransactionSql, organizationId: string, id: string): Promise<AppointmentRow | null> {
@@ -262,7 +243,7 @@ export async function lockAppointment(tx: TransactionSql, organizationId: string
     select id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
            appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
            updated_at, version,
-           to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(scheduled_datetime)::text as sort_key
     from appointments
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
     for update
@@ -283,7 +264,7 @@ export async function rescheduleAppointmentRow(
     returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
               appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
               updated_at, version,
-              to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(scheduled_datetime)::text as sort_key
   `;
   return rows[0]!;
 }
@@ -310,7 +291,7 @@ export async function updateAppointmentStatus(
     returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
               appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
               updated_at, version,
-              to_char(scheduled_datetime at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(scheduled_datetime)::text as sort_key
   `;
   return rows[0]!;
 }

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 
 /** One row of `departments`. */
 export interface DepartmentRow {
@@ -43,36 +43,25 @@ export async function departmentPage(
   page: PageRequest,
 ): Promise<DepartmentRow[]> {
   const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<DepartmentRow[]>`
-        /* departmentPage */
-        with matching as not materialized (
-          select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
-                 d.created_at, d.updated_at, d.version
-          from departments d
-          where d.organization_id = ${organizationId}::uuid
-            and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
-            and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
-        )
-        select * from matching
-        where (${id}::uuid is null or (name, id) > (${name}::text, ${id}::uuid))
-        order by name, id limit ${page.limit + 1}::int
-      `
-    : tx<DepartmentRow[]>`
-        /* departmentPage */
-        with matching as not materialized (
-          select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
-                 d.created_at, d.updated_at, d.version
-          from departments d
-          where d.organization_id = ${organizationId}::uuid
-            and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
-            and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
-        )
-        select * from matching
-        where (${id}::uuid is null or (name, id) < (${name}::text, ${id}::uuid))
-        order by name desc, id desc limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<DepartmentRow[]>`
+    /* departmentPage */
+    with matching as not materialized (
+      select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
+             d.created_at, d.updated_at, d.version
+      from departments d
+      where d.organization_id = ${organizationId}::uuid
+        and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
+        and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (name, id) < (${name}::text, ${id}::uuid)
+                                       else (name, id) > (${name}::text, ${id}::uuid) end)
+    order by case when ${descending}::boolean then name end desc, case when ${descending}::boolean then id end desc,
+             name, id
+    limit ${page.limit + 1}::int
+    `;
   return rows;
 }
 

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 
 /** One row of `opd_queue`. */
 export interface OpdQueueRow {
@@ -122,46 +122,32 @@ export async function opdQueuePage(
   page: PageRequest,
 ): Promise<OpdQueueListRow[]> {
   const [stage, rank, token] = (page.cursor ?? [null, null, null]) as [number | null, number | null, number | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<(OpdQueueRow & { stage: number | null; priorityRank: number | null })[]>`
-        /* opdQueuePage */
-        with matching as not materialized (
-          select q.id, q.organization_id, q.department_id, q.queue_date, q.token_number, q.patient_id, q.appointment_id,
-                 q.priority, q.priority_rank, q.status, q.enqueued_at, q.called_at, q.called_by, q.consultation_started_at,
-                 q.completed_at, q.left_at, q.notes, q.created_at, q.updated_at, q.version,
-                 case q.status when 'IN_CONSULTATION' then 0 when 'CALLED' then 1 when 'WAITING' then 2 when 'DONE' then 3
-                               else 4 end as stage
-          from opd_queue q
-          where q.organization_id = ${organizationId}::uuid and q.department_id = ${f.departmentId}::uuid
-            and q.queue_date = coalesce(${f.date}::date,
-                                        (select (now() at time zone o.timezone)::date from organizations o
-                                         where o.id = ${organizationId}::uuid))
-            and (${f.statuses}::text[] is null or q.status = any(${f.statuses}::text[]))
-        )
-        select * from matching
-        where (${token}::int is null or (stage, priority_rank, token_number) > (${stage}::int, ${rank}::int, ${token}::int))
-        order by stage, priority_rank, token_number limit ${page.limit + 1}::int
-      `
-    : tx<(OpdQueueRow & { stage: number | null; priorityRank: number | null })[]>`
-        /* opdQueuePage */
-        with matching as not materialized (
-          select q.id, q.organization_id, q.department_id, q.queue_date, q.token_number, q.patient_id, q.appointment_id,
-                 q.priority, q.priority_rank, q.status, q.enqueued_at, q.called_at, q.called_by, q.consultation_started_at,
-                 q.completed_at, q.left_at, q.notes, q.created_at, q.updated_at, q.version,
-                 case q.status when 'IN_CONSULTATION' then 0 when 'CALLED' then 1 when 'WAITING' then 2 when 'DONE' then 3
-                               else 4 end as stage
-          from opd_queue q
-          where q.organization_id = ${organizationId}::uuid and q.department_id = ${f.departmentId}::uuid
-            and q.queue_date = coalesce(${f.date}::date,
-                                        (select (now() at time zone o.timezone)::date from organizations o
-                                         where o.id = ${organizationId}::uuid))
-            and (${f.statuses}::text[] is null or q.status = any(${f.statuses}::text[]))
-        )
-        select * from matching
-        where (${token}::int is null or (stage, priority_rank, token_number) < (${stage}::int, ${rank}::int, ${token}::int))
-        order by stage desc, priority_rank desc, token_number desc limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<(OpdQueueRow & { stage: number | null; priorityRank: number | null })[]>`
+    /* opdQueuePage */
+    with matching as not materialized (
+      select q.id, q.organization_id, q.department_id, q.queue_date, q.token_number, q.patient_id, q.appointment_id,
+             q.priority, q.priority_rank, q.status, q.enqueued_at, q.called_at, q.called_by, q.consultation_started_at,
+             q.completed_at, q.left_at, q.notes, q.created_at, q.updated_at, q.version,
+             case q.status when 'IN_CONSULTATION' then 0 when 'CALLED' then 1 when 'WAITING' then 2 when 'DONE' then 3
+                           else 4 end as stage
+      from opd_queue q
+      where q.organization_id = ${organizationId}::uuid and q.department_id = ${f.departmentId}::uuid
+        and q.queue_date = coalesce(${f.date}::date,
+                                    (select (now() at time zone o.timezone)::date from organizations o
+                                     where o.id = ${organizationId}::uuid))
+        and (${f.statuses}::text[] is null or q.status = any(${f.statuses}::text[]))
+    )
+    select * from matching
+    where (${token}::int is null or case when ${descending}::boolean then (stage, priority_rank, token_number) < (${stage}::int, ${rank}::int, ${token}::int)
+                                         else (stage, priority_rank, token_number) > (${stage}::int, ${rank}::int, ${token}::int) end)
+    order by case when ${descending}::boolean then stage end desc,
+             case when ${descending}::boolean then priority_rank end desc,
+             case when ${descending}::boolean then token_number end desc,
+             stage, priority_rank, token_number
+    limit ${page.limit + 1}::int
+    `;
   return rows as OpdQueueListRow[]; // stage and priority_rank are never null (SafeQL cannot tell)
 }
 

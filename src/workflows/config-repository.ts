@@ -36,13 +36,13 @@ const toConfig = (r: ConfigRecord): ConfigRow => ({ ...r, settings: JSON.parse(r
 export async function configOf(tx: TransactionSql, organizationId: string, lock = false): Promise<ConfigRow> {
   const rows = lock
     ? await tx<Selected[]>`
-        /* lockWorkflowConfig */
+        /* configOf */
         select default_task_due_hours, escalation_enabled, escalation_after_hours, settings::text as settings, updated_at, version
         from workflow_config where organization_id = ${organizationId}::uuid
         for update
       `
     : await tx<Selected[]>`
-        /* workflowConfig */
+        /* configOf */
         select default_task_due_hours, escalation_enabled, escalation_after_hours, settings::text as settings, updated_at, version
         from workflow_config where organization_id = ${organizationId}::uuid
       `;
@@ -52,7 +52,7 @@ export async function configOf(tx: TransactionSql, organizationId: string, lock 
 /** Inserts the first config row; a concurrent first insert violates workflow_config_one_per_org. */
 export async function insertConfig(tx: TransactionSql, organizationId: string, c: ConfigRow): Promise<ConfigRow> {
   const rows = await tx<ConfigRecord[]>`
-    /* insertWorkflowConfig */
+    /* insertConfig */
     insert into workflow_config (organization_id, settings, default_task_due_hours, escalation_enabled, escalation_after_hours)
     values (${organizationId}::uuid, ${JSON.stringify(c.settings)}::text::jsonb, ${c.defaultTaskDueHours}::int,
             ${c.escalationEnabled}::boolean, ${c.escalationAfterHours}::int)
@@ -63,7 +63,7 @@ export async function insertConfig(tx: TransactionSql, organizationId: string, c
 
 export async function updateConfig(tx: TransactionSql, organizationId: string, c: ConfigRow): Promise<ConfigRow> {
   const rows = await tx<ConfigRecord[]>`
-    /* updateWorkflowConfig */
+    /* updateConfig */
     update workflow_config set settings = ${JSON.stringify(c.settings)}::text::jsonb,
            default_task_due_hours = ${c.defaultTaskDueHours}::int, escalation_enabled = ${c.escalationEnabled}::boolean,
            escalation_after_hours = ${c.escalationAfterHours}::int, version = version + 1

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { StateMachine } from './definition-validation.js';
 
 /**
@@ -59,10 +59,10 @@ const toRow = (r: DefinitionRecord): DefinitionRow => ({
 
 export async function definitionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<DefinitionRow[]> {
   const rows = await tx<Selected[]>`
-    /* workflowDefinitionsByIds */
+    /* definitionsByIds */
     select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
            is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(created_at)::text as sort_key
     from workflow_definitions
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -77,50 +77,35 @@ export async function definitionPage(
   page: PageRequest,
 ): Promise<DefinitionRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<DefinitionRecord[]>`
-        /* workflowDefinitionPage */
-        with matching as not materialized (
-          select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
-                 is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_definitions
-          where organization_id = ${organizationId}::uuid
-            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-            and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-            and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-            and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at desc, id desc limit ${page.limit + 1}::int
-      `
-    : tx<DefinitionRecord[]>`
-        /* workflowDefinitionPage */
-        with matching as not materialized (
-          select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
-                 is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_definitions
-          where organization_id = ${organizationId}::uuid
-            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-            and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-            and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-            and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at, id limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<DefinitionRecord[]>`
+    /* definitionPage */
+    with matching as not materialized (
+      select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
+             is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
+             cursor_timestamp(created_at)::text as sort_key
+      from workflow_definitions
+      where organization_id = ${organizationId}::uuid
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
+        and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
+        and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
+             created_at, id
+    limit ${page.limit + 1}::int
+    `;
   return rows.map(toRow);
 }
 
 export async function countDefinitions(tx: TransactionSql, organizationId: string, f: DefinitionListFilter): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countWorkflowDefinitions */
+    /* countDefinitions */
     select count(*)::int as count from workflow_definitions
     where organization_id = ${organizationId}::uuid
       and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
@@ -135,10 +120,10 @@ export async function countDefinitions(tx: TransactionSql, organizationId: strin
 /** Locks a definition version for a read-modify-write. */
 export async function lockDefinition(tx: TransactionSql, organizationId: string, id: string): Promise<DefinitionRow | null> {
   const rows = await tx<Selected[]>`
-    /* lockWorkflowDefinition */
+    /* lockDefinition */
     select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
            is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(created_at)::text as sort_key
     from workflow_definitions
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid
     for update
@@ -149,7 +134,7 @@ export async function lockDefinition(tx: TransactionSql, organizationId: string,
 /** The default definition of an entity type (published, active), if any. */
 export async function defaultDefinitionId(tx: TransactionSql, organizationId: string, entityType: string): Promise<string | null> {
   const rows = await tx<{ id: string }[]>`
-    /* defaultWorkflowDefinitionId */
+    /* defaultDefinitionId */
     select id from workflow_definitions
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType} and is_default and is_active
   `;
@@ -162,7 +147,7 @@ export async function defaultDefinitionId(tx: TransactionSql, organizationId: st
  */
 export async function lockName(tx: TransactionSql, organizationId: string, name: string): Promise<void> {
   await tx<{ locked: string | null }[]>`
-    /* workflowAdvisoryLock */
+    /* lockName */
     select pg_advisory_xact_lock(hashtextextended(${organizationId}::text || ':' || ${name}::text, 0))::text as locked
   `;
 }
@@ -170,7 +155,7 @@ export async function lockName(tx: TransactionSql, organizationId: string, name:
 /** The highest version number of a key (0 when the key is unused). */
 export async function maxVersionNumber(tx: TransactionSql, organizationId: string, key: string): Promise<number> {
   const rows = await tx<{ max: number }[]>`
-    /* maxWorkflowDefinitionVersion */
+    /* maxVersionNumber */
     select coalesce(max(version_number), 0)::int as max from workflow_definitions
     where organization_id = ${organizationId}::uuid and definition_key = ${key}
   `;
@@ -179,14 +164,14 @@ export async function maxVersionNumber(tx: TransactionSql, organizationId: strin
 
 export async function insertDefinition(tx: TransactionSql, organizationId: string, d: NewDefinition): Promise<DefinitionRow> {
   const rows = await tx<DefinitionRecord[]>`
-    /* insertWorkflowDefinition */
+    /* insertDefinition */
     insert into workflow_definitions (organization_id, name, description, entity_type, definition_key, version_number,
                                       status, state_machine, created_by)
     values (${organizationId}::uuid, ${d.name}, ${d.description}, ${d.entityType}, ${d.definitionKey},
             ${d.versionNumber}::int, 'DRAFT', ${JSON.stringify(d.stateMachine)}::text::jsonb, ${d.createdBy}::uuid)
     returning id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
               is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(created_at)::text as sort_key
   `;
   return toRow(rows[0]!);
 }
@@ -194,7 +179,7 @@ export async function insertDefinition(tx: TransactionSql, organizationId: strin
 /** Writes every mutable column of a locked definition and bumps its version. */
 export async function updateDefinitionRow(tx: TransactionSql, d: DefinitionRow): Promise<DefinitionRow> {
   const rows = await tx<DefinitionRecord[]>`
-    /* updateWorkflowDefinition */
+    /* updateDefinitionRow */
     update workflow_definitions set
       name = ${d.name}, description = ${d.description}, state_machine = ${JSON.stringify(d.stateMachine)}::text::jsonb,
       status = ${d.status}, is_active = ${d.isActive}::boolean, is_default = ${d.isDefault}::boolean,
@@ -202,7 +187,7 @@ export async function updateDefinitionRow(tx: TransactionSql, d: DefinitionRow):
     where organization_id = ${d.organizationId}::uuid and id = ${d.id}::uuid and version = ${d.version}::int
     returning id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
               is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(created_at)::text as sort_key
   `;
   return toRow(rows[0]!);
 }
@@ -215,7 +200,7 @@ export async function archiveOtherPublished(
   exceptId: string,
 ): Promise<{ id: string; wasDefault: boolean }[]> {
   const rows = await tx<{ id: string; wasDefault: boolean | null }[]>`
-    /* archiveOtherPublishedWorkflowDefinitions */
+    /* archiveOtherPublished */
     update workflow_definitions d set status = 'ARCHIVED', is_default = false, version = d.version + 1
     from workflow_definitions old
     where d.organization_id = ${organizationId}::uuid and d.definition_key = ${key} and d.status = 'PUBLISHED'
@@ -233,7 +218,7 @@ export async function clearOtherDefaults(
   exceptId: string,
 ): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
-    /* clearOtherWorkflowDefaults */
+    /* clearOtherDefaults */
     update workflow_definitions set is_default = false, version = version + 1
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType} and is_default and id <> ${exceptId}::uuid
     returning id
@@ -245,7 +230,7 @@ export async function clearOtherDefaults(
 export async function activeUserIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await tx<{ id: string }[]>`
-    /* activeWorkflowAssignees */
+    /* activeUserIds */
     select id from users
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and active
   `;

@@ -1,5 +1,10 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import { encounterPatientId } from '../patients/encounter-repository.js';
+import { imagingOrderPatientId } from '../patients/imaging-order-repository.js';
+import { labTestPatientId } from '../patients/lab-test-repository.js';
+import { prescriptionPatientId } from '../patients/prescription-repository.js';
+import { appointmentPatientId } from '../scheduling/appointment-repository.js';
 
 interface InstanceRecord {
   id: string;
@@ -66,10 +71,10 @@ const toTransition = (r: TransitionRecord): TransitionRow => ({ ...r, sortKey: r
 
 export async function instancesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<InstanceRow[]> {
   const rows = await tx<Selected[]>`
-    /* workflowInstancesByIds */
+    /* instancesByIds */
     select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -87,11 +92,11 @@ export async function instancesByEntityIds(
   entityIds: readonly string[],
 ): Promise<InstanceRow[]> {
   const rows = await tx<Selected[]>`
-    /* workflowInstancesByEntityIds */
+    /* instancesByEntityIds */
     select distinct on (entity_id)
            id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType}
       and entity_id = any(${entityIds as string[]}::uuid[])
@@ -108,50 +113,35 @@ export async function instancePage(
   page: PageRequest,
 ): Promise<InstanceRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<InstanceRecord[]>`
-        /* workflowInstancePage */
-        with matching as not materialized (
-          select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
-                 started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-                 to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_instances
-          where organization_id = ${organizationId}::uuid
-            and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-            and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-            and (${f.state}::text is null or current_state = ${f.state}::text)
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        )
-        select * from matching
-        where (${id}::uuid is null or (started_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by started_at desc, id desc limit ${page.limit + 1}::int
-      `
-    : tx<InstanceRecord[]>`
-        /* workflowInstancePage */
-        with matching as not materialized (
-          select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
-                 started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-                 to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_instances
-          where organization_id = ${organizationId}::uuid
-            and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-            and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-            and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-            and (${f.state}::text is null or current_state = ${f.state}::text)
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        )
-        select * from matching
-        where (${id}::uuid is null or (started_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by started_at, id limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<InstanceRecord[]>`
+    /* instancePage */
+    with matching as not materialized (
+      select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+             started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+             cursor_timestamp(started_at)::text as sort_key
+      from workflow_instances
+      where organization_id = ${organizationId}::uuid
+        and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+        and (${f.state}::text is null or current_state = ${f.state}::text)
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (started_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (started_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then started_at end desc, case when ${descending}::boolean then id end desc,
+             started_at, id
+    limit ${page.limit + 1}::int
+    `;
   return rows.map(toInstance);
 }
 
 export async function countInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countWorkflowInstances */
+    /* countInstances */
     select count(*)::int as count from workflow_instances
     where organization_id = ${organizationId}::uuid
       and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
@@ -166,10 +156,10 @@ export async function countInstances(tx: TransactionSql, organizationId: string,
 /** Locks an instance: concurrent transitions of it queue here and re-check the state they expect. */
 export async function lockInstance(tx: TransactionSql, organizationId: string, id: string): Promise<InstanceRow | null> {
   const rows = await tx<Selected[]>`
-    /* lockWorkflowInstance */
+    /* lockInstance */
     select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid
     for update
@@ -180,10 +170,10 @@ export async function lockInstance(tx: TransactionSql, organizationId: string, i
 /** Locks the instance a task belongs to (tasks are changed under their instance's lock). */
 export async function lockInstanceOfTask(tx: TransactionSql, organizationId: string, taskId: string): Promise<InstanceRow | null> {
   const rows = await tx<Selected[]>`
-    /* lockWorkflowInstanceOfTask */
+    /* lockInstanceOfTask */
     select i.id, i.organization_id, i.definition_id, i.entity_type, i.entity_id, i.current_state, i.context::text as context,
            i.status, i.started_by, i.started_at, i.completed_at, i.cancelled_at, i.created_at, i.updated_at, i.version,
-           to_char(i.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(i.started_at)::text as sort_key
     from workflow_tasks t
     join workflow_instances i on i.organization_id = t.organization_id and i.id = t.instance_id
     where t.organization_id = ${organizationId}::uuid and t.id = ${taskId}::uuid
@@ -191,6 +181,15 @@ export async function lockInstanceOfTask(tx: TransactionSql, organizationId: str
   `;
   return rows[0] ? toInstance(rows[0]) : null;
 }
+
+/** How to find the patient of each kind of record a workflow can govern: through the repository of the domain that owns it. */
+const PATIENT_OF_ENTITY: Record<string, (tx: TransactionSql, organizationId: string, id: string) => Promise<string | null>> = {
+  ENCOUNTER: encounterPatientId,
+  LAB_ORDER: labTestPatientId,
+  IMAGING_ORDER: imagingOrderPatientId,
+  PRESCRIPTION: prescriptionPatientId,
+  APPOINTMENT: appointmentPatientId,
+};
 
 /**
  * The patient of the record a workflow would govern, proving the record exists
@@ -203,48 +202,9 @@ export async function entityPatientId(
   entityType: string,
   entityId: string,
 ): Promise<{ patientId: string } | null> {
-  let rows: { patientId: string }[];
-  switch (entityType) {
-    case 'ENCOUNTER':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from encounters
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    case 'LAB_ORDER':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from lab_tests
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    case 'IMAGING_ORDER':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from imaging_orders
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    case 'PRESCRIPTION':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from prescriptions
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    case 'APPOINTMENT':
-      rows = await tx<{ patientId: string }[]>`
-        /* workflowEntityPatient */
-        select patient_id from appointments
-        where organization_id = ${organizationId}::uuid and id = ${entityId}::uuid and deleted_at is null
-      `;
-      break;
-    default:
-      // REFERRAL, ADMISSION: no records.
-      return null;
-  }
-  return rows[0]?.patientId ? { patientId: rows[0].patientId } : null;
+  const patientOf = PATIENT_OF_ENTITY[entityType];
+  const patientId = patientOf ? await patientOf(tx, organizationId, entityId) : null;
+  return patientId ? { patientId } : null;
 }
 
 /** The ACTIVE instance governing a record, if any. */
@@ -255,7 +215,7 @@ export async function activeInstanceIdForEntity(
   entityId: string,
 ): Promise<string | null> {
   const rows = await tx<{ id: string }[]>`
-    /* activeWorkflowInstanceForEntity */
+    /* activeInstanceIdForEntity */
     select id from workflow_instances
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType} and entity_id = ${entityId}::uuid
       and status = 'ACTIVE'
@@ -270,13 +230,13 @@ export async function insertInstance(
   i: { definitionId: string; entityType: string; entityId: string; currentState: string; context: Record<string, unknown>; startedBy: string },
 ): Promise<InstanceRow> {
   const rows = await tx<InstanceRecord[]>`
-    /* insertWorkflowInstance */
+    /* insertInstance */
     insert into workflow_instances (organization_id, definition_id, entity_type, entity_id, current_state, context, started_by)
     values (${organizationId}::uuid, ${i.definitionId}::uuid, ${i.entityType}, ${i.entityId}::uuid, ${i.currentState},
             ${JSON.stringify(i.context)}::text::jsonb, ${i.startedBy}::uuid)
     returning id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
               started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(started_at)::text as sort_key
   `;
   return toInstance(rows[0]!);
 }
@@ -284,14 +244,14 @@ export async function insertInstance(
 /** Writes the state, context and status of a locked instance and bumps its version. */
 export async function updateInstanceRow(tx: TransactionSql, i: InstanceRow): Promise<InstanceRow> {
   const rows = await tx<InstanceRecord[]>`
-    /* updateWorkflowInstance */
+    /* updateInstanceRow */
     update workflow_instances set
       current_state = ${i.currentState}, context = ${JSON.stringify(i.context)}::text::jsonb, status = ${i.status},
       completed_at = ${i.completedAt}::timestamptz, cancelled_at = ${i.cancelledAt}::timestamptz, version = version + 1
     where organization_id = ${i.organizationId}::uuid and id = ${i.id}::uuid and version = ${i.version}::int
     returning id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
               started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(started_at)::text as sort_key
   `;
   return toInstance(rows[0]!);
 }
@@ -300,9 +260,9 @@ export async function updateInstanceRow(tx: TransactionSql, i: InstanceRow): Pro
 
 export async function transitionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<TransitionRow[]> {
   const rows = await tx<TransitionRecord[]>`
-    /* workflowTransitionsByIds */
+    /* transitionsByIds */
     select id, organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at,
-           to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(occurred_at)::text as sort_key
     from workflow_transitions
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -315,12 +275,12 @@ export async function insertTransition(
   t: { instanceId: string; fromState: string | null; toState: string; event: string; actorId: string; comment: string | null },
 ): Promise<TransitionRow> {
   const rows = await tx<TransitionRecord[]>`
-    /* insertWorkflowTransition */
+    /* insertTransition */
     insert into workflow_transitions (organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at)
     values (${organizationId}::uuid, ${t.instanceId}::uuid, ${t.fromState}, ${t.toState}, ${t.event}, ${t.actorId}::uuid,
             ${t.comment}, clock_timestamp())
     returning id, organization_id, instance_id, from_state, to_state, event, actor_id, comment, occurred_at,
-              to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(occurred_at)::text as sort_key
   `;
   return toTransition(rows[0]!);
 }
@@ -337,31 +297,23 @@ export async function transitionPagesByInstanceIds(
   page: PageRequest,
 ): Promise<TransitionRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await (page.forward
-    ? tx<TransitionRecord[]>`
-        /* workflowTransitionPagesByInstanceIds */
-        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
-                 to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_transitions t
-          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-            and (${id}::uuid is null or (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by t.occurred_at, t.id limit ${page.limit + 1}::int
-        ) t
-      `
-    : tx<TransitionRecord[]>`
-        /* workflowTransitionPagesByInstanceIds */
-        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
-                 to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_transitions t
-          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-            and (${id}::uuid is null or (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by t.occurred_at desc, t.id desc limit ${page.limit + 1}::int
-        ) t
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<TransitionRecord[]>`
+    /* transitionPagesByInstanceIds */
+    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
+             cursor_timestamp(t.occurred_at)::text as sort_key
+      from workflow_transitions t
+      where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+        and (${id}::uuid is null or case when ${descending}::boolean then (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then t.occurred_at end desc, case when ${descending}::boolean then t.id end desc,
+               t.occurred_at, t.id
+      limit ${page.limit + 1}::int
+    ) t
+    `;
   return rows.map(toTransition);
 }
 
@@ -371,7 +323,7 @@ export async function transitionCountsByInstanceIds(
   instanceIds: readonly string[],
 ): Promise<InstanceCount[]> {
   const rows = await tx<{ instanceId: string; count: number }[]>`
-    /* workflowTransitionCountsByInstanceIds */
+    /* transitionCountsByInstanceIds */
     select instance_id, count(*)::int as count from workflow_transitions
     where organization_id = ${organizationId}::uuid and instance_id = any(${instanceIds as string[]}::uuid[])
     group by instance_id

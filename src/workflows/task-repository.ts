@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { InstanceCount } from './instance-repository.js';
 
 interface TaskRecord {
@@ -57,10 +57,10 @@ const toTask = (r: TaskRecord): TaskRow => ({
 
 export async function tasksByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<TaskRow[]> {
   const rows = await tx<TaskRecord[]>`
-    /* workflowTasksByIds */
+    /* tasksByIds */
     select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
            priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-           updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           updated_at, version, cursor_timestamp(created_at)::text as sort_key
     from workflow_tasks
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -78,7 +78,7 @@ export async function insertTasks(
   if (tasks.length === 0) return [];
   const payload = tasks.map((t, i) => ({ ...t, position: i }));
   const rows = await tx<TaskRecord[]>`
-    /* insertWorkflowTasks */
+    /* insertTasks */
     insert into workflow_tasks (organization_id, instance_id, transition_id, name, description, assigned_role,
                                 assigned_user_id, priority, due_at, created_at)
     select ${organizationId}::uuid, ${instanceId}::uuid, ${transitionId}::uuid, r.name, r.description, r.assigned_role,
@@ -89,7 +89,7 @@ export async function insertTasks(
     order by r.position
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows.map(toTask).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
 }
@@ -109,12 +109,12 @@ function snake(t: NewTask & { position: number }) {
 /** Cancels an instance's OPEN and CLAIMED tasks (caller holds the instance lock); returns them. */
 export async function cancelUnfinishedTasks(tx: TransactionSql, organizationId: string, instanceId: string): Promise<TaskRow[]> {
   const rows = await tx<TaskRecord[]>`
-    /* cancelUnfinishedWorkflowTasks */
+    /* cancelUnfinishedTasks */
     update workflow_tasks set status = 'CANCELLED', version = version + 1
     where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows.map(toTask);
 }
@@ -127,7 +127,7 @@ export async function countUnfinishedTasks(
   name: string | null,
 ): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countUnfinishedWorkflowTasks */
+    /* countUnfinishedTasks */
     select count(*)::int as count from workflow_tasks
     where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
       and (${name}::text is null or name = ${name}::text)
@@ -148,13 +148,13 @@ export async function claimTaskRow(
   roles: readonly string[],
 ): Promise<TaskRow | null> {
   const rows = await tx<TaskRecord[]>`
-    /* claimWorkflowTask */
+    /* claimTaskRow */
     update workflow_tasks set status = 'CLAIMED', claimed_by = ${userId}::uuid, claimed_at = now(), version = version + 1
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'OPEN'
       and (assigned_user_id = ${userId}::uuid or (assigned_user_id is null and assigned_role = any(${roles as string[]}::text[])))
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -162,12 +162,12 @@ export async function claimTaskRow(
 /** Returns a task claimed by `userId` to OPEN. */
 export async function releaseTaskRow(tx: TransactionSql, organizationId: string, id: string, userId: string): Promise<TaskRow | null> {
   const rows = await tx<TaskRecord[]>`
-    /* releaseWorkflowTask */
+    /* releaseTaskRow */
     update workflow_tasks set status = 'OPEN', claimed_by = null, claimed_at = null, version = version + 1
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -181,13 +181,13 @@ export async function completeTaskRow(
   formData: Record<string, unknown>,
 ): Promise<TaskRow | null> {
   const rows = await tx<TaskRecord[]>`
-    /* completeWorkflowTask */
+    /* completeTaskRow */
     update workflow_tasks set status = 'COMPLETED', completed_by = ${userId}::uuid, completed_at = now(),
            form_data = ${JSON.stringify(formData)}::text::jsonb, version = version + 1
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              updated_at, version, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -195,58 +195,39 @@ export async function completeTaskRow(
 /** Task lists (myTasks, workflowTasks) oldest first, keyset on (created_at, id). */
 export async function taskPage(tx: TransactionSql, organizationId: string, f: TaskListFilter, page: PageRequest): Promise<TaskRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<TaskRecord[]>`
-        /* workflowTaskPage */
-        with matching as not materialized (
-          select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
-                 priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-                 updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_tasks
-          where organization_id = ${organizationId}::uuid
-            and (${f.viewerId}::uuid is null
-                 or assigned_user_id = ${f.viewerId}::uuid
-                 or claimed_by = ${f.viewerId}::uuid
-                 or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-            and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
-            and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
-            and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
-            and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at, id limit ${page.limit + 1}::int
-      `
-    : tx<TaskRecord[]>`
-        /* workflowTaskPage */
-        with matching as not materialized (
-          select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
-                 priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-                 updated_at, version, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_tasks
-          where organization_id = ${organizationId}::uuid
-            and (${f.viewerId}::uuid is null
-                 or assigned_user_id = ${f.viewerId}::uuid
-                 or claimed_by = ${f.viewerId}::uuid
-                 or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
-            and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-            and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
-            and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
-            and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
-            and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at desc, id desc limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<TaskRecord[]>`
+    /* taskPage */
+    with matching as not materialized (
+      select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+             priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+             updated_at, version, cursor_timestamp(created_at)::text as sort_key
+      from workflow_tasks
+      where organization_id = ${organizationId}::uuid
+        and (${f.viewerId}::uuid is null
+             or assigned_user_id = ${f.viewerId}::uuid
+             or claimed_by = ${f.viewerId}::uuid
+             or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
+        and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
+        and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
+        and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
+             created_at, id
+    limit ${page.limit + 1}::int
+    `;
   return rows.map(toTask);
 }
 
 export async function countTasks(tx: TransactionSql, organizationId: string, f: TaskListFilter): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countWorkflowTasks */
+    /* countTasks */
     select count(*)::int as count from workflow_tasks
     where organization_id = ${organizationId}::uuid
       and (${f.viewerId}::uuid is null
@@ -271,37 +252,26 @@ export async function taskPagesByInstanceIds(
   page: PageRequest,
 ): Promise<TaskRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  const rows = await (page.forward
-    ? tx<TaskRecord[]>`
-        /* workflowTaskPagesByInstanceIds */
-        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
-                 t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
-                 t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
-                 to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_tasks t
-          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-            and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
-            and (${id}::uuid is null or (t.created_at, t.id) > (${at}::text::timestamptz, ${id}::uuid))
-          order by t.created_at, t.id limit ${page.limit + 1}::int
-        ) t
-      `
-    : tx<TaskRecord[]>`
-        /* workflowTaskPagesByInstanceIds */
-        select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-        cross join lateral (
-          select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
-                 t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
-                 t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
-                 to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from workflow_tasks t
-          where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-            and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
-            and (${id}::uuid is null or (t.created_at, t.id) < (${at}::text::timestamptz, ${id}::uuid))
-          order by t.created_at desc, t.id desc limit ${page.limit + 1}::int
-        ) t
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'asc');
+  const rows = await tx<TaskRecord[]>`
+    /* taskPagesByInstanceIds */
+    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
+    cross join lateral (
+      select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
+             t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
+             t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
+             cursor_timestamp(t.created_at)::text as sort_key
+      from workflow_tasks t
+      where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+        and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
+        and (${id}::uuid is null or case when ${descending}::boolean then (t.created_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
+                                         else (t.created_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
+      order by case when ${descending}::boolean then t.created_at end desc, case when ${descending}::boolean then t.id end desc,
+               t.created_at, t.id
+      limit ${page.limit + 1}::int
+    ) t
+    `;
   return rows.map(toTask);
 }
 
@@ -312,7 +282,7 @@ export async function taskCountsByInstanceIds(
   statuses: string[] | null,
 ): Promise<InstanceCount[]> {
   const rows = await tx<{ instanceId: string; count: number }[]>`
-    /* workflowTaskCountsByInstanceIds */
+    /* taskCountsByInstanceIds */
     select instance_id, count(*)::int as count from workflow_tasks
     where organization_id = ${organizationId}::uuid and instance_id = any(${instanceIds as string[]}::uuid[])
       and (${statuses}::text[] is null or status = any(${statuses}::text[]))

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 
 interface VisualRecord {
   id: string;
@@ -48,10 +48,10 @@ const toVisual = (r: VisualRecord): VisualRow => ({
 
 export async function visualsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<VisualRow[]> {
   const rows = await tx<Selected[]>`
-    /* visualWorkflowsByIds */
+    /* visualsByIds */
     select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
            layout::text as layout, created_by, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(created_at)::text as sort_key
     from visual_workflows
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -66,42 +66,31 @@ export async function visualPage(
   page: PageRequest,
 ): Promise<VisualRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // One static statement per direction: with a branch for each in one statement, PostgreSQL planned both on every call.
-  const rows = await (page.forward
-    ? tx<VisualRecord[]>`
-        /* visualWorkflowPage */
-        with matching as not materialized (
-          select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
-                 layout::text as layout, created_by, created_at, updated_at, version,
-                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from visual_workflows
-          where organization_id = ${organizationId}::uuid
-            and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) < (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at desc, id desc limit ${page.limit + 1}::int
-      `
-    : tx<VisualRecord[]>`
-        /* visualWorkflowPage */
-        with matching as not materialized (
-          select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
-                 layout::text as layout, created_by, created_at, updated_at, version,
-                 to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
-          from visual_workflows
-          where organization_id = ${organizationId}::uuid
-            and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
-        )
-        select * from matching
-        where (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-        order by created_at, id limit ${page.limit + 1}::int
-      `);
+  // Both scan directions in one statement (see scansDescending).
+  const descending = scansDescending(page, 'desc');
+  const rows = await tx<VisualRecord[]>`
+    /* visualPage */
+    with matching as not materialized (
+      select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+             layout::text as layout, created_by, created_at, updated_at, version,
+             cursor_timestamp(created_at)::text as sort_key
+      from visual_workflows
+      where organization_id = ${organizationId}::uuid
+        and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
+    )
+    select * from matching
+    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
+                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
+    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
+             created_at, id
+    limit ${page.limit + 1}::int
+    `;
   return rows.map(toVisual);
 }
 
 export async function countVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
-    /* countVisualWorkflows */
+    /* countVisuals */
     select count(*)::int as count from visual_workflows
     where organization_id = ${organizationId}::uuid and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
   `;
@@ -110,23 +99,23 @@ export async function countVisuals(tx: TransactionSql, organizationId: string, d
 
 export async function insertVisual(tx: TransactionSql, organizationId: string, createdBy: string, v: VisualFields): Promise<VisualRow> {
   const rows = await tx<VisualRecord[]>`
-    /* insertVisualWorkflow */
+    /* insertVisual */
     insert into visual_workflows (organization_id, definition_id, name, description, nodes, edges, layout, created_by)
     values (${organizationId}::uuid, ${v.definitionId}::uuid, ${v.name}, ${v.description}, ${JSON.stringify(v.nodes)}::text::jsonb,
             ${JSON.stringify(v.edges)}::text::jsonb, ${JSON.stringify(v.layout)}::text::jsonb, ${createdBy}::uuid)
     returning id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
               layout::text as layout, created_by, created_at, updated_at, version,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(created_at)::text as sort_key
   `;
   return toVisual(rows[0]!);
 }
 
 export async function lockVisual(tx: TransactionSql, organizationId: string, id: string): Promise<VisualRow | null> {
   const rows = await tx<Selected[]>`
-    /* lockVisualWorkflow */
+    /* lockVisual */
     select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
            layout::text as layout, created_by, created_at, updated_at, version,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+           cursor_timestamp(created_at)::text as sort_key
     from visual_workflows
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid
     for update
@@ -137,14 +126,14 @@ export async function lockVisual(tx: TransactionSql, organizationId: string, id:
 /** Writes every mutable column of a locked document and bumps its version. */
 export async function updateVisualRow(tx: TransactionSql, v: VisualRow): Promise<VisualRow> {
   const rows = await tx<VisualRecord[]>`
-    /* updateVisualWorkflow */
+    /* updateVisualRow */
     update visual_workflows set definition_id = ${v.definitionId}::uuid, name = ${v.name}, description = ${v.description},
            nodes = ${JSON.stringify(v.nodes)}::text::jsonb, edges = ${JSON.stringify(v.edges)}::text::jsonb,
            layout = ${JSON.stringify(v.layout)}::text::jsonb, version = version + 1
     where organization_id = ${v.organizationId}::uuid and id = ${v.id}::uuid and version = ${v.version}::int
     returning id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
               layout::text as layout, created_by, created_at, updated_at, version,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')::text as sort_key
+              cursor_timestamp(created_at)::text as sort_key
   `;
   return toVisual(rows[0]!);
 }
