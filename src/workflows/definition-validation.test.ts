@@ -124,6 +124,7 @@ describe('validateStateMachine: states', () => {
 
   it('refuses a state that is not an object, and non-boolean flags', () => {
     const input = labMachine();
+    // Malformed on purpose: a client's JSON can hold what the type forbids.
     input.states.push('DONE' as never, { code: 'DONE', terminal: 'yes' });
     expect(validateStateMachine(input).errors.map((e) => [e.code, e.path])).toEqual([
       ['INVALID_STATE', 'states[4]'],
@@ -189,6 +190,7 @@ describe('validateStateMachine: transitions', () => {
       ['INVALID_TRANSITION', 'transitions[3].from'],
     ]);
     const notObject = labMachine();
+    // Malformed on purpose: a client's JSON can hold what the type forbids.
     notObject.transitions.push(null as never);
     expect(onlyError(notObject)).toMatchObject({ code: 'INVALID_TRANSITION', path: 'transitions[3]' });
   });
