@@ -4,6 +4,7 @@ import http from 'node:http';
 import { buildContext, requestIdOf, type RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
 import { migrationLevel } from './kernel/db/migrate.js';
+import { EXPLORER_ASSET_PREFIX, graphiqlExplorer, wantsHtml } from './operability/explorer.js';
 
 class BodyTooLarge extends Error {}
 
@@ -54,10 +55,14 @@ async function readiness(deps: AppDeps) {
   }
 }
 
-/** The HTTP front: `/graphql` through Apollo; `/healthz` and `/readyz` for operators (`/metrics` has its own listener). */
+/**
+ * The HTTP front: `/graphql` through Apollo (a browser navigating there gets GraphiQL, files under `/graphiql/`);
+ * `/healthz` and `/readyz` for operators (`/metrics` has its own listener).
+ */
 export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestContext>): http.Server {
   const allowCors = corsHandler(deps.config.corsOrigins);
   const maxBody = deps.config.limits.maxBodyBytes;
+  const explorer = deps.config.explorer === 'graphiql' ? graphiqlExplorer() : null;
   return http.createServer((req, res) => {
     // Every answer (GraphQL, health, metrics, 404, 413, CORS preflight) carries the request id its log line has.
     const header = req.headers['x-request-id'];
@@ -74,7 +79,11 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
       const state = await readiness(deps);
       return sendJson(res, state.ready ? 200 : 503, state);
     }
+    if (explorer && req.method === 'GET' && url.pathname.startsWith(EXPLORER_ASSET_PREFIX)) {
+      if (await explorer.asset(url.pathname, res)) return;
+    }
     if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
+    if (explorer && wantsHtml(req)) return explorer.page(req, res);
 
     const tooLarge = () =>
       sendJson(res, 413, {

@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
@@ -72,6 +72,15 @@ const requestLifecycle: ApolloServerPlugin<RequestContext> = {
   },
 };
 
+/** With EXPLORER=graphiql the HTTP layer serves the offline GraphiQL page (src/operability/explorer.ts) instead. */
+function landingPage(explorer: 'graphiql' | 'sandbox', production: boolean): ApolloServerPlugin<RequestContext> {
+  if (explorer === 'graphiql') return ApolloServerPluginLandingPageDisabled();
+  return production
+    ? // No Apollo Studio graph in production: the plain landing page, which embeds no explorer.
+      ApolloServerPluginLandingPageProductionDefault({ footer: false })
+    : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, includeCookies: false });
+}
+
 export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> {
   const production = deps.config.env === 'production';
   const limits = queryLimits(deps.config);
@@ -98,10 +107,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
       ...limits.plugins,
       ...apq.plugins,
       requestGuards(),
-      production
-        ? // No Apollo Studio graph in production: the plain landing page, which embeds no explorer.
-          ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, includeCookies: false }),
+      landingPage(deps.config.explorer, production),
     ],
   });
 }

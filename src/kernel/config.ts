@@ -97,6 +97,8 @@ export interface Config {
   idempotencyKeyTtlHours: number;
   /** How long a verified account status (active membership, roles) is trusted before it is read again. */
   viewerCacheTtlMs: number;
+  /** What a browser opening `/graphql` gets: `graphiql` (served offline by this server) or `sandbox` (Apollo's CDN). */
+  explorer: 'graphiql' | 'sandbox';
 }
 
 type Env = Record<string, string | undefined>;
@@ -108,6 +110,12 @@ function executorOf(raw: string | undefined): 'jit' | 'graphql-js' {
   if (raw === undefined || raw === '' || raw === 'jit') return 'jit';
   if (raw === 'graphql-js') return 'graphql-js';
   throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${raw}"`);
+}
+
+function explorerOf(raw: string | undefined): 'graphiql' | 'sandbox' {
+  if (raw === undefined || raw === '' || raw === 'graphiql') return 'graphiql';
+  if (raw === 'sandbox') return 'sandbox';
+  throw new ConfigError(`EXPLORER must be graphiql or sandbox, got "${raw}"`);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -216,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     idempotencyKeyTtlHours: integer(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     viewerCacheTtlMs: integer(env, 'VIEWER_CACHE_TTL_MS', 5_000, 0, 600_000),
+    explorer: explorerOf(env.EXPLORER),
     database: {
       url,
       migrationUrl: migrationUrl ?? url,
