@@ -9,7 +9,7 @@ if (!databaseUrl) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'bench/peers/**', 'bench/results/**', '.data/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'examples/*/src/gql/**', 'test-artifacts/**', 'bench/peers/**', 'bench/results/**', '.data/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -13,7 +13,7 @@ import { applyAuthDirectives } from './kernel/auth/directives.js';
 import { applyPhiDirectives } from './kernel/auth/phi.js';
 import { databaseUnavailable, formatError } from './kernel/errors.js';
 import { requestFingerprint } from './kernel/idempotency.js';
-import { scalarResolvers } from './kernel/scalars.js';
+import { keepSdlScalarDocs, scalarResolvers } from './kernel/scalars.js';
 import { schemaFiles } from './kernel/schema-files.js';
 import { modules } from './modules.js';
 import { systemModule } from './system/module.js';
@@ -39,7 +39,7 @@ export function buildSchema(): GraphQLSchema {
     resolvers: serverResolvers(),
     inheritResolversFromInterfaces: true,
   });
-  return applyPhiDirectives(applyAuthDirectives(schema));
+  return applyPhiDirectives(applyAuthDirectives(keepSdlScalarDocs(schema)));
 }
 
 /** Ends each request's database session and stamps errors with the request id. */

@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { getDirectiveValues, GraphQLError, GraphQLScalarType, GraphQLSpecifiedByDirective, isScalarType, Kind, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver, LocalDateResolver, UUIDResolver } from 'graphql-scalars';
 
 /** Up to 10 integer digits and 2 fraction digits: the range of numeric(12,2). */
@@ -45,3 +45,18 @@ export const scalarResolvers = {
   JSONObject: JSONObjectResolver,
   Decimal: DecimalScalar,
 };
+
+/**
+ * graphql-tools copies a scalar resolver's description and specifiedByURL over the SDL's
+ * (graphql-scalars' own texts, mostly without a URL). The SDL is the contract clients get in
+ * schema.graphql, so introspection must tell them the same: put the SDL's words and
+ * `@specifiedBy(url:)` back on every scalar declared in it.
+ */
+export function keepSdlScalarDocs(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isScalarType(type) || !type.astNode) continue;
+    type.description = type.astNode.description?.value ?? null;
+    type.specifiedByURL = (getDirectiveValues(GraphQLSpecifiedByDirective, type.astNode)?.url as string | undefined) ?? null;
+  }
+  return schema;
+}
