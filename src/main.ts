@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     { url: api.url, metricsUrl: api.metricsUrl, database: database.embedded ? `embedded (port ${database.embedded.port})` : 'DATABASE_URL' },
     `GraphQL API ready in ${seconds}s`,
   );
-  const explorer = config.explorer === 'graphiql' ? 'GraphiQL, served offline' : 'Apollo Sandbox, loaded from Apollo\'s CDN';
+  const explorer =
+    config.explorer === 'graphiql' ? 'GraphiQL, served offline' : config.env === 'production' ? "Apollo's landing page" : "Apollo Sandbox, from Apollo's CDN";
   process.stdout.write(`\nHealth GraphQL API: ${api.url}  (open in a browser for ${explorer})\nMetrics: ${api.metricsUrl}\n`);
   if (demo) process.stdout.write(demo.loginsText + '\n');
 }

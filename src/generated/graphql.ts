@@ -39,13 +39,14 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A calendar date without time zone, `YYYY-MM-DD`. */
+  /** A calendar date without time zone, an RFC 3339 `full-date`: `YYYY-MM-DD`. */
   Date: { input: string; output: string; }
-  /** An instant in time, ISO-8601 with offset, e.g. `2026-11-25T09:30:00Z`. */
+  /** An instant in time, an RFC 3339 `date-time` (ISO-8601 with offset), e.g. `2026-11-25T09:30:00Z`. */
   DateTime: { input: Date; output: Date | string; }
   /**
    * An exact decimal amount of money as a string with at most two fraction digits,
-   * e.g. `"1250.50"`. Never a float, so sums are exact.
+   * e.g. `"1250.50"` (an XML Schema `xs:decimal` lexical form with at most 10 integer
+   * and 2 fraction digits). Never a float, so sums are exact.
    */
   Decimal: { input: string; output: string; }
   /** Arbitrary JSON object (configuration, form data, workflow context). */

@@ -34,7 +34,7 @@ export function queryLimits(config: Config): {
 
 const INTROSPECTION = /\b__(schema|type)\b/;
 
-/** In production only signed-in users may introspect; development and test allow anyone (Sandbox). */
+/** In production only signed-in users may introspect; development and test allow anyone (the explorer). */
 export function introspectionPolicy(config: Config): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
