@@ -30,18 +30,23 @@ export interface RunningApi {
 /** Process-wide services for one database URL. */
 export function createDeps(config: Config, databaseUrl: string, logger: Logger): AppDeps {
   const db = createDatabase(databaseUrl, config.database);
+  // LISTEN needs a session of its own on PostgreSQL itself: through a transaction-mode pooler
+  // (LISTEN_DATABASE_URL ≠ DATABASE_URL) it gets a separate, direct pool of one connection.
+  const listenUrl = config.database.listenUrl;
+  const listener = listenUrl && listenUrl !== databaseUrl ? createDatabase(listenUrl, { ...config.database, maxConnections: 1, minConnections: 0 }, 'health-graphql-listen') : db;
   const metrics = createMetrics(
     db,
     config.database.maxConnections,
     config.metricsMaxOperations,
     config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments).operations.map((op) => op.name) : [],
   );
-  const limiterStore = createLimiterStore(databaseUrl, config.database.connectTimeoutMs);
+  const limiterStore = createLimiterStore(databaseUrl, config.database.connectTimeoutMs, config.database.prepare);
   db.onTransaction = metrics.observeTransaction;
   db.onCommitOutcome = metrics.observeCommitOutcome;
   return {
     config,
     db,
+    listener,
     metrics,
     limits: {
       queryTimeoutMs: config.database.queryTimeoutMs,
@@ -108,6 +113,7 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
       });
       await deps.requestLimiter.close();
       await deps.limiterStore.close();
+      if (deps.listener !== deps.db) await deps.listener.close();
       await deps.db.close();
     },
   };

@@ -13,6 +13,8 @@ import type { Metrics } from './operability/metrics.js';
 export interface AppDeps {
   config: Config;
   db: Database;
+  /** Where subscriptions LISTEN: `db` itself, or a direct connection when `db` goes through a pooler. */
+  listener: Database;
   limits: SessionLimits;
   logger: Logger;
   tokens: TokenService;

@@ -18,6 +18,14 @@ export interface DatabaseConfig {
    * only membership in health_app and health_auth. Defaults to `url`.
    */
   migrationUrl: string | undefined;
+  /**
+   * The connection `LISTEN` uses for subscriptions (LISTEN_DATABASE_URL, default `url`). Behind a
+   * transaction-mode pooler (PgBouncer) it must reach PostgreSQL directly: the pooler hands the
+   * session to other clients between transactions and notifications never arrive.
+   */
+  listenUrl: string | undefined;
+  /** Named prepared statements (DATABASE_PREPARE); off for poolers that cannot keep them (PgBouncer < 1.21 in transaction mode). */
+  prepare: boolean;
   maxConnections: number;
   minConnections: number;
   connectTimeoutMs: number;
@@ -123,6 +131,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
 function databaseUrl(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
@@ -173,6 +189,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (migrationUrl && !url) {
     throw new ConfigError('MIGRATION_DATABASE_URL needs DATABASE_URL too (without it the embedded PostgreSQL is used for both)');
   }
+  const listenUrl = databaseUrl(env, 'LISTEN_DATABASE_URL');
+  if (listenUrl && !url) {
+    throw new ConfigError('LISTEN_DATABASE_URL needs DATABASE_URL too (without it the embedded PostgreSQL is used for both)');
+  }
 
   return {
     env: nodeEnv,
@@ -219,6 +239,8 @@ export function loadConfig(env: Env = process.env): Config {
     database: {
       url,
       migrationUrl: migrationUrl ?? url,
+      listenUrl: listenUrl ?? url,
+      prepare: boolean(env, 'DATABASE_PREPARE', true),
       maxConnections,
       minConnections,
       connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),

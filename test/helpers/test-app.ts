@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { createDeps, startApi, type RunningApi } from '../../src/app.js';
 import { loadConfig } from '../../src/kernel/config.js';
 import { withDatabase } from '../../src/kernel/db/embedded.js';
+import { startApiProcess, type ApiProcess } from './api-process.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
@@ -13,6 +14,12 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestApp {
   api: RunningApi;
+  /**
+   * Under `npm run test:scale`, a second API as its own OS process on the same database, both
+   * through PgBouncer: `gql` alternates between the two, so every test of the file also proves
+   * that what it checks lives in PostgreSQL, not in one process's memory. Undefined otherwise.
+   */
+  peer?: ApiProcess;
   /** Superuser connection to this file's database, for arranging and inspecting rows. */
   admin: postgres.Sql;
   databaseUrl: string;
@@ -38,6 +45,31 @@ export function graphqlClient(url: string): TestApp['gql'] {
 }
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
+
+/**
+ * The connection settings of an API instance on `databaseUrl` in this run's topology: direct, or
+ * (TEST_TOPOLOGY=pgbouncer) through PgBouncer in transaction mode, with LISTEN and migrations on
+ * direct connections and no named prepared statements (PgBouncer 1.18 cannot keep them).
+ */
+export function apiDatabaseEnv(databaseUrl: string): Record<string, string> {
+  const bouncer = inject('bouncerAdminUrl');
+  if (!bouncer) return { DATABASE_URL: databaseUrl };
+  const through = new URL(bouncer);
+  through.pathname = new URL(databaseUrl).pathname;
+  return {
+    DATABASE_URL: through.toString(),
+    LISTEN_DATABASE_URL: databaseUrl,
+    MIGRATION_DATABASE_URL: databaseUrl,
+    DATABASE_PREPARE: 'false',
+  };
+}
+
+/** POSTs to each URL in turn. */
+function alternatingClient(urls: string[]): TestApp['gql'] {
+  const clients = urls.map(graphqlClient);
+  let next = 0;
+  return (...args) => clients[next++ % clients.length]!(...args);
+}
 
 /**
  * A real server (HTTP on an ephemeral port) over a fresh database cloned from
@@ -66,19 +98,23 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   await root.unsafe(`create database ${name} template ${template}`);
   await root.end();
   const databaseUrl = withDatabase(adminUrl, name);
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, METRICS_PORT: '0', ...env });
+  const topology = apiDatabaseEnv(databaseUrl);
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, METRICS_PORT: '0', ...topology, ...env });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const deps = createDeps(config, databaseUrl, logger);
+  const deps = createDeps(config, config.database.url!, logger);
   const api = await startApi(deps, 0, '127.0.0.1');
   const admin = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  const peer = inject('bouncerAdminUrl') ? await startApiProcess(topology.DATABASE_URL!, { ...topology, ...env }) : undefined;
 
   return {
     api,
+    peer,
     admin,
     databaseUrl,
-    gql: graphqlClient(api.url),
+    gql: alternatingClient([api.url, ...(peer ? [peer.url] : [])]),
     async close() {
       await admin.end();
+      await peer?.stop();
       await api.stop();
       const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await cleanup.unsafe(`drop database if exists ${name} with (force)`);
