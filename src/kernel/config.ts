@@ -24,6 +24,11 @@ export interface DatabaseConfig {
    * session to other clients between transactions and notifications never arrive.
    */
   listenUrl: string | undefined;
+  /** A streaming replica for reads that may be slightly stale (DATABASE_REPLICA_URL); see src/kernel/db/replica.ts. */
+  replicaUrl: string | undefined;
+  replicaMaxLagMs: number;
+  replicaReadYourWritesMs: number;
+  replicaCheckIntervalMs: number;
   /** Named prepared statements (DATABASE_PREPARE); off for poolers that cannot keep them (PgBouncer < 1.21 in transaction mode). */
   prepare: boolean;
   maxConnections: number;
@@ -189,6 +194,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (migrationUrl && !url) {
     throw new ConfigError('MIGRATION_DATABASE_URL needs DATABASE_URL too (without it the embedded PostgreSQL is used for both)');
   }
+  const replicaUrl = databaseUrl(env, 'DATABASE_REPLICA_URL');
+  if (replicaUrl && !url) throw new ConfigError('DATABASE_REPLICA_URL needs DATABASE_URL too (the embedded PostgreSQL has no replica)');
   const listenUrl = databaseUrl(env, 'LISTEN_DATABASE_URL');
   if (listenUrl && !url) {
     throw new ConfigError('LISTEN_DATABASE_URL needs DATABASE_URL too (without it the embedded PostgreSQL is used for both)');
@@ -241,6 +248,10 @@ export function loadConfig(env: Env = process.env): Config {
       migrationUrl: migrationUrl ?? url,
       listenUrl: listenUrl ?? url,
       prepare: boolean(env, 'DATABASE_PREPARE', true),
+      replicaUrl,
+      replicaMaxLagMs: integer(env, 'REPLICA_MAX_LAG_MS', 5000, 0, 3_600_000),
+      replicaReadYourWritesMs: integer(env, 'REPLICA_READ_YOUR_WRITES_MS', 10_000, 0, 3_600_000),
+      replicaCheckIntervalMs: integer(env, 'REPLICA_CHECK_INTERVAL_MS', 1000, 50, 600_000),
       maxConnections,
       minConnections,
       connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),

@@ -6,6 +6,7 @@ import { createDeps, startApi, type RunningApi } from '../../src/app.js';
 import { loadConfig } from '../../src/kernel/config.js';
 import { withDatabase } from '../../src/kernel/db/embedded.js';
 import { startApiProcess, type ApiProcess } from './api-process.js';
+import { waitFor } from './wait.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;
@@ -64,6 +65,17 @@ export function apiDatabaseEnv(databaseUrl: string): Record<string, string> {
   };
 }
 
+/** The replica's URL of database `name`, once the replica has replayed its creation. */
+async function replicaHolding(replicaAdminUrl: string, name: string): Promise<string> {
+  const replica = postgres(replicaAdminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await waitFor(async () => (await replica`select 1 from pg_database where datname = ${name}`).length > 0, `database ${name} on the replica`);
+  } finally {
+    await replica.end();
+  }
+  return withDatabase(replicaAdminUrl, name);
+}
+
 /** POSTs to each URL in turn. */
 function alternatingClient(urls: string[]): TestApp['gql'] {
   const clients = urls.map(graphqlClient);
@@ -82,6 +94,8 @@ export interface TestAppOptions {
   adminUrl?: string;
   /** Database to clone; the suite's migrated template by default. */
   template?: string;
+  /** A superuser URL of a streaming replica of `adminUrl`'s cluster: the API gets DATABASE_REPLICA_URL on it. */
+  replicaAdminUrl?: string;
 }
 
 /**
@@ -98,13 +112,15 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   await root.unsafe(`create database ${name} template ${template}`);
   await root.end();
   const databaseUrl = withDatabase(adminUrl, name);
-  const topology = apiDatabaseEnv(databaseUrl);
+  // Another cluster (a test's own) is reached directly, not through this run's PgBouncer.
+  const topology = options.adminUrl ? { DATABASE_URL: databaseUrl } : apiDatabaseEnv(databaseUrl);
+  if (options.replicaAdminUrl) topology.DATABASE_REPLICA_URL = await replicaHolding(options.replicaAdminUrl, name);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, METRICS_PORT: '0', ...topology, ...env });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const deps = createDeps(config, config.database.url!, logger);
   const api = await startApi(deps, 0, '127.0.0.1');
   const admin = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-  const peer = inject('bouncerAdminUrl') ? await startApiProcess(topology.DATABASE_URL!, { ...topology, ...env }) : undefined;
+  const peer = inject('bouncerAdminUrl') && !options.adminUrl ? await startApiProcess(topology.DATABASE_URL!, { ...topology, ...env }) : undefined;
 
   return {
     api,

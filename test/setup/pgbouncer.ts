@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { freePort } from '../../src/kernel/db/embedded.js';
 import { waitFor } from '../helpers/wait.js';
 
 export interface RunningPgBouncer {
@@ -22,22 +22,15 @@ export function findPgBouncer(): string | undefined {
   return undefined;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-/** PgBouncer refuses to run as root: as root, it runs as `nobody`. */
-function unprivilegedIds(): { uid: number; gid: number } | undefined {
+/** PgBouncer (like initdb and postgres) refuses to run as root: as root, it runs as `user`. */
+export function unprivilegedIds(user = 'nobody'): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const line = readFileSync('/etc/passwd', 'utf8')
     .split('\n')
-    .find((l) => l.startsWith('nobody:'));
+    .find((l) => l.startsWith(`${user}:`));
   const [, , uid, gid] = line?.split(':') ?? [];
-  if (!uid || !gid) throw new Error('running as root, and no `nobody` user to run PgBouncer as');
+  if (!uid || !gid) throw new Error(`running as root, and no \`${user}\` user to run as`);
   return { uid: Number(uid), gid: Number(gid) };
 }
 
