@@ -20,6 +20,8 @@ export default defineConfig({
         test: {
           name: 'server',
           include: ['test/**/*.test.ts'],
+          // Needs the machine's PostgreSQL server binaries (pg_basebackup): run by `npm run test:scale` only.
+          exclude: process.env.TEST_TOPOLOGY ? [] : ['test/scale/replica.test.ts'],
           globalSetup: ['test/setup/global.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,

@@ -9,6 +9,7 @@ import { LoginThrottle } from './identity/login-throttle.js';
 import { TokenService } from './identity/tokens.js';
 import type { Config } from './kernel/config.js';
 import { createDatabase, warmUp } from './kernel/db/pool.js';
+import { ReplicaRouter } from './kernel/db/replica.js';
 import { createHttpServer } from './http.js';
 import { CursorCodec } from './kernel/pagination.js';
 import { createLimiterStore, RequestLimiter } from './kernel/rate-limits.js';
@@ -30,18 +31,38 @@ export interface RunningApi {
 /** Process-wide services for one database URL. */
 export function createDeps(config: Config, databaseUrl: string, logger: Logger): AppDeps {
   const db = createDatabase(databaseUrl, config.database);
+  // LISTEN needs a session of its own on PostgreSQL itself: through a transaction-mode pooler
+  // (LISTEN_DATABASE_URL ≠ DATABASE_URL) it gets a separate, direct pool of one connection.
+  const listenUrl = config.database.listenUrl;
+  const listener = listenUrl && listenUrl !== databaseUrl ? createDatabase(listenUrl, { ...config.database, maxConnections: 1, minConnections: 0 }, 'health-graphql-listen') : db;
   const metrics = createMetrics(
     db,
     config.database.maxConnections,
     config.metricsMaxOperations,
     config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments).operations.map((op) => op.name) : [],
   );
-  const limiterStore = createLimiterStore(databaseUrl, config.database.connectTimeoutMs);
+  const limiterStore = createLimiterStore(databaseUrl, config.database.connectTimeoutMs, config.database.prepare);
   db.onTransaction = metrics.observeTransaction;
   db.onCommitOutcome = metrics.observeCommitOutcome;
+  const { replicaUrl } = config.database;
+  const replicas = replicaUrl
+    ? new ReplicaRouter(
+        createDatabase(replicaUrl, config.database, 'health-graphql-replica'),
+        createDatabase(replicaUrl, { ...config.database, maxConnections: 1, minConnections: 0 }, 'health-graphql-replica-check'),
+        db,
+        {
+          maxLagMs: config.database.replicaMaxLagMs,
+          readYourWritesMs: config.database.replicaReadYourWritesMs,
+          checkIntervalMs: config.database.replicaCheckIntervalMs,
+        },
+        logger,
+      )
+    : null;
   return {
     config,
     db,
+    replicas,
+    listener,
     metrics,
     limits: {
       queryTimeoutMs: config.database.queryTimeoutMs,
@@ -64,6 +85,8 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
 /** Starts Apollo and the HTTP listener on an already migrated database. */
 export async function startApi(deps: AppDeps, port = deps.config.port, host = deps.config.host): Promise<RunningApi> {
   await warmUp(deps.db, deps.config.database.minConnections);
+  // A replica that does not answer at start is only reported (/readyz): reads go to the primary.
+  await deps.replicas?.start();
   const apollo = createApolloServer(deps);
   await apollo.start();
   const server = createHttpServer(deps, apollo);
@@ -108,6 +131,8 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
       });
       await deps.requestLimiter.close();
       await deps.limiterStore.close();
+      if (deps.listener !== deps.db) await deps.listener.close();
+      await deps.replicas?.close();
       await deps.db.close();
     },
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './deps.js';
-import { TenantSession } from './kernel/db/tenant-session.js';
+import { TenantSession, type SessionRouting } from './kernel/db/tenant-session.js';
 import { DomainError, unauthenticated } from './kernel/errors.js';
 import { parseIdempotencyKey, type IdempotencyOption } from './kernel/idempotency.js';
 import type { Viewer } from './kernel/auth/viewer.js';
@@ -26,6 +26,8 @@ export interface RequestContext {
    */
   operation: {
     name: string | null;
+    /** query, mutation or subscription; set once the operation is resolved. */
+    type?: 'query' | 'mutation' | 'subscription';
     /** SHA-256 of the resolved operation (query text, name, variables); set once the operation is resolved. */
     fingerprint?: () => string;
   };
@@ -84,6 +86,22 @@ function idempotencyOf(deps: AppDeps, operation: RequestContext['operation'], he
 }
 
 /**
+ * Reports, and every read of an analyst (de-identified, aggregate work), may be
+ * served by the read replica; a clinician's reads and every read of a mutation
+ * request stay on the primary (src/kernel/db/replica.ts).
+ */
+function readRouting(deps: AppDeps, viewer: Viewer, operation: RequestContext['operation']): SessionRouting {
+  const replicas = deps.replicas;
+  if (!replicas) return {};
+  const analyst = viewer.roles.length > 0 && viewer.roles.every((role) => role === 'ANALYST');
+  return {
+    readDatabase: (purpose) =>
+      replicas.databaseFor({ userId: viewer.userId, operationType: operation.type ?? null, mayBeStale: purpose === 'report' || analyst }),
+    onWrite: () => replicas.noteWrite(viewer.userId),
+  };
+}
+
+/**
  * The context of one request. Every request counts against its user's (or,
  * anonymous, its address's) request limit unless `countRequest` is false (the
  * events of an already counted subscription); past it: RATE_LIMITED, HTTP 429.
@@ -108,6 +126,7 @@ export async function buildContext(
         deps.limits,
         () => operation.name,
         idempotency,
+        readRouting(deps, viewer, operation),
       )
     : null;
   return {

@@ -8,11 +8,16 @@ import type { LimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import type { TokenService } from './identity/tokens.js';
 import type { CursorCodec } from './kernel/pagination.js';
 import type { Metrics } from './operability/metrics.js';
+import type { ReplicaRouter } from './kernel/db/replica.js';
 
 /** Process-wide services, created once in main and shared by every request. */
 export interface AppDeps {
   config: Config;
   db: Database;
+  /** Routes reads that may be stale to DATABASE_REPLICA_URL while it is healthy; null without a replica. */
+  replicas: ReplicaRouter | null;
+  /** Where subscriptions LISTEN: `db` itself, or a direct connection when `db` goes through a pooler. */
+  listener: Database;
   limits: SessionLimits;
   logger: Logger;
   tokens: TokenService;

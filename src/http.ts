@@ -49,7 +49,9 @@ async function readiness(deps: AppDeps) {
   try {
     await deps.db.sql`select 1 as ok`;
     const migrations = await migrationLevel(deps.db.sql);
-    return { ready: migrations.upToDate, database: 'up', migrations };
+    // A replica that is down or lagging is reported, not a reason to stop serving: the primary takes its reads.
+    const replica = deps.replicas && { ...deps.replicas.state, servingReads: deps.replicas.state.status === 'up' };
+    return { ready: migrations.upToDate, database: 'up', migrations, ...(replica ? { replica } : {}) };
   } catch {
     return { ready: false, database: 'down' };
   }

@@ -49,6 +49,7 @@ const requestLifecycle: ApolloServerPlugin<RequestContext> = {
       async didResolveOperation({ contextValue, operation, document, request }) {
         const name = operation?.name?.value ?? null;
         contextValue.operation.name = name;
+        contextValue.operation.type = operation?.operation;
         // Computed only when a write carries an Idempotency-Key.
         contextValue.operation.fingerprint = () => requestFingerprint(document, name, request.variables);
       },

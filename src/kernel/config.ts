@@ -18,6 +18,19 @@ export interface DatabaseConfig {
    * only membership in health_app and health_auth. Defaults to `url`.
    */
   migrationUrl: string | undefined;
+  /**
+   * The connection `LISTEN` uses for subscriptions (LISTEN_DATABASE_URL, default `url`). Behind a
+   * transaction-mode pooler (PgBouncer) it must reach PostgreSQL directly: the pooler hands the
+   * session to other clients between transactions and notifications never arrive.
+   */
+  listenUrl: string | undefined;
+  /** A streaming replica for reads that may be slightly stale (DATABASE_REPLICA_URL); see src/kernel/db/replica.ts. */
+  replicaUrl: string | undefined;
+  replicaMaxLagMs: number;
+  replicaReadYourWritesMs: number;
+  replicaCheckIntervalMs: number;
+  /** Named prepared statements (DATABASE_PREPARE); off for poolers that cannot keep them (PgBouncer < 1.21 in transaction mode). */
+  prepare: boolean;
   maxConnections: number;
   minConnections: number;
   connectTimeoutMs: number;
@@ -131,6 +144,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
 function databaseUrl(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
@@ -181,6 +202,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (migrationUrl && !url) {
     throw new ConfigError('MIGRATION_DATABASE_URL needs DATABASE_URL too (without it the embedded PostgreSQL is used for both)');
   }
+  const replicaUrl = databaseUrl(env, 'DATABASE_REPLICA_URL');
+  if (replicaUrl && !url) throw new ConfigError('DATABASE_REPLICA_URL needs DATABASE_URL too (the embedded PostgreSQL has no replica)');
+  const listenUrl = databaseUrl(env, 'LISTEN_DATABASE_URL');
+  if (listenUrl && !url) {
+    throw new ConfigError('LISTEN_DATABASE_URL needs DATABASE_URL too (without it the embedded PostgreSQL is used for both)');
+  }
 
   return {
     env: nodeEnv,
@@ -228,6 +255,12 @@ export function loadConfig(env: Env = process.env): Config {
     database: {
       url,
       migrationUrl: migrationUrl ?? url,
+      listenUrl: listenUrl ?? url,
+      prepare: boolean(env, 'DATABASE_PREPARE', true),
+      replicaUrl,
+      replicaMaxLagMs: integer(env, 'REPLICA_MAX_LAG_MS', 5000, 0, 3_600_000),
+      replicaReadYourWritesMs: integer(env, 'REPLICA_READ_YOUR_WRITES_MS', 10_000, 0, 3_600_000),
+      replicaCheckIntervalMs: integer(env, 'REPLICA_CHECK_INTERVAL_MS', 1000, 50, 600_000),
       maxConnections,
       minConnections,
       connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),

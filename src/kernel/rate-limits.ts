@@ -39,7 +39,7 @@ export interface SharedCount {
 
 export const RATE_LIMIT_TABLE = 'rate_limits';
 
-export function createLimiterStore(databaseUrl: string, connectTimeoutMs: number): LimiterStore {
+export function createLimiterStore(databaseUrl: string, connectTimeoutMs: number, prepare = true): LimiterStore {
   const sql = postgres(databaseUrl, {
     max: 2,
     idle_timeout: 60,
@@ -47,8 +47,9 @@ export function createLimiterStore(databaseUrl: string, connectTimeoutMs: number
     // As the main pool: reconnect within 1 s once PostgreSQL is back (the driver would grow it to 20 s).
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
-    // Counters need no durability: a commit never waits for the WAL flush or a synchronous standby.
-    connection: { application_name: 'health-graphql-limits', synchronous_commit: 'off' },
+    // Only parameters a transaction-mode pooler accepts at startup: the counters' table is unlogged
+    // instead (migration 000011), so their commits never wait for a WAL flush.
+    connection: { application_name: 'health-graphql-limits' },
   });
   let statements = 0;
   const storeClient = {
@@ -56,7 +57,7 @@ export function createLimiterStore(databaseUrl: string, connectTimeoutMs: number
       statements++;
       // Safe: the text is rate-limiter-flexible's own fixed statements over RATE_LIMIT_TABLE, and every
       // value (keys, points, expiry) is a bound parameter, never spliced into the text.
-      const rows = await sql.unsafe(q.text, (q.values ?? []) as postgres.ParameterOrJSON<never>[], { prepare: true });
+      const rows = await sql.unsafe(q.text, (q.values ?? []) as postgres.ParameterOrJSON<never>[], { prepare });
       return { rows, rowCount: rows.count };
     },
   };

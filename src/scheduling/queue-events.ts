@@ -210,6 +210,6 @@ const hubs = new WeakMap<AppDeps, QueueEventHub>();
 /** The hub of one API process (one per AppDeps, never global). */
 export function queueEvents(deps: AppDeps): QueueEventHub {
   let hub = hubs.get(deps);
-  if (!hub) hubs.set(deps, (hub = new QueueEventHub(deps.db.sql, deps.logger)));
+  if (!hub) hubs.set(deps, (hub = new QueueEventHub(deps.listener.sql, deps.logger)));
   return hub;
 }

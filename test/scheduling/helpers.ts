@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/kernel/config.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import type { GraphQLResponse, TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait.js';
-import { TEST_JWT_SECRET } from '../helpers/test-app.js';
+import { apiDatabaseEnv, TEST_JWT_SECRET } from '../helpers/test-app.js';
 
 /** A second API process (its own pool, LISTEN connection and WebSocket server) over the same database. */
 export interface SecondInstance {
@@ -16,8 +16,8 @@ export interface SecondInstance {
 }
 
 export async function startSecondInstance(app: TestApp, env: Record<string, string> = {}): Promise<SecondInstance> {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: app.databaseUrl, METRICS_PORT: '0', ...env });
-  const deps = createDeps(config, app.databaseUrl, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, METRICS_PORT: '0', ...apiDatabaseEnv(app.databaseUrl), ...env });
+  const deps = createDeps(config, config.database.url!, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   const api = await startApi(deps, 0, '127.0.0.1');
   return {
     api,

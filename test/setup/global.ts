@@ -3,11 +3,14 @@ import type { TestProject } from 'vitest/node';
 import { withDatabase } from '../../src/kernel/db/embedded.js';
 import { migrateDatabase } from '../../src/kernel/db/migrate.js';
 import { startTestPostgres } from './database-provider.js';
+import { startPgBouncer, type RunningPgBouncer } from './pgbouncer.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string;
     templateDatabase: string;
+    /** `npm run test:scale` (TEST_TOPOLOGY=pgbouncer): the admin URL through PgBouncer; '' otherwise. */
+    bouncerAdminUrl: string;
   }
 }
 
@@ -22,9 +25,13 @@ export default async function setup(project: TestProject) {
   await admin.unsafe(`drop database if exists ${template}`);
   await admin.unsafe(`create database ${template}`);
   await migrateDatabase(withDatabase(pg.adminUrl, template));
-  process.stdout.write(`test database: ${pg.kind}\n`);
+  let bouncer: RunningPgBouncer | undefined;
+  if (process.env.TEST_TOPOLOGY === 'pgbouncer') bouncer = await startPgBouncer(pg.adminUrl);
+  else if (process.env.TEST_TOPOLOGY) throw new Error(`TEST_TOPOLOGY must be pgbouncer or unset, got "${process.env.TEST_TOPOLOGY}"`);
+  process.stdout.write(`test database: ${pg.kind}${bouncer ? `, API instances through ${bouncer.version} (transaction mode)` : ''}\n`);
   project.provide('adminUrl', pg.adminUrl);
   project.provide('templateDatabase', template);
+  project.provide('bouncerAdminUrl', bouncer?.url ?? '');
 
   return async () => {
     const leftovers = await admin<{ datname: string }[]>`
@@ -32,6 +39,7 @@ export default async function setup(project: TestProject) {
     `;
     for (const { datname } of leftovers) await admin.unsafe(`drop database if exists ${datname} with (force)`);
     await admin.end();
+    await bouncer?.stop();
     await pg.stop();
   };
 }

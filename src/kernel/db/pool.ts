@@ -41,12 +41,13 @@ const DATE_OID = 1082;
  */
 export function createDatabase(
   url: string,
-  config: Pick<DatabaseConfig, 'maxConnections' | 'minConnections' | 'connectTimeoutMs' | 'idleTimeoutMs'>,
+  config: Pick<DatabaseConfig, 'maxConnections' | 'minConnections' | 'connectTimeoutMs' | 'idleTimeoutMs'> & { prepare?: boolean },
   applicationName = 'health-graphql',
 ): Database {
   const statements: StatementCounter = { count: 0 };
   const sql = postgres(url, {
     max: config.maxConnections,
+    prepare: config.prepare ?? true,
     idle_timeout: Math.ceil(config.idleTimeoutMs / 1000),
     connect_timeout: Math.ceil(config.connectTimeoutMs / 1000),
     max_lifetime: 60 * 30,

@@ -30,12 +30,25 @@ export interface UnitOfWork {
  */
 interface ReadTransaction {
   tx: Promise<TransactionSql>;
+  /** Where it runs: the primary, or a read replica (see SessionRouting). */
+  db: Database;
   /** Filled by `beginWithin`: `entered` once the scope statement answered. */
   probe: CommitProbe | undefined;
   /** Lets the transaction commit (the request is answered). */
   release(): void;
   /** Settles when the transaction ended: fulfilled only if it committed. */
   done: Promise<unknown>;
+}
+
+/**
+ * Where a session's reads may run (src/kernel/db/replica.ts). Without it,
+ * everything runs on the primary.
+ */
+export interface SessionRouting {
+  /** The database for the request's shared read transaction, or for a report's own transaction. */
+  readDatabase?(purpose: 'request' | 'report'): Database;
+  /** Called when the request starts a write (its user then reads from the primary for a while). */
+  onWrite?(): void;
 }
 
 /** A statement the transaction's COMMIT answers for: its own rejection is reported by COMMIT. */
@@ -75,7 +88,15 @@ export class TenantSession {
     private readonly operationName: () => string | null = () => null,
     /** The request's `Idempotency-Key`, if it sent one (see src/kernel/idempotency.ts). */
     private readonly idempotency: IdempotencyOption = undefined,
+    private readonly routing: SessionRouting = {},
   ) {}
+
+  /** Set when a replica failed this request: its further reads go to the primary. */
+  private replicaFailed = false;
+
+  private readDatabase(purpose: 'request' | 'report'): Database {
+    return (!this.replicaFailed && this.routing.readDatabase?.(purpose)) || this.db;
+  }
 
   /** Runs a read in the request's shared transaction under QUERY_TIMEOUT_MS. */
   async read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
@@ -88,7 +109,10 @@ export class TenantSession {
         } catch (error) {
           // A connection that died idle in the pool fails BEGIN, the scope statement and what was
           // pipelined behind them: nothing was read, so a fresh transaction may read instead.
-          if (attempt >= STALE_READ_RETRIES || !isConnectionFailure(error) || read.probe?.entered) throw error;
+          // A replica that failed is left for the primary; a read has nothing to undo, so it may start over.
+          const onReplica = read.db !== this.db;
+          if (attempt >= STALE_READ_RETRIES || !isConnectionFailure(error) || (read.probe?.entered && !onReplica)) throw error;
+          if (onReplica) this.replicaFailed = true;
           this.forgetRead(read);
         }
       }
@@ -133,7 +157,10 @@ export class TenantSession {
 
   /** Runs a report in its own transaction under QUERY_TIMEOUT_LONG_MS. */
   readLong<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-    return this.transaction(this.limits.queryTimeoutLongMs, 'read', (tx) => fn(tx));
+    const db = this.readDatabase('report');
+    const report = this.transaction(this.limits.queryTimeoutLongMs, 'read', (tx) => fn(tx), db);
+    // A report the replica failed runs again on the primary.
+    return db === this.db ? report : report.catch(() => ((this.replicaFailed = true), this.readLong(fn)));
   }
 
   /**
@@ -148,6 +175,7 @@ export class TenantSession {
     const idempotency = options.idempotent === false ? undefined : this.idempotency;
     if (idempotency && 'rejected' in idempotency) return Promise.reject(idempotency.rejected);
     const slot = idempotency ? ++this.writesStarted : 0;
+    if (options.idempotent !== false) this.routing.onWrite?.();
     const { userId } = this.scope;
     const keyed = idempotency && userId ? { key: idempotency, scope: { ...this.scope, userId } } : undefined;
     return this.transaction(this.limits.queryTimeoutMs, 'write', async (tx) => {
@@ -185,6 +213,12 @@ export class TenantSession {
     const read = this.readTransaction;
     this.ended = true;
     if (!read) return ids.length === 0 || this.recordAccessAlone(ids);
+    if (read.db !== this.db) {
+      // A replica cannot write: its transaction ends, and the access is recorded on the primary.
+      read.release();
+      await read.done.catch(() => undefined);
+      return ids.length === 0 || this.recordAccessAlone(ids);
+    }
     // Settled at once (never left rejected while COMMIT is awaited: that would be an unhandled rejection).
     const recordedInline =
       ids.length > 0
@@ -221,10 +255,10 @@ export class TenantSession {
     `;
   }
 
-  private transaction<T>(timeoutMs: number, kind: TransactionKind, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  private transaction<T>(timeoutMs: number, kind: TransactionKind, fn: (tx: TransactionSql) => Promise<T>, db = this.db): Promise<T> {
     const tracked = kind === 'write';
     return beginWithin(
-      this.db,
+      db,
       this.limits.acquireTimeoutMs,
       async (tx, probe) => {
         await enterTenantScope(tx, this.scope, timeoutMs, { probe, trackCommit: tracked });
@@ -248,9 +282,9 @@ export class TenantSession {
     let handOut!: (tx: TransactionSql) => void;
     let fail!: (error: unknown) => void;
     const tx = new Promise<TransactionSql>((resolve, reject) => ((handOut = resolve), (fail = reject)));
-    const read: ReadTransaction = { tx, probe: undefined, release, done: Promise.resolve() };
+    const read: ReadTransaction = { tx, db: this.readDatabase('request'), probe: undefined, release, done: Promise.resolve() };
     read.done = beginWithin(
-      this.db,
+      read.db,
       this.limits.acquireTimeoutMs,
       async (scoped, probe) => {
         read.probe = probe;
