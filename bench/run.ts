@@ -27,12 +27,16 @@
  *
  * Defaults fit in 15 minutes on 2 cores (compile, seed 10,000 patients, 12 scenarios × 4 servers).
  *   --profile           run our API with --cpu-prof (profiles in bench/results/profiles/)
+ *   --via pgbouncer     our API reaches PostgreSQL through PgBouncer in transaction mode (Debian's pgbouncer;
+ *                       DATABASE_PREPARE=false, LISTEN and migrations direct); the peers stay direct
+ *   --api-processes N   our API as N worker processes on one port (API_PROCESSES; CPU and RSS summed)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { startPgBouncer, type RunningPgBouncer } from '../test/setup/pgbouncer.js';
 import { compare, hasErrors, sendAll, statementsPerRequest, withFirst, type Equivalence } from './lib/checks.js';
 import { prepareDatabase, type BenchDatabase } from './lib/database.js';
 import { runLoad, summarize, type LoadSample, type Summary } from './lib/load.js';
@@ -61,6 +65,8 @@ interface Options {
   servers: ServerKind[];
   scenarios: string[];
   profile: boolean;
+  via: 'direct' | 'pgbouncer';
+  apiProcesses: number;
 }
 
 /** Alternation order; ours-node20 is an extra row beside ours (Node 24, the one compared). */
@@ -77,13 +83,15 @@ function parseOptions(argv: string[]): Options {
     servers: ALL_SERVERS,
     scenarios: SCENARIOS.map((s) => s.id),
     profile: false,
+    via: 'direct',
+    apiProcesses: 1,
   };
-  const numbers = { patients: [100, 5_000_000], duration: [1, 120], warmup: [0, 60], rounds: [1, 10], connections: [1, 256], pool: [1, 100] } as const;
+  const numbers = { apiProcesses: [1, 64], patients: [100, 5_000_000], duration: [1, 120], warmup: [0, 60], rounds: [1, 10], connections: [1, 256], pool: [1, 100] } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`unexpected argument "${arg}"`);
-    const name = match[1]!;
+    const name = match[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (name === 'profile') {
       options.profile = true;
       continue;
@@ -100,6 +108,9 @@ function parseOptions(argv: string[]): Options {
       for (const s of list) if (!ALL_SERVERS.includes(s)) throw new Error(`unknown server "${s}"`);
       if (!list.includes('ours')) throw new Error('--servers must include ours');
       options.servers = ALL_SERVERS.filter((s) => list.includes(s));
+    } else if (name === 'via') {
+      if (value !== 'direct' && value !== 'pgbouncer') throw new Error('--via must be direct or pgbouncer');
+      options.via = value;
     } else if (name === 'scenarios') {
       const list = value.split(',').map((s) => s.trim());
       for (const s of list) if (!SCENARIOS.some((x) => x.id === s)) throw new Error(`unknown scenario "${s}"`);
@@ -171,9 +182,12 @@ async function main(): Promise<void> {
   const servers = new Map<ServerKind, RunningServer>();
   const failures: Partial<Record<ServerKind, string>> = {};
   let db: BenchDatabase | null = null;
+  let bouncer: RunningPgBouncer | null = null;
   const stopAll = async () => {
     await Promise.all([...servers.values()].map((s) => s.stop().catch(() => {})));
     servers.clear();
+    await bouncer?.stop();
+    bouncer = null;
     await db?.stop();
     db = null;
   };
@@ -207,7 +221,16 @@ async function main(): Promise<void> {
       nurseId: fixture.nurseId,
       poolMax: options.pool,
       oursNodeFlags: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results/profiles')}`] : [],
+      oursDatabaseEnv: {},
+      oursProcesses: options.apiProcesses,
     };
+    if (options.via === 'pgbouncer') {
+      bouncer = await startPgBouncer(db.url);
+      const through = new URL(bouncer.url);
+      through.pathname = new URL(db.url).pathname;
+      env.oursDatabaseEnv = { DATABASE_URL: through.toString(), LISTEN_DATABASE_URL: db.url, MIGRATION_DATABASE_URL: db.url, DATABASE_PREPARE: 'false' };
+      log(`bench: ours through ${bouncer.version} in transaction mode (${elapsed()})`);
+    }
 
     servers.set('ours', await startOurs(env, 'ours', node24 ?? process.execPath));
     if (options.servers.includes('ours-node20')) servers.set('ours-node20', await startOurs(env, 'ours-node20', process.execPath));

@@ -83,7 +83,13 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
 }
 
 /** Starts Apollo and the HTTP listener on an already migrated database. */
-export async function startApi(deps: AppDeps, port = deps.config.port, host = deps.config.host): Promise<RunningApi> {
+export async function startApi(
+  deps: AppDeps,
+  port = deps.config.port,
+  host = deps.config.host,
+  /** A cluster worker leaves `/metrics` to its primary, which aggregates every worker's (src/cluster.ts). */
+  options: { metricsListener?: boolean } = {},
+): Promise<RunningApi> {
   await warmUp(deps.db, deps.config.database.minConnections);
   // A replica that does not answer at start is only reported (/readyz): reads go to the primary.
   await deps.replicas?.start();
@@ -96,12 +102,14 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const metricsServer = createMetricsServer(deps.metrics);
-  await new Promise<void>((resolve, reject) => {
-    metricsServer.once('error', reject);
-    metricsServer.listen(deps.config.metricsPort, deps.config.metricsHost, () => resolve());
-  });
-  const metricsAddress = metricsServer.address() as AddressInfo;
+  const metricsServer = options.metricsListener === false ? null : createMetricsServer(deps.metrics);
+  if (metricsServer) {
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(deps.config.metricsPort, deps.config.metricsHost, () => resolve());
+    });
+  }
+  const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : deps.config.metricsPort;
   const metricsHost = deps.config.metricsHost;
   const shownMetricsHost = metricsHost === '0.0.0.0' || metricsHost === '::' ? 'localhost' : metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -110,7 +118,7 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
     apollo,
     http: server,
     url: `http://${shownHost}:${address.port}/graphql`,
-    metricsUrl: `http://${shownMetricsHost}:${metricsAddress.port}/metrics`,
+    metricsUrl: `http://${shownMetricsHost}:${metricsPort}/metrics`,
     /**
      * Graceful stop: refuse new connections, let in-flight requests finish
      * (up to SHUTDOWN_GRACE_MS, then cut them), then Apollo and the pool.
@@ -125,10 +133,12 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
       clearInterval(idleSweep);
       clearTimeout(deadline);
       await apollo.stop();
-      await new Promise<void>((resolve) => {
-        metricsServer.close(() => resolve());
-        metricsServer.closeAllConnections();
-      });
+      if (metricsServer) {
+        await new Promise<void>((resolve) => {
+          metricsServer.close(() => resolve());
+          metricsServer.closeAllConnections();
+        });
+      }
       await deps.requestLimiter.close();
       await deps.limiterStore.close();
       if (deps.listener !== deps.db) await deps.listener.close();

@@ -1,4 +1,5 @@
 import { startApi, createDeps, type RunningApi } from './app.js';
+import { isApiWorker, reportMetricsToPrimary, superviseWorkers, type RunningCluster } from './cluster.js';
 import { ConfigError, loadConfig } from './kernel/config.js';
 import { migrateDatabase } from './kernel/db/migrate.js';
 import { describeConnectionError } from './kernel/db/pool.js';
@@ -16,17 +17,27 @@ async function main(): Promise<void> {
 
   let database: ProvisionedDatabase | null = null;
   let api: RunningApi | null = null;
+  let workers: RunningCluster | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await api?.stop().catch((e: unknown) => logger.error({ err: e }, 'error while stopping the API'));
+    await workers?.stop().catch((e: unknown) => logger.error({ err: e }, 'error while stopping the API workers'));
     await database?.embedded?.stop().catch(() => {});
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (isApiWorker()) {
+    // A worker of API_PROCESSES: the primary prepared the database and serves /metrics.
+    const deps = createDeps(config, config.database.url!, logger);
+    reportMetricsToPrimary(deps.metrics.registry);
+    api = await startApi(deps, config.port, config.host, { metricsListener: false });
+    return;
+  }
 
   database = await provisionDatabase(config.database);
   provisioned = database;
@@ -38,17 +49,30 @@ async function main(): Promise<void> {
   await assertReachable(database.url, config.database.connectTimeoutMs);
   await migrateDatabase(database.migrationUrl);
   const demo = config.seedOnFirstStart ? await seedDemoData(database.migrationUrl) : null;
-  const deps = createDeps(config, database.url, logger);
-  api = await startApi(deps);
+  let url: string;
+  let metricsUrl: string;
+  if (config.apiProcesses > 1) {
+    workers = await superviseWorkers(config.apiProcesses, { DATABASE_URL: database.url }, {
+      host: config.host,
+      metricsHost: config.metricsHost,
+      metricsPort: config.metricsPort,
+    }, logger);
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    ({ metricsUrl } = workers);
+    url = `http://${host}:${workers.port}/graphql`;
+  } else {
+    api = await startApi(createDeps(config, database.url, logger));
+    ({ url, metricsUrl } = api);
+  }
 
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   logger.info(
-    { url: api.url, metricsUrl: api.metricsUrl, database: database.embedded ? `embedded (port ${database.embedded.port})` : 'DATABASE_URL' },
+    { url, metricsUrl, processes: config.apiProcesses, database: database.embedded ? `embedded (port ${database.embedded.port})` : 'DATABASE_URL' },
     `GraphQL API ready in ${seconds}s`,
   );
   const explorer =
     config.explorer === 'graphiql' ? 'GraphiQL, served offline' : config.env === 'production' ? "Apollo's landing page" : "Apollo Sandbox, from Apollo's CDN";
-  process.stdout.write(`\nHealth GraphQL API: ${api.url}  (open in a browser for ${explorer})\nMetrics: ${api.metricsUrl}\n`);
+  process.stdout.write(`\nHealth GraphQL API: ${url}  (open in a browser for ${explorer})\nMetrics: ${metricsUrl}\n`);
   if (demo) process.stdout.write(demo.loginsText + '\n');
 }
 

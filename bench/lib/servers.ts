@@ -52,6 +52,10 @@ export interface ServerEnv {
   poolMax: number;
   /** Extra node flags for our API (e.g. --cpu-prof). */
   oursNodeFlags: string[];
+  /** How our API reaches PostgreSQL (`--via pgbouncer`: DATABASE_URL through PgBouncer, LISTEN direct…); {} = directly. */
+  oursDatabaseEnv: Record<string, string>;
+  /** API_PROCESSES of our API (`--api-processes`). */
+  oursProcesses: number;
 }
 
 const CLOCK_TICKS = 100;
@@ -65,6 +69,21 @@ function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
     return 0;
   }
 }
+
+/** `pid` and its descendants (our API with API_PROCESSES > 1 is a primary and its workers). */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    /* gone */
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** Summed over the process tree: peak RSS is then the sum of each process's peak (an upper bound). */
+const treeStatus = (pid: number, field: 'VmHWM' | 'VmRSS') => processTree(pid).reduce((sum, p) => sum + procStatus(p, field), 0);
+const treeCpuSeconds = (pid: number) => processTree(pid).reduce((sum, p) => sum + cpuSecondsOf(p), 0);
 
 export function cpuSecondsOf(pid: number): number {
   try {
@@ -147,9 +166,9 @@ async function start(kind: ServerKind, command: string, args: string[], env: Nod
     pid,
     port,
     origin,
-    peakRss: () => procStatus(pid, 'VmHWM'),
-    rss: () => procStatus(pid, 'VmRSS'),
-    cpuSeconds: () => cpuSecondsOf(pid),
+    peakRss: () => treeStatus(pid, 'VmHWM'),
+    rss: () => treeStatus(pid, 'VmRSS'),
+    cpuSeconds: () => treeCpuSeconds(pid),
     statements: async () => {
       const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
         (res) => res.text(),
@@ -218,6 +237,8 @@ export async function startOurs(env: ServerEnv, kind: 'ours' | 'ours-node20', no
       // A load test is one user sending thousands of requests a second: no request limit.
       RATE_LIMIT_REQUESTS: '10000000',
       RATE_LIMIT_WINDOW_SECONDS: '1',
+      API_PROCESSES: String(env.oursProcesses),
+      ...env.oursDatabaseEnv,
     },
     ROOT,
     port,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 /**
  * Environment → typed, validated configuration. Every bad value is reported
  * in one line naming the variable, so `npm start` never dies with a stack trace.
@@ -106,6 +107,8 @@ export interface Config {
   executor: 'jit' | 'graphql-js';
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownGraceMs: number;
+  /** API_PROCESSES: worker processes serving one port (src/cluster.ts); `auto` = one per CPU. */
+  apiProcesses: number;
   /** How long a mutation's stored result answers repeats of its `Idempotency-Key`. */
   idempotencyKeyTtlHours: number;
   /** How long a verified account status (active membership, roles) is trusted before it is read again. */
@@ -249,6 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
     apqCacheBytes: integer(env, 'APQ_CACHE_MB', 30, 1, 4096) * 1024 * 1024,
     executor: executorOf(env.GRAPHQL_EXECUTOR),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    apiProcesses: env.API_PROCESSES?.trim() === 'auto' ? availableParallelism() : integer(env, 'API_PROCESSES', 1, 1, 256),
     idempotencyKeyTtlHours: integer(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     viewerCacheTtlMs: integer(env, 'VIEWER_CACHE_TTL_MS', 5_000, 0, 600_000),
     explorer: explorerOf(env.EXPLORER),
