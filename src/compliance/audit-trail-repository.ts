@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type KeysetRows, type PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 
 /**
  * Reads of the two append-only logs, audit_log (changes, sign-ins, refused
@@ -26,11 +26,13 @@ export interface AuditEventRow {
   sortKey: string;
 }
 
-type AuditEventRecord = Omit<AuditEventRow, 'changes'> & { changes: string | null };
+/** As selected: changes as JSON text; cursor_timestamp() is typed nullable (it is not, for a NOT NULL column). */
+type AuditEventRecord = Omit<AuditEventRow, 'changes' | 'sortKey'> & { changes: string | null; sortKey: string | null };
 
 const toAuditEvent = (r: AuditEventRecord): AuditEventRow => ({
   ...r,
   changes: r.changes === null ? null : (JSON.parse(r.changes) as Record<string, unknown>),
+  sortKey: r.sortKey!,
 });
 
 /** Conditions of `auditEvents`; null = any. Instants as ISO 8601 text. */
@@ -92,7 +94,8 @@ export async function countAuditEvents(tx: TransactionSql, organizationId: strin
 
 /** One entry of a patient's access log: a request that read the patient (READ) or an audit row about them (CHANGE). */
 export interface PatientAccessRow {
-  kind: 'READ' | 'CHANGE';
+  /** READ or CHANGE. */
+  kind: string;
   /** The phi_access_log or audit_log row's id. */
   id: string;
   occurredAt: Date;
@@ -105,6 +108,26 @@ export interface PatientAccessRow {
   requestId: string | null;
   sortKey: string;
 }
+
+/**
+ * The row as SafeQL types the UNION: id, time and sort key nullable (a UNION loses NOT NULL), and
+ * the READ branch's null literals typed as the CHANGE branch's columns. Read as PatientAccessRow.
+ */
+interface PatientAccessRecord {
+  kind: string;
+  id: string | null;
+  occurredAt: Date | null;
+  actorId: string | null;
+  operationName: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  outcome: string;
+  requestId: string | null;
+  sortKey: string | null;
+}
+
+const toAccessRow = (r: PatientAccessRecord): PatientAccessRow => ({ ...r, id: r.id!, occurredAt: r.occurredAt!, sortKey: r.sortKey! });
 
 /** The instants bounding a patient's access log (ISO 8601; null = open). */
 export interface AccessRange {
@@ -126,7 +149,7 @@ export async function patientAccessPage(
 ): Promise<PatientAccessRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   const descending = scansDescending(page, 'desc');
-  const rows = await tx<PatientAccessRow[]>`
+  const rows = await tx<PatientAccessRecord[]>`
     /* patientAccessPage */
     with entries as not materialized (
       select 'READ'::text as kind, l.id, l.accessed_at as occurred_at, l.user_id as actor_id, l.operation_name,
@@ -152,7 +175,7 @@ export async function patientAccessPage(
              occurred_at, id
     limit ${page.limit + 1}::int
   `;
-  return rows as KeysetRows<PatientAccessRow> as PatientAccessRow[];
+  return rows.map(toAccessRow);
 }
 
 export async function countPatientAccess(tx: TransactionSql, organizationId: string, patientId: string, range: AccessRange): Promise<number> {
@@ -178,7 +201,7 @@ export async function patientAccessHistory(
   range: { from: string; to: string },
   limit: number,
 ): Promise<PatientAccessRow[]> {
-  const rows = await tx<PatientAccessRow[]>`
+  const rows = await tx<PatientAccessRecord[]>`
     /* patientAccessHistory */
     with entries as not materialized (
       select 'READ'::text as kind, l.id, l.accessed_at as occurred_at, l.user_id as actor_id, l.operation_name,
@@ -199,7 +222,7 @@ export async function patientAccessHistory(
     order by occurred_at, id
     limit ${limit}::int
   `;
-  return rows as KeysetRows<PatientAccessRow> as PatientAccessRow[];
+  return rows.map(toAccessRow);
 }
 
 export { patientOnRecord } from '../patients/patient-repository.js';
