@@ -1,5 +1,5 @@
 --! Previous: sha1:1701c387dfae4cea9bf87dadd6201e1f05e9ed19
---! Hash: sha1:587922a0845d655552f499f84be52a5b0f31469a
+--! Hash: sha1:67f1076a1f824fbc2dbea87f8e3d5d0c0e691f41
 --! Message: Compliance: COMPLIANCE_OFFICER role, the patient of every audit row, indexes of the compliance lists
 
 -- Compliance queries (issue 17): the COMPLIANCE_OFFICER role, the patient of
@@ -16,13 +16,15 @@ insert into roles (code, name, description) values
    'Reviews the audit trail and who accessed each patient''s record; reads no clinical records.')
 on conflict (code) do nothing;
 
--- Which patient an audited change concerns, so "who changed this patient's
--- record" is one index range instead of a join per record table. Derived on
+-- Which patient an audited change concerns (its subject; not `patient_id`:
+-- the row is about the patient, not owned by them, and outlives their
+-- deletion, so the live_patient rule of patient-owned tables does not apply),
+-- so "who changed this patient's record" is one index range instead of a join per record table. Derived on
 -- insert from the entity the row names (a record's patient), in the inserting
 -- transaction and under its row-level security, so it never names a patient
 -- of another organization.
-alter table audit_log add column if not exists patient_id uuid;
-comment on column audit_log.patient_id is
+alter table audit_log add column if not exists subject_patient_id uuid;
+comment on column audit_log.subject_patient_id is
   'Patient whose record the row concerns (the patient itself or the owner of the record named by entity_type/entity_id); set by trigger audit_log_patient; null when none.';
 
 -- The patient of an audited entity. One statement per entity type, run only
@@ -78,20 +80,20 @@ begin
 end
 $$;
 comment on function audit_entity_patient(uuid, text, text, uuid) is
-  'Patient of the entity an audit row names (audit_log.patient_id), read under the caller''s row-level security; null when none.';
+  'Patient of the entity an audit row names (audit_log.subject_patient_id), read under the caller''s row-level security; null when none.';
 grant execute on function audit_entity_patient(uuid, text, text, uuid) to health_app, health_auth;
 
 create or replace function audit_log_patient() returns trigger
   language plpgsql
   as $$
 begin
-  if new.patient_id is null then
-    new.patient_id := audit_entity_patient(new.organization_id, new.action, new.entity_type, new.entity_id);
+  if new.subject_patient_id is null then
+    new.subject_patient_id := audit_entity_patient(new.organization_id, new.action, new.entity_type, new.entity_id);
   end if;
   return new;
 end
 $$;
-comment on function audit_log_patient() is 'BEFORE INSERT trigger: audit_log.patient_id = the patient of the audited entity, unless given.';
+comment on function audit_log_patient() is 'BEFORE INSERT trigger: audit_log.subject_patient_id = the patient of the audited entity, unless given.';
 grant execute on function audit_log_patient() to health_app, health_auth;
 drop trigger if exists audit_log_patient on audit_log;
 create trigger audit_log_patient before insert on audit_log
@@ -101,10 +103,10 @@ create trigger audit_log_patient before insert on audit_log
 -- filling the derived column only (no recorded value changes). Forced
 -- row-level security shows the migration user every organization only when it
 -- is a superuser or BYPASSRLS, as embedded, docker and test databases run it;
--- otherwise older rows keep patient_id null (README, Compliance).
+-- otherwise older rows keep subject_patient_id null (README, Compliance).
 alter table audit_log disable trigger audit_log_immutable;
-update audit_log set patient_id = audit_entity_patient(organization_id, action, entity_type, entity_id)
-where patient_id is null and entity_id is not null;
+update audit_log set subject_patient_id = audit_entity_patient(organization_id, action, entity_type, entity_id)
+where subject_patient_id is null and entity_id is not null;
 alter table audit_log enable trigger audit_log_immutable;
 
 -- Indexes of the compliance lists: each filter of auditEvents is one index
@@ -120,8 +122,8 @@ create index if not exists audit_log_org_actor_occurred_idx on audit_log (organi
 create index if not exists audit_log_org_entity_occurred_idx on audit_log (organization_id, entity_id, occurred_at, id)
   where entity_id is not null;
 create index if not exists audit_log_org_action_occurred_idx on audit_log (organization_id, action, occurred_at, id);
-create index if not exists audit_log_org_patient_occurred_idx on audit_log (organization_id, patient_id, occurred_at, id)
-  where patient_id is not null;
+create index if not exists audit_log_org_patient_occurred_idx on audit_log (organization_id, subject_patient_id, occurred_at, id)
+  where subject_patient_id is not null;
 -- The reads of a patient come from phi_access_log_patient_ids_idx (GIN on
 -- patient_ids, `patient_ids @> array[patient]`), then a top-N sort of that
 -- patient's rows: a row per patient read would cost every read request a

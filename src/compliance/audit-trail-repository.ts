@@ -54,7 +54,7 @@ export async function auditEventPage(tx: TransactionSql, organizationId: string,
   const rows = await tx<AuditEventRecord[]>`
     /* auditEventPage */
     with matching as not materialized (
-      select id, organization_id, actor_user_id, action, entity_type, entity_id, patient_id, changes::text as changes,
+      select id, organization_id, actor_user_id, action, entity_type, entity_id, subject_patient_id as patient_id, changes::text as changes,
              outcome, request_id, occurred_at, cursor_timestamp(occurred_at)::text as sort_key
       from audit_log
       where organization_id = ${organizationId}::uuid
@@ -138,7 +138,7 @@ export interface AccessRange {
 /**
  * A patient's access log, newest first, keyset on (occurred_at, id): the requests that read the
  * patient (GIN index on phi_access_log.patient_ids) merged with the audit rows about the patient
- * and their records (audit_log.patient_id, filled by trigger; migration 000011).
+ * and their records (audit_log.subject_patient_id, filled by trigger; migration 000011).
  */
 export async function patientAccessPage(
   tx: TransactionSql,
@@ -162,7 +162,7 @@ export async function patientAccessPage(
       select 'CHANGE'::text, a.id, a.occurred_at, a.actor_user_id, null::text, a.action, a.entity_type, a.entity_id, a.outcome,
              a.request_id
       from audit_log a
-      where a.organization_id = ${organizationId}::uuid and a.patient_id = ${patientId}::uuid
+      where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
         and (${range.from}::timestamptz is null or a.occurred_at >= ${range.from}::timestamptz)
         and (${range.to}::timestamptz is null or a.occurred_at < ${range.to}::timestamptz)
     )
@@ -186,7 +186,7 @@ export async function countPatientAccess(tx: TransactionSql, organizationId: str
                and (${range.from}::timestamptz is null or l.accessed_at >= ${range.from}::timestamptz)
                and (${range.to}::timestamptz is null or l.accessed_at < ${range.to}::timestamptz))
           + (select count(*) from audit_log a
-             where a.organization_id = ${organizationId}::uuid and a.patient_id = ${patientId}::uuid
+             where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
                and (${range.from}::timestamptz is null or a.occurred_at >= ${range.from}::timestamptz)
                and (${range.to}::timestamptz is null or a.occurred_at < ${range.to}::timestamptz)))::int as count
   `;
@@ -213,7 +213,7 @@ export async function patientAccessHistory(
       select 'CHANGE'::text, a.id, a.occurred_at, a.actor_user_id, null::text, a.action, a.entity_type, a.entity_id, a.outcome,
              a.request_id
       from audit_log a
-      where a.organization_id = ${organizationId}::uuid and a.patient_id = ${patientId}::uuid
+      where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
         and a.occurred_at >= ${range.from}::timestamptz and a.occurred_at < ${range.to}::timestamptz
     )
     select kind, id, occurred_at, actor_id, operation_name, action, entity_type, entity_id, outcome, request_id,

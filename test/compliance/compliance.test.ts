@@ -204,13 +204,14 @@ describe('patientAccessLog', () => {
     expect(rows).toEqual([{ ids: [patient.patientId] }]);
   });
 
-  it('keeps a soft-deleted patient\'s log readable', async () => {
+  it("keeps a soft-deleted patient's log and audit events readable (the trail outlives the deletion)", async () => {
     const p = (await ok(CREATE_PATIENT, { i: { firstName: 'Gone', lastName: 'Later', dateOfBirth: '1950-01-01' } }, tokens.FRONT_DESK)).createPatient.patient;
-    const del = await app.gql(`mutation($i: DeletePatientInput!) { deletePatient(input: $i) { patientId } }`, { i: { id: p.id, version: p.version } }, tokens.ORG_ADMIN);
-    const deleted = del.errors ? null : del;
-    if (!deleted) await app.admin`update ehr_patients set deleted_at = now() where id = ${p.patientId}`;
+    await ok(`mutation($i: DeletePatientInput!) { deletePatient(input: $i) { deletedPatientId } }`, { i: { id: p.id, version: p.version } }, tokens.ORG_ADMIN);
     const entries = nodes<any>(await app.gql(ACCESS_LOG, { p: p.id }, tokens.COMPLIANCE_OFFICER), 'patientAccessLog');
-    expect(entries.map((e) => e.action)).toContain('patient.create');
+    expect(entries.filter((e) => e.kind === 'CHANGE').map((e) => e.action)).toEqual(['patient.delete', 'patient.create']);
+    const events = nodes<any>(await app.gql(AUDIT_EVENTS, { filter: { entityId: p.patientId } }, tokens.COMPLIANCE_OFFICER), 'auditEvents');
+    // The events stay; the patient record itself is gone from every read, here too.
+    expect(events.map((e) => [e.action, e.patientId, e.patient])).toEqual([['patient.delete', p.patientId, null], ['patient.create', p.patientId, null]]);
   });
 });
 
@@ -333,7 +334,7 @@ describe('accountingOfDisclosures', () => {
           and accessed_at >= ${from} and accessed_at < ${to}
         union all
         select cursor_timestamp(occurred_at), 'CHANGE', actor_user_id::text, null, action, entity_type, entity_id::text, outcome, request_id, id
-        from audit_log where organization_id = ${north.id} and patient_id = ${patient.patientId}
+        from audit_log where organization_id = ${north.id} and subject_patient_id = ${patient.patientId}
           and occurred_at >= ${from} and occurred_at < ${to}
       ) e order by at, id`;
   }
