@@ -40,6 +40,8 @@ const rowMappers: Record<string, string> = {
   Appointment: '../scheduling/appointment-repository.js#AppointmentRow',
   OpdQueueEntry: '../scheduling/opd-queue-repository.js#OpdQueueRow',
   OpdQueueEvent: '../scheduling/queue-events.js#QueueNotice',
+  AuditEvent: '../compliance/audit-trail-repository.js#AuditEventRow',
+  PatientAccessEntry: '../compliance/audit-trail-repository.js#PatientAccessRow',
 };
 
 /**

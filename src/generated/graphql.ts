@@ -27,6 +27,7 @@ import type { DepartmentRow } from '../scheduling/department-repository.js';
 import type { AppointmentRow } from '../scheduling/appointment-repository.js';
 import type { OpdQueueRow } from '../scheduling/opd-queue-repository.js';
 import type { QueueNotice } from '../scheduling/queue-events.js';
+import type { AuditEventRow, PatientAccessRow } from '../compliance/audit-trail-repository.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -324,6 +325,89 @@ export type AppointmentType =
   | 'TELEHEALTH'
   /** Vaccination. */
   | 'VACCINATION';
+
+/**
+ * One row of the organization's audit trail: a change, a sign-in event, or a refused
+ * mutation attempt (`mutation.refused`, entity type = the mutation field).
+ */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  /** What was done, e.g. `patient.update`, `auth.login`, `mutation.refused`. */
+  action: Scalars['String']['output'];
+  /** The user who did it. */
+  actor: Maybe<User>;
+  /** Who did it (null for events without a signed-in user). */
+  actorId: Maybe<Scalars['UUID']['output']>;
+  /** Names of the fields the change recorded (before/after keys), without their values. */
+  changedFields: Maybe<Array<Scalars['String']['output']>>;
+  /** The change itself, `{ before, after }` (record values: clinical free text included). */
+  changes: Maybe<Scalars['JSONObject']['output']>;
+  /** UUID of the record, when the event names one. */
+  entityId: Maybe<Scalars['UUID']['output']>;
+  /** Kind of record, e.g. `patient`, `encounter`; a refused mutation's field name. */
+  entityType: Scalars['String']['output'];
+  /** Database UUID of the audit row. */
+  eventId: Scalars['UUID']['output'];
+  /** When it happened (the transaction's start: the rows of one mutation share it). */
+  occurredAt: Scalars['DateTime']['output'];
+  /** How it ended. */
+  outcome: AuditOutcome;
+  /** The patient whose record this is about. */
+  patient: Maybe<Patient>;
+  /** UUID of the patient whose record this is about (the patient, or the owner of the record); null when none. */
+  patientId: Maybe<Scalars['UUID']['output']>;
+  /** The API request (`x-request-id`) that did it. */
+  requestId: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of audit events, newest first. */
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  /** The events of this page. */
+  edges: Array<AuditEventEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Events matching the filter (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An audit event and its cursor. */
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The event. */
+  node: AuditEvent;
+};
+
+/** Audit event filters; all given conditions must hold. */
+export type AuditEventFilter = {
+  /** Only this action, e.g. `patient.update`. */
+  action?: InputMaybe<Scalars['String']['input']>;
+  /** Only events by this user (global ID or UUID). */
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only events about this record (database UUID). */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Only events about this kind of record (e.g. `patient`), or refusals of this mutation field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Only events at or after this instant. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only events that ended this way. */
+  outcome?: InputMaybe<AuditOutcome>;
+  /** Only events before this instant. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** How an audited attempt ended. */
+export type AuditOutcome =
+  /** Refused: a stale version or a duplicate. */
+  | 'CONFLICT'
+  /** Refused: the role may not do this (the change rolled back). */
+  | 'FORBIDDEN'
+  /** Refused: no such record in the organization (e.g. another organization's id). */
+  | 'NOT_FOUND'
+  /** The change committed. */
+  | 'SUCCESS';
 
 /** Result of signing in or refreshing: a short-lived access token and a rotating refresh token. */
 export type AuthPayload = {
@@ -881,6 +965,23 @@ export type DepartmentType =
   /** Imaging. */
   | 'RADIOLOGY';
 
+/** A generated file, returned inline. */
+export type DisclosureExport = {
+  __typename?: 'DisclosureExport';
+  /** The file's content. */
+  content: Scalars['String']['output'];
+  /** MIME type: `text/csv; charset=utf-8` or `application/json`. */
+  contentType: Scalars['String']['output'];
+  /** Suggested file name (holds the patient's UUID and the range, never a name). */
+  filename: Scalars['String']['output'];
+  /** Start of the range covered (inclusive). */
+  from: Scalars['DateTime']['output'];
+  /** Entries in the file. */
+  rowCount: Scalars['Int']['output'];
+  /** End of the range covered (exclusive). */
+  to: Scalars['DateTime']['output'];
+};
+
 /** Stops an ACTIVE or ON_HOLD prescription. */
 export type DiscontinuePrescriptionInput = {
   /** The prescription. */
@@ -1119,6 +1220,13 @@ export type EnqueueWalkInInput = {
   /** Queue priority (default NORMAL). */
   priority?: InputMaybe<OpdPriority>;
 };
+
+/** File format of an export. */
+export type ExportFormat =
+  /** RFC 4180 CSV with a header row (UTF-8). */
+  | 'CSV'
+  /** A JSON document `{ patientId, from, to, entries: [...] }`. */
+  | 'JSON';
 
 /** How severe an examination finding is. */
 export type FindingSeverity =
@@ -2655,6 +2763,61 @@ export type PatientVitalSignsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * One access to a patient's record: who, when, through which operation. Holds no patient
+ * data itself (staff, times, operation names and record ids only).
+ */
+export type PatientAccessEntry = {
+  __typename?: 'PatientAccessEntry';
+  /** CHANGE: the audit action, e.g. `encounter.create`. */
+  action: Maybe<Scalars['String']['output']>;
+  /** The user who did it. */
+  actor: Maybe<User>;
+  /** Who did it (null for events without a signed-in user). */
+  actorId: Maybe<Scalars['UUID']['output']>;
+  /** CHANGE: UUID of the record changed. */
+  entityId: Maybe<Scalars['UUID']['output']>;
+  /** CHANGE: kind of record changed, e.g. `encounter`. */
+  entityType: Maybe<Scalars['String']['output']>;
+  /** READ or CHANGE. */
+  kind: PatientAccessKind;
+  /** When it happened. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** READ: the GraphQL operation name the client sent (null when it sent none). */
+  operationName: Maybe<Scalars['String']['output']>;
+  /** CHANGE: how it ended (null for reads). */
+  outcome: Maybe<AuditOutcome>;
+  /** The API request (`x-request-id`). */
+  requestId: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of a patient's access log, newest first. */
+export type PatientAccessEntryConnection = {
+  __typename?: 'PatientAccessEntryConnection';
+  /** The entries of this page. */
+  edges: Array<PatientAccessEntryEdge>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Entries in the range (computed only when selected). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An access log entry and its cursor. */
+export type PatientAccessEntryEdge = {
+  __typename?: 'PatientAccessEntryEdge';
+  /** Opaque position. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: PatientAccessEntry;
+};
+
+/** Whether a patient access log entry read the record or changed it. */
+export type PatientAccessKind =
+  /** An audited change of the patient or one of their records, or a refused attempt at one (audit_log). */
+  | 'CHANGE'
+  /** A request that read the patient's data (phi_access_log). */
+  | 'READ';
+
 /** A page of patients. */
 export type PatientConnection = {
   __typename?: 'PatientConnection';
@@ -2828,7 +2991,7 @@ export type PaymentStatus =
 
 /** A capability checked on every field that touches tenant data. */
 export type Permission =
-  /** Read the audit trail. */
+  /** Read the audit trail, patients' access logs and accountings of disclosures. */
   | 'AUDIT_READ'
   /** Read invoices, payments and the service catalog. */
   | 'BILLING_READ'
@@ -3074,10 +3237,19 @@ export type PublishWorkflowDefinitionInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * One patient's accounting of disclosures as a file: the entries of `patientAccessLog` in the
+   * range, oldest first, with each actor's name. Range: `to` defaults to now, `from` to six years
+   * before `to` (HIPAA's accounting period); at most 10000 entries (narrow the range beyond that).
+   * Recorded as an access to the patient.
+   */
+  accountingOfDisclosures: DisclosureExport;
   /** An appointment by global ID or UUID. */
   appointment: Maybe<Appointment>;
   /** Appointments of your organization by start time (earliest first), keyset-paginated (at most 1000 per page). */
   appointments: AppointmentConnection;
+  /** The organization's audit trail, newest first. */
+  auditEvents: AuditEventConnection;
   /** Every anatomical body system (reference data), in pick-list order. */
   bodySystems: Array<BodySystem>;
   /** A department of your organization by global ID or UUID. */
@@ -3113,6 +3285,12 @@ export type Query = {
   opdQueue: OpdQueueEntryConnection;
   /** A patient of your organization by global ID or UUID. */
   patient: Maybe<Patient>;
+  /**
+   * Who read or changed this patient's record, when, through which operation, newest first:
+   * every request that read the patient's data and every audited change (or refused attempt)
+   * of the patient or one of their records. Reading it is itself recorded as an access to the patient.
+   */
+  patientAccessLog: PatientAccessEntryConnection;
   /** A patient by medical record number. */
   patientByMrn: Maybe<Patient>;
   /** Patients, keyset-paginated (page size default 20, at most 1000). */
@@ -3154,6 +3332,14 @@ export type Query = {
 };
 
 
+export type QueryAccountingOfDisclosuresArgs = {
+  format: ExportFormat;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  patientId: Scalars['ID']['input'];
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
 export type QueryAppointmentArgs = {
   id: Scalars['ID']['input'];
 };
@@ -3163,6 +3349,15 @@ export type QueryAppointmentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AppointmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuditEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -3247,6 +3442,17 @@ export type QueryOpdQueueArgs = {
 
 export type QueryPatientArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPatientAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  patientId: Scalars['ID']['input'];
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -3701,6 +3907,8 @@ export type Role =
   | 'ANALYST'
   /** Builds invoices and takes payments. */
   | 'BILLING'
+  /** Reviews the audit trail and who accessed each patient's record (AUDIT_READ); reads no clinical records. */
+  | 'COMPLIANCE_OFFICER'
   /** Registers patients and books appointments. */
   | 'FRONT_DESK'
   /** Records vitals, notes and care tasks. */
@@ -4976,6 +5184,11 @@ export type ResolversTypes = {
   AppointmentPayload: ResolverTypeWrapper<Omit<AppointmentPayload, 'appointment'> & { appointment: ResolversTypes['Appointment'] }>;
   AppointmentStatus: AppointmentStatus;
   AppointmentType: AppointmentType;
+  AuditEvent: ResolverTypeWrapper<AuditEventRow>;
+  AuditEventConnection: ResolverTypeWrapper<import('../kernel/pagination.js').CountedConnection<import('../compliance/audit-trail-repository.js').AuditEventRow>>;
+  AuditEventEdge: ResolverTypeWrapper<import('../kernel/pagination.js').Edge<import('../compliance/audit-trail-repository.js').AuditEventRow>>;
+  AuditEventFilter: AuditEventFilter;
+  AuditOutcome: AuditOutcome;
   AuthPayload: ResolverTypeWrapper<SessionTokens>;
   BloodType: BloodType;
   BodySystem: ResolverTypeWrapper<BodySystemRow>;
@@ -5020,6 +5233,7 @@ export type ResolversTypes = {
   DepartmentFilter: DepartmentFilter;
   DepartmentPayload: ResolverTypeWrapper<Omit<DepartmentPayload, 'department'> & { department: ResolversTypes['Department'] }>;
   DepartmentType: DepartmentType;
+  DisclosureExport: ResolverTypeWrapper<DisclosureExport>;
   DiscontinuePrescriptionInput: DiscontinuePrescriptionInput;
   DrugAllergy: ResolverTypeWrapper<DrugAllergyRow>;
   DrugAllergyPayload: ResolverTypeWrapper<Omit<DrugAllergyPayload, 'drugAllergy'> & { drugAllergy: ResolversTypes['DrugAllergy'] }>;
@@ -5032,6 +5246,7 @@ export type ResolversTypes = {
   EncounterStatus: EncounterStatus;
   EncounterType: EncounterType;
   EnqueueWalkInInput: EnqueueWalkInInput;
+  ExportFormat: ExportFormat;
   FindingSeverity: FindingSeverity;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
@@ -5087,6 +5302,10 @@ export type ResolversTypes = {
   Organization: ResolverTypeWrapper<OrganizationRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Patient: ResolverTypeWrapper<PatientRow>;
+  PatientAccessEntry: ResolverTypeWrapper<PatientAccessRow>;
+  PatientAccessEntryConnection: ResolverTypeWrapper<import('../kernel/pagination.js').CountedConnection<import('../compliance/audit-trail-repository.js').PatientAccessRow>>;
+  PatientAccessEntryEdge: ResolverTypeWrapper<import('../kernel/pagination.js').Edge<import('../compliance/audit-trail-repository.js').PatientAccessRow>>;
+  PatientAccessKind: PatientAccessKind;
   PatientConnection: ResolverTypeWrapper<import('../kernel/pagination.js').CountedConnection<import('../patients/patient-repository.js').PatientRow>>;
   PatientEdge: ResolverTypeWrapper<import('../kernel/pagination.js').Edge<import('../patients/patient-repository.js').PatientRow>>;
   PatientFilter: PatientFilter;
@@ -5225,6 +5444,10 @@ export type ResolversParentTypes = {
   AppointmentEdge: import('../kernel/pagination.js').Edge<import('../scheduling/appointment-repository.js').AppointmentRow>;
   AppointmentFilter: AppointmentFilter;
   AppointmentPayload: Omit<AppointmentPayload, 'appointment'> & { appointment: ResolversParentTypes['Appointment'] };
+  AuditEvent: AuditEventRow;
+  AuditEventConnection: import('../kernel/pagination.js').CountedConnection<import('../compliance/audit-trail-repository.js').AuditEventRow>;
+  AuditEventEdge: import('../kernel/pagination.js').Edge<import('../compliance/audit-trail-repository.js').AuditEventRow>;
+  AuditEventFilter: AuditEventFilter;
   AuthPayload: SessionTokens;
   BodySystem: BodySystemRow;
   BookAppointmentInput: BookAppointmentInput;
@@ -5265,6 +5488,7 @@ export type ResolversParentTypes = {
   DepartmentEdge: import('../kernel/pagination.js').Edge<import('../scheduling/department-repository.js').DepartmentRow>;
   DepartmentFilter: DepartmentFilter;
   DepartmentPayload: Omit<DepartmentPayload, 'department'> & { department: ResolversParentTypes['Department'] };
+  DisclosureExport: DisclosureExport;
   DiscontinuePrescriptionInput: DiscontinuePrescriptionInput;
   DrugAllergy: DrugAllergyRow;
   DrugAllergyPayload: Omit<DrugAllergyPayload, 'drugAllergy'> & { drugAllergy: ResolversParentTypes['DrugAllergy'] };
@@ -5315,6 +5539,9 @@ export type ResolversParentTypes = {
   Organization: OrganizationRow;
   PageInfo: PageInfo;
   Patient: PatientRow;
+  PatientAccessEntry: PatientAccessRow;
+  PatientAccessEntryConnection: import('../kernel/pagination.js').CountedConnection<import('../compliance/audit-trail-repository.js').PatientAccessRow>;
+  PatientAccessEntryEdge: import('../kernel/pagination.js').Edge<import('../compliance/audit-trail-repository.js').PatientAccessRow>;
   PatientConnection: import('../kernel/pagination.js').CountedConnection<import('../patients/patient-repository.js').PatientRow>;
   PatientEdge: import('../kernel/pagination.js').Edge<import('../patients/patient-repository.js').PatientRow>;
   PatientFilter: PatientFilter;
@@ -5518,6 +5745,33 @@ export type AppointmentPayloadResolvers<ContextType = RequestContext, ParentType
   appointment?: Resolver<ResolversTypes['Appointment'], ParentType, ContextType>;
 };
 
+export type AuditEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  changedFields?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  changes?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  entityId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
+  patientId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuditEventConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEventEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
+};
+
 export type AuthPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   accessTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -5631,6 +5885,15 @@ export type DepartmentEdgeResolvers<ContextType = RequestContext, ParentType ext
 
 export type DepartmentPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DepartmentPayload'] = ResolversParentTypes['DepartmentPayload']> = {
   department?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+};
+
+export type DisclosureExportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisclosureExport'] = ResolversParentTypes['DisclosureExport']> = {
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  filename?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type DrugAllergyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DrugAllergy'] = ResolversParentTypes['DrugAllergy']> = {
@@ -6091,6 +6354,30 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type PatientAccessEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientAccessEntry'] = ResolversParentTypes['PatientAccessEntry']> = {
+  action?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  entityId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  entityType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PatientAccessKind'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  operationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['AuditOutcome']>, ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PatientAccessEntryConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientAccessEntryConnection'] = ResolversParentTypes['PatientAccessEntryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PatientAccessEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PatientAccessEntryEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientAccessEntryEdge'] = ResolversParentTypes['PatientAccessEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PatientAccessEntry'], ParentType, ContextType>;
+};
+
 export type PatientConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientConnection'] = ResolversParentTypes['PatientConnection']> = {
   edges?: Resolver<Array<ResolversTypes['PatientEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -6201,8 +6488,10 @@ export type ProblemPayloadResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  accountingOfDisclosures?: Resolver<ResolversTypes['DisclosureExport'], ParentType, ContextType, RequireFields<QueryAccountingOfDisclosuresArgs, 'format' | 'patientId'>>;
   appointment?: Resolver<Maybe<ResolversTypes['Appointment']>, ParentType, ContextType, RequireFields<QueryAppointmentArgs, 'id'>>;
   appointments?: Resolver<ResolversTypes['AppointmentConnection'], ParentType, ContextType, Partial<QueryAppointmentsArgs>>;
+  auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   bodySystems?: Resolver<Array<ResolversTypes['BodySystem']>, ParentType, ContextType>;
   department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType, RequireFields<QueryDepartmentArgs, 'id'>>;
   departments?: Resolver<ResolversTypes['DepartmentConnection'], ParentType, ContextType, Partial<QueryDepartmentsArgs>>;
@@ -6219,6 +6508,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   opdQueue?: Resolver<ResolversTypes['OpdQueueEntryConnection'], ParentType, ContextType, RequireFields<QueryOpdQueueArgs, 'departmentId'>>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
+  patientAccessLog?: Resolver<ResolversTypes['PatientAccessEntryConnection'], ParentType, ContextType, RequireFields<QueryPatientAccessLogArgs, 'patientId'>>;
   patientByMrn?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientByMrnArgs, 'mrn'>>;
   patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
@@ -6658,6 +6948,9 @@ export type Resolvers<ContextType = RequestContext> = {
   AppointmentConnection?: AppointmentConnectionResolvers<ContextType>;
   AppointmentEdge?: AppointmentEdgeResolvers<ContextType>;
   AppointmentPayload?: AppointmentPayloadResolvers<ContextType>;
+  AuditEvent?: AuditEventResolvers<ContextType>;
+  AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   BodySystem?: BodySystemResolvers<ContextType>;
   CallNextPatientPayload?: CallNextPatientPayloadResolvers<ContextType>;
@@ -6675,6 +6968,7 @@ export type Resolvers<ContextType = RequestContext> = {
   DepartmentConnection?: DepartmentConnectionResolvers<ContextType>;
   DepartmentEdge?: DepartmentEdgeResolvers<ContextType>;
   DepartmentPayload?: DepartmentPayloadResolvers<ContextType>;
+  DisclosureExport?: DisclosureExportResolvers<ContextType>;
   DrugAllergy?: DrugAllergyResolvers<ContextType>;
   DrugAllergyPayload?: DrugAllergyPayloadResolvers<ContextType>;
   EmergencyContact?: EmergencyContactResolvers<ContextType>;
@@ -6711,6 +7005,9 @@ export type Resolvers<ContextType = RequestContext> = {
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Patient?: PatientResolvers<ContextType>;
+  PatientAccessEntry?: PatientAccessEntryResolvers<ContextType>;
+  PatientAccessEntryConnection?: PatientAccessEntryConnectionResolvers<ContextType>;
+  PatientAccessEntryEdge?: PatientAccessEntryEdgeResolvers<ContextType>;
   PatientConnection?: PatientConnectionResolvers<ContextType>;
   PatientEdge?: PatientEdgeResolvers<ContextType>;
   PatientPayload?: PatientPayloadResolvers<ContextType>;

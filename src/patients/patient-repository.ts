@@ -309,7 +309,6 @@ export async function softDeletePatient(tx: TransactionSql, organizationId: stri
 /**
  * Brings a soft-deleted patient back (and with it every record, which the
  * live_patient row-level security policies hid while the patient was deleted).
- * The one statement that reads a deleted patient row.
  */
 export async function restoreDeletedPatient(tx: TransactionSql, organizationId: string, id: string): Promise<PatientRow | null> {
   const rows = await tx<PatientRow[]>`
@@ -323,4 +322,16 @@ export async function restoreDeletedPatient(tx: TransactionSql, organizationId: 
               created_at, updated_at, version
   `;
   return rows[0] ?? null;
+}
+
+/**
+ * Whether the organization has this patient, soft-deleted ones included: a deleted patient's
+ * access log and accounting of disclosures stay readable (src/compliance/).
+ */
+export async function patientOnRecord(tx: TransactionSql, organizationId: string, id: string): Promise<boolean> {
+  const rows = await tx<{ id: string }[]>`
+    /* patientOnRecord */
+    select id from ehr_patients where organization_id = ${organizationId}::uuid and id = ${id}::uuid
+  `;
+  return rows.length > 0;
 }

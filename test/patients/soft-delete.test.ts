@@ -1,3 +1,4 @@
+import { getDirective } from '@graphql-tools/utils';
 import { randomUUID } from 'node:crypto';
 import {
   getNamedType,
@@ -187,7 +188,15 @@ function argumentsFor(field: GraphQLField<unknown, unknown>, doomed: Patient, do
   return args;
 }
 
-const queryFields = Object.values(schema.getQueryType()!.getFields());
+/**
+ * The audit trail (AUDIT_READ: auditEvents, patientAccessLog, accountingOfDisclosures) is the record of
+ * what was done, not the patient's records: it is append-only and keeps a deleted patient's events
+ * (test/compliance/compliance.test.ts reads them back), so the sweep leaves it, and the types only it
+ * reaches (AuditEvent), out.
+ */
+const readsAuditTrail = (field: GraphQLField<unknown, unknown>) =>
+  (getDirective(schema, field, 'requires')?.[0] as { permission?: string } | undefined)?.permission === 'AUDIT_READ';
+const queryFields = Object.values(schema.getQueryType()!.getFields()).filter((f) => !readsAuditTrail(f));
 const lookups = queryFields.filter((f) => f.args.some((a) => a.name === 'id' && isNonNullType(a.type)));
 const sweepFields = queryFields.filter((f) => !lookups.includes(f));
 
@@ -216,7 +225,7 @@ function recordSelection(field: AnyField): string {
 }
 
 /** Types a query can reach at all (mutation payloads and subscription events answer only the record just written). */
-const readable = new Set(shortestPaths(schema, () => ({})).keys());
+const readable = new Set(shortestPaths(schema, (parent, field) => (parent === schema.getQueryType() && readsAuditTrail(field) ? null : {})).keys());
 
 /** Every field below the root that answers a patient's records (lists, connections, relations, summaries), by parent type. */
 const nestedTargets = objectTypes(schema)
@@ -233,6 +242,7 @@ function nestedDocuments(rootArgs: Record<string, unknown>) {
   const argsFor: ArgumentSource = (parent, field) => {
     const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
     if (parent !== query) return required.length ? null : {};
+    if (readsAuditTrail(field)) return null;
     if (required.some((a) => ['id', 'ids', 'mrn'].includes(a.name) || !(a.name in rootArgs))) return null;
     return Object.fromEntries(required.map((a) => [a.name, rootArgs[a.name]]));
   };

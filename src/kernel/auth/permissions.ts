@@ -2,7 +2,7 @@
  * The permission matrix: the single place that says which role may do what.
  * Resolvers and services name a permission; they never test role names.
  */
-export const ROLES = ['ORG_ADMIN', 'PHYSICIAN', 'NURSE', 'FRONT_DESK', 'BILLING', 'ANALYST'] as const;
+export const ROLES = ['ORG_ADMIN', 'PHYSICIAN', 'NURSE', 'FRONT_DESK', 'BILLING', 'ANALYST', 'COMPLIANCE_OFFICER'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -65,6 +65,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   BILLING: ['patients:read', 'billing:read', 'billing:write', 'reports:read', 'workflows:read', 'users:read'],
   // Aggregates and reports only: may see clinical structure but never free-text notes.
   ANALYST: ['patients:read', 'clinical:read', 'billing:read', 'scheduling:read', 'workflows:read', 'reports:read'],
+  // Access reviews and accountings of disclosures: the audit trail, the staff who appear in it and the
+  // patients it concerns (to identify whose record it is), never clinical, billing or scheduling records.
+  COMPLIANCE_OFFICER: ['audit:read', 'patients:read', 'users:read'],
 };
 
 /**
@@ -101,6 +104,11 @@ export const ROLE_PHI_KINDS: Record<Role, readonly PhiKind[]> = {
   FRONT_DESK: STAFF_PHI,
   BILLING: STAFF_PHI,
   ANALYST: ['DEMOGRAPHIC', 'CLINICAL_CODED', 'ADMINISTRATIVE'],
+  // Identifies patients (name, MRN, birth date: an accounting is produced for a named person) but reads
+  // no free text; with no clinical permission, no clinical record reaches it (CLINICAL_CODED is listed
+  // so the coded fields every other role reads may stay non-null). Audit rows' before/after values are
+  // CLINICAL_TEXT (AuditEvent.changes): it sees which fields changed (AuditEvent.changedFields), not to what.
+  COMPLIANCE_OFFICER: ['IDENTIFIER', 'DEMOGRAPHIC', 'CLINICAL_CODED', 'ADMINISTRATIVE'],
 };
 
 export function phiKindsOf(roles: readonly Role[]): ReadonlySet<PhiKind> {

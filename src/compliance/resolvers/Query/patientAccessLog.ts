@@ -1,0 +1,18 @@
+import { requireViewer } from '../../../context.js';
+import type { QueryResolvers } from '../../../generated/graphql.js';
+import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import * as repo from '../../audit-trail-repository.js';
+import { isoRange } from '../../compliance-rules.js';
+import { patientUnderReview } from '../../patient-access.js';
+
+export const patientAccessLog: QueryResolvers['patientAccessLog'] = async (_root, args, ctx) => {
+  const tenant = requireViewer(ctx);
+  const page = pageRequest(args, 'patientAccessLog:occurredAt', ctx.deps.cursors);
+  const range = isoRange({ from: args.from ?? null, to: args.to ?? null }, 'from');
+  const patientId = await patientUnderReview(tenant, args.patientId);
+  const { session } = tenant;
+  const org = session.scope.organizationId;
+  const rows = await session.read((tx) => repo.patientAccessPage(tx, org, patientId, range, page));
+  const connection = toConnection(rows, page, (e) => [e.sortKey, e.id]);
+  return withTotalCount(connection, () => session.read((tx) => repo.countPatientAccess(tx, org, patientId, range)));
+};
