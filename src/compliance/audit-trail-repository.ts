@@ -46,7 +46,7 @@ export interface AuditEventFilter {
   to: string | null;
 }
 
-/** The organization's audit trail, newest first, keyset on (occurred_at, id): one index range per filter (migration 000011). */
+/** The organization's audit trail, newest first, keyset on (occurred_at, id): one index range per filter (migration 000012). */
 export async function auditEventPage(tx: TransactionSql, organizationId: string, f: AuditEventFilter, page: PageRequest): Promise<AuditEventRow[]> {
   const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   // Both scan directions in one statement (see scansDescending).
@@ -138,7 +138,7 @@ export interface AccessRange {
 /**
  * A patient's access log, newest first, keyset on (occurred_at, id): the requests that read the
  * patient (GIN index on phi_access_log.patient_ids) merged with the audit rows about the patient
- * and their records (audit_log.subject_patient_id, filled by trigger; migration 000011).
+ * and their records (audit_log.subject_patient_id, filled by trigger; migration 000012).
  */
 export async function patientAccessPage(
   tx: TransactionSql,

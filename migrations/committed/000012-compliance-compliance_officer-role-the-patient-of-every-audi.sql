@@ -1,5 +1,5 @@
---! Previous: sha1:1701c387dfae4cea9bf87dadd6201e1f05e9ed19
---! Hash: sha1:67f1076a1f824fbc2dbea87f8e3d5d0c0e691f41
+--! Previous: sha1:e07d7c6ee6269415b476220d4494dd0b69cb4083
+--! Hash: sha1:3573856b0b5be3f2241965f3f72ac37cee32dac7
 --! Message: Compliance: COMPLIANCE_OFFICER role, the patient of every audit row, indexes of the compliance lists
 
 -- Compliance queries (issue 17): the COMPLIANCE_OFFICER role, the patient of
