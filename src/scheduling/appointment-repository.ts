@@ -224,11 +224,11 @@ export async function appointmentDayAndToday(
   tx: TransactionSql,
   organizationId: string,
   id: string,
-): Promise<{ appointmentDay: string; today: string } | null> {
-  const rows = await tx<{ appointmentDay: string; today: string }[]>`
+): Promise<{ appointmentDay: string | null; today: string | null } | null> {
+  const rows = await tx<{ appointmentDay: string | null; today: string | null }[]>`
     /* appointmentDayAndToday */
-    select to_char(a.scheduled_datetime at time zone o.timezone, 'YYYY-MM-DD') as appointment_day,
-           to_char(now() at time zone o.timezone, 'YYYY-MM-DD') as today
+    select ((a.scheduled_datetime at time zone o.timezone)::date)::text as appointment_day,
+           ((now() at time zone o.timezone)::date)::text as today
     from appointments a
     join organizations o on o.id = a.organization_id
     where a.organization_id = ${organizationId}::uuid and a.id = ${id}::uuid and a.deleted_at is null

@@ -228,8 +228,9 @@ export async function checkInAppointment(
     const org = scope.organizationId;
     const before = await lockWithLivingPatient(tx, org, input.id, input.version);
     assertAppointmentTransition(before.status, 'CHECKED_IN');
-    const days = (await appointments.appointmentDayAndToday(tx, org, before.id))!;
-    assertCheckInDay(days.appointmentDay, days.today);
+    const days = await appointments.appointmentDayAndToday(tx, org, before.id);
+    const appointmentDay = days?.appointmentDay ?? '';
+    assertCheckInDay(appointmentDay, days?.today ?? '');
     const departmentId = input.departmentId ?? before.departmentId;
     if (!departmentId) throw badInput('The appointment has no department: pass departmentId to choose the queue', 'departmentId');
     const appointment = await moveAppointment(tx, before, 'CHECKED_IN', audit);
@@ -239,7 +240,7 @@ export async function checkInAppointment(
       appointmentId: before.id,
       priority: input.priority,
       notes: null,
-      queueDate: days.appointmentDay,
+      queueDate: appointmentDay,
     });
     return { appointment, queueEntry };
   });
