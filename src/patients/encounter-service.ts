@@ -61,7 +61,7 @@ export async function createEncounter(
       : await assertPatientAlive(tx, org, input.patientId);
     await assertNotBeforeBirthIn(tx, org, values.encounterAt, patient.dateOfBirth, 'encounterAt');
     if (values.scheduledAt) await assertNotBeforeBirthIn(tx, org, values.scheduledAt, patient.dateOfBirth, 'scheduledAt');
-    await requireClinicalProvider(tx, org, values.providerId);
+    await requireClinicalProvider(tx, org, values.providerId, 'providerId', ctx.viewer);
     const encounter = await encounters
       .insertEncounter(tx, org, values)
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, ENCOUNTER_REFERENCES)));
