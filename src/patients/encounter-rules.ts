@@ -38,7 +38,7 @@ export const UNSIGNED_NOTES = 'UNSIGNED_NOTES';
 export function assertNotesSigned(draftNoteIds: readonly string[], draftNotesReason: string | null): void {
   if (draftNoteIds.length > 0 && !draftNotesReason) {
     throw conflict(
-      `The encounter has ${draftNoteIds.length} unsigned (DRAFT) note(s): sign them before completing it, or pass draftNotesReason to complete it now and sign them later as late entries`,
+      `The encounter has ${draftNoteIds.length} unsigned (DRAFT) note(s): sign them before completing it, or pass draftNotesReason to complete it now and sign them afterwards`,
       { field: 'id', reason: UNSIGNED_NOTES, draftNoteCount: draftNoteIds.length },
     );
   }

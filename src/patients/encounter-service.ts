@@ -1,15 +1,15 @@
 import type { TenantContext } from '../context.js';
+import { requireClinicalProvider } from '../identity/providers.js';
 import { changedFields } from '../kernel/audit.js';
+import { atVersion } from '../kernel/concurrency.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
-import * as encounters from './encounter-repository.js';
 import { draftNoteIdsOfEncounter } from './clinical-note-repository.js';
+import * as encounters from './encounter-repository.js';
 import { assertEncounterTime, assertEncounterTransition, assertNotesSigned, type EncounterStatus } from './encounter-rules.js';
 import { assertNotBeforeBirthIn, assertPatientAlive, requireDeceasedPatient } from './patient-life.js';
 import { lockPatient } from './patient-repository.js';
-import { requireClinicalProvider } from '../identity/providers.js';
-import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key failures of encounter writes, as messages that name the input. */
 export const ENCOUNTER_REFERENCES = {
@@ -25,6 +25,10 @@ export async function requirePatient(tx: TransactionSql, organizationId: string,
   return patient;
 }
 
+/**
+ * Opens a PLANNED encounter: the patient alive (or, with `documentsDeath`, deceased: the one encounter after death),
+ * its time between birth and now unless planned (encounter-rules), its provider a clinician.
+ */
 export async function createEncounter(
   ctx: TenantContext,
   input: {
