@@ -208,6 +208,23 @@ export async function shareEncounterOfPatient(
   return rows[0] ?? null;
 }
 
+/** The patient's PLANNED encounters due after `after`: what a recorded death cancels. */
+export async function plannedEncounterIdsOfPatient(
+  tx: TransactionSql,
+  organizationId: string,
+  patientId: string,
+  after: Date,
+): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* plannedEncounterIdsOfPatient */
+    select id from encounters
+    where organization_id = ${organizationId}::uuid and patient_id = ${patientId}::uuid and deleted_at is null
+      and status = 'PLANNED' and encounter_at > ${after}::timestamptz
+    order by encounter_at, id
+  `;
+  return rows.map((r) => r.id);
+}
+
 export async function lockEncounter(tx: TransactionSql, organizationId: string, id: string): Promise<EncounterRow | null> {
   const rows = await tx<EncounterRow[]>`
     /* lockEncounter */

@@ -5,6 +5,8 @@ import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, conflict } from '../kernel/errors.js';
 import { requiredText } from '../kernel/validation.js';
 import { cancelScheduleOfPatient } from '../scheduling/patient-appointments.js';
+import * as encounters from './encounter-repository.js';
+import { assertEncounterTransition } from './encounter-rules.js';
 import { PATIENT_DECEASED } from './patient-life-rules.js';
 import * as repo from './patient-repository.js';
 import * as prescriptions from './prescription-repository.js';
@@ -25,8 +27,9 @@ export function assertNotAlreadyDeceased(patient: repo.PatientRow): void {
 
 /**
  * What a recorded death does to the care in force, in the transaction that records it: every prescription still
- * ACTIVE or ON_HOLD is DISCONTINUED, and every appointment still to happen after the time of death is CANCELLED
- * (queue entries left), each audited like the matching mutation, with the reason "Patient deceased".
+ * ACTIVE or ON_HOLD is DISCONTINUED, every encounter PLANNED after the time of death and every appointment still
+ * to happen after it are CANCELLED (queue entries left), each audited like the matching mutation, with the reason
+ * "Patient deceased".
  */
 export async function endCareAfterDeath(
   tx: TransactionSql,
@@ -45,6 +48,14 @@ export async function endCareAfterDeath(
       discontinuedReason: DEATH_REASON,
     });
     audit({ action: 'prescription.discontinue', entityType: 'prescription', entityId: id, ...changedFields(before, after) });
+  }
+  for (const id of await encounters.plannedEncounterIdsOfPatient(tx, organizationId, patient.id, patient.deceasedAt)) {
+    const before = await encounters.lockEncounter(tx, organizationId, id);
+    if (!before || before.status !== 'PLANNED') continue;
+    assertEncounterTransition(before.status, 'CANCELLED');
+    const notes = [before.notes, `Cancelled: ${DEATH_REASON}`].filter(Boolean).join('\n');
+    const after = await encounters.updateEncounterStatus(tx, { ...before, status: 'CANCELLED', notes });
+    audit({ action: 'encounter.cancel', entityType: 'encounter', entityId: id, ...changedFields(before, after) });
   }
   await cancelScheduleOfPatient(tx, organizationId, audit, { patientId: patient.id, endingAfter: patient.deceasedAt, reason: DEATH_REASON });
 }

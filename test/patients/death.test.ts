@@ -70,13 +70,15 @@ const recordDeath = (p: { id: string }, version: number, deceasedAt: string, tok
   app.gql(DEACTIVATE, { i: { id: p.id, version, status: 'DECEASED', deceasedAt } }, token);
 
 describe('death', () => {
-  it('recording a death cancels future appointments and stops active prescriptions in the same transaction, audited', async () => {
+  it('recording a death cancels future appointments (and planned encounters) and stops active prescriptions in the same transaction, audited', async () => {
     const p = await createPatient();
     const rx1 = (await ok(PRESCRIBE, { i: { ...RX, patientId: p.id } }, tokens.PHYSICIAN)).prescribeMedication.prescription;
     const rx2 = (await ok(PRESCRIBE, { i: { ...RX, medicationName: 'Lisinopril 10 mg tablet', dosage: '10 mg', patientId: p.id } }, tokens.PHYSICIAN))
       .prescribeMedication.prescription;
     const a1 = (await book(p.id, 3)).data!.bookAppointment.appointment;
     const a2 = (await book(p.id, 10)).data!.bookAppointment.appointment;
+    const planned = (await ok(CREATE_ENCOUNTER, { i: { patientId: p.id, encounterType: 'FOLLOW_UP', scheduledAt: slot(7).startsAt } }, tokens.PHYSICIAN))
+      .createEncounter.encounter;
 
     const deceasedAt = new Date(Date.now() - 60 * 60_000).toISOString();
     const res = await recordDeath(p, 1, deceasedAt);
@@ -94,13 +96,14 @@ describe('death', () => {
       { status: 'DISCONTINUED', discontinued_reason: 'Patient deceased' },
       { status: 'DISCONTINUED', discontinued_reason: 'Patient deceased' },
     ]);
+    expect((await app.admin`select status from encounters where id = ${planned.encounterId}`)[0]).toEqual({ status: 'CANCELLED' });
     // One transaction: every audit row of the death carries the same request id.
     const audit = await app.admin<{ action: string; request_id: string }[]>`
       select action, request_id from audit_log
-      where entity_id in (${p.patientId}, ${a1.appointmentId}, ${a2.appointmentId}, ${rx1.prescriptionId}, ${rx2.prescriptionId})
-        and action in ('patient.deactivate', 'appointment.cancel', 'prescription.discontinue')`;
+      where entity_id in (${p.patientId}, ${a1.appointmentId}, ${a2.appointmentId}, ${rx1.prescriptionId}, ${rx2.prescriptionId}, ${planned.encounterId})
+        and action in ('patient.deactivate', 'appointment.cancel', 'prescription.discontinue', 'encounter.cancel')`;
     expect(audit.map((r) => r.action).sort()).toEqual([
-      'appointment.cancel', 'appointment.cancel', 'patient.deactivate', 'prescription.discontinue', 'prescription.discontinue',
+      'appointment.cancel', 'appointment.cancel', 'encounter.cancel', 'patient.deactivate', 'prescription.discontinue', 'prescription.discontinue',
     ]);
     expect(new Set(audit.map((r) => r.request_id)).size).toBe(1);
     // The provider's time is free again.
