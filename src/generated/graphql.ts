@@ -64,6 +64,8 @@ export type AddClinicalNoteInput = {
   body: Scalars['String']['input'];
   /** The encounter it documents (of the same patient). */
   encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why this record goes into a COMPLETED or CANCELLED encounter (1–1000 characters): required then, and audited as a late entry (encounter.late_entry); ignored for an open encounter. */
+  lateEntryReason?: InputMaybe<Scalars['String']['input']>;
   /** Kind of note. */
   noteType: ClinicalNoteType;
   /** The patient. */
@@ -98,6 +100,8 @@ export type AddProblemInput = {
   description: Scalars['String']['input'];
   /** The encounter it was found in (of the same patient). */
   encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why this record goes into a COMPLETED or CANCELLED encounter (1–1000 characters): required then, and audited as a late entry (encounter.late_entry); ignored for an open encounter. */
+  lateEntryReason?: InputMaybe<Scalars['String']['input']>;
   /** Free-text remarks, at most 5000 characters. */
   notes?: InputMaybe<Scalars['String']['input']>;
   /** When it began; not in the future. */
@@ -230,6 +234,8 @@ export type Appointment = Node & {
   notes: Maybe<Scalars['String']['output']>;
   /** The patient. */
   patient: Maybe<Patient>;
+  /** Booked with allowPatientOverlap: the patient may have another appointment at the same time. */
+  patientOverlapAllowed: Scalars['Boolean']['output'];
   /** The provider (staff user) the patient sees. */
   provider: User;
   /** The OPD queue entry created at check-in, if any. */
@@ -460,6 +466,12 @@ export type BodySystem = Node & {
 
 /** A new appointment. */
 export type BookAppointmentInput = {
+  /**
+   * True when the patient is meant to have this appointment at the same time as another (e.g. a blood draw during
+   * a clinic visit). Otherwise a time overlapping another live appointment of the patient is CONFLICT
+   * (extensions.reason PATIENT_OVERLAP) naming it.
+   */
+  allowPatientOverlap?: InputMaybe<Scalars['Boolean']['input']>;
   /** Kind of appointment. */
   appointmentType: AppointmentType;
   /** The department (active); the OPD queue the patient joins at check-in. */
@@ -470,7 +482,7 @@ export type BookAppointmentInput = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** The patient. */
   patientId: Scalars['ID']['input'];
-  /** The provider (an active user of your organization). */
+  /** The provider: an active PHYSICIAN or NURSE of your organization. */
   providerId: Scalars['ID']['input'];
   /** Reason for the visit, at most 2000 characters. */
   reason?: InputMaybe<Scalars['String']['input']>;
@@ -527,9 +539,12 @@ export type CancelWorkflowInput = {
 
 /** Checks a patient in for a SCHEDULED appointment and queues them in the department's OPD queue. */
 export type CheckInAppointmentInput = {
-  /** Queue of this department instead of the appointment's (required when the appointment has none). */
+  /** Queue of this department instead of the appointment's (required when the appointment has none); it must run a queue (OUTPATIENT, EMERGENCY, LABORATORY or RADIOLOGY). */
   departmentId?: InputMaybe<Scalars['ID']['input']>;
-  /** The appointment; it must start within the next 24 hours or have started already. */
+  /**
+   * The appointment. Check-in happens on the appointment's own day in the organization's time zone (not the day
+   * before, not a later day) and puts the patient in that day's queue.
+   */
   id: Scalars['ID']['input'];
   /** Queue priority (default NORMAL). */
   priority?: InputMaybe<OpdPriority>;
@@ -683,6 +698,11 @@ export type CompileVisualWorkflowPayload = {
 export type CompleteEncounterInput = {
   /** Discharge disposition. */
   dischargeDisposition?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Why the encounter is completed while some of its notes are still DRAFT (1–1000 characters; audited with the
+   * notes' ids). Without it, completion with unsigned notes is refused with CONFLICT (extensions.reason UNSIGNED_NOTES).
+   */
+  draftNotesReason?: InputMaybe<Scalars['String']['input']>;
   /** The encounter. */
   id: Scalars['ID']['input'];
   /** The version you read. */
@@ -719,7 +739,17 @@ export type CreateEncounterInput = {
   chiefComplaint?: InputMaybe<Scalars['String']['input']>;
   /** Department UUID. */
   departmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** When it happens; defaults to now. */
+  /**
+   * True for the encounter that documents the death of a patient recorded as deceased: the one new encounter a
+   * deceased patient can get (notes and vital signs can be added to it; orders and prescriptions cannot).
+   * Refused for a living patient.
+   */
+  documentsDeath?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * When it happens; defaults to `scheduledAt`, else now. Not before the patient's date of birth; not in the future
+   * (5 minutes of clock skew allowed) unless the encounter is planned: `scheduledAt` given and this omitted or equal
+   * to it, at most two years ahead.
+   */
   encounterAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Kind of encounter. */
   encounterType: EncounterType;
@@ -731,7 +761,7 @@ export type CreateEncounterInput = {
   reason?: InputMaybe<Scalars['String']['input']>;
   /** Free-text remarks. */
   remarks?: InputMaybe<Scalars['String']['input']>;
-  /** Planned start, for a PLANNED encounter. */
+  /** Planned start: makes the encounter a planned one, which may lie in the future (at most two years ahead). */
   scheduledAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
@@ -846,7 +876,7 @@ export type CreateWorkflowDefinitionVersionInput = {
 
 /** Ends a patient's active registration. */
 export type DeactivatePatientInput = {
-  /** Time of death when status is DECEASED. */
+  /** Time of death when status is DECEASED: not in the future, not before the date of birth. */
   deceasedAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** The patient. */
   id: Scalars['ID']['input'];
@@ -1850,7 +1880,10 @@ export type Mutation = {
   addProblem: ProblemPayload;
   /** Grants a role. */
   assignRole: UserPayload;
-  /** Books an appointment; an overlap with another of the provider's appointments is CONFLICT naming its time. */
+  /**
+   * Books an appointment with a PHYSICIAN or NURSE for a living patient; an overlap with another of the provider's
+   * appointments, or of the patient's (unless allowPatientOverlap), is CONFLICT naming its time.
+   */
   bookAppointment: AppointmentPayload;
   /**
    * Calls the next WAITING patient of today's queue (EMERGENCY first, then by token).
@@ -1873,7 +1906,7 @@ export type Mutation = {
   collectLabSpecimen: LabTestPayload;
   /** Compiles a designer document into a DRAFT definition, refused with the same validation errors as a definition. */
   compileVisualWorkflow: CompileVisualWorkflowPayload;
-  /** IN_PROGRESS → COMPLETED. */
+  /** IN_PROGRESS → COMPLETED, once its notes are signed (or with `draftNotesReason`). */
   completeEncounter: EncounterPayload;
   /** IN_CONSULTATION → DONE (the appointment, if any, goes COMPLETED). */
   completeQueueEntry: OpdQueueEntryPayload;
@@ -1881,7 +1914,10 @@ export type Mutation = {
   completeTask: WorkflowTaskPayload;
   /** Creates a department (organization administrators). */
   createDepartment: DepartmentPayload;
-  /** Opens a PLANNED encounter. */
+  /**
+   * Opens a PLANNED encounter. The provider (default: you) must be a PHYSICIAN or NURSE. A deceased patient gets
+   * none (CONFLICT, extensions.reason PATIENT_DECEASED) except the one documenting the death (`documentsDeath`).
+   */
   createEncounter: EncounterPayload;
   /** Opens a DRAFT invoice with the next invoice number of your organization. */
   createInvoice: InvoicePayload;
@@ -1895,7 +1931,13 @@ export type Mutation = {
   createWorkflowDefinition: WorkflowDefinitionPayload;
   /** Starts the next version of a definition key as a DRAFT. */
   createWorkflowDefinitionVersion: WorkflowDefinitionPayload;
-  /** Marks a patient INACTIVE or DECEASED. */
+  /**
+   * Marks a patient INACTIVE or DECEASED. Recording a death, in the same transaction: every ACTIVE or ON_HOLD
+   * prescription is DISCONTINUED, and every encounter PLANNED after the time of death and every SCHEDULED or
+   * CHECKED_IN appointment ending after it are CANCELLED (reason "Patient deceased", each audited). Afterwards the patient gets no new encounters (but the one
+   * documenting the death), orders, prescriptions or appointments. A patient already DECEASED cannot be changed
+   * here (CONFLICT): see undoPatientDeath.
+   */
   deactivatePatient: PatientPayload;
   /** Withdraws a catalog item from new invoice lines. */
   deactivateServiceCatalogItem: ServiceCatalogItemPayload;
@@ -1903,11 +1945,11 @@ export type Mutation = {
   deactivateUser: UserPayload;
   /** Deactivates a version: no new instance may start on it; running instances continue. */
   deactivateWorkflowDefinition: WorkflowDefinitionPayload;
-  /** Soft-deletes a patient registered in error: the patient and every record of theirs are hidden from every query, list, count and report (kept in the database; restorePatient brings them back). */
+  /** Soft-deletes a patient registered in error (their appointments still to come are cancelled first, freeing the providers' time): the patient and every record of theirs are hidden from every query, list, count and report (kept in the database; restorePatient brings them back). */
   deletePatient: DeletePatientPayload;
   /** ACTIVE or ON_HOLD → DISCONTINUED. */
   discontinuePrescription: PrescriptionPayload;
-  /** Queues a patient without an appointment in today's OPD queue of a department. */
+  /** Queues a living patient without an appointment in today's queue of a department that runs one (OUTPATIENT, EMERGENCY, LABORATORY or RADIOLOGY). */
   enqueueWalkIn: OpdQueueEntryPayload;
   /** DRAFT → ISSUED: the invoice can no longer be edited and can be paid. */
   issueInvoice: InvoicePayload;
@@ -1969,12 +2011,17 @@ export type Mutation = {
   signClinicalNote: ClinicalNotePayload;
   /** CALLED → IN_CONSULTATION (the appointment, if any, goes IN_PROGRESS). */
   startConsultation: OpdQueueEntryPayload;
-  /** PLANNED → IN_PROGRESS. */
+  /** PLANNED → IN_PROGRESS (a planned encounter started before its time happens now). */
   startEncounter: EncounterPayload;
   /** Starts a workflow over a record; runs the initial state's entry actions. */
   startWorkflow: StartWorkflowPayload;
   /** Fires an event: applies the transition, writes history, cancels the left state's open tasks and opens new ones, all in one transaction. */
   transitionWorkflow: TransitionWorkflowPayload;
+  /**
+   * DECEASED → ACTIVE for a death recorded in error, with a reason (audited as patient.undo_death). Appointments
+   * cancelled and prescriptions stopped by the death stay so: book and prescribe again.
+   */
+  undoPatientDeath: PatientPayload;
   /** Edits, deactivates or reactivates a department (organization administrators). */
   updateDepartment: DepartmentPayload;
   /** Edits demographics (optimistic concurrency by version). */
@@ -2306,6 +2353,11 @@ export type MutationTransitionWorkflowArgs = {
 };
 
 
+export type MutationUndoPatientDeathArgs = {
+  input: UndoPatientDeathInput;
+};
+
+
 export type MutationUpdateDepartmentArgs = {
   input: UpdateDepartmentInput;
 };
@@ -2516,6 +2568,8 @@ export type OrderImagingInput = {
   contrast?: InputMaybe<Scalars['Boolean']['input']>;
   /** The encounter it is ordered in (of the same patient). */
   encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why this record goes into a COMPLETED or CANCELLED encounter (1–1000 characters): required then, and audited as a late entry (encounter.late_entry); ignored for an open encounter. */
+  lateEntryReason?: InputMaybe<Scalars['String']['input']>;
   /** Side of the body, when it applies. */
   laterality?: InputMaybe<Laterality>;
   /** Imaging technique. */
@@ -2532,6 +2586,8 @@ export type OrderLabTestInput = {
   clinicalIndication?: InputMaybe<Scalars['String']['input']>;
   /** The encounter the test is ordered in (of the same patient). */
   encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why this record goes into a COMPLETED or CANCELLED encounter (1–1000 characters): required then, and audited as a late entry (encounter.late_entry); ignored for an open encounter. */
+  lateEntryReason?: InputMaybe<Scalars['String']['input']>;
   /** Notes for the laboratory, at most 5000 characters. */
   notes?: InputMaybe<Scalars['String']['input']>;
   /** The patient (global ID or UUID). */
@@ -3069,6 +3125,8 @@ export type PrescribeMedicationInput = {
   frequency: Scalars['String']['input'];
   /** Instructions for the patient, at most 2000 characters. */
   instructions?: InputMaybe<Scalars['String']['input']>;
+  /** Why this record goes into a COMPLETED or CANCELLED encounter (1–1000 characters): required then, and audited as a late entry (encounter.late_entry); ignored for an open encounter. */
+  lateEntryReason?: InputMaybe<Scalars['String']['input']>;
   /** Medication code (e.g. RxNorm), at most 50 characters. */
   medicationCode?: InputMaybe<Scalars['String']['input']>;
   /** Medication name, 1–200 characters. */
@@ -3621,6 +3679,8 @@ export type RecordAnatomyFindingInput = {
   encounterId?: InputMaybe<Scalars['ID']['input']>;
   /** What was found, 1–5000 characters. */
   finding: Scalars['String']['input'];
+  /** Why this record goes into a COMPLETED or CANCELLED encounter (1–1000 characters): required then, and audited as a late entry (encounter.late_entry); ignored for an open encounter. */
+  lateEntryReason?: InputMaybe<Scalars['String']['input']>;
   /** Side of the body, when it applies. */
   laterality?: InputMaybe<Laterality>;
   /** Where on the body, 1–200 characters. */
@@ -3711,6 +3771,8 @@ export type RecordVitalSignsInput = {
   heartRate?: InputMaybe<Scalars['Int']['input']>;
   /** Height, 20–280 cm. */
   heightCm?: InputMaybe<Scalars['Float']['input']>;
+  /** Why this record goes into a COMPLETED or CANCELLED encounter (1–1000 characters): required then, and audited as a late entry (encounter.late_entry); ignored for an open encounter. */
+  lateEntryReason?: InputMaybe<Scalars['String']['input']>;
   /** Notes. */
   notes?: InputMaybe<Scalars['String']['input']>;
   /** Pain 0–10. */
@@ -3784,11 +3846,13 @@ export type ReportImagingInput = {
 
 /** Moves a SCHEDULED appointment to another time (and optionally another provider). */
 export type RescheduleAppointmentInput = {
+  /** As in bookAppointment; unchanged when omitted. */
+  allowPatientOverlap?: InputMaybe<Scalars['Boolean']['input']>;
   /** New end; after startsAt, at most 12 hours later. */
   endsAt: Scalars['DateTime']['input'];
   /** The appointment. */
   id: Scalars['ID']['input'];
-  /** New provider; unchanged when omitted. */
+  /** New provider (an active PHYSICIAN or NURSE); unchanged when omitted. */
   providerId?: InputMaybe<Scalars['ID']['input']>;
   /** New start; not in the past. */
   startsAt: Scalars['DateTime']['input'];
@@ -4127,6 +4191,16 @@ export type TransitionWorkflowPayload = {
   instance: WorkflowInstance;
   /** The history entry written. */
   transition: WorkflowTransition;
+};
+
+/** Undoes a death recorded in error (organization administrators only). */
+export type UndoPatientDeathInput = {
+  /** The patient recorded as DECEASED. */
+  id: Scalars['ID']['input'];
+  /** Why the recorded death was wrong (1–1000 characters); audited. */
+  reason: Scalars['String']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
 };
 
 /** Changes to a department; omitted fields stay as they are, null clears an optional field. */
@@ -5370,6 +5444,7 @@ export type ResolversTypes = {
   TransitionWorkflowInput: TransitionWorkflowInput;
   TransitionWorkflowPayload: ResolverTypeWrapper<Omit<TransitionWorkflowPayload, 'cancelledTasks' | 'createdTasks' | 'instance' | 'transition'> & { cancelledTasks: Array<ResolversTypes['WorkflowTask']>, createdTasks: Array<ResolversTypes['WorkflowTask']>, instance: ResolversTypes['WorkflowInstance'], transition: ResolversTypes['WorkflowTransition'] }>;
   UUID: ResolverTypeWrapper<Scalars['UUID']['output']>;
+  UndoPatientDeathInput: UndoPatientDeathInput;
   UpdateDepartmentInput: UpdateDepartmentInput;
   UpdatePatientInput: UpdatePatientInput;
   UpdateServiceCatalogItemInput: UpdateServiceCatalogItemInput;
@@ -5591,6 +5666,7 @@ export type ResolversParentTypes = {
   TransitionWorkflowInput: TransitionWorkflowInput;
   TransitionWorkflowPayload: Omit<TransitionWorkflowPayload, 'cancelledTasks' | 'createdTasks' | 'instance' | 'transition'> & { cancelledTasks: Array<ResolversParentTypes['WorkflowTask']>, createdTasks: Array<ResolversParentTypes['WorkflowTask']>, instance: ResolversParentTypes['WorkflowInstance'], transition: ResolversParentTypes['WorkflowTransition'] };
   UUID: Scalars['UUID']['output'];
+  UndoPatientDeathInput: UndoPatientDeathInput;
   UpdateDepartmentInput: UpdateDepartmentInput;
   UpdatePatientInput: UpdatePatientInput;
   UpdateServiceCatalogItemInput: UpdateServiceCatalogItemInput;
@@ -5720,6 +5796,7 @@ export type AppointmentResolvers<ContextType = RequestContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType>;
+  patientOverlapAllowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   queueEntry?: Resolver<Maybe<ResolversTypes['OpdQueueEntry']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6233,6 +6310,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   startEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationStartEncounterArgs, 'input'>>;
   startWorkflow?: Resolver<ResolversTypes['StartWorkflowPayload'], ParentType, ContextType, RequireFields<MutationStartWorkflowArgs, 'input'>>;
   transitionWorkflow?: Resolver<ResolversTypes['TransitionWorkflowPayload'], ParentType, ContextType, RequireFields<MutationTransitionWorkflowArgs, 'input'>>;
+  undoPatientDeath?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationUndoPatientDeathArgs, 'input'>>;
   updateDepartment?: Resolver<ResolversTypes['DepartmentPayload'], ParentType, ContextType, RequireFields<MutationUpdateDepartmentArgs, 'input'>>;
   updatePatient?: Resolver<ResolversTypes['PatientPayload'], ParentType, ContextType, RequireFields<MutationUpdatePatientArgs, 'input'>>;
   updateServiceCatalogItem?: Resolver<ResolversTypes['ServiceCatalogItemPayload'], ParentType, ContextType, RequireFields<MutationUpdateServiceCatalogItemArgs, 'input'>>;

@@ -150,6 +150,18 @@ export async function insertClinicalNote(tx: TransactionSql, organizationId: str
   return rows[0]!;
 }
 
+/** The encounter's notes still DRAFT (unsigned), oldest first: completing the encounter waits for them. */
+export async function draftNoteIdsOfEncounter(tx: TransactionSql, organizationId: string, encounterId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* draftNoteIdsOfEncounter */
+    select id from clinical_notes
+    where organization_id = ${organizationId}::uuid and encounter_id = ${encounterId}::uuid and status = 'DRAFT'
+      and deleted_at is null
+    order by created_at, id
+  `;
+  return rows.map((r) => r.id);
+}
+
 export async function lockClinicalNote(tx: TransactionSql, organizationId: string, id: string): Promise<ClinicalNoteRow | null> {
   const rows = await tx<ClinicalNoteRow[]>`
     /* lockClinicalNote */

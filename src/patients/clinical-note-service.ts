@@ -5,6 +5,7 @@ import { optionalText, requiredText } from '../kernel/validation.js';
 import * as notes from './clinical-note-repository.js';
 import { assertAmendable, assertNoteTransition } from './clinical-note-rules.js';
 import { requirePatient } from './encounter-service.js';
+import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
 import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key and trigger failures of note writes, as messages that name the input. */
@@ -26,6 +27,7 @@ export async function addClinicalNote(
     title?: string | null;
     body: string;
     amendsNoteId: string | null;
+    lateEntryReason?: string | null;
   },
 ): Promise<notes.ClinicalNoteRow> {
   const values: notes.NewClinicalNote = {
@@ -39,6 +41,7 @@ export async function addClinicalNote(
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
     await requirePatient(tx, scope.organizationId, input.patientId);
+    const late = await requireWritableEncounter(tx, scope.organizationId, input);
     if (input.amendsNoteId) {
       const [target] = await notes.clinicalNotesByIds(tx, scope.organizationId, [input.amendsNoteId]);
       if (!target) throw notFound('ClinicalNote', input.amendsNoteId);
@@ -53,6 +56,7 @@ export async function addClinicalNote(
       entityId: note.id,
       after: note,
     });
+    auditLateEntry(audit, late, 'clinical_note', note.id);
     return note;
   });
 }

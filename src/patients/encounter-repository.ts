@@ -187,6 +187,44 @@ export async function encounterPatientId(tx: TransactionSql, organizationId: str
   return rows[0]?.patientId ?? null;
 }
 
+/**
+ * The status of the patient's live encounter a record is written into, share-locked so the encounter cannot be
+ * completed or cancelled until the write commits (completion takes FOR UPDATE). Null when it is not this
+ * patient's encounter.
+ */
+export async function shareEncounterOfPatient(
+  tx: TransactionSql,
+  organizationId: string,
+  patientId: string,
+  encounterId: string,
+): Promise<{ id: string; status: string } | null> {
+  const rows = await tx<{ id: string; status: string }[]>`
+    /* shareEncounterOfPatient */
+    select id, status from encounters
+    where organization_id = ${organizationId}::uuid and id = ${encounterId}::uuid and patient_id = ${patientId}::uuid
+      and deleted_at is null
+    for share
+  `;
+  return rows[0] ?? null;
+}
+
+/** The patient's PLANNED encounters due after `after`: what a recorded death cancels. */
+export async function plannedEncounterIdsOfPatient(
+  tx: TransactionSql,
+  organizationId: string,
+  patientId: string,
+  after: Date,
+): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* plannedEncounterIdsOfPatient */
+    select id from encounters
+    where organization_id = ${organizationId}::uuid and patient_id = ${patientId}::uuid and deleted_at is null
+      and status = 'PLANNED' and encounter_at > ${after}::timestamptz
+    order by encounter_at, id
+  `;
+  return rows.map((r) => r.id);
+}
+
 export async function lockEncounter(tx: TransactionSql, organizationId: string, id: string): Promise<EncounterRow | null> {
   const rows = await tx<EncounterRow[]>`
     /* lockEncounter */
@@ -200,11 +238,15 @@ export async function lockEncounter(tx: TransactionSql, organizationId: string, 
   return rows[0] ?? null;
 }
 
-/** Writes the life-cycle columns of a locked encounter and bumps its version. */
-export async function updateEncounterStatus(tx: TransactionSql, e: EncounterRow): Promise<EncounterRow> {
+/**
+ * Writes the life-cycle columns of a locked encounter and bumps its version; `encounterAtMovedTo` moves its time (a planned encounter
+ * started early happens now). The stored time is otherwise left untouched, never round-tripped through a Date.
+ */
+export async function updateEncounterStatus(tx: TransactionSql, e: EncounterRow, encounterAtMovedTo: Date | null = null): Promise<EncounterRow> {
   const rows = await tx<EncounterRow[]>`
     /* updateEncounterStatus */
-    update encounters set status = ${e.status}, started_at = ${e.startedAt}, ended_at = ${e.endedAt},
+    update encounters set status = ${e.status}, encounter_at = coalesce(${encounterAtMovedTo}::timestamptz, encounter_at),
+           started_at = ${e.startedAt}, ended_at = ${e.endedAt},
            discharge_disposition = ${e.dischargeDisposition}, notes = ${e.notes}, version = version + 1
     where organization_id = ${e.organizationId}::uuid and id = ${e.id}::uuid and version = ${e.version}::int
     returning id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,

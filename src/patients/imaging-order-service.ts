@@ -4,6 +4,8 @@ import { badInput, fromDatabaseError } from '../kernel/errors.js';
 import { notFuture, optionalText, requiredText } from '../kernel/validation.js';
 import * as findings from './anatomy-finding-repository.js';
 import { requirePatient } from './encounter-service.js';
+import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
+import { assertPatientAlive } from './patient-life.js';
 import * as imaging from './imaging-order-repository.js';
 import { assertImagingTransition } from './imaging-order-rules.js';
 import { atVersion } from '../kernel/concurrency.js';
@@ -28,6 +30,8 @@ export interface OrderImagingInput {
   contrast?: boolean | null;
   priority?: string | null;
   clinicalIndication?: string | null;
+  /** Why the order goes into a COMPLETED or CANCELLED encounter (a late entry). */
+  lateEntryReason?: string | null;
 }
 
 export async function orderImaging(ctx: TenantContext, input: OrderImagingInput): Promise<imaging.ImagingOrderRow> {
@@ -44,11 +48,13 @@ export async function orderImaging(ctx: TenantContext, input: OrderImagingInput)
     clinicalIndication: optionalText(input.clinicalIndication, 'clinicalIndication', 2000) ?? null,
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    await requirePatient(tx, scope.organizationId, input.patientId);
+    await assertPatientAlive(tx, scope.organizationId, input.patientId);
+    const late = await requireWritableEncounter(tx, scope.organizationId, input);
     const order = await imaging
       .insertImagingOrder(tx, scope.organizationId, values)
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, IMAGING_REFERENCES)));
     audit({ action: 'imaging_order.order', entityType: 'imaging_order', entityId: order.id, after: order });
+    auditLateEntry(audit, late, 'imaging_order', order.id);
     return order;
   });
 }
@@ -89,6 +95,8 @@ export interface RecordAnatomyFindingInput {
   severity?: string | null;
   notes?: string | null;
   observedAt: Date | null;
+  /** Why the finding goes into a COMPLETED or CANCELLED encounter (a late entry). */
+  lateEntryReason?: string | null;
 }
 
 export async function recordAnatomyFinding(
@@ -109,10 +117,12 @@ export async function recordAnatomyFinding(
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
     await requirePatient(tx, scope.organizationId, input.patientId);
+    const late = await requireWritableEncounter(tx, scope.organizationId, input);
     const row = await findings
       .insertAnatomyFinding(tx, scope.organizationId, values)
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, IMAGING_REFERENCES)));
     audit({ action: 'anatomy_finding.record', entityType: 'anatomy_finding', entityId: row.id, after: row });
+    auditLateEntry(audit, late, 'anatomy_finding', row.id);
     return row;
   });
 }

@@ -3,7 +3,8 @@ import { changedFields, type AuditAction } from '../kernel/audit.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
-import { requirePatient } from './encounter-service.js';
+import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
+import { assertPatientAlive } from './patient-life.js';
 import * as labs from './lab-test-repository.js';
 import {
   abnormalFlag,
@@ -28,6 +29,8 @@ export interface OrderLabTestInput {
   priority?: string | null;
   clinicalIndication?: string | null;
   notes?: string | null;
+  /** Why the order goes into a COMPLETED or CANCELLED encounter (a late entry). */
+  lateEntryReason?: string | null;
 }
 
 export async function orderLabTest(ctx: TenantContext, input: OrderLabTestInput): Promise<labs.LabTestRow> {
@@ -43,11 +46,13 @@ export async function orderLabTest(ctx: TenantContext, input: OrderLabTestInput)
     notes: optionalText(input.notes, 'notes', 5000) ?? null,
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    await requirePatient(tx, scope.organizationId, input.patientId);
+    await assertPatientAlive(tx, scope.organizationId, input.patientId);
+    const late = await requireWritableEncounter(tx, scope.organizationId, input);
     const test = await labs
       .insertLabTest(tx, scope.organizationId, values)
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, LAB_REFERENCES)));
     audit({ action: 'lab_test.order', entityType: 'lab_test', entityId: test.id, after: test });
+    auditLateEntry(audit, late, 'lab_test', test.id);
     return test;
   });
 }

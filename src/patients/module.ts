@@ -30,6 +30,7 @@ import { resolveProblem } from './resolvers/Mutation/resolveProblem.js';
 import { restorePatient } from './resolvers/Mutation/restorePatient.js';
 import { signClinicalNote } from './resolvers/Mutation/signClinicalNote.js';
 import { startEncounter } from './resolvers/Mutation/startEncounter.js';
+import { undoPatientDeath } from './resolvers/Mutation/undoPatientDeath.js';
 import { updatePatient } from './resolvers/Mutation/updatePatient.js';
 import { verifyLabTest } from './resolvers/Mutation/verifyLabTest.js';
 import { Patient } from './resolvers/Patient.js';
@@ -54,6 +55,7 @@ export const patientsModule: DomainModule = {
       deactivatePatient,
       deletePatient,
       restorePatient,
+      undoPatientDeath,
       createEncounter,
       startEncounter,
       completeEncounter,

@@ -10,6 +10,10 @@ import {
   pastOrTodayDate,
   requiredText,
 } from '../kernel/validation.js';
+import { cancelScheduleOfPatient } from '../scheduling/patient-appointments.js';
+import { assertNotAlreadyDeceased, endCareAfterDeath } from './patient-death-service.js';
+import { assertNotBeforeBirthIn, organizationTimeZone } from './patient-life.js';
+import { assertBirthBeforeDeath } from './patient-life-rules.js';
 import * as repo from './patient-repository.js';
 
 const MRN = /^[A-Z0-9-]{4,20}$/;
@@ -120,12 +124,20 @@ export async function updatePatient(
   const clean = cleanFields(changes);
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const before = await lockAtVersion(tx, scope.organizationId, id, version);
+    if (clean.dateOfBirth && before.deceasedAt) {
+      assertBirthBeforeDeath(clean.dateOfBirth, before.deceasedAt, await organizationTimeZone(tx, scope.organizationId));
+    }
     const after = await repo.updatePatientRow(tx, { ...before, ...clean } as repo.PatientRow);
     audit({ action: 'patient.update', entityType: 'patient', entityId: id, ...changedFields(before, after) });
     return after;
   });
 }
 
+/**
+ * ACTIVE → INACTIVE or DECEASED. Recording a death checks the time of death (not in the future, not before
+ * birth) and, in the same transaction, stops the care in force (patient-death-service). A death on record is
+ * never changed here: only undoPatientDeath (ORG_ADMIN, with a reason) can.
+ */
 export async function deactivatePatient(
   ctx: TenantContext,
   input: { id: string; version: number; status: 'ACTIVE' | 'INACTIVE' | 'DECEASED'; deceasedAt: Date | null },
@@ -136,15 +148,24 @@ export async function deactivatePatient(
   notFuture(input.deceasedAt, 'deceasedAt');
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const before = await lockAtVersion(tx, scope.organizationId, input.id, input.version);
+    assertNotAlreadyDeceased(before);
+    if (input.deceasedAt) await assertNotBeforeBirthIn(tx, scope.organizationId, input.deceasedAt, before.dateOfBirth, 'deceasedAt');
     const after = await repo.updatePatientRow(tx, { ...before, status: input.status, deceasedAt: input.deceasedAt });
     audit({ action: 'patient.deactivate', entityType: 'patient', entityId: input.id, ...changedFields(before, after) });
+    if (input.deceasedAt) await endCareAfterDeath(tx, scope.organizationId, audit, { id: input.id, deceasedAt: input.deceasedAt });
     return after;
   });
 }
 
+/**
+ * Soft-deletes a registration made in error. Its appointments still to come are cancelled first (while the
+ * patient's rows are still visible), so they no longer hold the providers' time; restorePatient does not
+ * rebook them.
+ */
 export async function deletePatient(ctx: TenantContext, id: string, version: number): Promise<void> {
   await ctx.session.write(async ({ tx, scope, audit }) => {
     const before = await lockAtVersion(tx, scope.organizationId, id, version);
+    await cancelScheduleOfPatient(tx, scope.organizationId, audit, { patientId: id, endingAfter: new Date(), reason: 'Patient record deleted' });
     await repo.softDeletePatient(tx, scope.organizationId, id, version);
     audit({ action: 'patient.delete', entityType: 'patient', entityId: id, before });
   });

@@ -152,6 +152,18 @@ export async function lockPrescription(tx: TransactionSql, organizationId: strin
   return rows[0] ?? null;
 }
 
+/** The patient's prescriptions still in force (ACTIVE or ON_HOLD), oldest first: what a recorded death stops. */
+export async function prescriptionIdsInForceOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* prescriptionIdsInForceOfPatient */
+    select id from prescriptions
+    where organization_id = ${organizationId}::uuid and patient_id = ${patientId}::uuid and deleted_at is null
+      and status in ('ACTIVE', 'ON_HOLD')
+    order by created_at, id
+  `;
+  return rows.map((r) => r.id);
+}
+
 /** Writes the status columns of a locked prescription and bumps its version. */
 export async function updatePrescriptionStatus(tx: TransactionSql, p: PrescriptionRow): Promise<PrescriptionRow> {
   const rows = await tx<PrescriptionRow[]>`

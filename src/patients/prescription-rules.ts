@@ -17,6 +17,11 @@ export function assertPrescriptionTransition(from: string, to: PrescriptionStatu
   }
 }
 
+/** Whether a prescription in `status` is still in force and can be discontinued (a recorded death stops it). */
+export function canDiscontinue(status: string): boolean {
+  return (NEXT[status as PrescriptionStatus] ?? []).includes('DISCONTINUED');
+}
+
 export interface AllergyLike {
   id: string;
   allergen: string;

@@ -3,7 +3,8 @@ import { changedFields } from '../kernel/audit.js';
 import { badInput, conflict, fromDatabaseError } from '../kernel/errors.js';
 import { intInRange, optionalText, requiredText, today } from '../kernel/validation.js';
 import * as allergies from './drug-allergy-repository.js';
-import { requirePatient } from './encounter-service.js';
+import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
+import { assertPatientAlive } from './patient-life.js';
 import * as prescriptions from './prescription-repository.js';
 import { assertPrescriptionTransition, matchingAllergies, positiveDecimal } from './prescription-rules.js';
 import { atVersion } from '../kernel/concurrency.js';
@@ -31,6 +32,8 @@ export interface PrescribeInput {
   startDate?: string | null;
   endDate?: string | null;
   allergyOverrideReason?: string | null;
+  /** Why the prescription goes into a COMPLETED or CANCELLED encounter (a late entry). */
+  lateEntryReason?: string | null;
 }
 
 /**
@@ -65,7 +68,8 @@ export async function prescribeMedication(ctx: TenantContext, input: PrescribeIn
   };
   const overrideReason = optionalText(input.allergyOverrideReason, 'allergyOverrideReason', 1000) ?? null;
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    await requirePatient(tx, scope.organizationId, input.patientId);
+    await assertPatientAlive(tx, scope.organizationId, input.patientId);
+    const late = await requireWritableEncounter(tx, scope.organizationId, input);
     const active = await allergies.drugAllergiesByPatientIds(tx, scope.organizationId, [input.patientId], ['ACTIVE'], null);
     const matched = matchingAllergies(active, { name: values.medicationName, code: values.medicationCode });
     const worst = matched[0];
@@ -80,6 +84,7 @@ export async function prescribeMedication(ctx: TenantContext, input: PrescribeIn
       .insertPrescription(tx, scope.organizationId, { ...values, allergyOverrideReason: worst ? overrideReason : null })
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, PRESCRIPTION_REFERENCES)));
     audit({ action: 'prescription.create', entityType: 'prescription', entityId: prescription.id, after: prescription });
+    auditLateEntry(audit, late, 'prescription', prescription.id);
     if (worst) {
       audit({
         action: 'prescription.allergy_override',

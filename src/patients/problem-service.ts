@@ -3,6 +3,7 @@ import { changedFields } from '../kernel/audit.js';
 import { badInput, fromDatabaseError } from '../kernel/errors.js';
 import { matching, optionalText, pastOrTodayDate, requiredText } from '../kernel/validation.js';
 import { requirePatient } from './encounter-service.js';
+import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
 import * as problems from './problem-repository.js';
 import { assertProblemTransition, resolutionDate } from './problem-rules.js';
 import { atVersion } from '../kernel/concurrency.js';
@@ -26,6 +27,7 @@ export async function addProblem(
     severity?: string | null;
     onsetDate?: string | null;
     notes?: string | null;
+    lateEntryReason?: string | null;
   },
 ): Promise<problems.ProblemRow> {
   const code = optionalText(input.code, 'code', 50) ?? null;
@@ -46,10 +48,12 @@ export async function addProblem(
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
     await requirePatient(tx, scope.organizationId, input.patientId);
+    const late = await requireWritableEncounter(tx, scope.organizationId, input);
     const problem = await problems
       .insertProblem(tx, scope.organizationId, values)
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, PROBLEM_REFERENCES)));
     audit({ action: 'problem.create', entityType: 'problem', entityId: problem.id, after: problem });
+    auditLateEntry(audit, late, 'problem', problem.id);
     return problem;
   });
 }

@@ -2,6 +2,7 @@ import type { TenantContext } from '../context.js';
 import { badInput, fromDatabaseError } from '../kernel/errors.js';
 import { notFuture, optionalText } from '../kernel/validation.js';
 import { requirePatient } from './encounter-service.js';
+import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
 import * as vitals from './vital-signs-repository.js';
 import { decimalString, evaluateVitals, type VitalMeasurements } from './vital-signs-rules.js';
 
@@ -13,7 +14,13 @@ export const VITAL_SIGNS_REFERENCES = {
 
 export async function recordVitalSigns(
   ctx: TenantContext,
-  input: VitalMeasurements & { patientId: string; encounterId: string | null; recordedAt: Date | null; notes?: string | null },
+  input: VitalMeasurements & {
+    patientId: string;
+    encounterId: string | null;
+    recordedAt: Date | null;
+    notes?: string | null;
+    lateEntryReason?: string | null;
+  },
 ): Promise<vitals.VitalSignsRow> {
   const flags = evaluateVitals(input);
   const recordedAt = notFuture(input.recordedAt, 'recordedAt') ?? new Date();
@@ -36,10 +43,12 @@ export async function recordVitalSigns(
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
     await requirePatient(tx, scope.organizationId, input.patientId);
+    const late = await requireWritableEncounter(tx, scope.organizationId, input);
     const row = await vitals
       .insertVitalSigns(tx, scope.organizationId, values)
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, VITAL_SIGNS_REFERENCES)));
     audit({ action: 'vital_signs.record', entityType: 'vital_signs', entityId: row.id, after: row });
+    auditLateEntry(audit, late, 'vital_signs', row.id);
     return row;
   });
 }

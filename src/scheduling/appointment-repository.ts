@@ -17,6 +17,8 @@ export interface AppointmentRow {
   cancellationReason: string | null;
   cancelledAt: Date | null;
   checkedInAt: Date | null;
+  /** Booked with allowPatientOverlap: exempt from the patient's no-overlap constraint. */
+  patientOverlapAllowed: boolean;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -49,7 +51,7 @@ export async function appointmentsByIds(tx: TransactionSql, organizationId: stri
   return tx<AppointmentRow[]>`
     /* appointmentsByIds */
     select id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
-           appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+           appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, patient_overlap_allowed, created_at,
            updated_at, version,
            cursor_timestamp(scheduled_datetime)::text as sort_key
     from appointments
@@ -76,7 +78,7 @@ export async function appointmentPage(
     with matching as not materialized (
       select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
              a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-             a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+             a.cancelled_at, a.checked_in_at, a.patient_overlap_allowed, a.created_at, a.updated_at, a.version,
              cursor_timestamp(a.scheduled_datetime)::text as sort_key
       from appointments a
       where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
@@ -133,7 +135,7 @@ export async function appointmentPagesByPatientIds(
     cross join lateral (
       select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
              a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-             a.cancelled_at, a.checked_in_at, a.created_at, a.updated_at, a.version,
+             a.cancelled_at, a.checked_in_at, a.patient_overlap_allowed, a.created_at, a.updated_at, a.version,
              cursor_timestamp(a.scheduled_datetime)::text as sort_key
       from appointments a
       where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
@@ -192,13 +194,46 @@ export async function providerClash(
   return rows[0] ?? null;
 }
 
-/** Whether the user is an active staff member of the organization. */
-export async function activeUserExists(tx: TransactionSql, organizationId: string, userId: string): Promise<boolean> {
-  const rows = await tx<{ id: string }[]>`
-    /* activeUserExists */
-    select id from users where organization_id = ${organizationId}::uuid and id = ${userId}::uuid and active
+/**
+ * The patient's first live appointment overlapping [start, end), other than `exceptId`, that is not exempt: the
+ * same condition as the exclusion constraint `appointments_no_patient_overlap`.
+ */
+export async function patientClash(
+  tx: TransactionSql,
+  organizationId: string,
+  patientId: string,
+  start: Date,
+  end: Date,
+  exceptId: string | null,
+): Promise<ClashRow | null> {
+  const rows = await tx<ClashRow[]>`
+    /* patientClash */
+    select id, scheduled_datetime, scheduled_end_datetime from appointments
+    where organization_id = ${organizationId}::uuid and patient_id = ${patientId}::uuid
+      and status not in ('CANCELLED', 'NO_SHOW') and deleted_at is null and not patient_overlap_allowed
+      and tstzrange(scheduled_datetime, scheduled_end_datetime, '[)') && tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')
+      and (${exceptId}::uuid is null or id <> ${exceptId}::uuid)
+    order by scheduled_datetime, id
+    limit 1
   `;
-  return rows.length > 0;
+  return rows[0] ?? null;
+}
+
+/** The appointment's day and today, both on the organization's calendar (its time zone): the check-in rule. */
+export async function appointmentDayAndToday(
+  tx: TransactionSql,
+  organizationId: string,
+  id: string,
+): Promise<{ appointmentDay: string | null; today: string | null } | null> {
+  const rows = await tx<{ appointmentDay: string | null; today: string | null }[]>`
+    /* appointmentDayAndToday */
+    select ((a.scheduled_datetime at time zone o.timezone)::date)::text as appointment_day,
+           ((now() at time zone o.timezone)::date)::text as today
+    from appointments a
+    join organizations o on o.id = a.organization_id
+    where a.organization_id = ${organizationId}::uuid and a.id = ${id}::uuid and a.deleted_at is null
+  `;
+  return rows[0] ?? null;
 }
 
 export interface NewAppointment {
@@ -210,17 +245,19 @@ export interface NewAppointment {
   appointmentType: string;
   reason: string | null;
   notes: string | null;
+  patientOverlapAllowed: boolean;
 }
 
 export async function insertAppointment(tx: TransactionSql, organizationId: string, a: NewAppointment): Promise<AppointmentRow> {
   const rows = await tx<AppointmentRow[]>`
     /* insertAppointment */
     insert into appointments (organization_id, patient_id, provider_id, department_id, scheduled_datetime,
-                              scheduled_end_datetime, appointment_type, reason, notes)
+                              scheduled_end_datetime, appointment_type, reason, notes, patient_overlap_allowed)
     values (${organizationId}::uuid, ${a.patientId}::uuid, ${a.providerId}::uuid, ${a.departmentId}::uuid,
-            ${a.start}::timestamptz, ${a.end}::timestamptz, ${a.appointmentType}, ${a.reason}, ${a.notes})
+            ${a.start}::timestamptz, ${a.end}::timestamptz, ${a.appointmentType}, ${a.reason}, ${a.notes},
+            ${a.patientOverlapAllowed}::boolean)
     returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
-              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, patient_overlap_allowed, created_at,
               updated_at, version,
               cursor_timestamp(scheduled_datetime)::text as sort_key
   `;
@@ -237,11 +274,31 @@ export async function appointmentPatientId(tx: TransactionSql, organizationId: s
   return rows[0]?.patientId ?? null;
 }
 
+/**
+ * The patient's appointments still to happen (SCHEDULED or CHECKED_IN) that end after `endingAfter`, in time
+ * order: what a recorded death or a deleted registration cancels.
+ */
+export async function liveAppointmentIdsOfPatient(
+  tx: TransactionSql,
+  organizationId: string,
+  patientId: string,
+  endingAfter: Date,
+): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* liveAppointmentIdsOfPatient */
+    select id from appointments
+    where organization_id = ${organizationId}::uuid and patient_id = ${patientId}::uuid and deleted_at is null
+      and status in ('SCHEDULED', 'CHECKED_IN') and scheduled_end_datetime > ${endingAfter}::timestamptz
+    order by scheduled_datetime, id
+  `;
+  return rows.map((r) => r.id);
+}
+
 export async function lockAppointment(tx: TransactionSql, organizationId: string, id: string): Promise<AppointmentRow | null> {
   const rows = await tx<AppointmentRow[]>`
     /* lockAppointment */
     select id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
-           appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+           appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, patient_overlap_allowed, created_at,
            updated_at, version,
            cursor_timestamp(scheduled_datetime)::text as sort_key
     from appointments
@@ -254,15 +311,19 @@ export async function lockAppointment(tx: TransactionSql, organizationId: string
 /** Moves a locked appointment to another time (and provider); bumps its version. */
 export async function rescheduleAppointmentRow(
   tx: TransactionSql,
-  a: Pick<AppointmentRow, 'organizationId' | 'id' | 'version' | 'providerId' | 'scheduledDatetime' | 'scheduledEndDatetime'>,
+  a: Pick<
+    AppointmentRow,
+    'organizationId' | 'id' | 'version' | 'providerId' | 'scheduledDatetime' | 'scheduledEndDatetime' | 'patientOverlapAllowed'
+  >,
 ): Promise<AppointmentRow> {
   const rows = await tx<AppointmentRow[]>`
     /* rescheduleAppointmentRow */
     update appointments set provider_id = ${a.providerId}::uuid, scheduled_datetime = ${a.scheduledDatetime}::timestamptz,
-           scheduled_end_datetime = ${a.scheduledEndDatetime}::timestamptz, version = version + 1
+           scheduled_end_datetime = ${a.scheduledEndDatetime}::timestamptz,
+           patient_overlap_allowed = ${a.patientOverlapAllowed}::boolean, version = version + 1
     where organization_id = ${a.organizationId}::uuid and id = ${a.id}::uuid and version = ${a.version}::int
     returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
-              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, patient_overlap_allowed, created_at,
               updated_at, version,
               cursor_timestamp(scheduled_datetime)::text as sort_key
   `;
@@ -289,7 +350,7 @@ export async function updateAppointmentStatus(
            version = version + 1
     where organization_id = ${a.organizationId}::uuid and id = ${a.id}::uuid and version = ${a.version}::int
     returning id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
-              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, created_at,
+              appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, patient_overlap_allowed, created_at,
               updated_at, version,
               cursor_timestamp(scheduled_datetime)::text as sort_key
   `;

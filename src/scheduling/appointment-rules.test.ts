@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertAppointmentTransition,
-  assertCheckInDue,
+  assertCheckInDay,
   assertNoShowDue,
   assertReschedulable,
   assertSlot,
@@ -57,15 +57,15 @@ describe('assertSlot', () => {
   });
 });
 
-describe('assertNoShowDue and assertCheckInDue', () => {
+describe('assertNoShowDue and assertCheckInDay', () => {
   it('marks NO_SHOW only from the start on', () => {
     expect(() => assertNoShowDue(NOW, NOW)).not.toThrow();
     expect(() => assertNoShowDue(at(1), NOW)).toThrow(refusedOn('id', /can be marked NO_SHOW only after that/));
   });
 
-  it('opens check-in 24 hours before the start', () => {
-    expect(() => assertCheckInDue(at(24 * 60), NOW)).not.toThrow();
-    expect(() => assertCheckInDue(at(-90), NOW)).not.toThrow();
-    expect(() => assertCheckInDue(new Date(at(24 * 60).getTime() + 1), NOW)).toThrow(refusedOn('id', /check-in opens 24 hours before/));
+  it('checks in only on the appointment\'s own day (organization calendar), never before nor after it', () => {
+    expect(() => assertCheckInDay('2026-03-02', '2026-03-02')).not.toThrow();
+    expect(() => assertCheckInDay('2026-03-03', '2026-03-02')).toThrow(refusedOn('id', /check-in opens on that day/));
+    expect(() => assertCheckInDay('2026-02-20', '2026-03-02')).toThrow(refusedOn('id', /a past day: it cannot be checked in/));
   });
 });

@@ -19,8 +19,6 @@ const NEXT: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
 
 /** Longest slot that can be booked. */
 export const MAX_DURATION_MS = 12 * 60 * 60_000;
-/** How early before its start an appointment may be checked in. */
-export const CHECK_IN_EARLIEST_MS = 24 * 60 * 60_000;
 /** Clock skew tolerated between a client's "now" and ours when refusing past times. */
 const PAST_SLACK_MS = 60_000;
 
@@ -55,9 +53,21 @@ export function assertNoShowDue(start: Date, now = new Date()): void {
   }
 }
 
-/** Check-in no earlier than 24 hours before the start. */
-export function assertCheckInDue(start: Date, now = new Date()): void {
-  if (start.getTime() - now.getTime() > CHECK_IN_EARLIEST_MS) {
-    throw badInput(`The appointment starts at ${start.toISOString()}; check-in opens 24 hours before`, 'id');
+/**
+ * Check-in happens on the appointment's own day, on the organization's calendar (both dates YYYY-MM-DD in its
+ * time zone), and the patient joins that day's queue: tomorrow's patient cannot be checked in (and called)
+ * tonight, and an appointment of an earlier day is over (mark it NO_SHOW; book again or queue a walk-in). A
+ * patient late on the same day can still be checked in.
+ */
+export function assertCheckInDay(appointmentDay: string, today: string): void {
+  if (appointmentDay > today) {
+    throw badInput(`The appointment is on ${appointmentDay}; check-in opens on that day (today is ${today})`, 'id', { appointmentDay, today });
+  }
+  if (appointmentDay < today) {
+    throw badInput(
+      `The appointment was on ${appointmentDay}, a past day: it cannot be checked in; mark it NO_SHOW, then book a new appointment or queue a walk-in`,
+      'id',
+      { appointmentDay, today },
+    );
   }
 }

@@ -6,7 +6,7 @@ import { badInput, conflict, fromDatabaseError, type DomainError } from '../kern
 import { toGlobalId } from '../kernel/global-id.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
 import * as appointments from './appointment-repository.js';
-import { assertAppointmentTransition, assertCheckInDue, assertNoShowDue, assertReschedulable, assertSlot } from './appointment-rules.js';
+import { assertAppointmentTransition, assertCheckInDay, assertNoShowDue, assertReschedulable, assertSlot } from './appointment-rules.js';
 import { moveAppointment } from './appointment-transitions.js';
 import { requireActiveDepartment, requireActiveProvider, requireSchedulablePatient } from './references.js';
 import { enqueue, leaveQueue } from './opd-queue-service.js';
@@ -22,7 +22,8 @@ const REFERENCES = {
   appointments_end_after_start: () => badInput('endsAt must be after startsAt', 'endsAt'),
 };
 
-const OVERLAP_CONSTRAINT = 'appointments_no_provider_overlap';
+const PROVIDER_OVERLAP = 'appointments_no_provider_overlap';
+const PATIENT_OVERLAP = 'appointments_no_patient_overlap';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -40,28 +41,64 @@ function clashConflict(clash: appointments.ClashRow): DomainError {
   );
 }
 
+/** CONFLICT naming the patient's own appointment that is in the way (with whichever provider). */
+function patientClashConflict(clash: appointments.ClashRow): DomainError {
+  return conflict(
+    `The patient already has an appointment from ${iso(clash.scheduledDatetime)} to ${iso(clash.scheduledEndDatetime)}; ` +
+      'choose a time that does not overlap it, or pass allowPatientOverlap: true if both are meant to happen together',
+    {
+      field: 'startsAt',
+      reason: 'PATIENT_OVERLAP',
+      conflictingAppointmentId: toGlobalId('Appointment', clash.id),
+      conflictingStartsAt: iso(clash.scheduledDatetime),
+      conflictingEndsAt: iso(clash.scheduledEndDatetime),
+    },
+  );
+}
+
+interface Slot {
+  providerId: string;
+  patientId: string;
+  start: Date;
+  end: Date;
+  exceptId: string | null;
+  /** The booking said the patient may have another appointment at the same time. */
+  patientOverlapAllowed: boolean;
+}
+
+const providerClashOf = (tx: TransactionSql, org: string, s: Slot) => appointments.providerClash(tx, org, s.providerId, s.start, s.end, s.exceptId);
+const patientClashOf = (tx: TransactionSql, org: string, s: Slot) =>
+  s.patientOverlapAllowed ? Promise.resolve(null) : appointments.patientClash(tx, org, s.patientId, s.start, s.end, s.exceptId);
+
 /**
- * Writes a slot the provider must be free for. The overlap is looked up first
- * (the usual case, with a precise message); the exclusion constraint still
- * decides races. Its violation aborts only the savepoint, so the clashing
- * appointment, committed by then, can be read and named.
+ * Writes a slot the provider, and the patient, must be free for. The overlaps
+ * are looked up first (the usual case, with a precise message); the exclusion
+ * constraints still decide races. A violation aborts only the savepoint, so the
+ * clashing appointment, committed by then, can be read and named.
  */
 async function withinFreeSlot<T>(
   tx: TransactionSql,
   organizationId: string,
-  slot: { providerId: string; start: Date; end: Date; exceptId: string | null },
+  slot: Slot,
   write: (sp: TransactionSql) => Promise<T>,
 ): Promise<T> {
-  const clash = await appointments.providerClash(tx, organizationId, slot.providerId, slot.start, slot.end, slot.exceptId);
+  const clash = await providerClashOf(tx, organizationId, slot);
   if (clash) throw clashConflict(clash);
+  const own = await patientClashOf(tx, organizationId, slot);
+  if (own) throw patientClashConflict(own);
   try {
     return (await tx.savepoint((sp) => write(sp))) as T;
   } catch (error) {
-    if ((error as { constraint_name?: string }).constraint_name !== OVERLAP_CONSTRAINT) {
-      throw fromDatabaseError(error, REFERENCES);
+    const constraint = (error as { constraint_name?: string }).constraint_name;
+    if (constraint === PROVIDER_OVERLAP) {
+      const winner = await providerClashOf(tx, organizationId, slot);
+      throw winner ? clashConflict(winner) : conflict('The provider was booked for an overlapping time meanwhile; retry', { field: 'startsAt' });
     }
-    const winner = await appointments.providerClash(tx, organizationId, slot.providerId, slot.start, slot.end, slot.exceptId);
-    throw winner ? clashConflict(winner) : conflict('The provider was booked for an overlapping time meanwhile; retry', { field: 'startsAt' });
+    if (constraint === PATIENT_OVERLAP) {
+      const winner = await patientClashOf(tx, organizationId, slot);
+      throw winner ? patientClashConflict(winner) : conflict('The patient was booked for an overlapping time meanwhile; retry', { field: 'startsAt' });
+    }
+    throw fromDatabaseError(error, REFERENCES);
   }
 }
 
@@ -76,6 +113,7 @@ export async function bookAppointment(
     appointmentType: string;
     reason?: string | null;
     notes?: string | null;
+    allowPatientOverlap?: boolean | null;
   },
 ): Promise<appointments.AppointmentRow> {
   assertSlot(input.startsAt, input.endsAt);
@@ -88,6 +126,7 @@ export async function bookAppointment(
     appointmentType: input.appointmentType,
     reason: optionalText(input.reason, 'reason', 2000) ?? null,
     notes: optionalText(input.notes, 'notes', 5000) ?? null,
+    patientOverlapAllowed: input.allowPatientOverlap ?? false,
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
@@ -97,7 +136,7 @@ export async function bookAppointment(
     const appointment = await withinFreeSlot(
       tx,
       org,
-      { providerId: values.providerId, start: values.start, end: values.end, exceptId: null },
+      { ...values, exceptId: null },
       (sp) => appointments.insertAppointment(sp, org, values),
     );
     audit({ action: 'appointment.book', entityType: 'appointment', entityId: appointment.id, after: appointment });
@@ -109,22 +148,40 @@ async function lockAtVersion(tx: TransactionSql, organizationId: string, id: str
   return atVersion(await appointments.lockAppointment(tx, organizationId, id), version, 'Appointment', id);
 }
 
+/**
+ * For a change that puts the patient (back) into the schedule: the patient is locked and must be alive, then
+ * the appointment is locked — patient before appointment, the order recording a death takes them in.
+ */
+async function lockWithLivingPatient(tx: TransactionSql, organizationId: string, id: string, version: number) {
+  const patientId = await appointments.appointmentPatientId(tx, organizationId, id);
+  if (patientId) await requireSchedulablePatient(tx, organizationId, patientId);
+  return lockAtVersion(tx, organizationId, id, version);
+}
+
 export async function rescheduleAppointment(
   ctx: TenantContext,
-  input: { id: string; version: number; startsAt: Date; endsAt: Date; providerId: string | null },
+  input: {
+    id: string;
+    version: number;
+    startsAt: Date;
+    endsAt: Date;
+    providerId: string | null;
+    allowPatientOverlap?: boolean | null;
+  },
 ): Promise<appointments.AppointmentRow> {
   assertSlot(input.startsAt, input.endsAt);
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
-    const before = await lockAtVersion(tx, org, input.id, input.version);
+    const before = await lockWithLivingPatient(tx, org, input.id, input.version);
     assertReschedulable(before.status);
     const providerId = input.providerId ?? before.providerId;
     if (providerId !== before.providerId) await requireActiveProvider(tx, org, providerId);
-    const next = { ...before, providerId, scheduledDatetime: input.startsAt, scheduledEndDatetime: input.endsAt };
+    const patientOverlapAllowed = input.allowPatientOverlap ?? before.patientOverlapAllowed;
+    const next = { ...before, providerId, patientOverlapAllowed, scheduledDatetime: input.startsAt, scheduledEndDatetime: input.endsAt };
     const after = await withinFreeSlot(
       tx,
       org,
-      { providerId, start: input.startsAt, end: input.endsAt, exceptId: before.id },
+      { providerId, patientId: before.patientId, start: input.startsAt, end: input.endsAt, exceptId: before.id, patientOverlapAllowed },
       (sp) => appointments.rescheduleAppointmentRow(sp, next),
     );
     audit({ action: 'appointment.reschedule', entityType: 'appointment', entityId: before.id, ...changedFields(before, after) });
@@ -159,8 +216,9 @@ export async function markNoShow(ctx: TenantContext, input: { id: string; versio
 }
 
 /**
- * SCHEDULED → CHECKED_IN and a new entry with the next token in today's queue
- * of the appointment's department, in one transaction.
+ * SCHEDULED → CHECKED_IN and a new entry with the next token in the queue of
+ * the appointment's department on the appointment's own day (organization
+ * calendar), in one transaction; only on that day (appointment-rules).
  */
 export async function checkInAppointment(
   ctx: TenantContext,
@@ -168,9 +226,11 @@ export async function checkInAppointment(
 ): Promise<{ appointment: appointments.AppointmentRow; queueEntry: OpdQueueRow }> {
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
-    const before = await lockAtVersion(tx, org, input.id, input.version);
+    const before = await lockWithLivingPatient(tx, org, input.id, input.version);
     assertAppointmentTransition(before.status, 'CHECKED_IN');
-    assertCheckInDue(before.scheduledDatetime);
+    const days = await appointments.appointmentDayAndToday(tx, org, before.id);
+    const appointmentDay = days?.appointmentDay ?? '';
+    assertCheckInDay(appointmentDay, days?.today ?? '');
     const departmentId = input.departmentId ?? before.departmentId;
     if (!departmentId) throw badInput('The appointment has no department: pass departmentId to choose the queue', 'departmentId');
     const appointment = await moveAppointment(tx, before, 'CHECKED_IN', audit);
@@ -180,6 +240,7 @@ export async function checkInAppointment(
       appointmentId: before.id,
       priority: input.priority,
       notes: null,
+      queueDate: appointmentDay,
     });
     return { appointment, queueEntry };
   });

@@ -164,19 +164,24 @@ export async function countOpdQueue(tx: TransactionSql, organizationId: string, 
   return rows[0]?.count ?? 0;
 }
 
-/** The patient's entry still WAITING, CALLED or IN_CONSULTATION in today's queue of the department. */
+/**
+ * The patient's entry still WAITING, CALLED or IN_CONSULTATION in the department's queue of `queueDate`
+ * (null: today, organization time zone).
+ */
 export async function activeEntryToday(
   tx: TransactionSql,
   organizationId: string,
   departmentId: string,
   patientId: string,
+  queueDate: string | null,
 ): Promise<{ id: string; tokenNumber: number } | null> {
   const rows = await tx<{ id: string; tokenNumber: number }[]>`
     /* activeEntryToday */
     select q.id, q.token_number from opd_queue q
     where q.organization_id = ${organizationId}::uuid and q.department_id = ${departmentId}::uuid
       and q.patient_id = ${patientId}::uuid and q.status in ('WAITING', 'CALLED', 'IN_CONSULTATION')
-      and q.queue_date = (select (now() at time zone o.timezone)::date from organizations o where o.id = ${organizationId}::uuid)
+      and q.queue_date = coalesce(${queueDate}::date,
+                                  (select (now() at time zone o.timezone)::date from organizations o where o.id = ${organizationId}::uuid))
     limit 1
   `;
   return rows[0] ?? null;
@@ -188,10 +193,12 @@ export interface NewQueueEntry {
   appointmentId: string | null;
   priority: string;
   notes: string | null;
+  /** The day-queue to join (a check-in: the appointment's day); null: today, organization time zone. */
+  queueDate: string | null;
 }
 
 /**
- * Adds an entry to today's (organization time zone) queue of the department
+ * Adds an entry to the queue of `e.queueDate` (default today, organization time zone) of the department
  * with the next token, in one statement. The token comes from the counter row
  * `opd_token:<department>:<date>`, advanced by an upsert whose row lock is held
  * until commit: concurrent check-ins queue on it and get consecutive numbers,
@@ -202,7 +209,8 @@ export async function insertQueueEntry(tx: TransactionSql, organizationId: strin
   const rows = await tx<OpdQueueRow[]>`
     /* insertQueueEntry */
     with today as (
-      select (now() at time zone o.timezone)::date as day from organizations o where o.id = ${organizationId}::uuid
+      select coalesce(${e.queueDate}::date, (now() at time zone o.timezone)::date) as day
+      from organizations o where o.id = ${organizationId}::uuid
     ),
     token as (
       insert into tenant_counters (organization_id, name, value)
@@ -286,6 +294,18 @@ export async function lockWaitingEntryOfAppointment(
     for update
   `;
   return rows[0] ?? null;
+}
+
+/** The patient's walk-in entries (no appointment) still WAITING or CALLED, on any day. */
+export async function waitingWalkInEntryIdsOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* waitingWalkInEntryIdsOfPatient */
+    select id from opd_queue
+    where organization_id = ${organizationId}::uuid and patient_id = ${patientId}::uuid and appointment_id is null
+      and status in ('WAITING', 'CALLED')
+    order by enqueued_at, id
+  `;
+  return rows.map((r) => r.id);
 }
 
 /**

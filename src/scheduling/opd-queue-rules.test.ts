@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_STATUSES, assertQueueTransition, EVENT_OF, type OpdQueueStatus } from './opd-queue-rules.js';
+import { ACTIVE_STATUSES, assertQueueDepartment, assertQueueTransition, EVENT_OF, type OpdQueueStatus } from './opd-queue-rules.js';
 
 const STATUSES: OpdQueueStatus[] = ['WAITING', 'CALLED', 'IN_CONSULTATION', 'DONE', 'LEFT'];
 const ALLOWED = new Set(['WAITING→CALLED', 'WAITING→LEFT', 'CALLED→IN_CONSULTATION', 'CALLED→LEFT', 'IN_CONSULTATION→DONE']);
@@ -25,5 +25,17 @@ describe('the OPD queue life cycle', () => {
     expect(new Set(events).size).toBe(STATUSES.length);
     expect(events).not.toContain('RESYNC');
     expect(EVENT_OF.IN_CONSULTATION).toBe('CONSULTATION_STARTED');
+  });
+});
+
+describe('queue departments', () => {
+  it.each(['OUTPATIENT', 'EMERGENCY', 'LABORATORY', 'RADIOLOGY'])('a %s department runs a queue', (departmentType) => {
+    expect(() => assertQueueDepartment({ code: 'D', departmentType })).not.toThrow();
+  });
+
+  it.each(['INPATIENT', 'PHARMACY', 'BILLING', 'ADMINISTRATION'])('a %s department runs none', (departmentType) => {
+    expect(() => assertQueueDepartment({ code: 'D', departmentType })).toThrow(
+      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'departmentId', departmentType } }),
+    );
   });
 });

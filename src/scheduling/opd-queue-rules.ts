@@ -36,3 +36,20 @@ export function assertQueueTransition(from: string, to: OpdQueueStatus): void {
     throw badInput(`A queue entry cannot go from ${from} to ${to}`, 'id', { from, to });
   }
 }
+
+/**
+ * Department types that run an OPD queue: the clinical services patients wait in line for (outpatient clinics,
+ * emergency, laboratory sample collection, imaging). Wards admit rather than queue; pharmacy, billing and
+ * administration see no patients clinically.
+ */
+export const QUEUE_DEPARTMENT_TYPES: readonly string[] = ['OUTPATIENT', 'EMERGENCY', 'LABORATORY', 'RADIOLOGY'];
+
+export function assertQueueDepartment(department: { code: string; departmentType: string }, field = 'departmentId'): void {
+  if (!QUEUE_DEPARTMENT_TYPES.includes(department.departmentType)) {
+    throw badInput(
+      `Department ${department.code} is a ${department.departmentType} department and runs no patient queue; choose a ${QUEUE_DEPARTMENT_TYPES.join(', ')} department`,
+      field,
+      { departmentType: department.departmentType },
+    );
+  }
+}

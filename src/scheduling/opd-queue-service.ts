@@ -10,7 +10,7 @@ import { departmentsByIds } from './department-repository.js';
 import * as queue from './opd-queue-repository.js';
 import { assertQueueTransition, EVENT_OF, type OpdQueueStatus } from './opd-queue-rules.js';
 import { publishQueueChange } from './queue-events.js';
-import { requireActiveDepartment, requireSchedulablePatient } from './references.js';
+import { requireQueueDepartment, requireSchedulablePatient } from './references.js';
 
 const REFERENCES = {
   opd_queue_organization_id_department_id_fkey: () => badInput('departmentId is not a department of your organization', 'departmentId'),
@@ -46,8 +46,10 @@ const announce = (tx: TransactionSql, e: queue.OpdQueueRow) =>
   });
 
 /**
- * Adds the patient to today's queue of the department with the next token,
- * inside the caller's transaction (walk-in or check-in), and announces it on commit.
+ * Adds the patient to the department's queue of `entry.queueDate` (a check-in:
+ * the appointment's day; a walk-in: today) with the next token, inside the
+ * caller's transaction, and announces it on commit. The patient must be alive
+ * and the department one that runs a queue (a clinical one).
  */
 export async function enqueue(
   tx: TransactionSql,
@@ -56,8 +58,8 @@ export async function enqueue(
   entry: queue.NewQueueEntry,
 ): Promise<queue.OpdQueueRow> {
   await requireSchedulablePatient(tx, organizationId, entry.patientId);
-  await requireActiveDepartment(tx, organizationId, entry.departmentId);
-  const present = await queue.activeEntryToday(tx, organizationId, entry.departmentId, entry.patientId);
+  await requireQueueDepartment(tx, organizationId, entry.departmentId);
+  const present = await queue.activeEntryToday(tx, organizationId, entry.departmentId, entry.patientId, entry.queueDate);
   if (present) {
     throw conflict(`The patient is already in today's queue of this department with token ${present.tokenNumber}`, {
       field: 'patientId',
@@ -102,6 +104,7 @@ export async function enqueueWalkIn(
       appointmentId: null,
       priority: input.priority,
       notes,
+      queueDate: null,
     }),
   );
 }

@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { badInput, notFound } from '../kernel/errors.js';
-import { lockPatient } from '../patients/patient-repository.js';
-import { activeUserExists } from './appointment-repository.js';
+import { badInput } from '../kernel/errors.js';
+import { requireClinicalProvider } from '../identity/providers.js';
+import { assertPatientAlive } from '../patients/patient-life.js';
 import { departmentForUse } from './department-repository.js';
+import { assertQueueDepartment } from './opd-queue-rules.js';
 
 /**
  * Checks of the records a booking or queue entry points at, made inside the
@@ -10,19 +11,18 @@ import { departmentForUse } from './department-repository.js';
  * organization; these add the live-record rules and name the offending input.
  */
 
-/** The patient exists, is not deleted or deceased; locked against concurrent deletion and double queueing. */
+/**
+ * The patient exists, is not deleted and is alive (the patients domain's one rule, assertPatientAlive: a
+ * deceased patient is CONFLICT, reason PATIENT_DECEASED); locked against concurrent deletion, death and double
+ * queueing.
+ */
 export async function requireSchedulablePatient(tx: TransactionSql, organizationId: string, patientId: string) {
-  const patient = await lockPatient(tx, organizationId, patientId);
-  if (!patient) throw notFound('Patient', patientId);
-  if (patient.status === 'DECEASED') throw badInput('The patient is recorded as deceased', 'patientId');
-  return patient;
+  return assertPatientAlive(tx, organizationId, patientId);
 }
 
-/** The provider is an active user of the organization. */
+/** The provider is an active clinician (PHYSICIAN or NURSE) of the organization. */
 export async function requireActiveProvider(tx: TransactionSql, organizationId: string, providerId: string, field = 'providerId') {
-  if (!(await activeUserExists(tx, organizationId, providerId))) {
-    throw badInput(`${field} is not an active user of your organization`, field);
-  }
+  await requireClinicalProvider(tx, organizationId, providerId, field);
 }
 
 /** The department exists in the organization and is active; share-locked so it cannot be deactivated meanwhile. */
@@ -30,5 +30,12 @@ export async function requireActiveDepartment(tx: TransactionSql, organizationId
   const department = await departmentForUse(tx, organizationId, departmentId);
   if (!department) throw badInput(`${field} is not a department of your organization`, field);
   if (!department.active) throw badInput(`Department ${department.code} is deactivated`, field);
+  return department;
+}
+
+/** A department whose OPD queue patients can join: active, and clinical (opd-queue-rules). */
+export async function requireQueueDepartment(tx: TransactionSql, organizationId: string, departmentId: string, field = 'departmentId') {
+  const department = await requireActiveDepartment(tx, organizationId, departmentId, field);
+  assertQueueDepartment(department, field);
   return department;
 }

@@ -66,7 +66,9 @@ const patient = async (as = tokens) =>
 
 const CREATE_ENCOUNTER = `mutation($i: CreateEncounterInput!) { createEncounter(input: $i) { encounter { id version } } }`;
 const START_ENCOUNTER = `mutation($i: StartEncounterInput!) { startEncounter(input: $i) { encounter { id version } } }`;
-const encounter = async () => (await setup(CREATE_ENCOUNTER, { i: { patientId: (await patient()).id, encounterType: 'OUTPATIENT' } })).encounter;
+// The acting ORG_ADMIN holds no clinical role: encounters name the physician as their provider.
+const physician = () => toGlobalId('User', org.users.PHYSICIAN.id);
+const encounter = async () => (await setup(CREATE_ENCOUNTER, { i: { patientId: (await patient()).id, encounterType: 'OUTPATIENT', providerId: physician() } })).encounter;
 
 const ORDER_LAB = `mutation($i: OrderLabTestInput!) { orderLabTest(input: $i) { labTest { id version } } }`;
 const COLLECT = `mutation($i: CollectLabSpecimenInput!) { collectLabSpecimen(input: $i) { labTest { id version } } }`;
@@ -224,7 +226,7 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
       i: { id: prescription.id, version: prescription.version, reason: 'Course done' },
     });
   },
-  createEncounter: async (call) => call(CREATE_ENCOUNTER, { i: { patientId: (await patient()).id, encounterType: 'OUTPATIENT' } }),
+  createEncounter: async (call) => call(CREATE_ENCOUNTER, { i: { patientId: (await patient()).id, encounterType: 'OUTPATIENT', providerId: physician() } }),
   startEncounter: async (call) => {
     const e = await encounter();
     return call(START_ENCOUNTER, { i: { id: e.id, version: e.version } });
@@ -282,6 +284,17 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
   deletePatient: async (call) => {
     const p = await patient();
     return call(`mutation($i: DeletePatientInput!) { deletePatient(input: $i) { deletedPatientId } }`, { i: { id: p.id, version: p.version } });
+  },
+  undoPatientDeath: async (call) => {
+    const p = await patient();
+    const dead = (
+      await setup(`mutation($i: DeactivatePatientInput!) { deactivatePatient(input: $i) { patient { id version } } }`, {
+        i: { id: p.id, version: p.version, status: 'DECEASED', deceasedAt: new Date(Date.now() - 3_600_000).toISOString() },
+      })
+    ).patient;
+    return call(`mutation($i: UndoPatientDeathInput!) { undoPatientDeath(input: $i) { patient { id } } }`, {
+      i: { id: dead.id, version: dead.version, reason: 'Recorded on the wrong patient' },
+    });
   },
   restorePatient: async (call) => {
     const p = await patient();

@@ -187,7 +187,8 @@ beforeAll(async () => {
   );
   const encounterId = await create(
     'mutation($input: CreateEncounterInput!) { createEncounter(input: $input) { encounter { id } } }',
-    { patientId, encounterType: 'OUTPATIENT' },
+    // ORG_ADMIN holds no clinical role: the encounter names the physician as its provider.
+    { patientId, encounterType: 'OUTPATIENT', providerId: toGlobalId('User', org.users.PHYSICIAN.id) },
   );
   realIds = { patientId, departmentId, encounterId };
   const tables = await app.admin<{ name: string }[]>`

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
+import { toGlobalId } from '../../src/kernel/global-id.js';
 import { createOrganization, tokensByRole } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -32,9 +33,11 @@ beforeAll(async () => {
   app = await createTestApp();
   const org = await createOrganization(app.admin, 'north');
   tokens = await tokensByRole(app, org);
+  // The acting ORG_ADMIN holds no clinical role, so encounters name a physician as their provider.
+  ids.physician = toGlobalId('User', org.users.PHYSICIAN.id);
   const patient = await run(`mutation($i: CreatePatientInput!) { createPatient(input: $i) { patient { id } } }`, { firstName: 'Ada', lastName: 'Atom', dateOfBirth: '1970-01-01' });
   ids.patient = patient.patient.id;
-  ids.encounter = (await run(`mutation($i: CreateEncounterInput!) { createEncounter(input: $i) { encounter { id } } }`, { patientId: ids.patient, encounterType: 'OUTPATIENT' })).encounter.id;
+  ids.encounter = (await run(`mutation($i: CreateEncounterInput!) { createEncounter(input: $i) { encounter { id } } }`, { patientId: ids.patient, encounterType: 'OUTPATIENT', providerId: ids.physician })).encounter.id;
   ids.problem = (await run(`mutation($i: AddProblemInput!) { addProblem(input: $i) { problem { id } } }`, { patientId: ids.patient, description: 'Asthma' })).problem.id;
   ids.note = (await run(`mutation($i: AddClinicalNoteInput!) { addClinicalNote(input: $i) { clinicalNote { id } } }`, { patientId: ids.patient, noteType: 'PROGRESS', body: 'Well.' })).clinicalNote.id;
   ids.prescription = (await run(`mutation($i: PrescribeMedicationInput!) { prescribeMedication(input: $i) { prescription { id } } }`, { patientId: ids.patient, medicationName: 'Salbutamol', dosage: '100 mcg', route: 'INHALED', frequency: 'as needed' })).prescription.id;
@@ -58,10 +61,10 @@ const CASES: [string, string, () => Promise<Record<string, unknown>>][] = [
   ['createPatient', `mutation($i: CreatePatientInput!) { createPatient(input: $i) { __typename } }`, async () => ({ firstName: 'No', lastName: 'Trace', dateOfBirth: '1980-01-01' })],
   ['updatePatient', `mutation($i: UpdatePatientInput!) { updatePatient(input: $i) { __typename } }`, async () => ({ id: ids.patient, version: await version('ehr_patients', ids.patient!), firstName: 'Changed' })],
   ['deactivatePatient', `mutation($i: DeactivatePatientInput!) { deactivatePatient(input: $i) { __typename } }`, async () => ({ id: ids.patient, version: await version('ehr_patients', ids.patient!) })],
-  ['createEncounter', `mutation($i: CreateEncounterInput!) { createEncounter(input: $i) { __typename } }`, async () => ({ patientId: ids.patient, encounterType: 'EMERGENCY' })],
+  ['createEncounter', `mutation($i: CreateEncounterInput!) { createEncounter(input: $i) { __typename } }`, async () => ({ patientId: ids.patient, encounterType: 'EMERGENCY', providerId: ids.physician })],
   ['startEncounter', `mutation($i: StartEncounterInput!) { startEncounter(input: $i) { __typename } }`, async () => ({ id: ids.encounter, version: await version('encounters', ids.encounter!) })],
   ['cancelEncounter', `mutation($i: CancelEncounterInput!) { cancelEncounter(input: $i) { __typename } }`, async () => ({ id: ids.encounter, version: await version('encounters', ids.encounter!), reason: 'No show' })],
-  ['recordVitalSigns', `mutation($i: RecordVitalSignsInput!) { recordVitalSigns(input: $i) { __typename } }`, async () => ({ patientId: ids.patient, encounterId: ids.encounter, heartRate: 70 })],
+  ['recordVitalSigns', `mutation($i: RecordVitalSignsInput!) { recordVitalSigns(input: $i) { __typename } }`, async () => ({ patientId: ids.patient, encounterId: ids.encounter, heartRate: 70, lateEntryReason: 'Taken before the visit was cancelled' })],
   ['addProblem', `mutation($i: AddProblemInput!) { addProblem(input: $i) { __typename } }`, async () => ({ patientId: ids.patient, description: 'Migraine' })],
   ['resolveProblem', `mutation($i: ResolveProblemInput!) { resolveProblem(input: $i) { __typename } }`, async () => ({ id: ids.problem, version: await version('problem_list', ids.problem!) })],
   ['addClinicalNote', `mutation($i: AddClinicalNoteInput!) { addClinicalNote(input: $i) { __typename } }`, async () => ({ patientId: ids.patient, noteType: 'NURSING', body: 'Ok' })],

@@ -83,7 +83,7 @@ async function patientWithEverything(lastName: string): Promise<Patient> {
     })
   ).patient;
   const patientId = created.id as string;
-  const encounterId = (await ok(`mutation($i: CreateEncounterInput!) { createEncounter(input: $i) { encounter { id } } }`, { i: { patientId, encounterType: 'OUTPATIENT' } })).encounter.id;
+  const encounterId = (await ok(`mutation($i: CreateEncounterInput!) { createEncounter(input: $i) { encounter { id } } }`, { i: { patientId, encounterType: 'OUTPATIENT', providerId: toGlobalId('User', org.users.PHYSICIAN.id) } })).encounter.id;
   await ok(`mutation($i: RecordVitalSignsInput!) { recordVitalSigns(input: $i) { vitalSigns { id } } }`, { i: { patientId, encounterId, heartRate: 72 } });
   await ok(`mutation($i: AddProblemInput!) { addProblem(input: $i) { problem { id } } }`, { i: { patientId, description: 'Asthma' } });
   await ok(`mutation($i: AddClinicalNoteInput!) { addClinicalNote(input: $i) { clinicalNote { id } } }`, { i: { patientId, noteType: 'PROGRESS', body: 'Stable.' } });

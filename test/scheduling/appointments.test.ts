@@ -3,7 +3,7 @@ import type { Role } from '../../src/kernel/auth/permissions.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
-import { createDepartment, createPatients, inMinutes } from './helpers.js';
+import { createDepartment, createPatients, inMinutes, zoneWithLocalHour } from './helpers.js';
 
 let app: TestApp;
 let north: TestOrganization;
@@ -18,6 +18,8 @@ let otherProvider: string;
 beforeAll(async () => {
   app = await createTestApp({ ...COUNTING_STATEMENTS, DATABASE_MAX_CONNECTIONS: '20' });
   north = await createOrganization(app.admin, 'north');
+  // Early morning in the organization's zone, so the check-ins below (a few hours ahead) fall on today.
+  await app.admin`update organizations set timezone = ${zoneWithLocalHour(2)} where id = ${north.id}`;
   south = await createOrganization(app.admin, 'south');
   [tokens, southTokens] = await Promise.all([tokensByRole(app, north), tokensByRole(app, south)]);
   patients = await createPatients(app, north.id, 40, 'N');

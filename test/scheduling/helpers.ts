@@ -106,3 +106,18 @@ export async function createDepartment(app: TestApp, organizationId: string, cod
 
 /** Minutes from now as an ISO instant. */
 export const inMinutes = (minutes: number, from = Date.now()) => new Date(from + minutes * 60_000).toISOString();
+
+/**
+ * A fixed-offset zone (Etc/GMT±N) in which the wall clock reads about `hour` o'clock right now, so a test can
+ * stand at a chosen time of the organization's day ("tonight", "early morning") whatever the time it runs at.
+ */
+export function zoneWithLocalHour(hour: number, now = new Date()): string {
+  let offset = (((hour - now.getUTCHours()) % 24) + 24) % 24;
+  if (offset > 14) offset -= 24;
+  // Etc/GMT signs are inverted (POSIX): Etc/GMT-3 is UTC+3.
+  return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+/** The calendar date at `at` in `timeZone`, YYYY-MM-DD. */
+export const dateIn = (timeZone: string, at: Date) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);

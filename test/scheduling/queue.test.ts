@@ -3,17 +3,20 @@ import type { Role } from '../../src/kernel/auth/permissions.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createDepartment, createPatients, inMinutes } from './helpers.js';
+import { createDepartment, createPatients, inMinutes, zoneWithLocalHour } from './helpers.js';
 
 let app: TestApp;
 let north: TestOrganization;
 let tokens: Record<Role, string>;
 let patients: { id: string; uuid: string }[];
+// Early morning in the organization's zone: appointments booked a few hours ahead are still today's, and
+// check-in happens only on the appointment's own day.
+const ZONE = zoneWithLocalHour(2);
 
 beforeAll(async () => {
   app = await createTestApp({ DATABASE_MAX_CONNECTIONS: '20' });
   north = await createOrganization(app.admin, 'north');
-  await app.admin`update organizations set timezone = 'Africa/Nairobi' where id = ${north.id}`;
+  await app.admin`update organizations set timezone = ${ZONE} where id = ${north.id}`;
   tokens = await tokensByRole(app, north);
   patients = await createPatients(app, north.id, 60, 'Q');
 });
@@ -44,9 +47,9 @@ const walkIn = async (departmentId: string, patientId: string, priority = 'NORMA
 const board = async (departmentId: string) =>
   (await ok(QUEUE, { d: departmentId, first: 100 })).opdQueue.edges.map((e: any) => e.node);
 
-/** The organization's calendar day (Africa/Nairobi), as the queue dates it. */
+/** The organization's calendar day (its zone), as the queue dates it. */
 async function orgToday(): Promise<string> {
-  const [row] = await app.admin<{ day: string }[]>`select to_char(now() at time zone 'Africa/Nairobi', 'YYYY-MM-DD') as day`;
+  const [row] = await app.admin<{ day: string }[]>`select to_char(now() at time zone ${ZONE}, 'YYYY-MM-DD') as day`;
   return row!.day;
 }
 

@@ -71,6 +71,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 };
 
 /**
+ * Roles whose holders may be the responsible provider of an appointment or an encounter: the clinicians who see
+ * patients. ORG_ADMIN, FRONT_DESK, BILLING and ANALYST hold none of them (a physician who also administers the
+ * organization holds PHYSICIAN as well). The rule lives here, beside the matrix, so services never name roles.
+ */
+export const PROVIDER_ROLES: readonly Role[] = ['PHYSICIAN', 'NURSE'];
+
+/**
  * Kinds of patient data a field of the schema can hold; every text, JSON and date field of a
  * patient-bearing type declares one with `@phi(kind:)` (see src/kernel/auth/phi.ts).
  * - IDENTIFIER: names, MRN, birth date, contact details, street address, policy numbers (HIPAA Safe Harbor identifiers).

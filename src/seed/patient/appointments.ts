@@ -6,17 +6,30 @@ import { DAY, HOUR, MINUTE, iso } from '../time.js';
 import { CANCEL_REASONS } from './encounters.js';
 import { cap, type Health, type Patient } from './record.js';
 
-/** Up to three appointments; future ones only for active patients, the first a new-patient visit when there was no encounter. */
+/**
+ * Up to three appointments; future ones only for active patients, the first a new-patient visit when there was no
+ * encounter. A patient's live appointments never overlap (appointments_no_patient_overlap): one that would, with
+ * another provider, is written as a cancelled request.
+ */
 export function writeAppointments(state: OrgState, b: Buffers, patient: Patient, health: Health, hadEncounters: boolean): void {
   const { rng } = state;
   const appointmentCount = patient.showcase ? 2 : rng.weighted([0, 1, 2, 3], [30, 45, 20, 5]);
+  const live: [number, number][] = [];
   for (let i = 0; i < appointmentCount; i++) {
     const future = patient.status === 'ACTIVE' && (patient.showcase ? i === 1 : rng.chance(0.3));
-    writeAppointment(state, b, patient, health, future, i === 0 && !hadEncounters);
+    writeAppointment(state, b, patient, health, future, i === 0 && !hadEncounters, live);
   }
 }
 
-function writeAppointment(state: OrgState, b: Buffers, patient: Patient, health: Health, future: boolean, newPatient: boolean): void {
+function writeAppointment(
+  state: OrgState,
+  b: Buffers,
+  patient: Patient,
+  health: Health,
+  future: boolean,
+  newPatient: boolean,
+  live: [number, number][],
+): void {
   const { ctx, rng, nowMs } = state;
   const { id: patientId, isChild: child, registeredAt } = patient;
   const { chronic, primary } = health;
@@ -39,6 +52,10 @@ function writeAppointment(state: OrgState, b: Buffers, patient: Patient, health:
   }
   if (!future && start > nowMs - HOUR) start = nowMs - HOUR - rng.int(48) * 30 * MINUTE;
   const end = start + 30 * MINUTE;
+  if (status !== 'CANCELLED' && status !== 'NO_SHOW') {
+    if (live.some(([s, e]) => s < end && start < e)) status = 'CANCELLED';
+    else live.push([start, end]);
+  }
   const type = newPatient
     ? 'NEW_PATIENT'
     : rng.weighted(['FOLLOW_UP', 'CONSULTATION', 'TELEHEALTH', 'PROCEDURE', 'LAB', 'IMAGING', 'VACCINATION', 'NEW_PATIENT'], [40, 18, 10, 6, 10, 5, child ? 10 : 4, 3]);

@@ -6,5 +6,6 @@ import { transitionEncounter } from '../../encounter-service.js';
 export const completeEncounter: MutationResolvers['completeEncounter'] = async (_root, { input }, ctx) => ({
   encounter: await transitionEncounter(requireViewer(ctx), uuidFromId(input.id, 'Encounter'), input.version, 'COMPLETED', {
     dischargeDisposition: input.dischargeDisposition,
+    draftNotesReason: input.draftNotesReason,
   }),
 });
