@@ -1,5 +1,5 @@
---! Previous: sha1:1701c387dfae4cea9bf87dadd6201e1f05e9ed19
---! Hash: sha1:e6db7cdf5c47e681892f22e2c1a954a26e429ae6
+--! Previous: sha1:3573856b0b5be3f2241965f3f72ac37cee32dac7
+--! Hash: sha1:46d3f4f32a209e70a8e813d282592f5daecb1a95
 --! Message: A patient's live appointments cannot overlap unless booked with allowPatientOverlap
 
 -- One patient cannot be in two places at once: live appointments of one patient may not overlap, unless the
