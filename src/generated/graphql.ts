@@ -4474,7 +4474,7 @@ export type VitalSignsEnteredInError = {
   /** Who marked it. */
   markedBy: Maybe<User>;
   /** Why, e.g. recorded on the wrong patient. */
-  reason: Scalars['String']['output'];
+  reason: Maybe<Scalars['String']['output']>;
 };
 
 /** Result of recordVitalSigns. */
@@ -6705,7 +6705,7 @@ export type VitalSignsEdgeResolvers<ContextType = RequestContext, ParentType ext
 export type VitalSignsEnteredInErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsEnteredInError'] = ResolversParentTypes['VitalSignsEnteredInError']> = {
   markedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   markedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
-  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type VitalSignsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsPayload'] = ResolversParentTypes['VitalSignsPayload']> = {
