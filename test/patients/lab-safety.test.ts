@@ -147,7 +147,7 @@ describe('critical-limit table', () => {
       select action, changes from audit_log where organization_id = ${org.id} and entity_type = 'lab_critical_limit' and outcome = 'SUCCESS'
       order by occurred_at`;
     expect(audit.map((a) => a.action)).toEqual(['lab_critical_limit.set', 'lab_critical_limit.clear']);
-    expect(audit[0]!.changes).toMatchObject({ before: { criticalHigh: '6.5', overridden: false }, after: { criticalHigh: '6.0', overridden: true } });
+    expect(audit[0]!.changes).toMatchObject({ before: { criticalHigh: '6.5', overridden: false }, after: { criticalHigh: '6', overridden: true } });
   });
 });
 
