@@ -33,7 +33,8 @@ const STATEMENT_BUDGET: Record<string, number> = {
   'patient-list': 6,
   'patient-page': 5,
   'record-payment': 7,
-  'record-vital-signs': 6,
+  // Issue 20: + the organization's timezone, for the patient's age (band) at recordedAt in local time.
+  'record-vital-signs': 7,
   'task-inbox': 8,
 };
 
