@@ -76,7 +76,11 @@ export async function insertSupersessions(
   `;
 }
 
-/** Locks a live result of the organization for a correction. */
+/**
+ * Locks a live result of the organization for a correction. FOR NO KEY UPDATE: a concurrent result that
+ * references it (a supersession's foreign key takes KEY SHARE) is not blocked, so no deadlock with
+ * recordLabResult, which locks the test first.
+ */
 export async function lockLabResult(tx: TransactionSql, organizationId: string, id: string): Promise<LabResultRow | null> {
   const rows = await tx<LabResultRow[]>`
     /* lockLabResult */
@@ -86,7 +90,7 @@ export async function lockLabResult(tx: TransactionSql, organizationId: string, 
            cursor_timestamp(resulted_at)::text as sort_key
     from lab_results
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
+    for no key update
   `;
   return rows[0] ?? null;
 }
