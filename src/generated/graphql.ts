@@ -1634,12 +1634,12 @@ export type LabResultEdge = {
   node: LabResult;
 };
 
-/** Result of recordLabResult. */
+/** Result of recordLabResult and correctLabResult. */
 export type LabResultPayload = {
   __typename?: 'LabResultPayload';
   /** The stored result with its computed abnormal flag. */
   labResult: LabResult;
-  /** The lab test after the change (RESULTED). */
+  /** The lab test after the change (RESULTED; a correction keeps its status and moves `resultedAt`). */
   labTest: LabTest;
 };
 
