@@ -17,6 +17,8 @@ const rowMappers: Record<string, string> = {
   Prescription: '../patients/prescription-repository.js#PrescriptionRow',
   LabTest: '../patients/lab-test-repository.js#LabTestRow',
   LabResult: '../patients/lab-test-repository.js#LabResultRow',
+  LabCriticalLimit: '../patients/lab-critical-limit-repository.js#LabCriticalLimitRow',
+  VitalSignsEnteredInError: '../patients/vital-signs-repository.js#VitalSignsEnteredInErrorRow',
   ImagingOrder: '../patients/imaging-order-repository.js#ImagingOrderRow',
   AnatomyFinding: '../patients/anatomy-finding-repository.js#AnatomyFindingRow',
   BodySystem: '../patients/body-system-repository.js#BodySystemRow',

@@ -5,12 +5,13 @@ import type { UserRow, OrganizationRow } from '../identity/repository.js';
 import type { SessionTokens } from '../identity/session-tokens.js';
 import type { PatientRow, PatientSummaryRow } from '../patients/patient-repository.js';
 import type { EncounterRow } from '../patients/encounter-repository.js';
-import type { VitalSignsRow } from '../patients/vital-signs-repository.js';
+import type { VitalSignsRow, VitalSignsEnteredInErrorRow } from '../patients/vital-signs-repository.js';
 import type { ProblemRow } from '../patients/problem-repository.js';
 import type { ClinicalNoteRow } from '../patients/clinical-note-repository.js';
 import type { DrugAllergyRow } from '../patients/drug-allergy-repository.js';
 import type { PrescriptionRow } from '../patients/prescription-repository.js';
 import type { LabTestRow, LabResultRow } from '../patients/lab-test-repository.js';
+import type { LabCriticalLimitRow } from '../patients/lab-critical-limit-repository.js';
 import type { ImagingOrderRow } from '../patients/imaging-order-repository.js';
 import type { AnatomyFindingRow } from '../patients/anatomy-finding-repository.js';
 import type { BodySystemRow } from '../patients/body-system-repository.js';
@@ -561,6 +562,16 @@ export type CheckInPayload = {
   queueEntry: OpdQueueEntry;
 };
 
+/** Removes your organization's override; the global default applies again. */
+export type ClearLabCriticalLimitInput = {
+  /** The analyte key. */
+  analyteKey: Scalars['String']['input'];
+  /** The unit. */
+  unit: Scalars['String']['input'];
+  /** The override version you read. */
+  version: Scalars['Int']['input'];
+};
+
 /**
  * Free-text clinical documentation (table `clinical_notes`). Once SIGNED a note is immutable: a correction is a new
  * note whose `amends` points at it.
@@ -715,6 +726,36 @@ export type CompleteTaskInput = {
   formData?: InputMaybe<Scalars['JSONObject']['input']>;
   /** The task. */
   taskId: Scalars['ID']['input'];
+};
+
+/**
+ * Corrects a FINAL result: the corrected value is stored as a new FINAL result of the same analyte (its `corrects`
+ * is the earlier one), the earlier result becomes CORRECTED and keeps its value as history. Accepted while the
+ * test is RESULTED or VERIFIED. The flag is computed as for recordLabResult.
+ */
+export type CorrectLabResultInput = {
+  /** For a non-numeric result: true ABNORMAL, false NORMAL; must agree with a computed flag. */
+  abnormal?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The FINAL result to correct (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** Notes, at most 5000 characters. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Why the result is corrected, 1–1000 characters (e.g. wrong specimen, transcription error). */
+  reason: Scalars['String']['input'];
+  /** Upper reference bound (default: the earlier result's). */
+  referenceHigh?: InputMaybe<Scalars['Float']['input']>;
+  /** Lower reference bound (default: the earlier result's). */
+  referenceLow?: InputMaybe<Scalars['Float']['input']>;
+  /** Reference range as text (default: the earlier result's). */
+  referenceRange?: InputMaybe<Scalars['String']['input']>;
+  /** The corrected numeric value; must be the number `resultValue` shows. */
+  resultNumeric?: InputMaybe<Scalars['Float']['input']>;
+  /** Unit (default: the earlier result's unit). */
+  resultUnit?: InputMaybe<Scalars['String']['input']>;
+  /** The corrected value as reported, 1–2000 characters. */
+  resultValue: Scalars['String']['input'];
+  /** The result's version you read; if it changed since, the correction is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
 };
 
 /** A new department. */
@@ -1591,17 +1632,18 @@ export type IssueInvoiceInput = {
 };
 
 /**
- * How a lab result compares with its reference range. Computed by the server from `resultNumeric`
- * and the reference bounds: LOW/HIGH outside the range; CRITICAL_LOW below half the lower bound,
- * CRITICAL_HIGH above twice the upper bound (critical thresholds apply to positive bounds only);
- * NORMAL inside. ABNORMAL is the flag of a non-numeric result declared abnormal.
+ * How a lab result compares with its critical limits and reference range. Computed by the server from the
+ * numeric value: CRITICAL_LOW/CRITICAL_HIGH beyond the analyte's critical limit in the result's unit (see
+ * labCriticalLimits; the organization's override, else the global default), whatever the reference range says;
+ * otherwise LOW/HIGH outside the reference range, NORMAL inside. ABNORMAL is the flag of a non-numeric result
+ * declared abnormal.
  */
 export type LabAbnormalFlag =
   /** A non-numeric result declared abnormal. */
   | 'ABNORMAL'
-  /** Above twice the upper reference bound: needs immediate attention. */
+  /** Above the analyte's critical upper limit: needs immediate attention (listed in criticalResults). */
   | 'CRITICAL_HIGH'
-  /** Below half of the lower reference bound: needs immediate attention. */
+  /** Below the analyte's critical lower limit: needs immediate attention (listed in criticalResults). */
   | 'CRITICAL_LOW'
   /** Above the upper reference bound. */
   | 'HIGH'
@@ -1609,6 +1651,51 @@ export type LabAbnormalFlag =
   | 'LOW'
   /** Within the reference range (or a non-numeric result declared normal). */
   | 'NORMAL';
+
+/**
+ * A critical (panic) limit of an analyte in one unit (tables `lab_critical_limits`, global defaults shipped in the
+ * migrations, and `organization_lab_critical_limits`, the organization's overrides). A numeric result beyond the
+ * limit in effect is flagged CRITICAL_LOW or CRITICAL_HIGH whatever its reference range says, and is listed in
+ * `criticalResults` for the ordering provider.
+ */
+export type LabCriticalLimit = {
+  __typename?: 'LabCriticalLimit';
+  /** Stable key of the analyte, e.g. POTASSIUM. */
+  analyteKey: Scalars['String']['output'];
+  /** Display name, e.g. Potassium. */
+  analyteName: Scalars['String']['output'];
+  /** Critical above this value, as in effect for your organization; null when there is no upper limit. */
+  criticalHigh: Maybe<Scalars['Float']['output']>;
+  /** Critical below this value, as in effect for your organization; null when there is no lower limit. */
+  criticalLow: Maybe<Scalars['Float']['output']>;
+  /** The global default upper limit. */
+  defaultHigh: Maybe<Scalars['Float']['output']>;
+  /** The global default lower limit. */
+  defaultLow: Maybe<Scalars['Float']['output']>;
+  /** LOINC codes that identify the analyte (matched against `analyteCode`). */
+  loincCodes: Array<Scalars['String']['output']>;
+  /** Analyte names that identify it (normalized), matched against `analyte` when the code does not match. */
+  names: Array<Scalars['String']['output']>;
+  /** True when your organization overrides the default. */
+  overridden: Scalars['Boolean']['output'];
+  /** Where the default comes from. */
+  source: Scalars['String']['output'];
+  /** The unit the limits are in, e.g. mmol/L (results in another unit are compared with that unit's row). */
+  unit: Scalars['String']['output'];
+  /** Other spellings of the unit that results may use (normalized: lower case, no spaces), e.g. meq/l. */
+  unitAliases: Array<Scalars['String']['output']>;
+  /** When the override last changed; null when not overridden. */
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The override's version (send it back with setLabCriticalLimit or clearLabCriticalLimit); null when not overridden. */
+  version: Maybe<Scalars['Int']['output']>;
+};
+
+/** Result of setLabCriticalLimit and clearLabCriticalLimit. */
+export type LabCriticalLimitPayload = {
+  __typename?: 'LabCriticalLimitPayload';
+  /** The limits now in effect. */
+  labCriticalLimit: LabCriticalLimit;
+};
 
 /**
  * One result component (analyte) of a lab test (table `lab_results`), with value, unit,
@@ -1622,6 +1709,12 @@ export type LabResult = Node & {
   analyte: Scalars['String']['output'];
   /** Analyte code (e.g. LOINC), when recorded. */
   analyteCode: Maybe<Scalars['String']['output']>;
+  /** The later result that replaced this one; null while this one is current. */
+  correctedBy: Maybe<LabResult>;
+  /** Why this result replaced the earlier one (corrections only). */
+  correctionReason: Maybe<Scalars['String']['output']>;
+  /** The earlier result this one replaced (a corrected FINAL value, or a PRELIMINARY one now finalized); null for a first result. */
+  corrects: Maybe<LabResult>;
   /** When the record was created. */
   createdAt: Scalars['DateTime']['output'];
   /** Global ID. */
@@ -1680,12 +1773,12 @@ export type LabResultEdge = {
   node: LabResult;
 };
 
-/** Result of recordLabResult. */
+/** Result of recordLabResult and correctLabResult. */
 export type LabResultPayload = {
   __typename?: 'LabResultPayload';
   /** The stored result with its computed abnormal flag. */
   labResult: LabResult;
-  /** The lab test after the change (RESULTED). */
+  /** The lab test after the change (RESULTED; a correction keeps its status and moves `resultedAt`). */
   labTest: LabTest;
 };
 
@@ -1693,7 +1786,7 @@ export type LabResultPayload = {
 export type LabResultStatus =
   /** Withdrawn. */
   | 'CANCELLED'
-  /** A final value that was later corrected. */
+  /** A FINAL value later replaced by a corrected one (`correctedBy`, via correctLabResult); kept as history. */
   | 'CORRECTED'
   /** Final value. */
   | 'FINAL'
@@ -1822,12 +1915,30 @@ export type MaritalStatus =
   | 'UNKNOWN'
   | 'WIDOWED';
 
+/** Marks a drug allergy ENTERED_IN_ERROR: it no longer counts when prescribing. */
+export type MarkAllergyEnteredInErrorInput = {
+  /** The allergy (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** Why, 1–1000 characters (audited). */
+  reason: Scalars['String']['input'];
+  /** The version you read; if it changed since, the change is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+};
+
 /** Marks a SCHEDULED appointment whose start has passed as NO_SHOW. */
 export type MarkNoShowInput = {
   /** The appointment. */
   id: Scalars['ID']['input'];
   /** The version you read. */
   version: Scalars['Int']['input'];
+};
+
+/** Withdraws a vital-sign set recorded in error (wrong patient, wrong values); it stays on record with its status. */
+export type MarkVitalSignsEnteredInErrorInput = {
+  /** The vital-sign set (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** Why, 1–1000 characters. */
+  reason: Scalars['String']['input'];
 };
 
 /** Route of administration. */
@@ -1902,6 +2013,8 @@ export type Mutation = {
   checkInAppointment: CheckInPayload;
   /** Claims an OPEN task you are eligible for; exactly one of concurrent claimers wins, the others get CONFLICT. */
   claimTask: WorkflowTaskPayload;
+  /** Removes your organization's override of an analyte's critical limits (audited). */
+  clearLabCriticalLimit: LabCriticalLimitPayload;
   /** ORDERED → COLLECTED: the specimen was taken. */
   collectLabSpecimen: LabTestPayload;
   /** Compiles a designer document into a DRAFT definition, refused with the same validation errors as a definition. */
@@ -1912,6 +2025,8 @@ export type Mutation = {
   completeQueueEntry: OpdQueueEntryPayload;
   /** Completes a task you claimed (CLAIMED → COMPLETED) with its form data. */
   completeTask: WorkflowTaskPayload;
+  /** Corrects a FINAL lab result, keeping the earlier value as CORRECTED history. */
+  correctLabResult: LabResultPayload;
   /** Creates a department (organization administrators). */
   createDepartment: DepartmentPayload;
   /**
@@ -1957,10 +2072,14 @@ export type Mutation = {
   login: AuthPayload;
   /** Revokes the session the refresh token belongs to. */
   logout: LogoutPayload;
+  /** Marks a drug allergy ENTERED_IN_ERROR, with the reason (audited); prescribing no longer checks it. */
+  markAllergyEnteredInError: DrugAllergyPayload;
   /** WAITING or CALLED → LEFT (a CHECKED_IN appointment is cancelled). */
   markLeft: OpdQueueEntryPayload;
   /** SCHEDULED → NO_SHOW, once the start has passed. */
   markNoShow: AppointmentPayload;
+  /** Marks a vital-sign set entered in error, with the reason (audited). */
+  markVitalSignsEnteredInError: VitalSignsPayload;
   /** Orders an imaging examination (status ORDERED). */
   orderImaging: ImagingOrderPayload;
   /** Orders a lab test (status ORDERED). */
@@ -2007,6 +2126,8 @@ export type Mutation = {
   saveVisualWorkflow: VisualWorkflowPayload;
   /** Makes a PUBLISHED, active version the default for its entity type (the previous default stops being one). */
   setDefaultWorkflowDefinition: WorkflowDefinitionPayload;
+  /** Overrides the critical limits of an analyte for your organization (audited). */
+  setLabCriticalLimit: LabCriticalLimitPayload;
   /** DRAFT → SIGNED; the note can never change afterwards (write an amendment instead). */
   signClinicalNote: ClinicalNotePayload;
   /** CALLED → IN_CONSULTATION (the appointment, if any, goes IN_PROGRESS). */
@@ -2103,6 +2224,11 @@ export type MutationClaimTaskArgs = {
 };
 
 
+export type MutationClearLabCriticalLimitArgs = {
+  input: ClearLabCriticalLimitInput;
+};
+
+
 export type MutationCollectLabSpecimenArgs = {
   input: CollectLabSpecimenInput;
 };
@@ -2125,6 +2251,11 @@ export type MutationCompleteQueueEntryArgs = {
 
 export type MutationCompleteTaskArgs = {
   input: CompleteTaskInput;
+};
+
+
+export type MutationCorrectLabResultArgs = {
+  input: CorrectLabResultInput;
 };
 
 
@@ -2218,6 +2349,11 @@ export type MutationLogoutArgs = {
 };
 
 
+export type MutationMarkAllergyEnteredInErrorArgs = {
+  input: MarkAllergyEnteredInErrorInput;
+};
+
+
 export type MutationMarkLeftArgs = {
   input: QueueEntryTransitionInput;
 };
@@ -2225,6 +2361,11 @@ export type MutationMarkLeftArgs = {
 
 export type MutationMarkNoShowArgs = {
   input: MarkNoShowInput;
+};
+
+
+export type MutationMarkVitalSignsEnteredInErrorArgs = {
+  input: MarkVitalSignsEnteredInErrorInput;
 };
 
 
@@ -2325,6 +2466,11 @@ export type MutationSaveVisualWorkflowArgs = {
 
 export type MutationSetDefaultWorkflowDefinitionArgs = {
   input: WorkflowDefinitionVersionInput;
+};
+
+
+export type MutationSetLabCriticalLimitArgs = {
+  input: SetLabCriticalLimitInput;
 };
 
 
@@ -3053,6 +3199,8 @@ export type Permission =
   | 'BILLING_READ'
   /** Create invoices, take payments and refunds, manage the catalog. */
   | 'BILLING_WRITE'
+  /** Configure the organization's clinical reference data (critical lab limits). */
+  | 'CLINICAL_ADMIN'
   /** Read free-text clinical notes. */
   | 'CLINICAL_NOTES_READ'
   /** Read structured clinical records (encounters, vitals, problems, labs, prescriptions). */
@@ -3310,6 +3458,11 @@ export type Query = {
   auditEvents: AuditEventConnection;
   /** Every anatomical body system (reference data), in pick-list order. */
   bodySystems: Array<BodySystem>;
+  /**
+   * Current critical results (CRITICAL_LOW or CRITICAL_HIGH, not since corrected) of lab tests ordered by a provider,
+   * newest first: by default the tests you ordered. Keyset-paginated (page size default 20, at most 1000).
+   */
+  criticalResults: LabResultConnection;
   /** A department of your organization by global ID or UUID. */
   department: Maybe<Department>;
   /** Departments of your organization by name. */
@@ -3324,6 +3477,8 @@ export type Query = {
   invoice: Maybe<Invoice>;
   /** Invoices of the organization, newest first (keyset-paginated, page size default 20, at most 1000). */
   invoices: InvoiceConnection;
+  /** The critical-limit table in effect for your organization, by analyte and unit. */
+  labCriticalLimits: Array<LabCriticalLimit>;
   /** A lab test of your organization by global ID or UUID; null when not found. */
   labTest: Maybe<LabTest>;
   /** The signed-in user. */
@@ -3418,6 +3573,15 @@ export type QueryAuditEventsArgs = {
   filter?: InputMaybe<AuditEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCriticalResultsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  orderedBy?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -3715,12 +3879,17 @@ export type RecordDrugAllergyInput = {
 
 /**
  * Records one result component of a COLLECTED, IN_PROGRESS or RESULTED lab test; the test becomes RESULTED.
- * The abnormal flag is computed from `resultNumeric` and the reference bounds.
+ * The numeric value must be the number `resultValue` shows (else BAD_USER_INPUT, `reason: RESULT_VALUE_MISMATCH`);
+ * a plain-number `resultValue` is numeric by itself. The abnormal flag is computed from the value, the analyte's
+ * critical limits and the reference bounds (explicit, or parsed from a numeric `referenceRange`). A new result
+ * replaces a PRELIMINARY one of the same analyte (kept as history); an analyte that already has a FINAL result is
+ * refused with CONFLICT (`reason: FINAL_RESULT_EXISTS`): correct it with correctLabResult.
  */
 export type RecordLabResultInput = {
   /**
-   * For results whose flag cannot be computed (no numeric value or no reference bound): true flags the
-   * result ABNORMAL, false NORMAL. Refused when the flag is computed.
+   * For results whose flag cannot be computed (no numeric value, or neither a reference bound nor a critical
+   * limit): true flags the result ABNORMAL, false NORMAL. When the flag is computed it must agree
+   * (false with a LOW, HIGH or CRITICAL result is refused, `reason: FLAG_CONFLICT`).
    */
   abnormal?: InputMaybe<Scalars['Boolean']['input']>;
   /** What was measured, e.g. Hemoglobin, 1–200 characters. */
@@ -3735,9 +3904,9 @@ export type RecordLabResultInput = {
   referenceHigh?: InputMaybe<Scalars['Float']['input']>;
   /** Lower reference bound (not above referenceHigh). */
   referenceLow?: InputMaybe<Scalars['Float']['input']>;
-  /** Reference range as text, e.g. `12.0–16.0`, 1–200 characters. */
+  /** Reference range as text, e.g. `12.0–16.0`, `<0.04`, `> 60`, 1–200 characters; numeric ranges give the bounds when none are sent. */
   referenceRange?: InputMaybe<Scalars['String']['input']>;
-  /** The numeric value of a numeric result; with a reference bound it determines the abnormal flag. */
+  /** The numeric value of a numeric result: the number `resultValue` shows. */
   resultNumeric?: InputMaybe<Scalars['Float']['input']>;
   /** Unit, e.g. g/dL, 1–50 characters. */
   resultUnit?: InputMaybe<Scalars['String']['input']>;
@@ -3779,15 +3948,15 @@ export type RecordVitalSignsInput = {
   painScore?: InputMaybe<Scalars['Int']['input']>;
   /** The patient. */
   patientId: Scalars['ID']['input'];
-  /** When measured; defaults to now. */
+  /** When measured; defaults to now; not in the future nor before the patient's date of birth. */
   recordedAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Respiratory rate, 4–80/min. */
   respiratoryRate?: InputMaybe<Scalars['Int']['input']>;
-  /** SpO2, 50–100 %. */
+  /** SpO2, 10–100 %. */
   spo2?: InputMaybe<Scalars['Int']['input']>;
   /** Systolic BP, 40–300 mmHg. */
   systolicBp?: InputMaybe<Scalars['Int']['input']>;
-  /** Temperature, 25.0–45.0 °C. */
+  /** Temperature, 10.0–46.0 °C (stored with one decimal; flags use the stored value). */
   temperatureC?: InputMaybe<Scalars['Float']['input']>;
   /** Weight, 0.2–500 kg. */
   weightKg?: InputMaybe<Scalars['Float']['input']>;
@@ -4097,6 +4266,20 @@ export type ServiceStatus =
   | 'DOWN'
   /** Answering. */
   | 'UP';
+
+/** Sets your organization's critical limits of an analyte in one unit (replacing the global default). */
+export type SetLabCriticalLimitInput = {
+  /** The analyte key, e.g. POTASSIUM (see labCriticalLimits). */
+  analyteKey: Scalars['String']['input'];
+  /** Critical above this value (null: no upper limit); at least one of the two, low below high. */
+  criticalHigh?: InputMaybe<Scalars['Float']['input']>;
+  /** Critical below this value (null: no lower limit). */
+  criticalLow?: InputMaybe<Scalars['Float']['input']>;
+  /** The unit of the row to override, e.g. mmol/L. */
+  unit: Scalars['String']['input'];
+  /** The override version you read; omit when creating the first override. */
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
 
 /** Sex recorded at birth. */
 export type SexAtBirth =
@@ -4422,7 +4605,7 @@ export type UserRoleInput = {
   userId: Scalars['ID']['input'];
 };
 
-/** Verifies the results of a RESULTED lab test (RESULTED → VERIFIED). */
+/** Verifies the results of a RESULTED lab test (RESULTED → VERIFIED); every current result must be FINAL. */
 export type VerifyLabTestInput = {
   /** The lab test (global ID or UUID). */
   id: Scalars['ID']['input'];
@@ -4510,13 +4693,15 @@ export type VitalSigns = Node & {
   diastolicBp: Maybe<Scalars['Int']['output']>;
   /** Encounter UUID, when taken in an encounter. */
   encounterId: Maybe<Scalars['UUID']['output']>;
+  /** Who withdrew the set, when and why; null while it stands. */
+  enteredInError: Maybe<VitalSignsEnteredInError>;
   /** Heart rate, beats per minute. */
   heartRate: Maybe<Scalars['Int']['output']>;
   /** Height, cm, as a decimal string. */
   heightCm: Maybe<Scalars['String']['output']>;
   /** Global ID. */
   id: Scalars['ID']['output'];
-  /** True when any measurement is outside the adult reference range. */
+  /** True when any measurement is outside the normal range of the patient's age band at `recordedAt`. */
   isAbnormal: Scalars['Boolean']['output'];
   /** Notes. */
   notes: Maybe<Scalars['String']['output']>;
@@ -4532,6 +4717,8 @@ export type VitalSigns = Node & {
   respiratoryRate: Maybe<Scalars['Int']['output']>;
   /** Oxygen saturation, %. */
   spo2: Maybe<Scalars['Int']['output']>;
+  /** RECORDED, or ENTERED_IN_ERROR once withdrawn (lists keep such sets and show this status). */
+  status: VitalSignsStatus;
   /** Systolic blood pressure, mmHg. */
   systolicBp: Maybe<Scalars['Int']['output']>;
   /** Body temperature, °C, as a decimal string. */
@@ -4562,12 +4749,30 @@ export type VitalSignsEdge = {
   node: VitalSigns;
 };
 
+/** Who withdrew a vital-sign set as entered in error, when and why (table `vital_signs_entered_in_error`). */
+export type VitalSignsEnteredInError = {
+  __typename?: 'VitalSignsEnteredInError';
+  /** When it was marked. */
+  markedAt: Scalars['DateTime']['output'];
+  /** Who marked it. */
+  markedBy: Maybe<User>;
+  /** Why, e.g. recorded on the wrong patient. */
+  reason: Maybe<Scalars['String']['output']>;
+};
+
 /** Result of recordVitalSigns. */
 export type VitalSignsPayload = {
   __typename?: 'VitalSignsPayload';
   /** The stored measurements with their abnormal flags. */
   vitalSigns: VitalSigns;
 };
+
+/** Whether a vital-sign set stands or was withdrawn. */
+export type VitalSignsStatus =
+  /** Marked entered in error (see `enteredInError`); the measurements stay visible as history but must not be used. */
+  | 'ENTERED_IN_ERROR'
+  /** As recorded. */
+  | 'RECORDED';
 
 /** Voids an invoice that has never received a payment. */
 export type VoidInvoiceInput = {
@@ -5275,6 +5480,7 @@ export type ResolversTypes = {
   CancelWorkflowInput: CancelWorkflowInput;
   CheckInAppointmentInput: CheckInAppointmentInput;
   CheckInPayload: ResolverTypeWrapper<Omit<CheckInPayload, 'appointment' | 'queueEntry'> & { appointment: ResolversTypes['Appointment'], queueEntry: ResolversTypes['OpdQueueEntry'] }>;
+  ClearLabCriticalLimitInput: ClearLabCriticalLimitInput;
   ClinicalNote: ResolverTypeWrapper<ClinicalNoteRow>;
   ClinicalNoteConnection: ResolverTypeWrapper<import('../kernel/pagination.js').CountedConnection<import('../patients/clinical-note-repository.js').ClinicalNoteRow>>;
   ClinicalNoteEdge: ResolverTypeWrapper<import('../kernel/pagination.js').Edge<import('../patients/clinical-note-repository.js').ClinicalNoteRow>>;
@@ -5286,6 +5492,7 @@ export type ResolversTypes = {
   CompileVisualWorkflowPayload: ResolverTypeWrapper<Omit<CompileVisualWorkflowPayload, 'definition' | 'visualWorkflow'> & { definition: ResolversTypes['WorkflowDefinition'], visualWorkflow: ResolversTypes['VisualWorkflow'] }>;
   CompleteEncounterInput: CompleteEncounterInput;
   CompleteTaskInput: CompleteTaskInput;
+  CorrectLabResultInput: CorrectLabResultInput;
   CreateDepartmentInput: CreateDepartmentInput;
   CreateEncounterInput: CreateEncounterInput;
   CreateInvoiceInput: CreateInvoiceInput;
@@ -5343,6 +5550,8 @@ export type ResolversTypes = {
   IssueInvoiceInput: IssueInvoiceInput;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LabAbnormalFlag: LabAbnormalFlag;
+  LabCriticalLimit: ResolverTypeWrapper<LabCriticalLimitRow>;
+  LabCriticalLimitPayload: ResolverTypeWrapper<Omit<LabCriticalLimitPayload, 'labCriticalLimit'> & { labCriticalLimit: ResolversTypes['LabCriticalLimit'] }>;
   LabResult: ResolverTypeWrapper<LabResultRow>;
   LabResultConnection: ResolverTypeWrapper<import('../kernel/pagination.js').CountedConnection<import('../patients/lab-test-repository.js').LabResultRow>>;
   LabResultEdge: ResolverTypeWrapper<import('../kernel/pagination.js').Edge<import('../patients/lab-test-repository.js').LabResultRow>>;
@@ -5356,7 +5565,9 @@ export type ResolversTypes = {
   LogoutInput: LogoutInput;
   LogoutPayload: ResolverTypeWrapper<LogoutPayload>;
   MaritalStatus: MaritalStatus;
+  MarkAllergyEnteredInErrorInput: MarkAllergyEnteredInErrorInput;
   MarkNoShowInput: MarkNoShowInput;
+  MarkVitalSignsEnteredInErrorInput: MarkVitalSignsEnteredInErrorInput;
   MedicationRoute: MedicationRoute;
   MigrationLevel: ResolverTypeWrapper<MigrationLevel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -5434,6 +5645,7 @@ export type ResolversTypes = {
   ServiceCatalogItemPayload: ResolverTypeWrapper<Omit<ServiceCatalogItemPayload, 'serviceCatalogItem'> & { serviceCatalogItem: ResolversTypes['ServiceCatalogItem'] }>;
   ServiceCategory: ServiceCategory;
   ServiceStatus: ServiceStatus;
+  SetLabCriticalLimitInput: SetLabCriticalLimitInput;
   SexAtBirth: SexAtBirth;
   SignClinicalNoteInput: SignClinicalNoteInput;
   StartEncounterInput: StartEncounterInput;
@@ -5467,7 +5679,9 @@ export type ResolversTypes = {
   VitalSigns: ResolverTypeWrapper<VitalSignsRow>;
   VitalSignsConnection: ResolverTypeWrapper<import('../kernel/pagination.js').CountedConnection<import('../patients/vital-signs-repository.js').VitalSignsRow>>;
   VitalSignsEdge: ResolverTypeWrapper<import('../kernel/pagination.js').Edge<import('../patients/vital-signs-repository.js').VitalSignsRow>>;
+  VitalSignsEnteredInError: ResolverTypeWrapper<VitalSignsEnteredInErrorRow>;
   VitalSignsPayload: ResolverTypeWrapper<Omit<VitalSignsPayload, 'vitalSigns'> & { vitalSigns: ResolversTypes['VitalSigns'] }>;
+  VitalSignsStatus: VitalSignsStatus;
   VoidInvoiceInput: VoidInvoiceInput;
   WorkflowAction: ResolverTypeWrapper<ActionDef>;
   WorkflowActionType: WorkflowActionType;
@@ -5534,6 +5748,7 @@ export type ResolversParentTypes = {
   CancelWorkflowInput: CancelWorkflowInput;
   CheckInAppointmentInput: CheckInAppointmentInput;
   CheckInPayload: Omit<CheckInPayload, 'appointment' | 'queueEntry'> & { appointment: ResolversParentTypes['Appointment'], queueEntry: ResolversParentTypes['OpdQueueEntry'] };
+  ClearLabCriticalLimitInput: ClearLabCriticalLimitInput;
   ClinicalNote: ClinicalNoteRow;
   ClinicalNoteConnection: import('../kernel/pagination.js').CountedConnection<import('../patients/clinical-note-repository.js').ClinicalNoteRow>;
   ClinicalNoteEdge: import('../kernel/pagination.js').Edge<import('../patients/clinical-note-repository.js').ClinicalNoteRow>;
@@ -5543,6 +5758,7 @@ export type ResolversParentTypes = {
   CompileVisualWorkflowPayload: Omit<CompileVisualWorkflowPayload, 'definition' | 'visualWorkflow'> & { definition: ResolversParentTypes['WorkflowDefinition'], visualWorkflow: ResolversParentTypes['VisualWorkflow'] };
   CompleteEncounterInput: CompleteEncounterInput;
   CompleteTaskInput: CompleteTaskInput;
+  CorrectLabResultInput: CorrectLabResultInput;
   CreateDepartmentInput: CreateDepartmentInput;
   CreateEncounterInput: CreateEncounterInput;
   CreateInvoiceInput: CreateInvoiceInput;
@@ -5591,6 +5807,8 @@ export type ResolversParentTypes = {
   InvoicePayload: Omit<InvoicePayload, 'invoice'> & { invoice: ResolversParentTypes['Invoice'] };
   IssueInvoiceInput: IssueInvoiceInput;
   JSONObject: Scalars['JSONObject']['output'];
+  LabCriticalLimit: LabCriticalLimitRow;
+  LabCriticalLimitPayload: Omit<LabCriticalLimitPayload, 'labCriticalLimit'> & { labCriticalLimit: ResolversParentTypes['LabCriticalLimit'] };
   LabResult: LabResultRow;
   LabResultConnection: import('../kernel/pagination.js').CountedConnection<import('../patients/lab-test-repository.js').LabResultRow>;
   LabResultEdge: import('../kernel/pagination.js').Edge<import('../patients/lab-test-repository.js').LabResultRow>;
@@ -5600,7 +5818,9 @@ export type ResolversParentTypes = {
   LoginInput: LoginInput;
   LogoutInput: LogoutInput;
   LogoutPayload: LogoutPayload;
+  MarkAllergyEnteredInErrorInput: MarkAllergyEnteredInErrorInput;
   MarkNoShowInput: MarkNoShowInput;
+  MarkVitalSignsEnteredInErrorInput: MarkVitalSignsEnteredInErrorInput;
   MigrationLevel: MigrationLevel;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
@@ -5657,6 +5877,7 @@ export type ResolversParentTypes = {
   ServiceCatalogItemConnection: import('../kernel/pagination.js').CountedConnection<import('../billing/catalog-repository.js').ServiceCatalogItemRow>;
   ServiceCatalogItemEdge: import('../kernel/pagination.js').Edge<import('../billing/catalog-repository.js').ServiceCatalogItemRow>;
   ServiceCatalogItemPayload: Omit<ServiceCatalogItemPayload, 'serviceCatalogItem'> & { serviceCatalogItem: ResolversParentTypes['ServiceCatalogItem'] };
+  SetLabCriticalLimitInput: SetLabCriticalLimitInput;
   SignClinicalNoteInput: SignClinicalNoteInput;
   StartEncounterInput: StartEncounterInput;
   StartWorkflowInput: StartWorkflowInput;
@@ -5689,6 +5910,7 @@ export type ResolversParentTypes = {
   VitalSigns: VitalSignsRow;
   VitalSignsConnection: import('../kernel/pagination.js').CountedConnection<import('../patients/vital-signs-repository.js').VitalSignsRow>;
   VitalSignsEdge: import('../kernel/pagination.js').Edge<import('../patients/vital-signs-repository.js').VitalSignsRow>;
+  VitalSignsEnteredInError: VitalSignsEnteredInErrorRow;
   VitalSignsPayload: Omit<VitalSignsPayload, 'vitalSigns'> & { vitalSigns: ResolversParentTypes['VitalSigns'] };
   VoidInvoiceInput: VoidInvoiceInput;
   WorkflowAction: ActionDef;
@@ -6165,10 +6387,34 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
   name: 'JSONObject';
 }
 
+export type LabCriticalLimitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabCriticalLimit'] = ResolversParentTypes['LabCriticalLimit']> = {
+  analyteKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  analyteName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  criticalHigh?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  criticalLow?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  defaultHigh?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  defaultLow?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  loincCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  names?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  overridden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unitAliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type LabCriticalLimitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabCriticalLimitPayload'] = ResolversParentTypes['LabCriticalLimitPayload']> = {
+  labCriticalLimit?: Resolver<ResolversTypes['LabCriticalLimit'], ParentType, ContextType>;
+};
+
 export type LabResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabResult'] = ResolversParentTypes['LabResult']> = {
   abnormalFlag?: Resolver<Maybe<ResolversTypes['LabAbnormalFlag']>, ParentType, ContextType>;
   analyte?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   analyteCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correctedBy?: Resolver<Maybe<ResolversTypes['LabResult']>, ParentType, ContextType>;
+  correctionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  corrects?: Resolver<Maybe<ResolversTypes['LabResult']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isAbnormal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -6260,11 +6506,13 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   cancelWorkflow?: Resolver<ResolversTypes['WorkflowInstancePayload'], ParentType, ContextType, RequireFields<MutationCancelWorkflowArgs, 'input'>>;
   checkInAppointment?: Resolver<ResolversTypes['CheckInPayload'], ParentType, ContextType, RequireFields<MutationCheckInAppointmentArgs, 'input'>>;
   claimTask?: Resolver<ResolversTypes['WorkflowTaskPayload'], ParentType, ContextType, RequireFields<MutationClaimTaskArgs, 'input'>>;
+  clearLabCriticalLimit?: Resolver<ResolversTypes['LabCriticalLimitPayload'], ParentType, ContextType, RequireFields<MutationClearLabCriticalLimitArgs, 'input'>>;
   collectLabSpecimen?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationCollectLabSpecimenArgs, 'input'>>;
   compileVisualWorkflow?: Resolver<ResolversTypes['CompileVisualWorkflowPayload'], ParentType, ContextType, RequireFields<MutationCompileVisualWorkflowArgs, 'input'>>;
   completeEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCompleteEncounterArgs, 'input'>>;
   completeQueueEntry?: Resolver<ResolversTypes['OpdQueueEntryPayload'], ParentType, ContextType, RequireFields<MutationCompleteQueueEntryArgs, 'input'>>;
   completeTask?: Resolver<ResolversTypes['WorkflowTaskPayload'], ParentType, ContextType, RequireFields<MutationCompleteTaskArgs, 'input'>>;
+  correctLabResult?: Resolver<ResolversTypes['LabResultPayload'], ParentType, ContextType, RequireFields<MutationCorrectLabResultArgs, 'input'>>;
   createDepartment?: Resolver<ResolversTypes['DepartmentPayload'], ParentType, ContextType, RequireFields<MutationCreateDepartmentArgs, 'input'>>;
   createEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationCreateEncounterArgs, 'input'>>;
   createInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationCreateInvoiceArgs, 'input'>>;
@@ -6283,8 +6531,10 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   issueInvoice?: Resolver<ResolversTypes['InvoicePayload'], ParentType, ContextType, RequireFields<MutationIssueInvoiceArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'input'>>;
+  markAllergyEnteredInError?: Resolver<ResolversTypes['DrugAllergyPayload'], ParentType, ContextType, RequireFields<MutationMarkAllergyEnteredInErrorArgs, 'input'>>;
   markLeft?: Resolver<ResolversTypes['OpdQueueEntryPayload'], ParentType, ContextType, RequireFields<MutationMarkLeftArgs, 'input'>>;
   markNoShow?: Resolver<ResolversTypes['AppointmentPayload'], ParentType, ContextType, RequireFields<MutationMarkNoShowArgs, 'input'>>;
+  markVitalSignsEnteredInError?: Resolver<ResolversTypes['VitalSignsPayload'], ParentType, ContextType, RequireFields<MutationMarkVitalSignsEnteredInErrorArgs, 'input'>>;
   orderImaging?: Resolver<ResolversTypes['ImagingOrderPayload'], ParentType, ContextType, RequireFields<MutationOrderImagingArgs, 'input'>>;
   orderLabTest?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationOrderLabTestArgs, 'input'>>;
   prescribeMedication?: Resolver<ResolversTypes['PrescriptionPayload'], ParentType, ContextType, RequireFields<MutationPrescribeMedicationArgs, 'input'>>;
@@ -6305,6 +6555,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   revokeRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'input'>>;
   saveVisualWorkflow?: Resolver<ResolversTypes['VisualWorkflowPayload'], ParentType, ContextType, RequireFields<MutationSaveVisualWorkflowArgs, 'input'>>;
   setDefaultWorkflowDefinition?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationSetDefaultWorkflowDefinitionArgs, 'input'>>;
+  setLabCriticalLimit?: Resolver<ResolversTypes['LabCriticalLimitPayload'], ParentType, ContextType, RequireFields<MutationSetLabCriticalLimitArgs, 'input'>>;
   signClinicalNote?: Resolver<ResolversTypes['ClinicalNotePayload'], ParentType, ContextType, RequireFields<MutationSignClinicalNoteArgs, 'input'>>;
   startConsultation?: Resolver<ResolversTypes['OpdQueueEntryPayload'], ParentType, ContextType, RequireFields<MutationStartConsultationArgs, 'input'>>;
   startEncounter?: Resolver<ResolversTypes['EncounterPayload'], ParentType, ContextType, RequireFields<MutationStartEncounterArgs, 'input'>>;
@@ -6571,6 +6822,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   appointments?: Resolver<ResolversTypes['AppointmentConnection'], ParentType, ContextType, Partial<QueryAppointmentsArgs>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   bodySystems?: Resolver<Array<ResolversTypes['BodySystem']>, ParentType, ContextType>;
+  criticalResults?: Resolver<ResolversTypes['LabResultConnection'], ParentType, ContextType, Partial<QueryCriticalResultsArgs>>;
   department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType, RequireFields<QueryDepartmentArgs, 'id'>>;
   departments?: Resolver<ResolversTypes['DepartmentConnection'], ParentType, ContextType, Partial<QueryDepartmentsArgs>>;
   encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType, RequireFields<QueryEncounterArgs, 'id'>>;
@@ -6578,6 +6830,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
   invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, Partial<QueryInvoicesArgs>>;
+  labCriticalLimits?: Resolver<Array<ResolversTypes['LabCriticalLimit']>, ParentType, ContextType>;
   labTest?: Resolver<Maybe<ResolversTypes['LabTest']>, ParentType, ContextType, RequireFields<QueryLabTestArgs, 'id'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   myOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
@@ -6787,6 +7040,7 @@ export type VitalSignsResolvers<ContextType = RequestContext, ParentType extends
   abnormalFlags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   diastolicBp?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   encounterId?: Resolver<Maybe<ResolversTypes['UUID']>, ParentType, ContextType>;
+  enteredInError?: Resolver<Maybe<ResolversTypes['VitalSignsEnteredInError']>, ParentType, ContextType>;
   heartRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   heightCm?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -6798,6 +7052,7 @@ export type VitalSignsResolvers<ContextType = RequestContext, ParentType extends
   recordedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   respiratoryRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   spo2?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['VitalSignsStatus'], ParentType, ContextType>;
   systolicBp?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   temperatureC?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vitalSignsId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
@@ -6814,6 +7069,12 @@ export type VitalSignsConnectionResolvers<ContextType = RequestContext, ParentTy
 export type VitalSignsEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsEdge'] = ResolversParentTypes['VitalSignsEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['VitalSigns'], ParentType, ContextType>;
+};
+
+export type VitalSignsEnteredInErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsEnteredInError'] = ResolversParentTypes['VitalSignsEnteredInError']> = {
+  markedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  markedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type VitalSignsPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsPayload'] = ResolversParentTypes['VitalSignsPayload']> = {
@@ -7065,6 +7326,8 @@ export type Resolvers<ContextType = RequestContext> = {
   InvoiceLineItemPayload?: InvoiceLineItemPayloadResolvers<ContextType>;
   InvoicePayload?: InvoicePayloadResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
+  LabCriticalLimit?: LabCriticalLimitResolvers<ContextType>;
+  LabCriticalLimitPayload?: LabCriticalLimitPayloadResolvers<ContextType>;
   LabResult?: LabResultResolvers<ContextType>;
   LabResultConnection?: LabResultConnectionResolvers<ContextType>;
   LabResultEdge?: LabResultEdgeResolvers<ContextType>;
@@ -7122,6 +7385,7 @@ export type Resolvers<ContextType = RequestContext> = {
   VitalSigns?: VitalSignsResolvers<ContextType>;
   VitalSignsConnection?: VitalSignsConnectionResolvers<ContextType>;
   VitalSignsEdge?: VitalSignsEdgeResolvers<ContextType>;
+  VitalSignsEnteredInError?: VitalSignsEnteredInErrorResolvers<ContextType>;
   VitalSignsPayload?: VitalSignsPayloadResolvers<ContextType>;
   WorkflowAction?: WorkflowActionResolvers<ContextType>;
   WorkflowConfig?: WorkflowConfigResolvers<ContextType>;

@@ -75,3 +75,28 @@ export async function insertDrugAllergy(tx: TransactionSql, organizationId: stri
   `;
   return rows[0]!;
 }
+
+export async function lockDrugAllergy(tx: TransactionSql, organizationId: string, id: string): Promise<DrugAllergyRow | null> {
+  const rows = await tx<DrugAllergyRow[]>`
+    /* lockDrugAllergy */
+    select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
+           notes, created_at, updated_at, version
+    from drug_allergies
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Writes the status of a locked allergy and bumps its version. */
+export async function updateDrugAllergyStatus(tx: TransactionSql, a: DrugAllergyRow): Promise<DrugAllergyRow> {
+  const rows = await tx<DrugAllergyRow[]>`
+    /* updateDrugAllergyStatus */
+    update drug_allergies set status = ${a.status}::text, version = version + 1
+    where organization_id = ${a.organizationId}::uuid and id = ${a.id}::uuid and version = ${a.version}::int
+      and deleted_at is null
+    returning id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
+              notes, created_at, updated_at, version
+  `;
+  return rows[0]!;
+}

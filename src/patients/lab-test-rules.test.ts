@@ -3,6 +3,7 @@ import {
   abnormalFlag,
   assertLabTestTransition,
   assertRecordableResultStatus,
+  assertVerifiable,
   numericString,
   type LabTestStatus,
 } from './lab-test-rules.js';
@@ -62,69 +63,70 @@ describe('assertRecordableResultStatus', () => {
 });
 
 describe('abnormalFlag', () => {
-  // Potassium, mmol/L: reference 3.5–5.1; critical below 1.75 or above 10.2.
-  const potassium = (resultNumeric: number) => abnormalFlag({ resultNumeric, referenceLow: 3.5, referenceHigh: 5.1 });
+  // Potassium, mmol/L: reference 3.5–5.1; critical limits (table lab_critical_limits) below 2.5 or above 6.5.
+  const potassium = (value: number) =>
+    abnormalFlag({ value, referenceLow: 3.5, referenceHigh: 5.1, criticalLow: 2.5, criticalHigh: 6.5 });
 
   it.each([
     [4.2, 'NORMAL'],
     [3.5, 'NORMAL'],
     [5.1, 'NORMAL'],
     [3.49, 'LOW'],
-    [1.75, 'LOW'],
-    [1.74, 'CRITICAL_LOW'],
-    [0, 'CRITICAL_LOW'],
+    [2.5, 'LOW'],
+    [2.49, 'CRITICAL_LOW'],
+    [2.2, 'CRITICAL_LOW'],
     [5.11, 'HIGH'],
-    [10.2, 'HIGH'],
-    [10.21, 'CRITICAL_HIGH'],
-  ])('flags %s as %s (bounds inclusive, critical strictly beyond)', (value, flag) => {
+    [6.5, 'HIGH'],
+    [6.51, 'CRITICAL_HIGH'],
+    [6.9, 'CRITICAL_HIGH'],
+  ])('flags potassium %s as %s (bounds inclusive, critical strictly beyond)', (value, flag) => {
     expect(potassium(value)).toBe(flag);
   });
 
-  it('computes from a single bound', () => {
-    expect(abnormalFlag({ resultNumeric: 4, referenceLow: 5 })).toBe('LOW');
-    expect(abnormalFlag({ resultNumeric: 2, referenceLow: 5 })).toBe('CRITICAL_LOW');
-    expect(abnormalFlag({ resultNumeric: 100, referenceLow: 5 })).toBe('NORMAL');
-    expect(abnormalFlag({ resultNumeric: 201, referenceHigh: 100 })).toBe('CRITICAL_HIGH');
-    expect(abnormalFlag({ resultNumeric: -50, referenceHigh: 100 })).toBe('NORMAL');
+  it('is critical from the critical limits alone, without any reference range', () => {
+    expect(abnormalFlag({ value: 5.0, referenceLow: null, referenceHigh: null, criticalLow: 7, criticalHigh: 20 })).toBe('CRITICAL_LOW');
+    expect(abnormalFlag({ value: 12, referenceLow: null, referenceHigh: null, criticalLow: 7, criticalHigh: 20 })).toBeNull();
   });
 
-  it('never says critical for a bound at or below zero', () => {
-    expect(abnormalFlag({ resultNumeric: -100, referenceLow: -2, referenceHigh: 2 })).toBe('LOW');
-    expect(abnormalFlag({ resultNumeric: -100, referenceLow: 0 })).toBe('LOW');
-    expect(abnormalFlag({ resultNumeric: 1000, referenceHigh: 0 })).toBe('HIGH');
-    expect(abnormalFlag({ resultNumeric: 1000, referenceHigh: -1 })).toBe('HIGH');
+  it('no longer derives critical from the reference bounds (half the low, twice the high)', () => {
+    expect(abnormalFlag({ value: 30, referenceLow: 70, referenceHigh: 100 })).toBe('LOW');
+    expect(abnormalFlag({ value: 450, referenceLow: 70, referenceHigh: 100 })).toBe('HIGH');
+  });
+
+  it('computes from a single bound', () => {
+    expect(abnormalFlag({ value: 4, referenceLow: 5, referenceHigh: null })).toBe('LOW');
+    expect(abnormalFlag({ value: 100, referenceLow: 5, referenceHigh: null })).toBe('NORMAL');
+    expect(abnormalFlag({ value: 0.05, referenceLow: null, referenceHigh: 0.04, criticalHigh: 0.04 })).toBe('CRITICAL_HIGH');
   });
 
   it("uses the caller's abnormal when there is nothing to compute from", () => {
-    expect(abnormalFlag({ abnormal: true })).toBe('ABNORMAL');
-    expect(abnormalFlag({ abnormal: false })).toBe('NORMAL');
-    expect(abnormalFlag({})).toBeNull();
-    expect(abnormalFlag({ resultNumeric: 7, abnormal: true })).toBe('ABNORMAL');
-    expect(abnormalFlag({ resultNumeric: null, referenceLow: 1, referenceHigh: 2, abnormal: null })).toBeNull();
-    expect(abnormalFlag({ referenceLow: 1, referenceHigh: 2, abnormal: true })).toBe('ABNORMAL');
+    const none = { referenceLow: null, referenceHigh: null };
+    expect(abnormalFlag({ value: null, ...none, abnormal: true })).toBe('ABNORMAL');
+    expect(abnormalFlag({ value: null, ...none, abnormal: false })).toBe('NORMAL');
+    expect(abnormalFlag({ value: null, ...none })).toBeNull();
+    expect(abnormalFlag({ value: 7, ...none, abnormal: true })).toBe('ABNORMAL');
+    expect(abnormalFlag({ value: null, referenceLow: 1, referenceHigh: 2, abnormal: true })).toBe('ABNORMAL');
   });
 
-  it('refuses an explicit abnormal (even false) when the flag is computed', () => {
-    expect(() => abnormalFlag({ resultNumeric: 4, referenceLow: 3.5, abnormal: false })).toThrow(refusedOn('abnormal', /omit abnormal/));
-    expect(() => abnormalFlag({ resultNumeric: 4, referenceHigh: 5, abnormal: true })).toThrow(refusedOn('abnormal'));
+  it('accepts an abnormal that agrees with the computed flag and refuses one that contradicts it', () => {
+    expect(abnormalFlag({ value: 4, referenceLow: 3.5, referenceHigh: null, abnormal: false })).toBe('NORMAL');
+    expect(abnormalFlag({ value: 3, referenceLow: 3.5, referenceHigh: null, abnormal: true })).toBe('LOW');
+    expect(() => abnormalFlag({ value: 4, referenceLow: null, referenceHigh: 3, abnormal: false })).toThrow(refusedOn('abnormal', /omit abnormal/));
+    // Hemoglobin 5.0 g/dL declared normal: critical, refused.
+    expect(() =>
+      abnormalFlag({ value: 5, referenceLow: null, referenceHigh: null, criticalLow: 7, criticalHigh: 20, abnormal: false }),
+    ).toThrow(refusedOn('abnormal', /CRITICAL_LOW/));
   });
+});
 
-  it('refuses inverted bounds, with or without a value', () => {
-    const inverted = expect.objectContaining({
-      extensions: { code: 'BAD_USER_INPUT', field: 'referenceHigh', referenceLow: 5, referenceHigh: 3 },
-    });
-    expect(() => abnormalFlag({ resultNumeric: 4, referenceLow: 5, referenceHigh: 3 })).toThrow(inverted);
-    expect(() => abnormalFlag({ referenceLow: 5, referenceHigh: 3 })).toThrow(inverted);
-    expect(abnormalFlag({ resultNumeric: 4, referenceLow: 4, referenceHigh: 4 })).toBe('NORMAL');
-  });
-
-  it.each([
-    ['resultNumeric', { resultNumeric: Number.NaN, referenceLow: 1 }],
-    ['resultNumeric', { resultNumeric: Number.POSITIVE_INFINITY }],
-    ['referenceLow', { resultNumeric: 1, referenceLow: Number.NEGATIVE_INFINITY }],
-    ['referenceHigh', { referenceHigh: Number.NaN }],
-  ] as const)('refuses a non-finite %s', (field, measurement) => {
-    expect(() => abnormalFlag(measurement)).toThrow(refusedOn(field, /must be a finite number/));
+describe('assertVerifiable', () => {
+  it('refuses preliminary results and tests without a final result', () => {
+    expect(() => assertVerifiable([{ analyte: 'K', status: 'FINAL' }, { analyte: 'Na', status: 'PRELIMINARY' }])).toThrow(
+      refusedOn('id', /preliminary \(Na\)/),
+    );
+    expect(() => assertVerifiable([])).toThrow(refusedOn('id', /without a FINAL result/));
+    expect(() => assertVerifiable([{ analyte: 'K', status: 'CANCELLED' }])).toThrow(refusedOn('id'));
+    expect(() => assertVerifiable([{ analyte: 'K', status: 'FINAL' }, { analyte: 'Na', status: 'CORRECTED' }])).not.toThrow();
   });
 });
 

@@ -36,53 +36,73 @@ export function assertRecordableResultStatus(status: string): void {
   }
 }
 
-/** Critical thresholds relative to the reference bounds (applied to positive bounds only). */
-export const CRITICAL_LOW_FACTOR = 0.5;
-export const CRITICAL_HIGH_FACTOR = 2;
-
 export interface ResultMeasurement {
-  resultNumeric?: number | null;
-  referenceLow?: number | null;
-  referenceHigh?: number | null;
-  /** Declared by the caller for results whose flag cannot be computed. */
+  /** The numeric value (see lab-values `numericResult`), or null for a non-numeric result. */
+  value: number | null;
+  /** Reference bounds (explicit or parsed from the text range). */
+  referenceLow: number | null;
+  referenceHigh: number | null;
+  /** The analyte's critical limits in the result's unit (the organization's, else the global default), if it has any. */
+  criticalLow?: number | null;
+  criticalHigh?: number | null;
+  /** Declared by the caller; required to agree with a computed flag. */
   abnormal?: boolean | null;
 }
 
 /**
  * The abnormal flag of a result:
- * - numeric value with at least one reference bound → computed:
- *   below low × 0.5 → CRITICAL_LOW, below low → LOW,
- *   above high × 2 → CRITICAL_HIGH, above high → HIGH, otherwise NORMAL
- *   (the critical factors only apply when the bound is positive; a bound ≤ 0 yields LOW/HIGH only);
- * - otherwise the caller's `abnormal`: true → ABNORMAL, false → NORMAL, omitted → null (unknown).
- * Refuses inverted bounds, and an explicit `abnormal` when the flag is computed.
+ * - a numeric value beyond a critical limit (table `lab_critical_limits`, per unit, overridable per
+ *   organization) → CRITICAL_LOW / CRITICAL_HIGH, whatever the reference range says or lacks;
+ * - else, with at least one reference bound: below → LOW, above → HIGH, otherwise NORMAL;
+ * - else the caller's `abnormal`: true → ABNORMAL, false → NORMAL, omitted → null (unknown).
+ * An `abnormal` that contradicts a computed flag is refused (`reason: FLAG_CONFLICT`): a result
+ * declared normal that is critical must never be stored as normal.
  */
 export function abnormalFlag(m: ResultMeasurement): LabAbnormalFlag | null {
-  const value = m.resultNumeric ?? null;
-  const low = m.referenceLow ?? null;
-  const high = m.referenceHigh ?? null;
-  for (const [key, v] of [['resultNumeric', value], ['referenceLow', low], ['referenceHigh', high]] as const) {
-    if (v !== null && !Number.isFinite(v)) throw badInput(`${key} must be a finite number`, key);
+  const computed = computedFlag(m);
+  const declared = m.abnormal ?? null;
+  if (computed === null) {
+    if (declared === null) return null;
+    return declared ? 'ABNORMAL' : 'NORMAL';
   }
-  if (low !== null && high !== null && low > high) {
-    throw badInput('referenceHigh must not be below referenceLow', 'referenceHigh', { referenceLow: low, referenceHigh: high });
+  if (declared !== null && declared !== (computed !== 'NORMAL')) {
+    throw badInput(
+      `abnormal: ${declared} contradicts the flag computed from the value, the reference range and the critical limits (${computed}); omit abnormal`,
+      'abnormal',
+      { reason: 'FLAG_CONFLICT', computed },
+    );
   }
-  const computable = value !== null && (low !== null || high !== null);
-  if (!computable) {
-    if (m.abnormal === true) return 'ABNORMAL';
-    if (m.abnormal === false) return 'NORMAL';
-    return null;
+  return computed;
+}
+
+function computedFlag(m: ResultMeasurement): LabAbnormalFlag | null {
+  const { value, referenceLow: low, referenceHigh: high } = m;
+  if (value === null) return null;
+  if (m.criticalLow != null && value < m.criticalLow) return 'CRITICAL_LOW';
+  if (m.criticalHigh != null && value > m.criticalHigh) return 'CRITICAL_HIGH';
+  if (low !== null && value < low) return 'LOW';
+  if (high !== null && value > high) return 'HIGH';
+  return low !== null || high !== null ? 'NORMAL' : null;
+}
+
+export const isCritical = (flag: string | null) => flag === 'CRITICAL_LOW' || flag === 'CRITICAL_HIGH';
+
+/**
+ * Verification needs every current result final: a PRELIMINARY result not yet replaced by a
+ * later one blocks it (and a test without any result cannot be verified either).
+ */
+export function assertVerifiable(current: readonly { analyte: string; status: string }[]): void {
+  const preliminary = current.filter((r) => r.status === 'PRELIMINARY').map((r) => r.analyte);
+  if (preliminary.length > 0) {
+    throw badInput(
+      `Cannot verify while results are preliminary (${preliminary.join(', ')}); record their FINAL results first`,
+      'id',
+      { reason: 'PRELIMINARY_RESULTS', analytes: preliminary },
+    );
   }
-  if (m.abnormal !== null && m.abnormal !== undefined) {
-    throw badInput('abnormal is computed from resultNumeric and the reference bounds; omit abnormal', 'abnormal');
+  if (!current.some((r) => r.status === 'FINAL' || r.status === 'CORRECTED')) {
+    throw badInput('Cannot verify a lab test without a FINAL result', 'id', { reason: 'NO_FINAL_RESULT' });
   }
-  if (low !== null && value < low) {
-    return low > 0 && value < low * CRITICAL_LOW_FACTOR ? 'CRITICAL_LOW' : 'LOW';
-  }
-  if (high !== null && value > high) {
-    return high > 0 && value > high * CRITICAL_HIGH_FACTOR ? 'CRITICAL_HIGH' : 'HIGH';
-  }
-  return 'NORMAL';
 }
 
 /** Numbers travel to numeric columns as exact decimal strings. */

@@ -5,14 +5,10 @@ import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/error
 import { optionalText, requiredText } from '../kernel/validation.js';
 import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
 import { assertPatientAlive } from './patient-life.js';
+import { evaluateResult } from './lab-critical-limit-service.js';
+import * as history from './lab-result-history-repository.js';
 import * as labs from './lab-test-repository.js';
-import {
-  abnormalFlag,
-  assertLabTestTransition,
-  assertRecordableResultStatus,
-  numericString,
-  type LabTestStatus,
-} from './lab-test-rules.js';
+import { assertLabTestTransition, assertRecordableResultStatus, assertVerifiable, type LabTestStatus } from './lab-test-rules.js';
 
 /** Foreign-key failures of lab writes, as messages that name the input. */
 export const LAB_REFERENCES = {
@@ -87,6 +83,7 @@ export async function transitionLabTest(
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const before = await lockForChange(tx, scope.organizationId, id, version);
     assertLabTestTransition(before.status, to);
+    if (to === 'VERIFIED') assertVerifiable(await history.currentResultsOfLabTest(tx, scope.organizationId, id, null));
     const now = new Date();
     const after = await labs.updateLabTestStatus(tx, {
       ...before,
@@ -116,9 +113,11 @@ export interface RecordLabResultInput {
 }
 
 /**
- * Records one result component: the abnormal flag is computed (lab-test-rules),
- * the lab test moves to RESULTED. One transaction, one audit row naming the
- * result, with the test's status change in its before/after.
+ * Records one result component: the flag is computed (evaluateResult: values agree, critical
+ * limits, reference range), the lab test moves to RESULTED. A PRELIMINARY result of the same
+ * analyte is replaced (kept, with a FINALIZATION history row); an analyte with a FINAL result is
+ * refused (CONFLICT): a new value of a final result is a correction. One transaction, one audit
+ * row naming the result, with the test's status change in its before/after.
  */
 export async function recordLabResult(
   ctx: TenantContext,
@@ -126,31 +125,52 @@ export async function recordLabResult(
 ): Promise<{ labResult: labs.LabResultRow; labTest: labs.LabTestRow }> {
   const status = input.status ?? 'PRELIMINARY';
   assertRecordableResultStatus(status);
-  const flag = abnormalFlag(input);
-  const fields = {
+  const statement = {
     analyte: requiredText(input.analyte, 'analyte', 200),
     analyteCode: optionalText(input.analyteCode, 'analyteCode', 50) ?? null,
     resultValue: requiredText(input.resultValue, 'resultValue', 2000),
-    resultNumeric: numericString(input.resultNumeric),
+    resultNumeric: input.resultNumeric,
     resultUnit: optionalText(input.resultUnit, 'resultUnit', 50) ?? null,
     referenceRange: optionalText(input.referenceRange, 'referenceRange', 200) ?? null,
-    referenceLow: numericString(input.referenceLow),
-    referenceHigh: numericString(input.referenceHigh),
-    abnormalFlag: flag,
-    status,
-    notes: optionalText(input.notes, 'notes', 5000) ?? null,
+    referenceLow: input.referenceLow,
+    referenceHigh: input.referenceHigh,
+    abnormal: input.abnormal,
   };
+  const notes = optionalText(input.notes, 'notes', 5000) ?? null;
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const before = await lockForChange(tx, scope.organizationId, input.labTestId, null);
     assertLabTestTransition(before.status, 'RESULTED', 'labTestId');
+    const evaluated = await evaluateResult(tx, scope.organizationId, statement);
+    const current = await history.currentResultsOfLabTest(tx, scope.organizationId, before.id, statement.analyte);
+    const final = current.find((r) => r.status === 'FINAL');
+    if (final) {
+      throw conflict(`${statement.analyte} already has a FINAL result in this lab test; correct it with correctLabResult`, {
+        reason: 'FINAL_RESULT_EXISTS',
+        labResultId: final.id,
+      });
+    }
     const now = new Date();
     const labResult = await labs.insertLabResult(tx, scope.organizationId, {
-      ...fields,
+      ...statement,
+      ...evaluated,
+      status,
+      notes,
       labTestId: before.id,
       patientId: before.patientId,
       resultedAt: now,
       resultedBy: ctx.viewer.userId,
     });
+    const replaced = current.map((r) => r.id);
+    if (replaced.length > 0) {
+      await history.insertSupersessions(tx, scope.organizationId, {
+        supersededIds: replaced,
+        supersedingId: labResult.id,
+        labTestId: before.id,
+        kind: 'FINALIZATION',
+        reason: null,
+        recordedBy: ctx.viewer.userId,
+      });
+    }
     const labTest = await labs.updateLabTestStatus(tx, { ...before, status: 'RESULTED', resultedAt: now });
     const test = changedFields(before, labTest);
     audit({
@@ -158,7 +178,7 @@ export async function recordLabResult(
       entityType: 'lab_result',
       entityId: labResult.id,
       before: { labTest: test.before },
-      after: { labResult, labTest: test.after },
+      after: { labResult, labTest: test.after, ...(replaced.length > 0 ? { replacedResultIds: replaced } : {}) },
     });
     return { labResult, labTest };
   });

@@ -49,6 +49,8 @@ export function patientLoaders(scope: LoaderScope) {
       vitals.vitalSignsByIds,
       (v) => v.id,
     ),
+    /** The entered-in-error mark of a vital-sign set, or null while it stands. */
+    vitalSignsErrorById: createLoader(scope, vitals.vitalSignsErrorsByIds, (e) => e.vitalSignsId),
     vitalSignsOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,

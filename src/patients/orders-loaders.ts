@@ -4,6 +4,7 @@ import * as findings from './anatomy-finding-repository.js';
 import * as bodySystems from './body-system-repository.js';
 import * as imaging from './imaging-order-repository.js';
 import type { StatusPage } from './chart-loaders.js';
+import * as labHistory from './lab-result-history-repository.js';
 import * as labs from './lab-test-repository.js';
 
 /**
@@ -35,6 +36,10 @@ export function ordersLoaders(scope: LoaderScope) {
         (r) => [r.sortKey, r.id],
       ),
     ),
+    /** The later result that replaced a result (corrections and finalizations). */
+    supersessionOfLabResult: createLoader(scope, labHistory.supersessionsBySupersededIds, (s) => s.supersededId),
+    /** The earlier results a result replaced, corrections first. */
+    supersessionsByLabResult: byParent(labHistory.supersessionsBySupersedingIds, (s) => s.supersedingId),
     labResultCountOfPatient: createLoader(
       scope,
       labs.labResultCountsByPatientIds,

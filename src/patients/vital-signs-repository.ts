@@ -135,3 +135,55 @@ export async function insertVitalSigns(tx: TransactionSql, organizationId: strin
   `;
   return rows[0]!;
 }
+
+/** A vital-sign set withdrawn as entered in error (table `vital_signs_entered_in_error`). */
+export interface VitalSignsEnteredInErrorRow {
+  organizationId: string;
+  vitalSignsId: string;
+  reason: string;
+  markedBy: string;
+  markedAt: Date;
+}
+
+export async function vitalSignsErrorsByIds(
+  tx: TransactionSql,
+  organizationId: string,
+  vitalSignsIds: readonly string[],
+): Promise<VitalSignsEnteredInErrorRow[]> {
+  return tx<VitalSignsEnteredInErrorRow[]>`
+    /* vitalSignsErrorsByIds */
+    select organization_id, vital_signs_id, reason, marked_by, marked_at
+    from vital_signs_entered_in_error
+    where organization_id = ${organizationId}::uuid and vital_signs_id = any(${vitalSignsIds as string[]}::uuid[])
+  `;
+}
+
+/** Locks a live vital-sign set of the organization. */
+export async function lockVitalSigns(tx: TransactionSql, organizationId: string, id: string): Promise<VitalSignsRow | null> {
+  const rows = await tx<VitalSignsRow[]>`
+    /* lockVitalSigns */
+    select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
+           respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
+           cursor_timestamp(recorded_at)::text as sort_key
+    from vital_signs
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+    for update
+  `;
+  return rows[0] ?? null;
+}
+
+/** Records the withdrawal; null when the set was already withdrawn. */
+export async function insertVitalSignsError(
+  tx: TransactionSql,
+  organizationId: string,
+  e: { vitalSignsId: string; reason: string; markedBy: string },
+): Promise<VitalSignsEnteredInErrorRow | null> {
+  const rows = await tx<VitalSignsEnteredInErrorRow[]>`
+    /* insertVitalSignsError */
+    insert into vital_signs_entered_in_error (organization_id, vital_signs_id, reason, marked_by)
+    values (${organizationId}::uuid, ${e.vitalSignsId}::uuid, ${e.reason}::text, ${e.markedBy}::uuid)
+    on conflict (organization_id, vital_signs_id) do nothing
+    returning organization_id, vital_signs_id, reason, marked_by, marked_at
+  `;
+  return rows[0] ?? null;
+}

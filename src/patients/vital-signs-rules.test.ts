@@ -52,9 +52,12 @@ describe('evaluateVitals', () => {
     ['systolicBp', 301, /systolicBp must be a whole number between 40 and 300/],
     ['systolicBp', 39, /between 40 and 300/],
     ['heartRate', 72.5, /heartRate must be a whole number between 20 and 300/],
-    ['spo2', 101, /between 50 and 100/],
+    ['spo2', 101, /between 10 and 100/],
+    ['spo2', 9, /between 10 and 100/],
     ['painScore', -1, /between 0 and 10/],
-    ['temperatureC', 45.1, /^temperatureC must be between 25 and 45$/],
+    ['temperatureC', 46.1, /^temperatureC must be between 10 and 46$/],
+    ['temperatureC', 98.6, /between 10 and 46/],
+    ['temperatureC', 9.9, /between 10 and 46/],
     ['weightKg', 0.19, /between 0.2 and 500/],
     ['heightCm', Number.NaN, /between 20 and 280/],
     ['respiratoryRate', Number.POSITIVE_INFINITY, /between 4 and 80/],
@@ -63,13 +66,33 @@ describe('evaluateVitals', () => {
   });
 
   it('refuses an impossible value even when another is fine', () => {
-    expect(() => evaluateVitals({ heartRate: 80, spo2: 49 })).toThrow(refusedOn('spo2'));
+    expect(() => evaluateVitals({ heartRate: 80, spo2: 9 })).toThrow(refusedOn('spo2'));
   });
 
   it('refuses a diastolic pressure at or above the systolic', () => {
     expect(() => evaluateVitals({ systolicBp: 120, diastolicBp: 120 })).toThrow(refusedOn('diastolicBp', /below systolicBp/));
     expect(() => evaluateVitals({ systolicBp: 100, diastolicBp: 110 })).toThrow(refusedOn('diastolicBp'));
     expect(evaluateVitals({ systolicBp: 120, diastolicBp: 119 })).toEqual(['DIASTOLIC_BP_HIGH']);
+  });
+});
+
+describe('evaluateVitals by age band', () => {
+  it('neonatal HR 65 / RR 14 is abnormal; newborn HR 140 / RR 45 is normal', () => {
+    expect(evaluateVitals({ heartRate: 65, respiratoryRate: 14 }, 'NEONATE')).toEqual(['HEART_RATE_LOW', 'RESPIRATORY_RATE_LOW']);
+    expect(evaluateVitals({ heartRate: 140, respiratoryRate: 45 }, 'NEONATE')).toEqual([]);
+    // The same newborn values against the adult ranges were the bug.
+    expect(evaluateVitals({ heartRate: 140, respiratoryRate: 45 }, 'ADULT')).toEqual(['HEART_RATE_HIGH', 'RESPIRATORY_RATE_HIGH']);
+  });
+
+  it('flags the stored (rounded) value: 37.94 °C is stored and judged as 37.9', () => {
+    expect(evaluateVitals({ temperatureC: 37.94 })).toEqual([]);
+    expect(evaluateVitals({ temperatureC: 37.96 })).toEqual(['TEMPERATURE_HIGH']);
+    expect(decimalString(37.94, 'temperatureC')).toBe('37.9');
+  });
+
+  it('accepts readings at physiological extremes and flags them', () => {
+    expect(evaluateVitals({ spo2: 45 })).toEqual(['SPO2_LOW']);
+    expect(evaluateVitals({ temperatureC: 24 })).toEqual(['TEMPERATURE_LOW']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { badInput } from '../kernel/errors.js';
+import { FLAG_STEM, NORMAL_RANGES, type AgeBand, type RangedMeasure } from './vital-sign-reference-ranges.js';
 
 export interface VitalMeasurements {
   systolicBp?: number | null;
@@ -14,32 +15,44 @@ export interface VitalMeasurements {
 
 type Key = keyof VitalMeasurements;
 
-/** Physiologically possible values (the database CHECK constraints say the same). */
+/**
+ * Values a living patient can show (the database CHECK constraints say the same). The limits sit at
+ * physiological extremes, not at "normal": SpO2 45 % in profound hypoxaemia and 24 °C in accidental
+ * hypothermia are real readings; 98.6 (a Fahrenheit temperature) or SpO2 101 are not.
+ */
 const POSSIBLE: Record<Key, { min: number; max: number; integer: boolean; decimals?: number }> = {
   systolicBp: { min: 40, max: 300, integer: true },
   diastolicBp: { min: 20, max: 200, integer: true },
   heartRate: { min: 20, max: 300, integer: true },
   respiratoryRate: { min: 4, max: 80, integer: true },
-  temperatureC: { min: 25, max: 45, integer: false, decimals: 1 },
-  spo2: { min: 50, max: 100, integer: true },
+  temperatureC: { min: 10, max: 46, integer: false, decimals: 1 },
+  spo2: { min: 10, max: 100, integer: true },
   weightKg: { min: 0.2, max: 500, integer: false, decimals: 2 },
   heightCm: { min: 20, max: 280, integer: false, decimals: 1 },
   painScore: { min: 0, max: 10, integer: true },
 };
 
-/** Adult reference ranges; a value outside gets a `<MEASURE>_LOW` or `<MEASURE>_HIGH` flag. */
-const NORMAL: Partial<Record<Key, { low?: number; high?: number; flag: string }>> = {
-  systolicBp: { low: 90, high: 139, flag: 'SYSTOLIC_BP' },
-  diastolicBp: { low: 60, high: 89, flag: 'DIASTOLIC_BP' },
-  heartRate: { low: 60, high: 100, flag: 'HEART_RATE' },
-  respiratoryRate: { low: 12, high: 20, flag: 'RESPIRATORY_RATE' },
-  temperatureC: { low: 36.1, high: 37.9, flag: 'TEMPERATURE' },
-  spo2: { low: 95, flag: 'SPO2' },
-  painScore: { high: 6, flag: 'PAIN' },
-};
+/**
+ * Refuses impossible values naming the field, and returns the abnormal flags of the rest against
+ * the normal ranges of the patient's age band (vital-sign-reference-ranges), computed on the value
+ * as it is stored (rounded to the column's decimals: 37.94 °C is stored, and judged, as 37.9).
+ */
+export function evaluateVitals(m: VitalMeasurements, band: AgeBand = 'ADULT'): string[] {
+  const given = assertPlausibleVitals(m);
+  const ranges = NORMAL_RANGES[band];
+  const flags: string[] = [];
+  for (const key of given) {
+    if (!(key in FLAG_STEM)) continue;
+    const range = ranges[key as RangedMeasure];
+    const value = storedValue(m[key]!, key);
+    if (range.low !== undefined && value < range.low) flags.push(`${FLAG_STEM[key as RangedMeasure]}_LOW`);
+    if (range.high !== undefined && value > range.high) flags.push(`${FLAG_STEM[key as RangedMeasure]}_HIGH`);
+  }
+  return flags;
+}
 
-/** Refuses impossible values naming the field; returns the abnormal flags of the rest. */
-export function evaluateVitals(m: VitalMeasurements): string[] {
+/** Refuses impossible values naming the field; returns the measurements given, in column order. */
+export function assertPlausibleVitals(m: VitalMeasurements): Key[] {
   const given = (Object.keys(POSSIBLE) as Key[]).filter((k) => m[k] !== null && m[k] !== undefined);
   if (given.length === 0) throw badInput('Record at least one measurement', 'systolicBp');
   for (const key of given) {
@@ -55,15 +68,12 @@ export function evaluateVitals(m: VitalMeasurements): string[] {
   if (m.systolicBp != null && m.diastolicBp != null && m.diastolicBp >= m.systolicBp) {
     throw badInput('diastolicBp must be below systolicBp', 'diastolicBp');
   }
-  const flags: string[] = [];
-  for (const key of given) {
-    const range = NORMAL[key];
-    const value = m[key]!;
-    if (!range) continue;
-    if (range.low !== undefined && value < range.low) flags.push(`${range.flag}_LOW`);
-    if (range.high !== undefined && value > range.high) flags.push(`${range.flag}_HIGH`);
-  }
-  return flags;
+  return given;
+}
+
+/** The value the column will hold (rounded to its decimals), as a number. */
+function storedValue(value: number, key: Key): number {
+  return Number(value.toFixed(POSSIBLE[key].decimals ?? 0));
 }
 
 /** Decimal measurements travel to numeric columns as exact strings. */

@@ -249,8 +249,45 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
   },
   recordLabResult: async (call) => call(LAB_RESULT, { i: labResult((await collectedLabTest()).id) }),
   verifyLabTest: async (call) => {
-    const resulted = (await setup(LAB_RESULT, { i: labResult((await collectedLabTest()).id) })).labTest;
+    // Issue 20: verification needs FINAL results.
+    const resulted = (await setup(LAB_RESULT, { i: { ...labResult((await collectedLabTest()).id), status: 'FINAL' } })).labTest;
     return call(`mutation($i: VerifyLabTestInput!) { verifyLabTest(input: $i) { labTest { id } } }`, { i: { id: resulted.id, version: resulted.version } });
+  },
+  correctLabResult: async (call) => {
+    const final = (await setup(`mutation($i: RecordLabResultInput!) { recordLabResult(input: $i) { labResult { id version } } }`, {
+      i: { ...labResult((await collectedLabTest()).id), status: 'FINAL' },
+    })).labResult;
+    return call(`mutation($i: CorrectLabResultInput!) { correctLabResult(input: $i) { labResult { id } } }`, {
+      i: { id: final.id, version: final.version, reason: 'Haemolysed specimen', resultValue: '141', resultNumeric: 141 },
+    });
+  },
+  setLabCriticalLimit: async (call) =>
+    call(`mutation($i: SetLabCriticalLimitInput!) { setLabCriticalLimit(input: $i) { labCriticalLimit { version } } }`, {
+      i: { analyteKey: 'MAGNESIUM', unit: 'mg/dL', criticalLow: 1.1, criticalHigh: 4.9 },
+    }),
+  clearLabCriticalLimit: async (call) => {
+    const set = await setup(`mutation($i: SetLabCriticalLimitInput!) { setLabCriticalLimit(input: $i) { labCriticalLimit { version } } }`, {
+      i: { analyteKey: 'PHOSPHATE', unit: 'mg/dL', criticalLow: 0.9 },
+    });
+    return call(`mutation($i: ClearLabCriticalLimitInput!) { clearLabCriticalLimit(input: $i) { labCriticalLimit { version } } }`, {
+      i: { analyteKey: 'PHOSPHATE', unit: 'mg/dL', version: set.labCriticalLimit.version },
+    });
+  },
+  markVitalSignsEnteredInError: async (call) => {
+    const v = await setup(`mutation($i: RecordVitalSignsInput!) { recordVitalSigns(input: $i) { vitalSigns { id } } }`, {
+      i: { patientId: (await patient()).id, heartRate: 70 },
+    });
+    return call(`mutation($i: MarkVitalSignsEnteredInErrorInput!) { markVitalSignsEnteredInError(input: $i) { vitalSigns { id } } }`, {
+      i: { id: v.vitalSigns.id, reason: 'Wrong patient' },
+    });
+  },
+  markAllergyEnteredInError: async (call) => {
+    const a = await setup(`mutation($i: RecordDrugAllergyInput!) { recordDrugAllergy(input: $i) { drugAllergy { id version } } }`, {
+      i: { patientId: (await patient()).id, allergen: 'Latex' },
+    });
+    return call(`mutation($i: MarkAllergyEnteredInErrorInput!) { markAllergyEnteredInError(input: $i) { drugAllergy { id } } }`, {
+      i: { id: a.drugAllergy.id, version: a.drugAllergy.version, reason: 'Recorded on the wrong patient' },
+    });
   },
   cancelLabTest: async (call) => {
     const t = await labTest();

@@ -28,6 +28,19 @@ beforeAll(async () => {
     await app.admin`
       insert into idempotency_keys (organization_id, user_id, key, request_fingerprint, request_id, expires_at)
       select ${org}, id, 'k', repeat('0', 64), 'r', now() + interval '1 day' from users where organization_id = ${org} limit 1`;
+    // Tables of issue 20 that the synthetic data leaves empty: a critical-limit override, a corrected
+    // lab result and a vital-sign set entered in error.
+    await app.admin`
+      insert into organization_lab_critical_limits (organization_id, analyte_key, unit, critical_high) values (${org}, 'POTASSIUM', 'mmol/L', 6.0)`;
+    await app.admin`
+      insert into lab_result_supersessions (organization_id, superseded_id, superseding_id, lab_test_id, kind, reason)
+      select ${org}, a.id, b.id, a.lab_test_id, 'CORRECTION', 'test'
+      from lab_results a join lab_results b on b.organization_id = a.organization_id and b.id <> a.id
+      where a.organization_id = ${org} limit 1`;
+    await app.admin`
+      insert into vital_signs_entered_in_error (organization_id, vital_signs_id, reason, marked_by)
+      select ${org}, v.id, 'test', u.id from vital_signs v join users u on u.organization_id = v.organization_id
+      where v.organization_id = ${org} limit 1`;
   }
   const rows = await app.admin<{ table_name: string }[]>`
     select c.table_name from information_schema.columns c

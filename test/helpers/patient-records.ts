@@ -47,6 +47,17 @@ export async function seedPatientRecords(app: TestApp, org: TestOrganization, to
   records.VitalSigns = await one(app.admin`
     insert into vital_signs (organization_id, patient_id, encounter_id, recorded_by, temperature_c, weight_kg, height_cm, notes, abnormal_flags)
     values (${org.id}, ${patient}, ${lab.encounterId}, ${physician}, 38.2, 70.5, 172.0, 'Patient anxious, shivering', '{FEVER}') returning id`);
+  // The seeded result corrects an earlier one, and the vital signs were entered in error (issue 20), so the
+  // correction reason and the withdrawal reason are filled too.
+  const earlier = await one(app.admin`
+    insert into lab_results (organization_id, lab_test_id, patient_id, analyte, result_value, status)
+    values (${org.id}, ${lab.labTestId}, ${patient}, 'Haemoglobin', '21.1', 'CORRECTED') returning id`);
+  await app.admin`
+    insert into lab_result_supersessions (organization_id, superseded_id, superseding_id, lab_test_id, kind, reason, recorded_by)
+    values (${org.id}, ${earlier}, ${records.LabResult}, ${lab.labTestId}, 'CORRECTION', 'Transposed digits', ${physician})`;
+  await app.admin`
+    insert into vital_signs_entered_in_error (organization_id, vital_signs_id, reason, marked_by)
+    values (${org.id}, ${records.VitalSigns}, 'Recorded on the wrong patient', ${physician})`;
   records.Problem = await one(app.admin`
     insert into problem_list (organization_id, patient_id, encounter_id, code, code_system, description, onset_date, resolved_date, notes, recorded_by)
     values (${org.id}, ${patient}, ${lab.encounterId}, 'B54', 'ICD-10', 'Malaria', '2026-01-02', '2026-01-20', 'Travel history', ${physician}) returning id`);

@@ -94,24 +94,19 @@ async function auditRows(entityId: string) {
 }
 
 describe('abnormal flag rules', () => {
-  it('computes LOW/HIGH outside the range, CRITICAL beyond half the low or twice the high bound, NORMAL inside', () => {
-    const range = { referenceLow: 10, referenceHigh: 20 };
-    expect(abnormalFlag({ ...range, resultNumeric: 4.9 })).toBe('CRITICAL_LOW');
-    expect(abnormalFlag({ ...range, resultNumeric: 5 })).toBe('LOW');
-    expect(abnormalFlag({ ...range, resultNumeric: 9.99 })).toBe('LOW');
-    expect(abnormalFlag({ ...range, resultNumeric: 10 })).toBe('NORMAL');
-    expect(abnormalFlag({ ...range, resultNumeric: 20 })).toBe('NORMAL');
-    expect(abnormalFlag({ ...range, resultNumeric: 20.5 })).toBe('HIGH');
-    expect(abnormalFlag({ ...range, resultNumeric: 40 })).toBe('HIGH');
-    expect(abnormalFlag({ ...range, resultNumeric: 40.1 })).toBe('CRITICAL_HIGH');
-    // One-sided ranges and bounds at or below zero (no critical factor applies to those).
-    expect(abnormalFlag({ referenceHigh: 200, resultNumeric: 450 })).toBe('CRITICAL_HIGH');
-    expect(abnormalFlag({ referenceLow: 60, resultNumeric: 70 })).toBe('NORMAL');
-    expect(abnormalFlag({ referenceLow: -2, referenceHigh: 2, resultNumeric: -30 })).toBe('LOW');
-    // Not computable: the caller's declaration, or unknown.
-    expect(abnormalFlag({ abnormal: true })).toBe('ABNORMAL');
-    expect(abnormalFlag({ resultNumeric: 5, abnormal: false })).toBe('NORMAL');
-    expect(abnormalFlag({})).toBeNull();
+  // Issue 20: CRITICAL comes from the analyte's critical limits (table lab_critical_limits), no longer from
+  // half the low or twice the high reference bound; the rule's own cases are in src/patients/lab-test-rules.test.ts.
+  it('computes CRITICAL beyond the critical limits, LOW/HIGH outside the range, NORMAL inside', () => {
+    const range = { referenceLow: 10, referenceHigh: 20, criticalLow: 5, criticalHigh: 40 };
+    expect(abnormalFlag({ ...range, value: 4.9 })).toBe('CRITICAL_LOW');
+    expect(abnormalFlag({ ...range, value: 5 })).toBe('LOW');
+    expect(abnormalFlag({ ...range, value: 10 })).toBe('NORMAL');
+    expect(abnormalFlag({ ...range, value: 20.5 })).toBe('HIGH');
+    expect(abnormalFlag({ ...range, value: 40.1 })).toBe('CRITICAL_HIGH');
+    expect(abnormalFlag({ referenceLow: 10, referenceHigh: 20, value: 1 })).toBe('LOW');
+    expect(abnormalFlag({ value: null, referenceLow: null, referenceHigh: null, abnormal: true })).toBe('ABNORMAL');
+    expect(abnormalFlag({ value: 5, referenceLow: null, referenceHigh: null, abnormal: false })).toBe('NORMAL');
+    expect(abnormalFlag({ value: null, referenceLow: null, referenceHigh: null })).toBeNull();
   });
 });
 
@@ -158,9 +153,10 @@ describe('lab tests', () => {
 
     // A further component of the panel is accepted while RESULTED.
     const second = (
-      await ok(RECORD, { i: { labTestId: ordered.id, analyte: 'Potassium', resultValue: '5.9', resultNumeric: 5.9, referenceLow: 3.5, referenceHigh: 5.0 } }, tokens.NURSE)
+      await ok(RECORD, { i: { labTestId: ordered.id, analyte: 'Potassium', resultValue: '5.9', resultNumeric: 5.9, referenceLow: 3.5, referenceHigh: 5.0, status: 'FINAL' } }, tokens.NURSE)
     ).recordLabResult;
-    expect(second.labResult).toMatchObject({ abnormalFlag: 'HIGH', isAbnormal: true, status: 'PRELIMINARY' });
+    // Issue 20: FINAL, since verification refuses preliminary results.
+    expect(second.labResult).toMatchObject({ abnormalFlag: 'HIGH', isAbnormal: true, status: 'FINAL' });
     expect(second.labTest).toMatchObject({ status: 'RESULTED', version: 4 });
 
     const verified = (await ok(VERIFY, { i: { id: ordered.id, version: 4 } }, tokens.PHYSICIAN)).verifyLabTest.labTest;
@@ -205,8 +201,12 @@ describe('lab tests', () => {
   it('computes the abnormal flag, critical included, and accepts ABNORMAL only for non-numeric results', async () => {
     const p = await createPatient();
     const t = await collectedLab(p.id, { testName: 'Glucose' });
+    // Issue 20: the displayed value must show resultNumeric, and glucose needs its unit (its critical limits
+    // exist in mg/dL and mmol/L: 50 and 400 mg/dL); the flag of 30 and 450 comes from those limits.
     const record = (input: Record<string, unknown>) =>
-      ok(RECORD, { i: { labTestId: t.id, analyte: 'Glucose', resultValue: 'x', ...input } }, tokens.NURSE).then((d) => d.recordLabResult.labResult);
+      ok(RECORD, { i: { labTestId: t.id, analyte: 'Glucose', resultUnit: 'mg/dL', resultValue: String(input.resultNumeric ?? 'x'), ...input } }, tokens.NURSE).then(
+        (d) => d.recordLabResult.labResult,
+      );
     const range = { referenceLow: 70, referenceHigh: 100 };
     expect((await record({ resultNumeric: 30, ...range })).abnormalFlag).toBe('CRITICAL_LOW');
     expect((await record({ resultNumeric: 60, ...range })).abnormalFlag).toBe('LOW');
@@ -271,7 +271,8 @@ describe('lab tests', () => {
 
     // IN_PROGRESS (set by the laboratory) accepts results.
     await app.admin`update lab_tests set status = 'IN_PROGRESS' where id = ${t.labTestId}`;
-    const resulted = (await ok(RECORD, { i: { labTestId: t.id, analyte: 'Na', resultValue: '140' } }, tokens.NURSE)).recordLabResult.labTest;
+    // Issue 20: verification needs every result FINAL, so this one is recorded FINAL.
+    const resulted = (await ok(RECORD, { i: { labTestId: t.id, analyte: 'Na', resultValue: '140', status: 'FINAL' } }, tokens.NURSE)).recordLabResult.labTest;
     expect(resulted.status).toBe('RESULTED');
     const staleVerify = await fails(VERIFY, { i: { id: t.id, version: resulted.version - 1 } }, tokens.PHYSICIAN);
     expect(staleVerify.extensions.code).toBe('CONFLICT');
@@ -529,7 +530,8 @@ describe('reading orders', () => {
     for (const { node } of six.patients.edges) {
       const n = node.labTests.find((t: any) => t.testName.startsWith('Panel')).testName.split(' ')[1];
       expect(node.labTests.map((t: any) => t.testName)).toEqual([`Second ${n}`, `Panel ${n}`]);
-      expect(node.labTests[1].results).toEqual([{ analyte: `Analyte ${n}`, abnormalFlag: 'CRITICAL_LOW', labTest: { testName: `Panel ${n}` } }]);
+      // Issue 20: an analyte without critical limits is LOW below its range, never CRITICAL by a factor.
+      expect(node.labTests[1].results).toEqual([{ analyte: `Analyte ${n}`, abnormalFlag: 'LOW', labTest: { testName: `Panel ${n}` } }]);
       expect(node.labResults).toEqual({ totalCount: 1, edges: [{ node: { analyte: `Analyte ${n}` } }] });
       expect(node.imagingOrders).toEqual([{ bodyPart: `Head ${n}`, bodySystem: { code: 'NEUROLOGICAL' } }]);
       expect(node.anatomyFindings).toEqual([{ finding: `Finding ${n}`, bodySystem: { code: 'NEUROLOGICAL' } }]);

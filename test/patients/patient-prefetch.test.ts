@@ -126,8 +126,11 @@ describe('look-ahead prefetch of patient relations', () => {
 
     expect(listed.labels.filter((l) => LOADER_STATEMENTS.includes(l)), 'bundled relations fetched again').toEqual([]);
     // BEGIN, tenant scope, the page with every bundled relation; then what the bundle does not cover
-    // (the billing clock of Invoice's date fields, User.roles); the PHI access row and COMMIT.
-    expect(listed.labels).toEqual(['begin', 'select', 'patientPage', 'organizationClock', 'rolesByUserIds', 'insert', 'commit']);
+    // (the billing clock of Invoice's date fields, the corrections of LabResult and the entered-in-error
+    // marks of VitalSigns (issue 20), User.roles); the PHI access row and COMMIT.
+    expect(listed.labels).toEqual([
+      'begin', 'select', 'patientPage', 'organizationClock', 'supersessionsBySupersedingIds', 'vitalSignsErrorsByIds', 'rolesByUserIds', 'insert', 'commit',
+    ]);
     expect(nodeLabels.filter((l) => LOADER_STATEMENTS.includes(l)).length, 'the loaders answer node(id:)').toBeGreaterThan(5);
   });
 

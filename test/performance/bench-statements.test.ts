@@ -34,6 +34,7 @@ const STATEMENT_BUDGET: Record<string, number> = {
   'patient-page': 5,
   'record-payment': 7,
   // 7: the encounter's status, share-locked, since vitals in a closed encounter are late entries (issue 20).
+  // Issue 20: + the organization's timezone, for the patient's age (band) at recordedAt in local time.
   'record-vital-signs': 7,
   'task-inbox': 8,
 };

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'patients:admin',
   'clinical:read',
   'clinical:write',
+  'clinical:admin',
   'clinical_notes:read',
   'prescriptions:write',
   'billing:read',
