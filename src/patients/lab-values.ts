@@ -3,7 +3,7 @@ import { badInput } from '../kernel/errors.js';
 /**
  * Reading what a laboratory reports: the number a displayed value shows, the bounds a text
  * reference range states, and the normal forms of analyte names and units that the critical-limit
- * table (migration 000011, `lab_critical_limits`) is keyed by. Pure functions; unit-tested beside.
+ * table (migration 000014, `lab_critical_limits`) is keyed by. Pure functions; unit-tested beside.
  */
 
 const NUMBER = /[+-]?(?:\d+(?:\.\d*)?|\.\d+)/;

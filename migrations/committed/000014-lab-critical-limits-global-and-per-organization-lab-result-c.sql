@@ -1,5 +1,5 @@
---! Previous: sha1:1701c387dfae4cea9bf87dadd6201e1f05e9ed19
---! Hash: sha1:20288a9d2fad451d2cf3a0713fa8d88e2df1d40b
+--! Previous: sha1:46d3f4f32a209e70a8e813d282592f5daecb1a95
+--! Hash: sha1:540c25bd838c15639b909d05ca4ba31f3358134f
 --! Message: Lab critical limits (global and per organization), lab result corrections, vital signs entered in error and physiological plausibility limits
 
 -- Lab safety, age-aware vital signs and corrections (issue 20, findings 3, 4 and 8).
