@@ -144,7 +144,7 @@ describe('finding 5: writes refresh what the request has read', () => {
     expect(res.b.payment.invoice).toEqual({ balanceDue: '80.00', version: res.a.payment.invoice.version + 1 });
   });
 
-  it('a refund, an adjustment and a void in one document each see the previous one', async () => {
+  it('a refund, an adjustment and a payment in one document each see the previous one', async () => {
     const patientId = await h.createPatient(org, 'Chain');
     const invoice = await h.issuedInvoice(tokens.BILLING, patientId, [{ serviceCatalogItemId: item100.id }]);
     const paid = await pay(invoice.id, '40.00');
