@@ -128,9 +128,9 @@ export async function createInvoice(
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, INVOICE_CONSTRAINTS)));
     const lineItems = await repo.insertLineItems(tx, org, invoice.id, priced.map((p) => p.row));
     audit({ action: 'invoice.create', entityType: 'invoice', entityId: invoice.id, after: { ...invoice, lineItems } });
-    return { invoice, lineItems };
+    return invoice;
   });
-  return (await afterWrite(write, (r) => ctx.loaders.billingWritten({ invoices: [r.invoice], lineItems: r.lineItems }))).invoice;
+  return afterWrite(write, (invoice) => ctx.loaders.billingWritten({ invoices: [invoice] }));
 }
 
 export async function addLineItem(

@@ -27,7 +27,7 @@ export const invoicePage = (args: ConnectionArgs & { status?: readonly string[] 
  */
 export function billingLoaders(scope: LoaderScope) {
   const loaders = cachingLoaders(scope);
-  return { ...loaders, billingWritten: (written: BillingWrites) => refreshAfterWrite(scope, loaders, written) };
+  return { ...loaders, billingWritten: (written: BillingWrites) => refreshAfterWrite(loaders, written) };
 }
 
 function cachingLoaders(scope: LoaderScope) {
@@ -120,10 +120,10 @@ export interface BillingWrites {
  * what the by-id loaders cached, and every relation hanging off a written
  * invoice (its lines, payments, adjustments; its patient's invoice lists,
  * counts and balance; its encounter's invoices) or payment (its refunds) reads
- * again on next use. The rows are the patient's record the mutation answers
- * with, so they count as read (PHI access log) like a loader's rows.
+ * again on next use. Primed rows are not logged as PHI access: the write
+ * that produced them is in the audit trail with this request's id.
  */
-function refreshAfterWrite(scope: LoaderScope, l: ReturnType<typeof cachingLoaders>, w: BillingWrites): void {
+function refreshAfterWrite(l: ReturnType<typeof cachingLoaders>, w: BillingWrites): void {
   const written = w.invoices ?? [];
   const paid = w.payments ?? [];
   primeFresh(l.invoiceById, written, (i) => i.id);
@@ -137,5 +137,4 @@ function refreshAfterWrite(scope: LoaderScope, l: ReturnType<typeof cachingLoade
   for (const loader of [l.balanceOfPatient, l.invoicesOfPatient, l.invoiceCountOfPatient]) forgetKeys(loader, patientIds);
   forgetKeys(l.invoicesOfEncounter, written.map((i) => i.encounterId));
   forgetKeys(l.refundsOfPayment, paid.flatMap((p) => [p.id, p.refundOfPaymentId]));
-  scope.notePatientAccess(patientIds);
 }

@@ -210,27 +210,27 @@ interface Recomputed {
 }
 
 /** The invoice as stored, and what its rows and its patient's other invoices add up to, recomputed from scratch. */
-async function recompute(invoiceId: string, patientId: string): Promise<Recomputed> {
+async function recompute(organizationId: string, invoiceId: string, patientId: string): Promise<Recomputed> {
   const [row] = await app.admin<Recomputed[]>`
     select i.status, i.total::text as total, i.amount_paid::text as "amountPaid", i.amount_refunded::text as "amountRefunded",
            i.amount_adjusted::text as "amountAdjusted", i.balance_due::text as "balanceDue",
            invoice_is_collectible(i.status) as collectible,
-           (select coalesce(sum(line_total), 0)::numeric(14,2)::text from invoice_line_items where invoice_id = i.id) as "linesTotal",
-           (select coalesce(sum(amount), 0)::numeric(14,2)::text from payments where invoice_id = i.id and kind = 'PAYMENT' and status = 'COMPLETED') as paid,
-           (select coalesce(sum(amount), 0)::numeric(14,2)::text from payments where invoice_id = i.id and kind = 'REFUND' and status = 'COMPLETED') as refunded,
-           (select coalesce(sum(amount), 0)::numeric(14,2)::text from invoice_adjustments where invoice_id = i.id) as adjusted,
+           (select coalesce(sum(line_total), 0)::numeric(14,2)::text from invoice_line_items where organization_id = i.organization_id and invoice_id = i.id) as "linesTotal",
+           (select coalesce(sum(amount), 0)::numeric(14,2)::text from payments where organization_id = i.organization_id and invoice_id = i.id and kind = 'PAYMENT' and status = 'COMPLETED') as paid,
+           (select coalesce(sum(amount), 0)::numeric(14,2)::text from payments where organization_id = i.organization_id and invoice_id = i.id and kind = 'REFUND' and status = 'COMPLETED') as refunded,
+           (select coalesce(sum(amount), 0)::numeric(14,2)::text from invoice_adjustments where organization_id = i.organization_id and invoice_id = i.id) as adjusted,
            i.issued_at is not null as issued, i.voided_at is not null as voided,
            (select coalesce(sum(o.balance_due), 0)::numeric(14,2)::text from invoices o
-             where o.patient_id = ${patientId} and o.issued_at is not null and o.voided_at is null and o.balance_due > 0) as "patientOwes",
+             where o.organization_id = i.organization_id and o.patient_id = ${patientId} and o.issued_at is not null and o.voided_at is null and o.balance_due > 0) as "patientOwes",
            (select count(*)::int from invoices o
-             where o.patient_id = ${patientId} and o.issued_at is not null and o.voided_at is null and o.balance_due > 0
+             where o.organization_id = i.organization_id and o.patient_id = ${patientId} and o.issued_at is not null and o.voided_at is null and o.balance_due > 0
                and o.due_date < current_date) as "patientOverdue"
-    from invoices i where i.id = ${invoiceId}`;
+    from invoices i where i.organization_id = ${organizationId} and i.id = ${invoiceId}`;
   return row!;
 }
 
 async function checkInvariants(ctx: TenantContext, invoiceId: string, patientId: string, m: Model) {
-  const r = await recompute(invoiceId, patientId);
+  const r = await recompute(ctx.session.scope.organizationId, invoiceId, patientId);
   const fromRows: Model = { ...m, total: cents(r.linesTotal), paid: cents(r.paid), refunded: cents(r.refunded), adjusted: cents(r.adjusted) };
   // The stored amounts are the sums of their rows, and the model's.
   expect([r.total, r.amountPaid, r.amountRefunded, r.amountAdjusted]).toEqual([r.linesTotal, r.paid, r.refunded, r.adjusted]);
