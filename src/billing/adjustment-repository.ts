@@ -15,6 +15,15 @@ export interface InvoiceAdjustmentRow {
   createdAt: Date;
 }
 
+export async function adjustmentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<InvoiceAdjustmentRow[]> {
+  return tx<InvoiceAdjustmentRow[]>`
+    /* adjustmentsByIds */
+    select id, organization_id, invoice_id, patient_id, kind, amount, currency, reason, created_by, created_at
+    from invoice_adjustments
+    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
+  `;
+}
+
 /** Adjustments of many invoices, oldest first per invoice, at most `limit` each. */
 export async function adjustmentsByInvoiceIds(
   tx: TransactionSql,

@@ -96,6 +96,7 @@ function cachingLoaders(scope: LoaderScope) {
         (p) => p.refundOfPaymentId!,
       ),
     ),
+    adjustmentById: createPatientRecordLoader(scope, adjustments.adjustmentsByIds),
     adjustmentsOfInvoice: loaderFamily((limit: number) =>
       createGroupLoader(
         scope,

@@ -59,5 +59,6 @@ export const billingModule: DomainModule = {
       return line && (await ctx.loaders.invoiceById.load(line.invoiceId)) ? line : null;
     }),
     Payment: nodeFetcher('Payment', 'billing:read', (ctx, uuid) => ctx.loaders.paymentById.load(uuid)),
+    InvoiceAdjustment: nodeFetcher('InvoiceAdjustment', 'billing:read', (ctx, uuid) => ctx.loaders.adjustmentById.load(uuid)),
   },
 };

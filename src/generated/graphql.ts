@@ -1355,7 +1355,7 @@ export type InvoicePaymentsArgs = {
  * An audited reduction of an invoice's balance due: the only way an unpaid balance leaves receivables.
  * Never changed or deleted.
  */
-export type InvoiceAdjustment = {
+export type InvoiceAdjustment = Node & {
   __typename?: 'InvoiceAdjustment';
   /** Database UUID. */
   adjustmentId: Scalars['UUID']['output'];
@@ -1367,6 +1367,8 @@ export type InvoiceAdjustment = {
   createdBy: Maybe<User>;
   /** ISO 4217 currency code. */
   currency: Scalars['String']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
   /** Invoice UUID. */
   invoiceId: Scalars['UUID']['output'];
   /** WRITE_OFF or CREDIT_NOTE. */
@@ -5018,6 +5020,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( EncounterRow )
     | ( ImagingOrderRow )
     | ( InvoiceRow )
+    | ( InvoiceAdjustmentRow )
     | ( InvoiceLineItemRow )
     | ( LabResultRow )
     | ( LabTestRow )
@@ -5878,9 +5881,11 @@ export type InvoiceAdjustmentResolvers<ContextType = RequestContext, ParentType 
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   invoiceId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['InvoiceAdjustmentKind'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type InvoiceAdjustmentPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceAdjustmentPayload'] = ResolversParentTypes['InvoiceAdjustmentPayload']> = {
@@ -6088,7 +6093,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'AnatomyFinding' | 'Appointment' | 'BodySystem' | 'ClinicalNote' | 'Department' | 'DrugAllergy' | 'Encounter' | 'ImagingOrder' | 'Invoice' | 'InvoiceLineItem' | 'LabResult' | 'LabTest' | 'OpdQueueEntry' | 'Organization' | 'Patient' | 'Payment' | 'Prescription' | 'Problem' | 'ServiceCatalogItem' | 'User' | 'VisualWorkflow' | 'VitalSigns' | 'WorkflowDefinition' | 'WorkflowInstance' | 'WorkflowTask' | 'WorkflowTransition', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AnatomyFinding' | 'Appointment' | 'BodySystem' | 'ClinicalNote' | 'Department' | 'DrugAllergy' | 'Encounter' | 'ImagingOrder' | 'Invoice' | 'InvoiceAdjustment' | 'InvoiceLineItem' | 'LabResult' | 'LabTest' | 'OpdQueueEntry' | 'Organization' | 'Patient' | 'Payment' | 'Prescription' | 'Problem' | 'ServiceCatalogItem' | 'User' | 'VisualWorkflow' | 'VitalSigns' | 'WorkflowDefinition' | 'WorkflowInstance' | 'WorkflowTask' | 'WorkflowTransition', ParentType, ContextType>;
 };
 
 export type OpdQueueEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpdQueueEntry'] = ResolversParentTypes['OpdQueueEntry']> = {
