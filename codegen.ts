@@ -26,6 +26,7 @@ const rowMappers: Record<string, string> = {
   Invoice: '../billing/invoice-repository.js#InvoiceRow',
   InvoiceLineItem: '../billing/invoice-repository.js#InvoiceLineItemRow',
   Payment: '../billing/payment-repository.js#PaymentRow',
+  InvoiceAdjustment: '../billing/adjustment-repository.js#InvoiceAdjustmentRow',
   WorkflowDefinition: '../workflows/definition-repository.js#DefinitionRow',
   WorkflowStateMachine: '../workflows/definition-validation.js#StateMachine',
   WorkflowState: '../workflows/definition-validation.js#StateDef',

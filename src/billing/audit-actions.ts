@@ -8,6 +8,7 @@ export const BILLING_AUDIT_ACTIONS = [
   'invoice.remove_line',
   'invoice.issue',
   'invoice.void',
+  'invoice.adjust',
   'payment.record',
   'payment.refund',
 ] as const;

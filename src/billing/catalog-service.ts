@@ -2,6 +2,7 @@ import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
 import { atVersion } from '../kernel/concurrency.js';
 import { badInput, conflict, fromDatabaseError } from '../kernel/errors.js';
+import { afterWrite } from '../kernel/loaders.js';
 import { matching, optionalText, requiredText } from '../kernel/validation.js';
 import * as repo from './catalog-repository.js';
 import { formatMoney, money, rateToDatabase, taxRatePercent } from './money.js';
@@ -42,7 +43,7 @@ export async function createCatalogItem(ctx: TenantContext, input: CatalogItemIn
     taxRate: rateToDatabase(taxRatePercent(input.taxRatePercent ?? '0', 'taxRatePercent')),
     active: true,
   };
-  return ctx.session.write(async ({ tx, scope, audit }) => {
+  const write = ctx.session.write(async ({ tx, scope, audit }) => {
     // One billing currency per organization: invoices, balances and reports add amounts up.
     const current = await repo.lockCatalogCurrency(tx, scope.organizationId);
     if (requested && current && requested !== current) {
@@ -54,6 +55,7 @@ export async function createCatalogItem(ctx: TenantContext, input: CatalogItemIn
     audit({ action: 'service_catalog.create', entityType: 'service_catalog', entityId: item.id, after: item });
     return item;
   });
+  return afterWrite(write, (item) => ctx.loaders.billingWritten({ catalogItems: [item] }));
 }
 
 export interface CatalogItemChanges {
@@ -94,7 +96,7 @@ export async function updateCatalogItem(
   action: 'update' | 'deactivate' = 'update',
 ): Promise<repo.ServiceCatalogItemRow> {
   const clean = cleanChanges(changes);
-  return ctx.session.write(async ({ tx, scope, audit }) => {
+  const write = ctx.session.write(async ({ tx, scope, audit }) => {
     const before = atVersion(await repo.lockCatalogItem(tx, scope.organizationId, id), version, 'ServiceCatalogItem', id);
     const after = await repo
       .updateCatalogItemRow(tx, { ...before, ...clean })
@@ -102,6 +104,7 @@ export async function updateCatalogItem(
     audit({ action: `service_catalog.${action}`, entityType: 'service_catalog', entityId: id, ...changedFields(before, after) });
     return after;
   });
+  return afterWrite(write, (after) => ctx.loaders.billingWritten({ catalogItems: [after] }));
 }
 
 /** Turns free text into an ILIKE pattern matching it anywhere. */

@@ -1,10 +1,11 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { conflict } from '../kernel/errors.js';
 import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
+import type { LedgerColumns } from './invoice-accounting.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
 
 /** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
-export interface InvoiceRow extends InvoiceAmountColumns {
+export interface InvoiceRow extends InvoiceAmountColumns, LedgerColumns {
   id: string;
   organizationId: string;
   invoiceNumber: string;
@@ -12,7 +13,6 @@ export interface InvoiceRow extends InvoiceAmountColumns {
   invoiceSeq: string;
   patientId: string;
   encounterId: string | null;
-  status: string;
   currency: string;
   issuedAt: Date | null;
   dueDate: string | null;
@@ -62,7 +62,7 @@ export async function invoicesByIds(tx: TransactionSql, organizationId: string, 
   return tx<InvoiceRow[]>`
     /* invoicesByIds */
     select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-           discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+           discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, issued_at, due_date, voided_at,
            void_reason, notes, created_by, created_at, updated_at, version
     from invoices
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
@@ -78,7 +78,7 @@ export async function invoicePage(tx: TransactionSql, organizationId: string, f:
     /* invoicePage */
     with matching as not materialized (
       select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.amount_adjusted, i.balance_due, i.issued_at,
              i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
       from invoices i
       where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
@@ -86,7 +86,7 @@ export async function invoicePage(tx: TransactionSql, organizationId: string, f:
         and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
         and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
         and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
-        and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
+        and (${f.overdue}::boolean is null or coalesce(invoice_is_collectible(i.status) and i.balance_due > 0
              and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
     )
     select * from matching
@@ -107,7 +107,7 @@ export async function countInvoices(tx: TransactionSql, organizationId: string, 
       and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
       and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
       and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
-      and (${f.overdue}::boolean is null or coalesce(i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
+      and (${f.overdue}::boolean is null or coalesce(invoice_is_collectible(i.status) and i.balance_due > 0
            and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
   `;
   return rows[0]?.count ?? 0;
@@ -129,7 +129,7 @@ export async function invoicePagesByPatientIds(
     select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
     cross join lateral (
       select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.balance_due, i.issued_at,
+             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.amount_adjusted, i.balance_due, i.issued_at,
              i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
       from invoices i
       where i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
@@ -164,7 +164,7 @@ export async function invoicesByEncounterIds(tx: TransactionSql, organizationId:
     select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
     cross join lateral (
       select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-             discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+             discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, issued_at, due_date, voided_at,
              void_reason, notes, created_by, created_at, updated_at, version
       from invoices
       where organization_id = ${organizationId}::uuid and encounter_id = parent.id and deleted_at is null
@@ -175,14 +175,14 @@ export async function invoicesByEncounterIds(tx: TransactionSql, organizationId:
   `;
 }
 
-/** What each patient owes: the balance due of their collectable invoices. */
+/** What each patient owes: the balance due of their collectible invoices (invoice-accounting I7). */
 export async function balancesByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<PatientBalance[]> {
   const rows = await tx<{ patientId: string | null; balance: string }[]>`
     /* balancesByPatientIds */
     select p.id as patient_id, coalesce(sum(i.balance_due), 0)::numeric(14,2)::text as balance
     from unnest(${patientIds as string[]}::uuid[]) as p(id)
     left join invoices i on i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
-      and i.status in ('ISSUED', 'PARTIALLY_PAID') and i.deleted_at is null
+      and invoice_is_collectible(i.status) and i.deleted_at is null
     group by p.id
   `;
   return rows.map((r) => ({ patientId: r.patientId!, balance: r.balance! }));
@@ -210,7 +210,7 @@ export async function nextInvoiceSeq(tx: TransactionSql, organizationId: string)
   return rows[0]!.value;
 }
 
-export interface NewInvoice extends InvoiceAmountColumns {
+export interface NewInvoice extends InvoiceAmountColumns, LedgerColumns {
   invoiceNumber: string;
   invoiceSeq: string;
   patientId: string;
@@ -224,13 +224,14 @@ export async function insertInvoice(tx: TransactionSql, organizationId: string, 
   const rows = await tx<InvoiceRow[]>`
     /* insertInvoice */
     insert into invoices (organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-                          discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, notes, created_by)
+                          discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, notes, created_by)
     values (${organizationId}::uuid, ${i.invoiceNumber}, ${i.invoiceSeq}::bigint, ${i.patientId}::uuid, ${i.encounterId}::uuid,
-            'DRAFT', ${i.currency}, ${i.subtotal}::numeric, ${i.discountTotal}::numeric, ${i.taxTotal}::numeric,
-            ${i.total}::numeric, ${i.amountPaid}::numeric, ${i.amountRefunded}::numeric, ${i.balanceDue}::numeric,
+            ${i.status}, ${i.currency}, ${i.subtotal}::numeric, ${i.discountTotal}::numeric, ${i.taxTotal}::numeric,
+            ${i.total}::numeric, ${i.amountPaid}::numeric, ${i.amountRefunded}::numeric, ${i.amountAdjusted}::numeric,
+            ${i.balanceDue}::numeric,
             ${i.notes}, ${i.createdBy}::uuid)
     returning id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-              discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+              discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, issued_at, due_date, voided_at,
               void_reason, notes, created_by, created_at, updated_at, version
   `;
   return rows[0]!;
@@ -241,7 +242,7 @@ export async function lockInvoice(tx: TransactionSql, organizationId: string, id
   const rows = await tx<InvoiceRow[]>`
     /* lockInvoice */
     select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-           discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+           discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, issued_at, due_date, voided_at,
            void_reason, notes, created_by, created_at, updated_at, version
     from invoices
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
@@ -258,11 +259,11 @@ export async function updateInvoiceRow(tx: TransactionSql, i: InvoiceRow): Promi
       status = ${i.status}, currency = ${i.currency}, subtotal = ${i.subtotal}::numeric,
       discount_total = ${i.discountTotal}::numeric, tax_total = ${i.taxTotal}::numeric, total = ${i.total}::numeric,
       amount_paid = ${i.amountPaid}::numeric, amount_refunded = ${i.amountRefunded}::numeric,
-      balance_due = ${i.balanceDue}::numeric, issued_at = ${i.issuedAt}, due_date = ${i.dueDate}::date,
+      amount_adjusted = ${i.amountAdjusted}::numeric, balance_due = ${i.balanceDue}::numeric, issued_at = ${i.issuedAt}, due_date = ${i.dueDate}::date,
       voided_at = ${i.voidedAt}, void_reason = ${i.voidReason}, version = version + 1
     where organization_id = ${i.organizationId}::uuid and id = ${i.id}::uuid and version = ${i.version}::int
     returning id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-              discount_total, tax_total, total, amount_paid, amount_refunded, balance_due, issued_at, due_date, voided_at,
+              discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, issued_at, due_date, voided_at,
               void_reason, notes, created_by, created_at, updated_at, version
   `;
   // Callers hold the row lock, so the version cannot have moved; refuse rather than report a stale row.

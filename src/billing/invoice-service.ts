@@ -3,19 +3,12 @@ import { changedFields } from '../kernel/audit.js';
 import { atVersion } from '../kernel/concurrency.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
+import { afterWrite } from '../kernel/loaders.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
 import { catalogItemsByIds, type ServiceCatalogItemRow } from './catalog-repository.js';
+import { assertEditable, draftLedger, issue, ledgerColumns, ledgerOf, voidLedger } from './invoice-accounting.js';
 import * as repo from './invoice-repository.js';
-import { assertEditable, assertInvoiceTransition, assertVoidable, statusOnIssue } from './invoice-rules.js';
-import {
-  amountColumns,
-  invoiceAmounts,
-  lineColumns,
-  priceLine,
-  storedInvoiceAmounts,
-  storedLineAmounts,
-  type LineAmounts,
-} from './invoice-totals.js';
+import { amountColumns, invoiceAmounts, lineColumns, priceLine, storedLineAmounts, type LineAmounts } from './invoice-totals.js';
 import { fromDatabase, money, quantity, rateFromDatabase } from './money.js';
 import { billingCurrency } from './report-repository.js';
 
@@ -92,11 +85,11 @@ async function lockInvoiceAt(tx: TransactionSql, organizationId: string, id: str
   return version === null || version === undefined ? invoice : atVersion(invoice, version, 'Invoice', id);
 }
 
-/** Recomputes a DRAFT's totals from its lines (invoice-totals) and writes them. */
+/** Recomputes a DRAFT's totals from its lines (invoice-totals) and its balance (invoice-accounting), and writes them. */
 async function writeTotals(tx: TransactionSql, invoice: repo.InvoiceRow, lines: readonly LineAmounts[], currency: string) {
-  const current = storedInvoiceAmounts(invoice);
-  const amounts = invoiceAmounts(lines, current.amountPaid, current.amountRefunded);
-  return repo.updateInvoiceRow(tx, { ...invoice, ...amountColumns(amounts), currency });
+  const amounts = invoiceAmounts(lines);
+  const ledger = { ...ledgerOf(invoice), total: amounts.total };
+  return repo.updateInvoiceRow(tx, { ...invoice, ...amountColumns(amounts), ...ledgerColumns(ledger), currency });
 }
 
 export async function createInvoice(
@@ -106,7 +99,7 @@ export async function createInvoice(
   if (input.items.length > MAX_LINES) throw badInput(`An invoice has at most ${MAX_LINES} line items`, 'items');
   const lines = input.items.map((item, i) => cleanLine(item, `items.${i}`));
   const notes = optionalText(input.notes, 'notes', 5000) ?? null;
-  return ctx.session.write(async ({ tx, scope, audit }) => {
+  const write = ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
     if (!(await repo.lockPatientForBilling(tx, org, input.patientId))) throw notFound('Patient', input.patientId);
     if (input.encounterId) {
@@ -117,7 +110,7 @@ export async function createInvoice(
     const catalog = await catalogMap(tx, org, lines);
     const priced = lines.map((line, i) => priceFromCatalog(catalog.get(line.serviceCatalogItemId), line, i));
     const currency = priced[0]?.currency ?? (await billingCurrency(tx, org));
-    const amounts = invoiceAmounts(priced.map((p) => p.amounts), 0n, 0n);
+    const amounts = invoiceAmounts(priced.map((p) => p.amounts));
     // Last, so the counter row (locked until commit) is held as briefly as possible.
     const seq = await repo.nextInvoiceSeq(tx, org);
     const invoice = await repo
@@ -130,12 +123,14 @@ export async function createInvoice(
         notes,
         createdBy: ctx.viewer.userId,
         ...amountColumns(amounts),
+        ...ledgerColumns(draftLedger(amounts.total)),
       })
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, INVOICE_CONSTRAINTS)));
     const lineItems = await repo.insertLineItems(tx, org, invoice.id, priced.map((p) => p.row));
     audit({ action: 'invoice.create', entityType: 'invoice', entityId: invoice.id, after: { ...invoice, lineItems } });
     return invoice;
   });
+  return afterWrite(write, (invoice) => ctx.loaders.billingWritten({ invoices: [invoice] }));
 }
 
 export async function addLineItem(
@@ -143,7 +138,7 @@ export async function addLineItem(
   input: LineRequest & { invoiceId: string; version?: number | null },
 ): Promise<{ invoice: repo.InvoiceRow; lineItem: repo.InvoiceLineItemRow }> {
   const line = cleanLine(input, '');
-  return ctx.session.write(async ({ tx, scope, audit }) => {
+  const write = ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
     const invoice = await lockInvoiceAt(tx, org, input.invoiceId, input.version);
     assertEditable(invoice.status);
@@ -159,13 +154,14 @@ export async function addLineItem(
     audit({ action: 'invoice.add_line', entityType: 'invoice', entityId: invoice.id, after: { lineItem: lineItem!, total: after.total } });
     return { invoice: after, lineItem: lineItem! };
   });
+  return afterWrite(write, (r) => ctx.loaders.billingWritten({ invoices: [r.invoice], lineItems: [r.lineItem] }));
 }
 
 export async function removeLineItem(
   ctx: TenantContext,
   input: { lineItemId: string; version?: number | null },
 ): Promise<repo.InvoiceRow> {
-  return ctx.session.write(async ({ tx, scope, audit }) => {
+  const write = ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
     const [line] = await repo.lineItemsByIds(tx, org, [input.lineItemId]);
     if (!line) throw notFound('InvoiceLineItem', input.lineItemId);
@@ -177,6 +173,7 @@ export async function removeLineItem(
     audit({ action: 'invoice.remove_line', entityType: 'invoice', entityId: invoice.id, before: { lineItem: line, total: invoice.total } });
     return after;
   });
+  return afterWrite(write, (after) => ctx.loaders.billingWritten({ invoices: [after], removedLineItemIds: [input.lineItemId] }));
 }
 
 /** Adds `days` to a `YYYY-MM-DD` calendar date. */
@@ -190,18 +187,19 @@ export async function issueInvoice(
   ctx: TenantContext,
   input: { id: string; version?: number | null; dueDate?: string | null },
 ): Promise<repo.InvoiceRow> {
-  return ctx.session.write(async ({ tx, scope, audit }) => {
+  const write = ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
     const invoice = await lockInvoiceAt(tx, org, input.id, input.version);
     const lines = await repo.lineItemsByInvoiceIds(tx, org, [invoice.id]);
-    const status = statusOnIssue(invoice.status, lines.length, storedInvoiceAmounts(invoice).total);
+    const ledger = issue(ledgerOf(invoice), lines.length);
     const { today } = await repo.organizationClock(tx, org);
     const dueDate = input.dueDate ?? addDays(today, DEFAULT_PAYMENT_TERMS_DAYS);
     if (dueDate < today) throw badInput('dueDate cannot be in the past', 'dueDate');
-    const after = await repo.updateInvoiceRow(tx, { ...invoice, status, issuedAt: new Date(), dueDate });
+    const after = await repo.updateInvoiceRow(tx, { ...invoice, ...ledgerColumns(ledger), issuedAt: new Date(), dueDate });
     audit({ action: 'invoice.issue', entityType: 'invoice', entityId: invoice.id, ...changedFields(invoice, after) });
     return after;
   });
+  return afterWrite(write, (after) => ctx.loaders.billingWritten({ invoices: [after] }));
 }
 
 export async function voidInvoice(
@@ -209,12 +207,12 @@ export async function voidInvoice(
   input: { id: string; version?: number | null; reason: string },
 ): Promise<repo.InvoiceRow> {
   const reason = requiredText(input.reason, 'reason', 1000);
-  return ctx.session.write(async ({ tx, scope, audit }) => {
+  const write = ctx.session.write(async ({ tx, scope, audit }) => {
     const invoice = await lockInvoiceAt(tx, scope.organizationId, input.id, input.version);
-    assertVoidable(invoice.status, storedInvoiceAmounts(invoice).amountPaid);
-    assertInvoiceTransition(invoice.status, 'VOID');
-    const after = await repo.updateInvoiceRow(tx, { ...invoice, status: 'VOID', voidedAt: new Date(), voidReason: reason });
+    const ledger = voidLedger(ledgerOf(invoice));
+    const after = await repo.updateInvoiceRow(tx, { ...invoice, ...ledgerColumns(ledger), voidedAt: new Date(), voidReason: reason });
     audit({ action: 'invoice.void', entityType: 'invoice', entityId: invoice.id, ...changedFields(invoice, after) });
     return after;
   });
+  return afterWrite(write, (after) => ctx.loaders.billingWritten({ invoices: [after] }));
 }

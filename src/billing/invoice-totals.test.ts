@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  afterMoneyMovement,
   amountColumns,
   invoiceAmounts,
   lineColumns,
@@ -51,10 +50,13 @@ describe('priceLine', () => {
     expect(priceLine(line('3', '4.00', '12.00', 1600n))).toEqual({ amount: 1200n, discount: 1200n, tax: 0n, lineTotal: 0n });
   });
 
-  it('refuses a discount above the exact (unrounded) quantity × unit price', () => {
-    expect(() => priceLine(line('3', '4.00', '12.01'))).toThrow(refusedOn('discount', /must not exceed quantity × unit price \(12\.00\)/));
-    // 0.33 × 0.05 = 0.0165: the amount rounds to 0.02, but a 0.02 discount exceeds what is owed.
-    expect(() => priceLine(line('0.33', '0.05', '0.02'))).toThrow(refusedOn('discount'));
+  it('finding 13: allows a discount up to the line amount as shown (rounded) and names that amount when refusing', () => {
+    expect(() => priceLine(line('3', '4.00', '12.01'))).toThrow(refusedOn('discount', /must not exceed the line amount, quantity × unit price = 12\.00$/));
+    // 0.33 × 0.05 = 0.0165: the line amount is 0.02, so 0.02 off makes it free and 0.03 is refused naming 0.02.
+    expect(priceLine(line('0.33', '0.05', '0.02'))).toEqual({ amount: 2n, discount: 2n, tax: 0n, lineTotal: 0n });
+    expect(() => priceLine(line('0.33', '0.05', '0.03'))).toThrow(refusedOn('discount', /= 0\.02$/));
+    // 1.5 × 0.05 = 0.075 → 0.08: the whole 0.08 may be discounted.
+    expect(priceLine(line('1.5', '0.05', '0.08')).lineTotal).toBe(0n);
     expect(() => priceLine(line('1', '1.00', '2.00'), 'items.0.discount')).toThrow(refusedOn('items.0.discount'));
   });
 
@@ -92,88 +94,34 @@ describe('invoiceAmounts', () => {
   const a: LineAmounts = { amount: 2000n, discount: 500n, tax: 240n, lineTotal: 1740n };
   const b: LineAmounts = { amount: 149n, discount: 0n, tax: 12n, lineTotal: 161n };
 
-  it('sums the lines and derives total and balance due', () => {
-    expect(invoiceAmounts([a, b], 1000n, 0n)).toEqual({
-      subtotal: 2149n,
-      discountTotal: 500n,
-      taxTotal: 252n,
-      total: 1901n,
-      amountPaid: 1000n,
-      amountRefunded: 0n,
-      balanceDue: 901n,
-    });
+  it('sums the lines and derives the total (what is paid and due is invoice-accounting)', () => {
+    expect(invoiceAmounts([a, b])).toEqual({ subtotal: 2149n, discountTotal: 500n, taxTotal: 252n, total: 1901n });
   });
 
   it('keeps total = subtotal − discountTotal + taxTotal = Σ lineTotal', () => {
-    const totals = invoiceAmounts([a, b, a], 0n, 0n);
+    const totals = invoiceAmounts([a, b, a]);
     expect(totals.total).toBe(totals.subtotal - totals.discountTotal + totals.taxTotal);
     expect(totals.total).toBe(a.lineTotal * 2n + b.lineTotal);
   });
 
-  it('counts refunds back into the balance due', () => {
-    expect(invoiceAmounts([a], 1740n, 740n).balanceDue).toBe(740n);
-  });
-
   it('is all zeros without lines', () => {
-    expect(invoiceAmounts([], 0n, 0n)).toEqual({
-      subtotal: 0n,
-      discountTotal: 0n,
-      taxTotal: 0n,
-      total: 0n,
-      amountPaid: 0n,
-      amountRefunded: 0n,
-      balanceDue: 0n,
-    });
+    expect(invoiceAmounts([])).toEqual({ subtotal: 0n, discountTotal: 0n, taxTotal: 0n, total: 0n });
   });
 
   it('refuses lines whose sum exceeds numeric(12,2)', () => {
     const big: LineAmounts = { amount: MAX_MONEY, discount: 0n, tax: 0n, lineTotal: MAX_MONEY };
-    expect(invoiceAmounts([big], 0n, 0n).total).toBe(MAX_MONEY);
-    expect(() => invoiceAmounts([big, { amount: 1n, discount: 0n, tax: 0n, lineTotal: 1n }], 0n, 0n)).toThrow(refusedOn('items'));
+    expect(invoiceAmounts([big]).total).toBe(MAX_MONEY);
+    expect(() => invoiceAmounts([big, { amount: 1n, discount: 0n, tax: 0n, lineTotal: 1n }])).toThrow(refusedOn('items'));
     // The subtotal alone may not overflow either, even when discounts bring the total back down.
-    expect(() => invoiceAmounts([big, { amount: 1n, discount: 1n, tax: 0n, lineTotal: 0n }], 0n, 0n)).toThrow(refusedOn('items'));
-  });
-});
-
-describe('afterMoneyMovement', () => {
-  const issued = invoiceAmounts([{ amount: 10_000n, discount: 0n, tax: 1600n, lineTotal: 11_600n }], 0n, 0n);
-
-  it('a payment raises amountPaid and lowers the balance', () => {
-    const paid = afterMoneyMovement(issued, 5000n, 0n);
-    expect(paid).toMatchObject({ total: 11_600n, amountPaid: 5000n, amountRefunded: 0n, balanceDue: 6600n });
-    expect(afterMoneyMovement(paid, 6600n, 0n).balanceDue).toBe(0n);
-  });
-
-  it('a refund raises amountRefunded and the balance again, leaving the line totals alone', () => {
-    const refunded = afterMoneyMovement(afterMoneyMovement(issued, 11_600n, 0n), 0n, 600n);
-    expect(refunded).toMatchObject({ subtotal: 10_000n, taxTotal: 1600n, amountPaid: 11_600n, amountRefunded: 600n, balanceDue: 600n });
-  });
-
-  it('does not change the amounts it was given', () => {
-    afterMoneyMovement(issued, 5000n, 0n);
-    expect(issued.amountPaid).toBe(0n);
-  });
-
-  it('refuses a paid sum beyond numeric(12,2)', () => {
-    const paidInFull = afterMoneyMovement(issued, MAX_MONEY, 0n);
-    expect(paidInFull.amountPaid).toBe(MAX_MONEY);
-    expect(() => afterMoneyMovement(paidInFull, 1n, 0n)).toThrow(refusedOn('amount'));
+    expect(() => invoiceAmounts([big, { amount: 1n, discount: 1n, tax: 0n, lineTotal: 0n }])).toThrow(refusedOn('items'));
   });
 });
 
 describe('amountColumns and storedInvoiceAmounts', () => {
-  it('round-trip, negative balance (overpaid) included', () => {
-    const amounts = { subtotal: 100n, discountTotal: 0n, taxTotal: 16n, total: 116n, amountPaid: 200n, amountRefunded: 0n, balanceDue: -84n };
+  it('round-trip', () => {
+    const amounts = { subtotal: 100n, discountTotal: 0n, taxTotal: 16n, total: 116n };
     const columns = amountColumns(amounts);
-    expect(columns).toEqual({
-      subtotal: '1.00',
-      discountTotal: '0.00',
-      taxTotal: '0.16',
-      total: '1.16',
-      amountPaid: '2.00',
-      amountRefunded: '0.00',
-      balanceDue: '-0.84',
-    });
+    expect(columns).toEqual({ subtotal: '1.00', discountTotal: '0.00', taxTotal: '0.16', total: '1.16' });
     expect(storedInvoiceAmounts(columns)).toEqual(amounts);
   });
 });

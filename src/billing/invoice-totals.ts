@@ -1,18 +1,18 @@
 import { badInput } from '../kernel/errors.js';
-import { divideHalfUp, formatMoney, fromDatabase, MAX_MONEY, rateToDatabase, type Cents } from './money.js';
+import { divideHalfUp, formatMoney, fromDatabase, lineAmount, MAX_MONEY, rateToDatabase, type Cents } from './money.js';
 
 /**
  * The one place invoice amounts are computed, in integer cents. The database
  * CHECK constraints on `invoices` and `invoice_line_items` restate these
  * formulas, so a mistake here fails the write instead of storing wrong money:
  *
- *   line:    amount = round(quantity × unitPrice)          discount ≤ quantity × unitPrice
+ *   line:    amount = round(quantity × unitPrice)          discount ≤ amount
  *            tax = round((amount − discount) × taxRate)    lineTotal = amount − discount + tax
  *   invoice: subtotal = Σ amount   discountTotal = Σ discount   taxTotal = Σ tax
  *            total = subtotal − discountTotal + taxTotal
- *            balanceDue = total − (amountPaid − amountRefunded)
  *
- * Rounding is half-up to the cent, per line (tax is charged per line).
+ * Rounding is half-up to the cent, per line (tax is charged per line), by
+ * money.ts. What is paid, refunded, adjusted and due is invoice-accounting.ts.
  */
 
 /** A line as priced when added: quantity in hundredths, money in cents, tax in basis points. */
@@ -40,25 +40,20 @@ export interface LineColumns {
   lineTotal: string;
 }
 
+/** An invoice's totals, from its lines. */
 export interface InvoiceAmounts {
   subtotal: Cents;
   discountTotal: Cents;
   taxTotal: Cents;
   total: Cents;
-  amountPaid: Cents;
-  amountRefunded: Cents;
-  balanceDue: Cents;
 }
 
-/** The invoice amount columns, as database text. */
+/** The invoice total columns, as database text. */
 export interface InvoiceAmountColumns {
   subtotal: string;
   discountTotal: string;
   taxTotal: string;
   total: string;
-  amountPaid: string;
-  amountRefunded: string;
-  balanceDue: string;
 }
 
 function withinRange(value: Cents, field: string): Cents {
@@ -66,14 +61,12 @@ function withinRange(value: Cents, field: string): Cents {
   return value;
 }
 
-/** Prices one line; refuses a discount larger than quantity × unit price. */
+/** Prices one line; refuses a discount larger than the line's amount (quantity × unit price, rounded as shown). */
 export function priceLine(line: LinePricing, field = 'discount'): LineAmounts {
-  // quantity (1/100) × price (1/100 currency) is in 1/10000 currency; ×100 cents each.
-  const exact = line.quantity * line.unitPrice;
-  if (line.discount * 100n > exact) {
-    throw badInput(`${field} must not exceed quantity × unit price (${formatMoney(divideHalfUp(exact, 100n))})`, field);
+  const amount = withinRange(lineAmount(line.quantity, line.unitPrice), 'quantity');
+  if (line.discount > amount) {
+    throw badInput(`${field} must not exceed the line amount, quantity × unit price = ${formatMoney(amount)}`, field, { amount: formatMoney(amount) });
   }
-  const amount = withinRange(divideHalfUp(exact, 100n), 'quantity');
   const tax = divideHalfUp((amount - line.discount) * line.taxRateBp, 10_000n);
   return { amount, discount: line.discount, tax, lineTotal: withinRange(amount - line.discount + tax, 'quantity') };
 }
@@ -98,8 +91,8 @@ export function storedLineAmounts(row: { discount: string; taxAmount: string; li
   return { amount: lineTotal - tax + discount, discount, tax, lineTotal };
 }
 
-/** Invoice totals from its lines and the money moved so far. */
-export function invoiceAmounts(lines: readonly LineAmounts[], amountPaid: Cents, amountRefunded: Cents): InvoiceAmounts {
+/** Invoice totals from its lines. */
+export function invoiceAmounts(lines: readonly LineAmounts[]): InvoiceAmounts {
   let subtotal = 0n;
   let discountTotal = 0n;
   let taxTotal = 0n;
@@ -111,7 +104,7 @@ export function invoiceAmounts(lines: readonly LineAmounts[], amountPaid: Cents,
   const total = subtotal - discountTotal + taxTotal;
   withinRange(subtotal, 'items');
   withinRange(total, 'items');
-  return { subtotal, discountTotal, taxTotal, total, amountPaid, amountRefunded, balanceDue: total - (amountPaid - amountRefunded) };
+  return { subtotal, discountTotal, taxTotal, total };
 }
 
 /** The stored amounts of an invoice row. */
@@ -121,17 +114,7 @@ export function storedInvoiceAmounts(row: InvoiceAmountColumns): InvoiceAmounts 
     discountTotal: fromDatabase(row.discountTotal),
     taxTotal: fromDatabase(row.taxTotal),
     total: fromDatabase(row.total),
-    amountPaid: fromDatabase(row.amountPaid),
-    amountRefunded: fromDatabase(row.amountRefunded),
-    balanceDue: fromDatabase(row.balanceDue),
   };
-}
-
-/** The invoice's amounts after a payment (positive) or a refund of `refunded`. */
-export function afterMoneyMovement(current: InvoiceAmounts, paid: Cents, refunded: Cents): InvoiceAmounts {
-  const amountPaid = withinRange(current.amountPaid + paid, 'amount');
-  const amountRefunded = current.amountRefunded + refunded;
-  return { ...current, amountPaid, amountRefunded, balanceDue: current.total - (amountPaid - amountRefunded) };
 }
 
 /** Amounts as database text, for an UPDATE. */
@@ -141,8 +124,5 @@ export function amountColumns(a: InvoiceAmounts): InvoiceAmountColumns {
     discountTotal: formatMoney(a.discountTotal),
     taxTotal: formatMoney(a.taxTotal),
     total: formatMoney(a.total),
-    amountPaid: formatMoney(a.amountPaid),
-    amountRefunded: formatMoney(a.amountRefunded),
-    balanceDue: formatMoney(a.balanceDue),
   };
 }

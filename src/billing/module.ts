@@ -2,7 +2,9 @@ import { nodeFetcher, type DomainModule } from '../kernel/domain-module.js';
 import { Encounter } from './resolvers/Encounter.js';
 import { Invoice } from './resolvers/Invoice.js';
 import { InvoiceLineItem } from './resolvers/InvoiceLineItem.js';
+import { InvoiceAdjustment } from './resolvers/InvoiceAdjustment.js';
 import { addInvoiceLineItem } from './resolvers/Mutation/addInvoiceLineItem.js';
+import { adjustInvoice } from './resolvers/Mutation/adjustInvoice.js';
 import { createInvoice } from './resolvers/Mutation/createInvoice.js';
 import { createServiceCatalogItem } from './resolvers/Mutation/createServiceCatalogItem.js';
 import { deactivateServiceCatalogItem } from './resolvers/Mutation/deactivateServiceCatalogItem.js';
@@ -23,7 +25,7 @@ import { serviceCatalog } from './resolvers/Query/serviceCatalog.js';
 import { serviceCatalogItem } from './resolvers/Query/serviceCatalogItem.js';
 import { ServiceCatalogItem } from './resolvers/ServiceCatalogItem.js';
 
-/** Billing: service catalog, invoices with line items, payments and refunds, reports. */
+/** Billing: service catalog, invoices with line items, payments, refunds and adjustments, reports. */
 export const billingModule: DomainModule = {
   resolvers: {
     Query: { serviceCatalogItem, serviceCatalog, invoice, invoices, payment, revenueReport, receivablesAging },
@@ -36,12 +38,14 @@ export const billingModule: DomainModule = {
       removeInvoiceLineItem,
       issueInvoice,
       voidInvoice,
+      adjustInvoice,
       recordPayment,
       refundPayment,
     },
     ServiceCatalogItem,
     Invoice,
     InvoiceLineItem,
+    InvoiceAdjustment,
     Payment,
     Patient,
     Encounter,
@@ -55,5 +59,6 @@ export const billingModule: DomainModule = {
       return line && (await ctx.loaders.invoiceById.load(line.invoiceId)) ? line : null;
     }),
     Payment: nodeFetcher('Payment', 'billing:read', (ctx, uuid) => ctx.loaders.paymentById.load(uuid)),
+    InvoiceAdjustment: nodeFetcher('InvoiceAdjustment', 'billing:read', (ctx, uuid) => ctx.loaders.adjustmentById.load(uuid)),
   },
 };

@@ -83,6 +83,16 @@ export function fromDatabase(value: string): bigint {
   return hundredths(value, 'value');
 }
 
+/**
+ * A line's amount: quantity (hundredths) × unit price (cents), rounded half-up
+ * to the cent. The one rounding of quantities; the database check on
+ * `invoice_line_items.discount` is `round(quantity * unit_price, 2)`, the same.
+ */
+export function lineAmount(quantity: bigint, unitPrice: Cents): Cents {
+  // quantity (1/100) × price (1/100 currency) is in 1/10000 currency; ÷100 gives cents.
+  return divideHalfUp(quantity * unitPrice, 100n);
+}
+
 /** `numerator / denominator` rounded half-up (away from zero on ties) for non-negative values. */
 export function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
   if (numerator < 0n) return -divideHalfUp(-numerator, denominator);

@@ -1,9 +1,9 @@
 import type { TenantContext } from '../context.js';
 import { conflict, notFound } from '../kernel/errors.js';
+import { afterWrite } from '../kernel/loaders.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
+import { ledgerColumns, ledgerOf, pay, refund as refundLedger } from './invoice-accounting.js';
 import * as invoices from './invoice-repository.js';
-import { assertInvoiceTransition, assertPayable, assertRefundable, statusForAmounts } from './invoice-rules.js';
-import { afterMoneyMovement, amountColumns, storedInvoiceAmounts } from './invoice-totals.js';
 import { formatMoney, fromDatabase, money } from './money.js';
 import * as payments from './payment-repository.js';
 
@@ -59,7 +59,7 @@ export async function recordPayment(
   const amount = money(input.amount, 'amount');
   const reference = optionalText(input.reference, 'reference', 200) ?? null;
   const key = idempotencyKey(input.idempotencyKey);
-  return retryOnIdempotencyRace(() =>
+  const write = retryOnIdempotencyRace(() =>
     ctx.session.write(async ({ tx, scope, audit }) => {
       const org = scope.organizationId;
       const invoice = await invoices.lockInvoice(tx, org, input.invoiceId);
@@ -72,11 +72,7 @@ export async function recordPayment(
           return { payment: prior, invoice, replayed: true };
         }
       }
-      const current = storedInvoiceAmounts(invoice);
-      assertPayable(invoice.status, current.balanceDue, amount);
-      const next = afterMoneyMovement(current, amount, 0n);
-      const status = statusForAmounts(next);
-      assertInvoiceTransition(invoice.status, status, 'invoiceId');
+      const next = pay(ledgerOf(invoice), amount);
       const payment = await payments
         .insertPayment(tx, org, {
           invoiceId: invoice.id,
@@ -92,11 +88,12 @@ export async function recordPayment(
           reason: null,
         })
         .catch(rethrowIdempotencyRace);
-      const after = await invoices.updateInvoiceRow(tx, { ...invoice, ...amountColumns(next), status });
+      const after = await invoices.updateInvoiceRow(tx, { ...invoice, ...ledgerColumns(next) });
       audit({ action: 'payment.record', entityType: 'payment', entityId: payment.id, after: payment });
       return { payment, invoice: after, replayed: false };
     }),
   );
+  return afterWrite(write, (r) => ctx.loaders.billingWritten({ invoices: [r.invoice], payments: [r.payment] }));
 }
 
 /**
@@ -110,7 +107,7 @@ export async function refundPayment(
   const amount = money(input.amount, 'amount');
   const reason = requiredText(input.reason, 'reason', 1000);
   const key = idempotencyKey(input.idempotencyKey);
-  return retryOnIdempotencyRace(() =>
+  const write = retryOnIdempotencyRace(() =>
     ctx.session.write(async ({ tx, scope, audit }) => {
       const org = scope.organizationId;
       const invoiceId = await payments.invoiceIdOfPayment(tx, org, input.paymentId);
@@ -126,10 +123,8 @@ export async function refundPayment(
         }
       }
       const refunded = fromDatabase(payment.refundedAmount);
-      assertRefundable({ kind: payment.kind, status: payment.status, amount: fromDatabase(payment.amount), refundedAmount: refunded }, amount);
-      const next = afterMoneyMovement(storedInvoiceAmounts(invoice), 0n, amount);
-      const status = statusForAmounts(next);
-      assertInvoiceTransition(invoice.status, status, 'paymentId');
+      const paid = { kind: payment.kind, status: payment.status, amount: fromDatabase(payment.amount), refundedAmount: refunded };
+      const next = refundLedger(ledgerOf(invoice), paid, amount);
       const refund = await payments
         .insertPayment(tx, org, {
           invoiceId: invoice.id,
@@ -146,9 +141,10 @@ export async function refundPayment(
         })
         .catch(rethrowIdempotencyRace);
       const paymentAfter = await payments.updateRefundedAmount(tx, payment, formatMoney(refunded + amount));
-      const invoiceAfter = await invoices.updateInvoiceRow(tx, { ...invoice, ...amountColumns(next), status });
+      const invoiceAfter = await invoices.updateInvoiceRow(tx, { ...invoice, ...ledgerColumns(next) });
       audit({ action: 'payment.refund', entityType: 'payment', entityId: refund.id, after: refund });
       return { refund, payment: paymentAfter, invoice: invoiceAfter, replayed: false };
     }),
   );
+  return afterWrite(write, (r) => ctx.loaders.billingWritten({ invoices: [r.invoice], payments: [r.payment, r.refund] }));
 }

@@ -172,7 +172,7 @@ export async function revenueTotals(
 }
 
 /**
- * Collectable invoices (ISSUED, PARTIALLY_PAID) with a balance, issued on or
+ * Collectible invoices (invoice-accounting I7, SQL invoice_is_collectible), issued on or
  * before `asOf`, bucketed by days from the due date (the issue day when there
  * is none) to `asOf`: ≤ 30 (not yet due included), 31–60, 61–90, > 90.
  * The grand total comes back as the row with bucket `TOTAL`.
@@ -185,7 +185,7 @@ export async function agingRows(tx: TransactionSql, organizationId: string, time
              ${asOf}::date - coalesce(i.due_date, (i.issued_at at time zone ${timezone}::text)::date) as days
       from invoices i
       where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
-        and i.status in ('ISSUED', 'PARTIALLY_PAID') and i.balance_due > 0
+        and invoice_is_collectible(i.status) and i.balance_due > 0
         and (i.issued_at at time zone ${timezone}::text)::date <= ${asOf}::date
     )
     , bucketed as (

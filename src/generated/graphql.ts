@@ -18,6 +18,7 @@ import type { BodySystemRow } from '../patients/body-system-repository.js';
 import type { ServiceCatalogItemRow } from '../billing/catalog-repository.js';
 import type { InvoiceRow, InvoiceLineItemRow } from '../billing/invoice-repository.js';
 import type { PaymentRow } from '../billing/payment-repository.js';
+import type { InvoiceAdjustmentRow } from '../billing/adjustment-repository.js';
 import type { DefinitionRow } from '../workflows/definition-repository.js';
 import type { StateMachine, StateDef, TransitionDef, GuardDef, ActionDef, ValidationError } from '../workflows/definition-validation.js';
 import type { InstanceRow, TransitionRow } from '../workflows/instance-repository.js';
@@ -79,7 +80,7 @@ export type AddClinicalNoteInput = {
 export type AddInvoiceLineItemInput = {
   /** Text for the invoice; defaults to the catalog item's name. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** Discount on the line (default 0). */
+  /** Discount on the line, from 0 up to the line amount, quantity × unit price rounded half-up to the cent (default 0). */
   discount?: InputMaybe<Scalars['Decimal']['input']>;
   /** The invoice. */
   invoiceId: Scalars['ID']['input'];
@@ -128,6 +129,20 @@ export type Address = {
   postalCode: Maybe<Scalars['String']['output']>;
   /** State, province or region. */
   region: Maybe<Scalars['String']['output']>;
+};
+
+/** Takes part or all of an issued invoice's unpaid balance out of receivables. */
+export type AdjustInvoiceInput = {
+  /** More than 0 and at most the balance due, e.g. `"25.00"`. */
+  amount: Scalars['Decimal']['input'];
+  /** The invoice; it must be collectible (ISSUED, PARTIALLY_PAID, PARTIALLY_REFUNDED or REFUNDED). */
+  invoiceId: Scalars['ID']['input'];
+  /** WRITE_OFF or CREDIT_NOTE. */
+  kind: InvoiceAdjustmentKind;
+  /** Why, 1–1000 characters (kept on the adjustment and in the audit trail). */
+  reason: Scalars['String']['input'];
+  /** When given, the invoice must still be at this version (else CONFLICT). */
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An age range of receivables, counted from the due date. */
@@ -1430,15 +1445,19 @@ export type Insurance = {
 /**
  * A patient invoice. Amounts are exact decimals computed in one place and
  * checked by the database: `total = subtotal - discountTotal + taxTotal` and
- * `balanceDue = total - (amountPaid - amountRefunded)`.
+ * `balanceDue = total - (amountPaid - amountRefunded) - amountAdjusted` (0 when VOID), never negative.
  */
 export type Invoice = Node & {
   __typename?: 'Invoice';
+  /** Write-offs and credit notes on this invoice, oldest first. */
+  adjustments: Array<InvoiceAdjustment>;
+  /** Sum of the write-offs and credit notes (see `adjustments`). */
+  amountAdjusted: Scalars['Decimal']['output'];
   /** Sum of all payments received (refunds not deducted). */
   amountPaid: Scalars['Decimal']['output'];
   /** Sum of all refunds paid out. */
   amountRefunded: Scalars['Decimal']['output'];
-  /** total − (amountPaid − amountRefunded). Only ISSUED and PARTIALLY_PAID invoices are collectable. */
+  /** total − (amountPaid − amountRefunded) − amountAdjusted; 0 when VOID. Owed (collectible) while ISSUED, PARTIALLY_PAID, PARTIALLY_REFUNDED or REFUNDED. */
   balanceDue: Scalars['Decimal']['output'];
   /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
@@ -1466,7 +1485,7 @@ export type Invoice = Node & {
   lineItems: Array<InvoiceLineItem>;
   /** Free-text notes. */
   notes: Maybe<Scalars['String']['output']>;
-  /** True when collectable, past its due date and not fully paid. */
+  /** True when collectible and past its due date. */
   overdue: Scalars['Boolean']['output'];
   /** The patient billed. */
   patient: Maybe<Patient>;
@@ -1496,10 +1515,62 @@ export type Invoice = Node & {
 /**
  * A patient invoice. Amounts are exact decimals computed in one place and
  * checked by the database: `total = subtotal - discountTotal + taxTotal` and
- * `balanceDue = total - (amountPaid - amountRefunded)`.
+ * `balanceDue = total - (amountPaid - amountRefunded) - amountAdjusted` (0 when VOID), never negative.
+ */
+export type InvoiceAdjustmentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A patient invoice. Amounts are exact decimals computed in one place and
+ * checked by the database: `total = subtotal - discountTotal + taxTotal` and
+ * `balanceDue = total - (amountPaid - amountRefunded) - amountAdjusted` (0 when VOID), never negative.
  */
 export type InvoicePaymentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * An audited reduction of an invoice's balance due: the only way an unpaid balance leaves receivables.
+ * Never changed or deleted.
+ */
+export type InvoiceAdjustment = Node & {
+  __typename?: 'InvoiceAdjustment';
+  /** Database UUID. */
+  adjustmentId: Scalars['UUID']['output'];
+  /** Amount taken off the balance due, more than 0. */
+  amount: Scalars['Decimal']['output'];
+  /** When it was made. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Who made it. */
+  createdBy: Maybe<User>;
+  /** ISO 4217 currency code. */
+  currency: Scalars['String']['output'];
+  /** Global ID. */
+  id: Scalars['ID']['output'];
+  /** Invoice UUID. */
+  invoiceId: Scalars['UUID']['output'];
+  /** WRITE_OFF or CREDIT_NOTE. */
+  kind: InvoiceAdjustmentKind;
+  /** Why it was made. */
+  reason: Maybe<Scalars['String']['output']>;
+};
+
+/** Why part of an invoice's unpaid balance left receivables. */
+export type InvoiceAdjustmentKind =
+  /** Credited to the patient by a credit note (billing error, goodwill). */
+  | 'CREDIT_NOTE'
+  /** Judged uncollectible (bad debt, small balance, hardship). */
+  | 'WRITE_OFF';
+
+/** Result of adjustInvoice. */
+export type InvoiceAdjustmentPayload = {
+  __typename?: 'InvoiceAdjustmentPayload';
+  /** The adjustment recorded. */
+  adjustment: InvoiceAdjustment;
+  /** The invoice after it (ADJUSTED when nothing is left due). */
+  invoice: Invoice;
 };
 
 /** A page of invoices, newest (highest number) first. */
@@ -1528,7 +1599,7 @@ export type InvoiceFilter = {
   issuedFrom?: InputMaybe<Scalars['Date']['input']>;
   /** Issued on or before this day (organization time zone). */
   issuedTo?: InputMaybe<Scalars['Date']['input']>;
-  /** True: only overdue invoices (collectable, balance left, due date passed); false: only those that are not. */
+  /** True: only overdue invoices (collectible, due date passed); false: only those that are not. */
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only this patient's invoices. */
   patientId?: InputMaybe<Scalars['ID']['input']>;
@@ -1540,7 +1611,7 @@ export type InvoiceFilter = {
 export type InvoiceItemInput = {
   /** Text for the invoice; defaults to the catalog item's name. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** Discount on the line, from 0 up to quantity × unit price (default 0). */
+  /** Discount on the line, from 0 up to the line amount, quantity × unit price rounded half-up to the cent (default 0). */
   discount?: InputMaybe<Scalars['Decimal']['input']>;
   /** Units, more than 0, up to two decimals (default 1). */
   quantity?: InputMaybe<Scalars['Decimal']['input']>;
@@ -1601,27 +1672,30 @@ export type InvoicePayload = {
 };
 
 /**
- * Where an invoice is in its life:
- * DRAFT → ISSUED → PARTIALLY_PAID → PAID; VOID only while nothing was ever paid;
- * PARTIALLY_REFUNDED / REFUNDED after refunds (closed: no further payments).
+ * Where an invoice is: a pure function of its total, payments, refunds, adjustments and whether it was
+ * issued or voided. ISSUED, PARTIALLY_PAID, PARTIALLY_REFUNDED and REFUNDED are collectible (a balance is
+ * due, payments are accepted, counted in `Patient.balance` and receivables); PAID and ADJUSTED owe nothing;
+ * VOID owes nothing and holds no money.
  */
 export type InvoiceStatus =
+  /** Nothing left due; part of the total was written off or credited (see `adjustments`). */
+  | 'ADJUSTED'
   /** Being built: line items may be added and removed. */
   | 'DRAFT'
   /** Sent to the patient, nothing paid yet. */
   | 'ISSUED'
-  /** Paid in full. */
+  /** Nothing left due and nothing adjusted: paid in full (or a zero total). */
   | 'PAID'
   /** Some of the total paid. */
   | 'PARTIALLY_PAID'
-  /** Some of the money paid was returned; closed for payments. */
+  /** Some of the money paid was returned; the balance it left is due again (collectible). */
   | 'PARTIALLY_REFUNDED'
-  /** Everything paid was returned; closed for payments. */
+  /** Everything paid was returned; the balance is due again (collectible) until paid, adjusted or voided. */
   | 'REFUNDED'
-  /** Cancelled before any payment; kept for the record. */
+  /** Cancelled while holding no money (every payment refunded); nothing is due. Kept for the record. */
   | 'VOID';
 
-/** DRAFT → ISSUED (or straight to PAID when the total is 0). */
+/** DRAFT → ISSUED (PAID when the total is 0; such an invoice can still be voided). */
 export type IssueInvoiceInput = {
   /** Payment due date, not before today; defaults to 30 days from today (organization time zone). */
   dueDate?: InputMaybe<Scalars['Date']['input']>;
@@ -1989,6 +2063,8 @@ export type Mutation = {
   addInvoiceLineItem: InvoiceLineItemPayload;
   /** Adds an ACTIVE problem to a patient's problem list. */
   addProblem: ProblemPayload;
+  /** Writes off or credits part or all of an invoice's balance due, with a reason; audited. Needs BILLING_ADJUST. */
+  adjustInvoice: InvoiceAdjustmentPayload;
   /** Grants a role. */
   assignRole: UserPayload;
   /**
@@ -2159,7 +2235,7 @@ export type Mutation = {
   updateWorkflowDefinition: WorkflowDefinitionPayload;
   /** RESULTED → VERIFIED: the results were reviewed. */
   verifyLabTest: LabTestPayload;
-  /** DRAFT or ISSUED → VOID, only when nothing was ever paid. */
+  /** → VOID, only while the invoice holds no money (refund its payments first); nothing is due afterwards. */
   voidInvoice: InvoicePayload;
 };
 
@@ -2176,6 +2252,11 @@ export type MutationAddInvoiceLineItemArgs = {
 
 export type MutationAddProblemArgs = {
   input: AddProblemInput;
+};
+
+
+export type MutationAdjustInvoiceArgs = {
+  input: AdjustInvoiceInput;
 };
 
 
@@ -2796,7 +2877,7 @@ export type Patient = Node & {
   anatomyFindings: Maybe<Array<AnatomyFinding>>;
   /** The patient's appointments by start time (earliest first; pass `from` for upcoming ones). */
   appointments: Maybe<AppointmentConnection>;
-  /** What the patient owes: the balance due of their ISSUED and PARTIALLY_PAID invoices. */
+  /** What the patient owes: the sum of `balanceDue` of their collectible invoices (ISSUED, PARTIALLY_PAID, PARTIALLY_REFUNDED, REFUNDED). */
   balance: Maybe<Scalars['Decimal']['output']>;
   /** Year of birth (HIPAA Safe Harbor keeps the year of dates): what roles without identifiers see of the birth date. */
   birthYear: Maybe<Scalars['Int']['output']>;
@@ -3195,6 +3276,8 @@ export type PaymentStatus =
 export type Permission =
   /** Read the audit trail, patients' access logs and accountings of disclosures. */
   | 'AUDIT_READ'
+  /** Write off or credit an invoice's unpaid balance (audited adjustments). */
+  | 'BILLING_ADJUST'
   /** Read invoices, payments and the service catalog. */
   | 'BILLING_READ'
   /** Create invoices, take payments and refunds, manage the catalog. */
@@ -4774,7 +4857,7 @@ export type VitalSignsStatus =
   /** As recorded. */
   | 'RECORDED';
 
-/** Voids an invoice that has never received a payment. */
+/** Voids an invoice that holds no money (never paid, or every payment refunded). */
 export type VoidInvoiceInput = {
   /** The invoice. */
   id: Scalars['ID']['input'];
@@ -5425,6 +5508,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( EncounterRow )
     | ( ImagingOrderRow )
     | ( InvoiceRow )
+    | ( InvoiceAdjustmentRow )
     | ( InvoiceLineItemRow )
     | ( LabResultRow )
     | ( LabTestRow )
@@ -5451,6 +5535,7 @@ export type ResolversTypes = {
   AddInvoiceLineItemInput: AddInvoiceLineItemInput;
   AddProblemInput: AddProblemInput;
   Address: ResolverTypeWrapper<Address>;
+  AdjustInvoiceInput: AdjustInvoiceInput;
   AgingBucket: AgingBucket;
   AllergySeverity: AllergySeverity;
   AllergyStatus: AllergyStatus;
@@ -5539,6 +5624,9 @@ export type ResolversTypes = {
   Insurance: ResolverTypeWrapper<Insurance>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Invoice: ResolverTypeWrapper<InvoiceRow>;
+  InvoiceAdjustment: ResolverTypeWrapper<InvoiceAdjustmentRow>;
+  InvoiceAdjustmentKind: InvoiceAdjustmentKind;
+  InvoiceAdjustmentPayload: ResolverTypeWrapper<Omit<InvoiceAdjustmentPayload, 'adjustment' | 'invoice'> & { adjustment: ResolversTypes['InvoiceAdjustment'], invoice: ResolversTypes['Invoice'] }>;
   InvoiceConnection: ResolverTypeWrapper<import('../kernel/pagination.js').CountedConnection<import('../billing/invoice-repository.js').InvoiceRow>>;
   InvoiceEdge: ResolverTypeWrapper<import('../kernel/pagination.js').Edge<import('../billing/invoice-repository.js').InvoiceRow>>;
   InvoiceFilter: InvoiceFilter;
@@ -5726,6 +5814,7 @@ export type ResolversParentTypes = {
   AddInvoiceLineItemInput: AddInvoiceLineItemInput;
   AddProblemInput: AddProblemInput;
   Address: Address;
+  AdjustInvoiceInput: AdjustInvoiceInput;
   AnatomyFinding: AnatomyFindingRow;
   AnatomyFindingPayload: Omit<AnatomyFindingPayload, 'anatomyFinding'> & { anatomyFinding: ResolversParentTypes['AnatomyFinding'] };
   Appointment: AppointmentRow;
@@ -5798,6 +5887,8 @@ export type ResolversParentTypes = {
   Insurance: Insurance;
   Int: Scalars['Int']['output'];
   Invoice: InvoiceRow;
+  InvoiceAdjustment: InvoiceAdjustmentRow;
+  InvoiceAdjustmentPayload: Omit<InvoiceAdjustmentPayload, 'adjustment' | 'invoice'> & { adjustment: ResolversParentTypes['InvoiceAdjustment'], invoice: ResolversParentTypes['Invoice'] };
   InvoiceConnection: import('../kernel/pagination.js').CountedConnection<import('../billing/invoice-repository.js').InvoiceRow>;
   InvoiceEdge: import('../kernel/pagination.js').Edge<import('../billing/invoice-repository.js').InvoiceRow>;
   InvoiceFilter: InvoiceFilter;
@@ -6314,6 +6405,8 @@ export type InsuranceResolvers<ContextType = RequestContext, ParentType extends 
 };
 
 export type InvoiceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = {
+  adjustments?: Resolver<Array<ResolversTypes['InvoiceAdjustment']>, ParentType, ContextType, RequireFields<InvoiceAdjustmentsArgs, 'first'>>;
+  amountAdjusted?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   amountPaid?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   amountRefunded?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   balanceDue?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
@@ -6343,6 +6436,24 @@ export type InvoiceResolvers<ContextType = RequestContext, ParentType extends Re
   voidReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   voidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvoiceAdjustmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceAdjustment'] = ResolversParentTypes['InvoiceAdjustment']> = {
+  adjustmentId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoiceId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['InvoiceAdjustmentKind'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvoiceAdjustmentPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceAdjustmentPayload'] = ResolversParentTypes['InvoiceAdjustmentPayload']> = {
+  adjustment?: Resolver<ResolversTypes['InvoiceAdjustment'], ParentType, ContextType>;
+  invoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
 };
 
 export type InvoiceConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceConnection'] = ResolversParentTypes['InvoiceConnection']> = {
@@ -6497,6 +6608,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   addClinicalNote?: Resolver<ResolversTypes['ClinicalNotePayload'], ParentType, ContextType, RequireFields<MutationAddClinicalNoteArgs, 'input'>>;
   addInvoiceLineItem?: Resolver<ResolversTypes['InvoiceLineItemPayload'], ParentType, ContextType, RequireFields<MutationAddInvoiceLineItemArgs, 'input'>>;
   addProblem?: Resolver<ResolversTypes['ProblemPayload'], ParentType, ContextType, RequireFields<MutationAddProblemArgs, 'input'>>;
+  adjustInvoice?: Resolver<ResolversTypes['InvoiceAdjustmentPayload'], ParentType, ContextType, RequireFields<MutationAdjustInvoiceArgs, 'input'>>;
   assignRole?: Resolver<ResolversTypes['UserPayload'], ParentType, ContextType, RequireFields<MutationAssignRoleArgs, 'input'>>;
   bookAppointment?: Resolver<ResolversTypes['AppointmentPayload'], ParentType, ContextType, RequireFields<MutationBookAppointmentArgs, 'input'>>;
   callNextPatient?: Resolver<ResolversTypes['CallNextPatientPayload'], ParentType, ContextType, RequireFields<MutationCallNextPatientArgs, 'departmentId'>>;
@@ -6574,7 +6686,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'AnatomyFinding' | 'Appointment' | 'BodySystem' | 'ClinicalNote' | 'Department' | 'DrugAllergy' | 'Encounter' | 'ImagingOrder' | 'Invoice' | 'InvoiceLineItem' | 'LabResult' | 'LabTest' | 'OpdQueueEntry' | 'Organization' | 'Patient' | 'Payment' | 'Prescription' | 'Problem' | 'ServiceCatalogItem' | 'User' | 'VisualWorkflow' | 'VitalSigns' | 'WorkflowDefinition' | 'WorkflowInstance' | 'WorkflowTask' | 'WorkflowTransition', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AnatomyFinding' | 'Appointment' | 'BodySystem' | 'ClinicalNote' | 'Department' | 'DrugAllergy' | 'Encounter' | 'ImagingOrder' | 'Invoice' | 'InvoiceAdjustment' | 'InvoiceLineItem' | 'LabResult' | 'LabTest' | 'OpdQueueEntry' | 'Organization' | 'Patient' | 'Payment' | 'Prescription' | 'Problem' | 'ServiceCatalogItem' | 'User' | 'VisualWorkflow' | 'VitalSigns' | 'WorkflowDefinition' | 'WorkflowInstance' | 'WorkflowTask' | 'WorkflowTransition', ParentType, ContextType>;
 };
 
 export type OpdQueueEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpdQueueEntry'] = ResolversParentTypes['OpdQueueEntry']> = {
@@ -7320,6 +7432,8 @@ export type Resolvers<ContextType = RequestContext> = {
   ImagingOrderPayload?: ImagingOrderPayloadResolvers<ContextType>;
   Insurance?: InsuranceResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
+  InvoiceAdjustment?: InvoiceAdjustmentResolvers<ContextType>;
+  InvoiceAdjustmentPayload?: InvoiceAdjustmentPayloadResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
   InvoiceLineItem?: InvoiceLineItemResolvers<ContextType>;

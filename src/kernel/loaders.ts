@@ -124,9 +124,9 @@ export function createGroupLoader<V>(
  * DataLoader per distinct argument set, so every parent asking with the same
  * arguments shares one batch.
  */
-export function loaderFamily<A, L>(build: (args: A) => L): (args: A) => L {
+export function loaderFamily<A, L>(build: (args: A) => L): LoaderFamily<A, L> {
   const byArgs = new Map<string, L>();
-  return (args: A) => {
+  const family = (args: A) => {
     const key = JSON.stringify(args);
     let loader = byArgs.get(key);
     if (!loader) {
@@ -135,6 +135,49 @@ export function loaderFamily<A, L>(build: (args: A) => L): (args: A) => L {
     }
     return loader;
   };
+  return Object.assign(family, { members: () => byArgs.values() });
+}
+
+/** A loader per argument set; `members` lists those built so far (to refresh them after a write). */
+export type LoaderFamily<A, L> = ((args: A) => L) & { members(): Iterable<L> };
+
+type AnyLoader = DataLoader<string, unknown, unknown>;
+
+/**
+ * Writes refresh what the request has read. A request's DataLoaders cache
+ * every row they returned, so without this a field resolved after a mutation
+ * (a later mutation of the same document, or a nested field of its payload)
+ * would answer with the row as it was before the write. Each domain's loaders
+ * module offers an "after write" function built from these two helpers and
+ * every service calls it with the rows its write returned (see `afterWrite`):
+ *
+ * - `primeFresh`: by-id loaders get the written rows (replacing what was cached);
+ * - `forgetKeys`: relation loaders (lists, counts, sums under a parent) drop
+ *   what they cached for the parents whose children changed, so the next use
+ *   reads again, in the request's read transaction, after the write committed.
+ */
+export function primeFresh<R>(loader: DataLoader<string, R | null, unknown>, rows: Iterable<R>, keyOf: (row: R) => string): void {
+  for (const row of rows) loader.clear(keyOf(row)).prime(keyOf(row), row);
+}
+
+/** Drops what these loaders (one, or every member of a family) cached for `keys`. */
+export function forgetKeys(loaders: AnyLoader | LoaderFamily<never, AnyLoader>, keys: Iterable<string | null | undefined>): void {
+  const list = loaders instanceof DataLoader ? [loaders] : [...loaders.members()];
+  for (const key of keys) {
+    if (key === null || key === undefined) continue;
+    for (const loader of list) loader.clear(key);
+  }
+}
+
+/**
+ * Runs a write, then hands its result to `refresh` (a domain's after-write
+ * function) before anything else of the request reads: mutations of one
+ * document run one after another, so every later field sees this write.
+ */
+export async function afterWrite<T>(write: Promise<T>, refresh: (result: T) => void): Promise<T> {
+  const result = await write;
+  refresh(result);
+  return result;
 }
 
 /**

@@ -185,6 +185,15 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
     const issued = await billing.issuedInvoice(tokens.BILLING, await billing.createPatient(org), [{ serviceCatalogItemId: item.id }]);
     return call(VOID, { i: { id: issued.id, reason: 'Raised in error' } }, 'BILLING');
   },
+  adjustInvoice: async (call) => {
+    const item = await billing.createItem(tokens.BILLING, {});
+    const issued = await billing.issuedInvoice(tokens.BILLING, await billing.createPatient(org), [{ serviceCatalogItemId: item.id }]);
+    return call(
+      `mutation($i: AdjustInvoiceInput!) { adjustInvoice(input: $i) { adjustment { adjustmentId } } }`,
+      { i: { invoiceId: issued.id, kind: 'WRITE_OFF', amount: '10.00', reason: 'Small balance' } },
+      'BILLING',
+    );
+  },
   recordPayment: async (call) => {
     const item = await billing.createItem(tokens.BILLING, {});
     const issued = await billing.issuedInvoice(tokens.BILLING, await billing.createPatient(org), [{ serviceCatalogItemId: item.id }]);

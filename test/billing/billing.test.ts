@@ -235,7 +235,7 @@ describe('invoices', () => {
     expect(row).toEqual({ amount_paid: '1.00', amount_refunded: '0.00' });
   });
 
-  it('voids only while nothing was paid', async () => {
+  it('voids only while the invoice holds no money', async () => {
     const patientId = await h.createPatient(org);
     const item = await h.createItem(tokens.BILLING, { unitPrice: '40.00' });
     const draft = await h.createInvoice(tokens.BILLING, patientId, [{ serviceCatalogItemId: item.id }]);
@@ -255,11 +255,16 @@ describe('invoices', () => {
     await h.ok(PAY, { i: { invoiceId: paid.id, amount: '40.00', method: 'CARD' } }, tokens.BILLING);
     const voidPaid = await app.gql(VOID, { i: { id: paid.id, reason: 'Too late' } }, tokens.BILLING);
     expect(h.firstError(voidPaid).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    // Issue 21 changed this: an invoice whose payments were all refunded holds no money and may be voided
+    // (before, any payment ever made blocked voiding for good).
     const partly = await h.issuedInvoice(tokens.BILLING, patientId, [{ serviceCatalogItemId: item.id }]);
     const p = (await h.ok(PAY, { i: { invoiceId: partly.id, amount: '10.00', method: 'CARD' } }, tokens.BILLING)).recordPayment.payment;
-    await h.ok(REFUND, { i: { paymentId: p.id, amount: '10.00', reason: 'Card error' } }, tokens.BILLING);
-    const voidRefunded = await app.gql(VOID, { i: { id: partly.id, reason: 'x' } }, tokens.BILLING);
-    expect(h.firstError(voidRefunded).extensions.code).toBe('BAD_USER_INPUT');
+    await h.ok(REFUND, { i: { paymentId: p.id, amount: '5.00', reason: 'Card error' } }, tokens.BILLING);
+    const voidHolding = await app.gql(VOID, { i: { id: partly.id, reason: 'x' } }, tokens.BILLING);
+    expect(h.firstError(voidHolding).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', held: '5.00' });
+    await h.ok(REFUND, { i: { paymentId: p.id, amount: '5.00', reason: 'Card error' } }, tokens.BILLING);
+    const voidRefunded = (await h.ok(VOID, { i: { id: partly.id, reason: 'x' } }, tokens.BILLING)).voidInvoice.invoice;
+    expect(voidRefunded).toMatchObject({ status: 'VOID', balanceDue: '0.00' });
     const [row] = await app.admin`select status from invoices where id = ${paid.invoiceId}`;
     expect(row!.status).toBe('PAID');
   });
@@ -306,7 +311,7 @@ describe('payments and refunds', () => {
     expect(sums).toEqual({ paid: '116.00', amount_paid: '116.00' });
   });
 
-  it('refunds at most what was paid on a payment: PARTIALLY_REFUNDED, then REFUNDED, closed for payments', async () => {
+  it('refunds at most what was paid on a payment: PARTIALLY_REFUNDED, then REFUNDED, the refunded balance due again', async () => {
     const patientId = await h.createPatient(org);
     const item = await h.createItem(tokens.BILLING, { unitPrice: '300.00' });
     const invoice = await h.issuedInvoice(tokens.BILLING, patientId, [{ serviceCatalogItemId: item.id }]);
@@ -331,8 +336,10 @@ describe('payments and refunds', () => {
     expect(h.firstError(refundOfRefund).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'paymentId' });
     const exceedsA = await app.gql(REFUND, { i: { paymentId: a.id, amount: '150.01', reason: 'x' } }, tokens.BILLING);
     expect(h.firstError(exceedsA).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'amount' });
-    const payRefunded = await app.gql(PAY, { i: { invoiceId: invoice.id, amount: '50.00', method: 'CASH' } }, tokens.BILLING);
-    expect(h.firstError(payRefunded).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'invoiceId' });
+    // Issue 21 changed this: the refunded 50.00 is due again and payable (before, refunds closed the invoice),
+    // but never more than the balance.
+    const payOver = await app.gql(PAY, { i: { invoiceId: invoice.id, amount: '50.01', method: 'CASH' } }, tokens.BILLING);
+    expect(h.firstError(payOver).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'amount', balanceDue: '50.00' });
 
     await h.ok(REFUND, { i: { paymentId: a.id, amount: '150.00', reason: 'Rest' } }, tokens.BILLING);
     const last = (await h.ok(REFUND, { i: { paymentId: b.id, amount: '100.00', reason: 'Rest' } }, tokens.BILLING)).refundPayment;

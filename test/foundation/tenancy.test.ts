@@ -41,6 +41,15 @@ beforeAll(async () => {
       insert into vital_signs_entered_in_error (organization_id, vital_signs_id, reason, marked_by)
       select ${org}, v.id, 'test', u.id from vital_signs v join users u on u.organization_id = v.organization_id
       where v.organization_id = ${org} limit 1`;
+    // A write-off of one cent on one collectible invoice, the invoice's amounts kept consistent.
+    await app.admin`
+      with i as (select id, patient_id, currency from invoices where organization_id = ${org} and invoice_is_collectible(status) limit 1),
+      a as (insert into invoice_adjustments (organization_id, invoice_id, patient_id, kind, amount, currency, reason, created_by)
+            select ${org}, i.id, i.patient_id, 'WRITE_OFF', 0.01, i.currency, 'Rounding',
+                   (select id from users where organization_id = ${org} limit 1) from i returning invoice_id)
+      update invoices v set amount_adjusted = v.amount_adjusted + 0.01, balance_due = v.balance_due - 0.01,
+        status = invoice_status(v.total, v.amount_paid, v.amount_refunded, v.amount_adjusted + 0.01, true, false)
+      from a where v.organization_id = ${org} and v.id = a.invoice_id`;
   }
   const rows = await app.admin<{ table_name: string }[]>`
     select c.table_name from information_schema.columns c

@@ -89,6 +89,10 @@ export async function seedPatientRecords(app: TestApp, org: TestOrganization, to
   records.InvoiceLineItem = await one(app.admin`
     insert into invoice_line_items (organization_id, invoice_id, description, unit_price)
     values (${org.id}, ${records.Invoice}, 'Malaria smear', 10) returning id`);
+  records.InvoiceAdjustment = await one(app.admin`
+    insert into invoice_adjustments (organization_id, invoice_id, patient_id, kind, amount, currency, reason, created_by)
+    values (${org.id}, ${records.Invoice}, ${patient}, 'CREDIT_NOTE', 1, 'KES', 'Goodwill after the long wait', ${physician})
+    returning id`);
   records.Payment = await one(app.admin`
     insert into payments (organization_id, invoice_id, patient_id, amount, currency, method, reference, idempotency_key, reason)
     values (${org.id}, ${records.Invoice}, ${patient}, 5, 'KES', 'CASH', 'RCPT-991', 'phi-sweep-key', 'Partial payment at discharge')

@@ -47,6 +47,7 @@ const TABLE_TYPES: Record<string, string> = {
   invoices: 'Invoice',
   invoice_line_items: 'InvoiceLineItem',
   payments: 'Payment',
+  invoice_adjustments: 'InvoiceAdjustment',
   workflow_instances: 'WorkflowInstance',
   workflow_transitions: 'WorkflowTransition',
   workflow_tasks: 'WorkflowTask',
@@ -101,6 +102,11 @@ async function patientWithEverything(lastName: string): Promise<Patient> {
   const billing = billingHelpers(app);
   const invoice = await billing.issuedInvoice(tokens.BILLING, patientId, [{ serviceCatalogItemId: catalogItemId }]);
   await ok(PAY, { i: { invoiceId: invoice.id, amount: '10.00', method: 'CASH' } }, 'BILLING');
+  await ok(
+    `mutation($i: AdjustInvoiceInput!) { adjustInvoice(input: $i) { adjustment { id } } }`,
+    { i: { invoiceId: invoice.id, kind: 'CREDIT_NOTE', amount: '1.00', reason: 'Goodwill' } },
+    'BILLING',
+  );
   const start = 10 + 25 * slots++;
   await ok(`mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { appointment { id } } }`, {
     i: { patientId, providerId: toGlobalId('User', org.users.PHYSICIAN.id), departmentId, appointmentType: 'FOLLOW_UP', startsAt: inMinutes(start), endsAt: inMinutes(start + 20) },

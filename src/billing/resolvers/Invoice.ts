@@ -1,7 +1,7 @@
 import type { InvoiceResolvers } from '../../generated/graphql.js';
 import { toGlobalId } from '../../kernel/global-id.js';
 import { listLimit } from '../../kernel/pagination.js';
-import { isOverdue } from '../invoice-rules.js';
+import { isOverdue } from '../invoice-accounting.js';
 import { fromDatabase } from '../money.js';
 
 export const Invoice: InvoiceResolvers = {
@@ -14,4 +14,5 @@ export const Invoice: InvoiceResolvers = {
     isOverdue({ status: i.status, balanceDue: fromDatabase(i.balanceDue), dueDate: i.dueDate }, (await ctx.loaders.billingClock()).today),
   lineItems: (i, _args, ctx) => ctx.loaders.lineItemsOfInvoice.load(i.id),
   payments: (i, { first }, ctx) => ctx.loaders.paymentsOfInvoice(listLimit(first)).load(i.id),
+  adjustments: (i, { first }, ctx) => ctx.loaders.adjustmentsOfInvoice(listLimit(first)).load(i.id),
 };

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'prescriptions:write',
   'billing:read',
   'billing:write',
+  'billing:adjust',
   'scheduling:read',
   'scheduling:write',
   'workflows:read',
@@ -63,7 +64,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'workflows:read',
     'users:read',
   ],
-  BILLING: ['patients:read', 'billing:read', 'billing:write', 'reports:read', 'workflows:read', 'users:read'],
+  // billing:adjust: the billing office writes off and credits balances (ORG_ADMIN has it too, as every permission).
+  BILLING: ['patients:read', 'billing:read', 'billing:write', 'billing:adjust', 'reports:read', 'workflows:read', 'users:read'],
   // Aggregates and reports only: may see clinical structure but never free-text notes.
   ANALYST: ['patients:read', 'clinical:read', 'billing:read', 'scheduling:read', 'workflows:read', 'reports:read'],
   // Access reviews and accountings of disclosures: the audit trail, the staff who appear in it and the

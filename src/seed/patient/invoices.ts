@@ -126,7 +126,7 @@ function priceLines(state: OrgState, invoiceId: string, lines: readonly Line[]) 
 
 /**
  * The payments a paid or partly paid invoice received (insurance covering most
- * of it for some insured patients); an invoice with nothing to pay stays issued.
+ * of it for some insured patients); an issued invoice with nothing to pay is PAID.
  */
 function settle(state: OrgState, status: string, total: number, insured: boolean): { payments: Payment[]; status: string } {
   const { rng } = state;
@@ -143,9 +143,10 @@ function settle(state: OrgState, status: string, total: number, insured: boolean
     const paid = clamp(Math.round(total * rng.float(0.2, 0.8)), 1, total - 1);
     payments.push({ amount: paid, method: insured && rng.chance(0.5) ? 'INSURANCE' : rng.weighted(['CARD', 'CASH', 'MOBILE_MONEY'], [55, 30, 15]) });
   } else if (status === 'PAID' || status === 'PARTIALLY_PAID') {
-    return { payments, status: 'ISSUED' };
+    return { payments, status: total === 0 ? 'PAID' : 'ISSUED' };
   }
-  return { payments, status };
+  // An issued invoice with nothing to pay is PAID (the status is a function of the amounts: invoice-accounting.ts).
+  return { payments, status: status === 'ISSUED' && total === 0 ? 'PAID' : status };
 }
 
 /** Payment rows, each received after the previous one (and not after now), with a reference in the method's style. */
