@@ -1,5 +1,5 @@
---! Previous: sha1:1701c387dfae4cea9bf87dadd6201e1f05e9ed19
---! Hash: sha1:72fb8de116ed0820ced3b2e145dd679a19f82093
+--! Previous: sha1:540c25bd838c15639b909d05ca4ba31f3358134f
+--! Hash: sha1:1b83ce9481f7bd13480a96dbe60f41c26360728b
 --! Message: One accounting model for invoices
 
 -- One accounting model for invoices (src/billing/invoice-accounting.ts states the invariants; these
