@@ -3,7 +3,7 @@ import type { Viewer } from '../kernel/auth/viewer.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, conflict, DomainError, forbidden, notFound } from '../kernel/errors.js';
 import * as instances from './instance-repository.js';
-import { jsonObject } from './instance-service.js';
+import { userContext } from './instance-service.js';
 import * as tasks from './task-repository.js';
 
 /** Who may claim a task: its assigned user, or — when none is assigned — any holder of its role. */
@@ -84,7 +84,7 @@ export async function releaseTask(ctx: TenantContext, id: string): Promise<tasks
  * The instance is locked first, the order transitions lock in, so the two never deadlock.
  */
 export async function completeTask(ctx: TenantContext, id: string, formData: Record<string, unknown> | null | undefined): Promise<tasks.TaskRow> {
-  const data = jsonObject(formData, 'formData');
+  const data = userContext(formData, 'formData');
   const viewer = ctx.viewer;
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
