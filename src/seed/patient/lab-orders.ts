@@ -184,7 +184,8 @@ function writeLabWorkflow(state: OrgState, b: Buffers, order: LabOrder): void {
   const instanceStatus = labStatus === 'VERIFIED' ? 'COMPLETED' : labStatus === 'CANCELLED' ? 'CANCELLED' : 'ACTIVE';
   b.workflow_instances.add([
     org, instanceId, ctx.workflows.labOrder, 'LAB_ORDER', testId, current.to,
-    JSON.stringify({ labTestId: testId, patientId, testCode: panel.code, testName: panel.name, priority }),
+    // The patient is the instance's own column (set by its trigger), never user context.
+    JSON.stringify({ labTestId: testId, testCode: panel.code, testName: panel.name, priority }),
     instanceStatus, physician.id, iso(orderedAt), instanceStatus === 'COMPLETED' ? iso(current.at) : null,
     instanceStatus === 'CANCELLED' ? iso(current.at) : null, iso(orderedAt), iso(current.at),
   ]);
