@@ -97,6 +97,10 @@ export interface Config {
   idempotencyKeyTtlHours: number;
   /** How long a verified account status (active membership, roles) is trusted before it is read again. */
   viewerCacheTtlMs: number;
+  /** Background jobs (graphile-worker): `in-process` runs them in the API process, `off` leaves them to `npm run worker`. */
+  jobs: 'in-process' | 'off';
+  /** How often the job runner looks for due jobs, and the period of recurring jobs (the escalation sweep). */
+  jobsPollIntervalMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -108,6 +112,13 @@ function executorOf(raw: string | undefined): 'jit' | 'graphql-js' {
   if (raw === undefined || raw === '' || raw === 'jit') return 'jit';
   if (raw === 'graphql-js') return 'graphql-js';
   throw new ConfigError(`GRAPHQL_EXECUTOR must be jit or graphql-js, got "${raw}"`);
+}
+
+function jobsOf(raw: string | undefined, nodeEnv: string): 'in-process' | 'off' {
+  // The test suite runs hundreds of short-lived servers: only tests about jobs turn them on.
+  if (raw === undefined || raw === '') return nodeEnv === 'test' ? 'off' : 'in-process';
+  if (raw === 'in-process' || raw === 'off') return raw;
+  throw new ConfigError(`JOBS must be in-process or off, got "${raw}"`);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -216,6 +227,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     idempotencyKeyTtlHours: integer(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     viewerCacheTtlMs: integer(env, 'VIEWER_CACHE_TTL_MS', 5_000, 0, 600_000),
+    jobs: jobsOf(env.JOBS, nodeEnv),
+    jobsPollIntervalMs: integer(env, 'JOBS_POLL_INTERVAL_MS', 30_000, 50, 3_600_000),
     database: {
       url,
       migrationUrl: migrationUrl ?? url,

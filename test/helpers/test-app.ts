@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { createDeps, startApi, type RunningApi } from '../../src/app.js';
+import type { Clock } from '../../src/kernel/clock.js';
 import { loadConfig } from '../../src/kernel/config.js';
 import { withDatabase } from '../../src/kernel/db/embedded.js';
 
@@ -50,6 +51,8 @@ export interface TestAppOptions {
   adminUrl?: string;
   /** Database to clone; the suite's migrated template by default. */
   template?: string;
+  /** The time background jobs go by (a TestClock from ./clock.js); the real clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -68,7 +71,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   const databaseUrl = withDatabase(adminUrl, name);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, METRICS_PORT: '0', ...env });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const deps = createDeps(config, databaseUrl, logger);
+  const deps = createDeps(config, databaseUrl, logger, { clock: options.clock });
   const api = await startApi(deps, 0, '127.0.0.1');
   const admin = postgres(databaseUrl, { max: 2, onnotice: () => {} });
 
