@@ -174,7 +174,7 @@ export const LAB_ORDER_MACHINE: StateMachine = {
   ],
 };
 
-const ENCOUNTER_MACHINE: StateMachine = {
+export const ENCOUNTER_MACHINE: StateMachine = {
   states: [
     state('CHECKED_IN', 'Checked in', true),
     state('TRIAGED', 'Triaged'),
@@ -193,7 +193,7 @@ const ENCOUNTER_MACHINE: StateMachine = {
   ],
 };
 
-const IMAGING_MACHINE: StateMachine = {
+export const IMAGING_MACHINE: StateMachine = {
   states: [
     state('ORDERED', 'Ordered', true),
     state('SCHEDULED', 'Scheduled'),
@@ -211,7 +211,7 @@ const IMAGING_MACHINE: StateMachine = {
   ],
 };
 
-const PRESCRIPTION_MACHINE: StateMachine = {
+export const PRESCRIPTION_MACHINE: StateMachine = {
   states: [
     state('PRESCRIBED', 'Prescribed', true),
     state('VERIFIED', 'Pharmacist verified'),
