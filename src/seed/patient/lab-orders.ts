@@ -80,7 +80,7 @@ function writeLabTest(state: OrgState, b: Buffers, patient: Patient, health: Hea
   if (rng.chance(0.1) || state.labInstances < 3 || (open && state.activeLabInstances < 3)) {
     state.labInstances += 1;
     if (open) state.activeLabInstances += 1;
-    writeLabWorkflow(state, b, { testId, patientId: patient.id, panel, priority, physician: e.provider, orderedAt, ...timeline });
+    writeLabWorkflow(state, b, { testId, panel, priority, physician: e.provider, orderedAt, ...timeline });
   }
 }
 
@@ -158,7 +158,6 @@ function writeLabResults(
 /** The order as the lab-order workflow saw it. */
 interface LabOrder extends LabTimeline {
   testId: string;
-  patientId: string;
   panel: LabPanel;
   priority: string;
   physician: StaffUser;
@@ -168,7 +167,7 @@ interface LabOrder extends LabTimeline {
 /** The instance, a transition per step the order took, and the task each state expected (done, or still open). */
 function writeLabWorkflow(state: OrgState, b: Buffers, order: LabOrder): void {
   const { ctx, rng } = state;
-  const { testId, patientId, panel, priority, physician, status: labStatus, orderedAt, collectedAt, resultedAt, verifiedAt, cancelledAt } = order;
+  const { testId, panel, priority, physician, status: labStatus, orderedAt, collectedAt, resultedAt, verifiedAt, cancelledAt } = order;
   const org = ctx.id;
   const instanceId = rng.uuid();
   const nurse = rng.pick(ctx.nurses);
