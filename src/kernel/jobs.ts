@@ -37,6 +37,22 @@ export async function migrateJobQueue(migrationUrl: string): Promise<void> {
       grant usage, select on all sequences in schema graphile_worker to ${APP_ROLE};
       grant execute on all functions in schema graphile_worker to ${APP_ROLE};
     `);
+    // graphile-worker enables row-level security on its tables with no policy (only their owner
+    // passes). They hold the job queue, no tenant's data: the runtime role may use every row.
+    await sql.unsafe(`
+      do $$
+      declare t record;
+      begin
+        for t in select c.relname from pg_class c
+                 where c.relnamespace = 'graphile_worker'::regnamespace and c.relkind = 'r' and c.relrowsecurity
+                   and not exists (select 1 from pg_policies p where p.schemaname = 'graphile_worker'
+                                   and p.tablename = c.relname and p.policyname = 'job_runner')
+        loop
+          execute format('create policy job_runner on graphile_worker.%I to ${APP_ROLE} using (true) with check (true)', t.relname);
+        end loop;
+      end
+      $$;
+    `);
   } finally {
     await sql.end();
   }
