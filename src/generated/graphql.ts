@@ -4172,7 +4172,7 @@ export type VerifyLabTestInput = {
  * `compileVisualWorkflow` turns it into a definition. Shapes:
  * node `{"id":"ORDERED","type":"start|state|end","label":"Ordered","position":{"x":80,"y":120},"data":{"code"?,"name"?,"actions"?:[…]}}`
  * → state (code = data.code or id, name = data.name or label, initial = type start, terminal = type end);
- * edge `{"id":"e1","source":"ORDERED","target":"COLLECTED","label":"COLLECT","data":{"event"?,"allowedRoles"?,"allowedPermissions"?,"guards"?,"actions"?}}`
+ * edge `{"id":"e1","source":"ORDERED","target":"COLLECTED","label":"COLLECT","data":{"event"?,"allowedRoles"?,"allowedPermissions"?,"reenter"?,"guards"?,"actions"?}}`
  * → transition (from/to = the codes of the source/target nodes, event = data.event or label).
  */
 export type VisualWorkflow = Node & {
