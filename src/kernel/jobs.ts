@@ -101,13 +101,12 @@ const nextRun = (name: string, intervalMs: number) => ({
 
 const silentLogger: WorkerLogger = new WorkerLogger(() => () => {});
 
-/** graphile-worker's log lines into pino (its debug chatter at debug level). */
+/** graphile-worker's log lines into pino: its problems as warnings and errors, its routine (a line per job run) at debug. */
 function pinoLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const fields = { ...scope, ...meta, component: 'jobs' };
+    const fields = { ...scope, ...meta };
     if (level === 'error') logger.error(fields, message);
     else if (level === 'warning') logger.warn(fields, message);
-    else if (level === 'info') logger.info(fields, message);
     else logger.debug(fields, message);
   });
 }
