@@ -7,7 +7,10 @@ import type { AppDeps } from './deps.js';
 import { ViewerCache } from './identity/viewer-cache.js';
 import { LoginThrottle } from './identity/login-throttle.js';
 import { TokenService } from './identity/tokens.js';
+import { systemClock, type Clock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
+import type { JobRunner } from './kernel/jobs.js';
+import { startJobs } from './jobs.js';
 import { createDatabase, warmUp } from './kernel/db/pool.js';
 import { ReplicaRouter } from './kernel/db/replica.js';
 import { createHttpServer } from './http.js';
@@ -29,7 +32,7 @@ export interface RunningApi {
 }
 
 /** Process-wide services for one database URL. */
-export function createDeps(config: Config, databaseUrl: string, logger: Logger): AppDeps {
+export function createDeps(config: Config, databaseUrl: string, logger: Logger, options: { clock?: Clock } = {}): AppDeps {
   const db = createDatabase(databaseUrl, config.database);
   // LISTEN needs a session of its own on PostgreSQL itself: through a transaction-mode pooler
   // (LISTEN_DATABASE_URL ≠ DATABASE_URL) it gets a separate, direct pool of one connection.
@@ -79,6 +82,8 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
       onFlushError: (err: unknown) => logger.warn({ err }, 'request counts not written to rate_limits; counting in memory until PostgreSQL answers'),
     }),
     loginThrottle: new LoginThrottle(limiterStore, config.abuse),
+    clock: options.clock ?? systemClock,
+    databaseUrl,
   };
 }
 
@@ -110,6 +115,8 @@ export async function startApi(
     });
   }
   const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : deps.config.metricsPort;
+  // Background jobs (escalation of overdue tasks) in this process unless JOBS=off (`npm run worker`).
+  const jobs: JobRunner | null = deps.config.jobs === 'in-process' ? await startJobs(deps, deps.databaseUrl) : null;
   const metricsHost = deps.config.metricsHost;
   const shownMetricsHost = metricsHost === '0.0.0.0' || metricsHost === '::' ? 'localhost' : metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -124,6 +131,7 @@ export async function startApi(
      * (up to SHUTDOWN_GRACE_MS, then cut them), then Apollo and the pool.
      */
     async stop() {
+      await jobs?.stop();
       await subscriptions.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Clock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import type { Database } from './kernel/db/pool.js';
 import type { SessionLimits } from './kernel/db/tenant-session.js';
@@ -29,4 +30,8 @@ export interface AppDeps {
   limiterStore: LimiterStore;
   requestLimiter: RequestLimiter;
   loginThrottle: LoginThrottle;
+  /** The time background jobs go by (tests move it: test/helpers/clock.ts). */
+  clock: Clock;
+  /** The connection string the API serves over (the job runner uses it too). */
+  databaseUrl: string;
 }

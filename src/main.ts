@@ -2,6 +2,7 @@ import { startApi, createDeps, type RunningApi } from './app.js';
 import { isApiWorker, reportMetricsToPrimary, superviseWorkers, type RunningCluster } from './cluster.js';
 import { ConfigError, loadConfig } from './kernel/config.js';
 import { migrateDatabase } from './kernel/db/migrate.js';
+import { migrateJobQueue } from './kernel/jobs.js';
 import { describeConnectionError } from './kernel/db/pool.js';
 import { provisionDatabase, type ProvisionedDatabase } from './kernel/db/provision.js';
 import postgres from 'postgres';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   }
   await assertReachable(database.url, config.database.connectTimeoutMs);
   await migrateDatabase(database.migrationUrl);
+  // graphile-worker's own schema, installed by the migration role (the runtime role only uses it).
+  await migrateJobQueue(database.migrationUrl);
   const demo = config.seedOnFirstStart ? await seedDemoData(database.migrationUrl) : null;
   let url: string;
   let metricsUrl: string;

@@ -11,7 +11,7 @@ import type { AppDeps } from './deps.js';
 import type { Resolvers } from './generated/graphql.js';
 import { applyAuthDirectives } from './kernel/auth/directives.js';
 import { applyPhiDirectives } from './kernel/auth/phi.js';
-import { databaseUnavailable, formatError } from './kernel/errors.js';
+import { accessNotRecorded, formatError } from './kernel/errors.js';
 import { requestFingerprint } from './kernel/idempotency.js';
 import { keepSdlScalarDocs, scalarResolvers } from './kernel/scalars.js';
 import { schemaFiles } from './kernel/schema-files.js';
@@ -43,7 +43,7 @@ export function buildSchema(): GraphQLSchema {
 }
 
 /** Ends each request's database session and stamps errors with the request id. */
-const requestLifecycle: ApolloServerPlugin<RequestContext> = {
+const requestLifecycle = (deps: AppDeps): ApolloServerPlugin<RequestContext> => ({
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, operation, document, request }) {
@@ -54,10 +54,13 @@ const requestLifecycle: ApolloServerPlugin<RequestContext> = {
         contextValue.operation.fingerprint = () => requestFingerprint(document, name, request.variables);
       },
       async willSendResponse({ contextValue, response }) {
-        const accessRecorded = (await contextValue.session?.end()) ?? true;
-        if (!accessRecorded && response.body.kind === 'single') {
+        const access = (await contextValue.session?.end()) ?? { recorded: true };
+        if (!access.recorded) {
+          deps.logger.error({ err: access.cause, requestId: contextValue.requestId }, 'PHI access not recorded: the response was withheld');
+        }
+        if (!access.recorded && response.body.kind === 'single') {
           // Patients were read but PostgreSQL refused their access-log row: their data must not leave.
-          const withheld = databaseUnavailable();
+          const withheld = accessNotRecorded();
           response.body.singleResult = {
             data: null,
             errors: [{ message: withheld.message, extensions: { ...withheld.extensions } }],
@@ -71,7 +74,7 @@ const requestLifecycle: ApolloServerPlugin<RequestContext> = {
       },
     };
   },
-};
+});
 
 /** With EXPLORER=graphiql the HTTP layer serves the offline GraphiQL page (src/operability/explorer.ts) instead. */
 function landingPage(explorer: 'graphiql' | 'sandbox', production: boolean): ApolloServerPlugin<RequestContext> {
@@ -101,7 +104,7 @@ export function createApolloServer(deps: AppDeps): ApolloServer<RequestContext> 
     plugins: [
       // Apollo installs cache-control by default and wraps every field for it; we send no cache hints.
       ApolloServerPluginCacheControlDisabled(),
-      requestLifecycle,
+      requestLifecycle(deps),
       mutationRefusals(),
       requestTelemetry(deps.metrics),
       introspectionPolicy(deps.config),

@@ -16,7 +16,7 @@ import { WebSocketServer } from 'ws';
 import { buildContext, type IncomingRequestInfo, type RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
 import { authenticateBearer } from './identity/authenticate.js';
-import { databaseUnavailable, formatError } from './kernel/errors.js';
+import { accessNotRecorded, formatError } from './kernel/errors.js';
 import { checkStorableInput } from './kernel/storable-input.js';
 import { queryLimits } from './operability/limits.js';
 import { loadTrustedDocuments, notTrusted } from './operability/persisted-queries.js';
@@ -143,7 +143,11 @@ export async function attachSubscriptions(deps: AppDeps, server: http.Server): P
         result = await execute({ ...args, rootValue: event, contextValue: ctx });
       } finally {
         // Patients read but their access not recorded: the event's data must not leave.
-        if ((await ctx.session?.end()) === false) result = { errors: [asGraphQLError(databaseUnavailable())] };
+        const access = await ctx.session?.end();
+        if (access && !access.recorded) {
+          deps.logger.error({ err: access.cause }, 'PHI access not recorded: the subscription event was withheld');
+          result = { errors: [asGraphQLError(accessNotRecorded())] };
+        }
       }
       // A subscriber who lost the permission (or account) meanwhile gets the refusal once, then the stream ends.
       const refused = result.errors?.some((e) => ['UNAUTHENTICATED', 'FORBIDDEN'].includes(String(e.extensions?.code)));

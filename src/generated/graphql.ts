@@ -543,7 +543,7 @@ export type CancelLabTestInput = {
   version: Scalars['Int']['input'];
 };
 
-/** Cancels a running instance and its open tasks. */
+/** Cancels a running instance and its open tasks. Allowed for workflow administrators and for whoever may fire a transition from the current state into a terminal state; a cancelled workflow cannot be started again over the same record. */
 export type CancelWorkflowInput = {
   /** The instance version you saw; refused with CONFLICT when it changed. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
@@ -2167,6 +2167,8 @@ export type Mutation = {
    * ARCHIVED. Running instances keep the version they started with.
    */
   publishWorkflowDefinition: WorkflowDefinitionPayload;
+  /** Reassigns an unfinished task (workflow administrators and supervisors: WORKFLOWS_ADMIN); audited with the reason. */
+  reassignTask: WorkflowTaskPayload;
   /** Records an examination finding mapped to a body system. */
   recordAnatomyFinding: AnatomyFindingPayload;
   /** Records an ACTIVE drug allergy. */
@@ -2467,6 +2469,11 @@ export type MutationPrescribeMedicationArgs = {
 
 export type MutationPublishWorkflowDefinitionArgs = {
   input: PublishWorkflowDefinitionInput;
+};
+
+
+export type MutationReassignTaskArgs = {
+  input: ReassignTaskInput;
 };
 
 
@@ -3890,6 +3897,19 @@ export type QueueEntryTransitionInput = {
 };
 
 /**
+ * Gives an unfinished task to another user, or back to its role's queue. The claim (if any) is
+ * dropped and the task is OPEN again for the new assignee to claim.
+ */
+export type ReassignTaskInput = {
+  /** The user who should do it: active, holding a role that may work on workflows. Null: back to the task's role queue. */
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why (kept in the audit trail), 1–2000 characters. */
+  reason: Scalars['String']['input'];
+  /** The task (OPEN or CLAIMED). */
+  taskId: Scalars['ID']['input'];
+};
+
+/**
  * Outstanding balances of collectable invoices (ISSUED, PARTIALLY_PAID) issued
  * on or before `asOf`, by their current balance due, aged from the due date to `asOf`.
  */
@@ -4397,7 +4417,7 @@ export type StartWorkflowInput = {
   entityId: Scalars['ID']['input'];
   /** The kind of record; must match the definition's entity type. */
   entityType: WorkflowEntityType;
-  /** Initial context variables; the server adds `patientId` (the patient of the governed record). */
+  /** Initial context variables; `patientId` is the server's (the patient of the governed record) and refused here. */
   variables?: InputMaybe<Scalars['JSONObject']['input']>;
 };
 
@@ -4701,7 +4721,7 @@ export type VerifyLabTestInput = {
  * `compileVisualWorkflow` turns it into a definition. Shapes:
  * node `{"id":"ORDERED","type":"start|state|end","label":"Ordered","position":{"x":80,"y":120},"data":{"code"?,"name"?,"actions"?:[…]}}`
  * → state (code = data.code or id, name = data.name or label, initial = type start, terminal = type end);
- * edge `{"id":"e1","source":"ORDERED","target":"COLLECTED","label":"COLLECT","data":{"event"?,"allowedRoles"?,"allowedPermissions"?,"guards"?,"actions"?}}`
+ * edge `{"id":"e1","source":"ORDERED","target":"COLLECTED","label":"COLLECT","data":{"event"?,"allowedRoles"?,"allowedPermissions"?,"reenter"?,"guards"?,"actions"?}}`
  * → transition (from/to = the codes of the source/target nodes, event = data.event or label).
  */
 export type VisualWorkflow = Node & {
@@ -4906,9 +4926,14 @@ export type WorkflowConfig = {
   defaultTaskDueHours: Scalars['Int']['output'];
   /** Hours past due after which a task escalates (required when escalation is enabled). */
   escalationAfterHours: Maybe<Scalars['Int']['output']>;
-  /** Whether overdue tasks escalate. */
+  /**
+   * Whether overdue tasks escalate: the job runner (JOBS) marks an OPEN or CLAIMED task that is
+   * `escalationAfterHours` past due as escalated, raises it to URGENT and opens a follow-up task
+   * "Overdue: <name>" for the role `settings.escalationRole` (ORG_ADMIN when unset or a role that
+   * cannot work on workflows); audited as workflow_task.escalate.
+   */
   escalationEnabled: Scalars['Boolean']['output'];
-  /** Further settings (working hours, notification preferences, …) as free JSON. */
+  /** Further settings (working hours, notification preferences, `escalationRole`, …) as free JSON. */
   settings: Scalars['JSONObject']['output'];
   /** When the settings last changed (null before the first update). */
   updatedAt: Maybe<Scalars['DateTime']['output']>;
@@ -5088,7 +5113,7 @@ export type WorkflowInstance = Node & {
   cancelledAt: Maybe<Scalars['DateTime']['output']>;
   /** When it reached a terminal state. */
   completedAt: Maybe<Scalars['DateTime']['output']>;
-  /** Context variables: start variables, transition variables and completed tasks' form data, merged. Guards read them. */
+  /** Context variables: start variables, transition variables and completed tasks' form data, merged, plus `patientId` (the governed record's patient, set by the server; variables and form data cannot set it). Guards read them. */
   context: Maybe<Scalars['JSONObject']['output']>;
   /** Code of the current state. */
   currentState: Scalars['String']['output'];
@@ -5245,6 +5270,10 @@ export type WorkflowTask = Node & {
   description: Maybe<Scalars['String']['output']>;
   /** When it is due. */
   dueAt: Maybe<Scalars['DateTime']['output']>;
+  /** When it was escalated for being overdue (null: never); see WorkflowConfig.escalationEnabled. */
+  escalatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** For a follow-up task opened by escalation: the overdue task it is about. */
+  escalatedFrom: Maybe<WorkflowTask>;
   /** Form data entered on completion. */
   formData: Maybe<Scalars['JSONObject']['output']>;
   /** Global ID. */
@@ -5387,8 +5416,11 @@ export type WorkflowTransitionEdge = {
 /**
  * A transition rule of a state machine. JSON shape:
  * `{"from":"ORDERED","to":"COLLECTED","event":"COLLECT","allowedRoles":["NURSE"],"allowedPermissions":["CLINICAL_WRITE"],"guards":[…],"actions":[…]}`.
- * It applies when an instance in `from` receives `event`, the viewer holds one of `allowedRoles` or
- * `allowedPermissions` (anyone with WORKFLOWS_WRITE when both are empty), and every guard passes.
+ * It applies when an instance in `from` receives `event`, the viewer holds WORKFLOWS_WRITE and one of
+ * `allowedRoles` or `allowedPermissions` (anyone with WORKFLOWS_WRITE when both are empty), and every
+ * guard passes. Roles without WORKFLOWS_WRITE (FRONT_DESK, BILLING, ANALYST) are refused in
+ * `allowedRoles` and task actions (ROLE_CANNOT_ACT); the events START and WORKFLOW_CANCELLED are the
+ * history's own (RESERVED_EVENT). Entering a terminal state opens no task and cancels the open ones.
  */
 export type WorkflowTransitionRule = {
   __typename?: 'WorkflowTransitionRule';
@@ -5404,6 +5436,12 @@ export type WorkflowTransitionRule = {
   from: Scalars['String']['output'];
   /** Conditions that must hold. */
   guards: Array<WorkflowGuard>;
+  /**
+   * Only for a self-loop (from = to). False (the default): the instance stays in the state, keeps its
+   * open tasks and runs only this transition's actions. True: it re-enters the state, cancelling the
+   * open tasks and running the state's entry actions again.
+   */
+  reenter: Scalars['Boolean']['output'];
   /** Target state code. */
   to: Scalars['String']['output'];
 };
@@ -5705,6 +5743,7 @@ export type ResolversTypes = {
   PublishWorkflowDefinitionInput: PublishWorkflowDefinitionInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   QueueEntryTransitionInput: QueueEntryTransitionInput;
+  ReassignTaskInput: ReassignTaskInput;
   ReceivablesAging: ResolverTypeWrapper<ReceivablesAging>;
   ReceivablesAgingBucket: ResolverTypeWrapper<ReceivablesAgingBucket>;
   RecordAnatomyFindingInput: RecordAnatomyFindingInput;
@@ -5944,6 +5983,7 @@ export type ResolversParentTypes = {
   PublishWorkflowDefinitionInput: PublishWorkflowDefinitionInput;
   Query: Record<PropertyKey, never>;
   QueueEntryTransitionInput: QueueEntryTransitionInput;
+  ReassignTaskInput: ReassignTaskInput;
   ReceivablesAging: ReceivablesAging;
   ReceivablesAgingBucket: ReceivablesAgingBucket;
   RecordAnatomyFindingInput: RecordAnatomyFindingInput;
@@ -6651,6 +6691,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   orderLabTest?: Resolver<ResolversTypes['LabTestPayload'], ParentType, ContextType, RequireFields<MutationOrderLabTestArgs, 'input'>>;
   prescribeMedication?: Resolver<ResolversTypes['PrescriptionPayload'], ParentType, ContextType, RequireFields<MutationPrescribeMedicationArgs, 'input'>>;
   publishWorkflowDefinition?: Resolver<ResolversTypes['WorkflowDefinitionPayload'], ParentType, ContextType, RequireFields<MutationPublishWorkflowDefinitionArgs, 'input'>>;
+  reassignTask?: Resolver<ResolversTypes['WorkflowTaskPayload'], ParentType, ContextType, RequireFields<MutationReassignTaskArgs, 'input'>>;
   recordAnatomyFinding?: Resolver<ResolversTypes['AnatomyFindingPayload'], ParentType, ContextType, RequireFields<MutationRecordAnatomyFindingArgs, 'input'>>;
   recordDrugAllergy?: Resolver<ResolversTypes['DrugAllergyPayload'], ParentType, ContextType, RequireFields<MutationRecordDrugAllergyArgs, 'input'>>;
   recordLabResult?: Resolver<ResolversTypes['LabResultPayload'], ParentType, ContextType, RequireFields<MutationRecordLabResultArgs, 'input'>>;
@@ -7320,6 +7361,8 @@ export type WorkflowTaskResolvers<ContextType = RequestContext, ParentType exten
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  escalatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  escalatedFrom?: Resolver<Maybe<ResolversTypes['WorkflowTask']>, ParentType, ContextType>;
   formData?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instance?: Resolver<ResolversTypes['WorkflowInstance'], ParentType, ContextType>;
@@ -7380,6 +7423,7 @@ export type WorkflowTransitionRuleResolvers<ContextType = RequestContext, Parent
   event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   guards?: Resolver<Array<ResolversTypes['WorkflowGuard']>, ParentType, ContextType>;
+  reenter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 

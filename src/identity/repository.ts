@@ -379,3 +379,12 @@ export async function lockUser(tx: TransactionSql, organizationId: string, id: s
   `;
   return rows[0] ?? null;
 }
+
+/** Every active organization (background jobs visit each; read in the sign-in scope, which may list them). */
+export async function activeOrganizationIds(tx: TransactionSql): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* activeOrganizationIds */
+    select id from organizations where active order by id
+  `;
+  return rows.map((r) => r.id);
+}

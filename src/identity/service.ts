@@ -13,6 +13,7 @@ import * as repo from './repository.js';
 import type { SessionTokens } from './session-tokens.js';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_SECONDS } from './tokens.js';
 import { atVersion } from '../kernel/concurrency.js';
+import { releaseTasksOfDeactivatedUser } from '../workflows/task-service.js';
 
 const MIN_PASSWORD_LENGTH = 12;
 /** Argon2id (the library's `Algorithm.Argon2id`; a const enum that isolated modules cannot import). */
@@ -239,12 +240,14 @@ export async function deactivateUser(ctx: TenantContext, id: string): Promise<re
     if (!before) throw notFound('User', id);
     const after = await repo.deactivateUserRow(tx, scope.organizationId, id);
     const revoked = await repo.revokeUserTokens(tx, scope.organizationId, id);
+    // Their open workflow tasks go back to a queue in the same transaction: none waits on them for ever.
+    const releasedTasks = await releaseTasksOfDeactivatedUser({ tx, scope, audit }, id);
     audit({
       action: 'user.deactivate',
       entityType: 'user',
       entityId: id,
       before: auditView(before),
-      after: { ...auditView(after!), revokedSessions: revoked },
+      after: { ...auditView(after!), revokedSessions: revoked, releasedTasks },
     });
     return after!;
   });

@@ -115,6 +115,10 @@ export interface Config {
   viewerCacheTtlMs: number;
   /** What a browser opening `/graphql` gets: `graphiql` (served offline by this server) or `sandbox` (Apollo's CDN). */
   explorer: 'graphiql' | 'sandbox';
+  /** Background jobs (graphile-worker): `in-process` runs them in the API process, `off` leaves them to `npm run worker`. */
+  jobs: 'in-process' | 'off';
+  /** How often the job runner looks for due jobs, and the period of recurring jobs (the escalation sweep). */
+  jobsPollIntervalMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,6 +136,13 @@ function explorerOf(raw: string | undefined): 'graphiql' | 'sandbox' {
   if (raw === undefined || raw === '' || raw === 'graphiql') return 'graphiql';
   if (raw === 'sandbox') return 'sandbox';
   throw new ConfigError(`EXPLORER must be graphiql or sandbox, got "${raw}"`);
+}
+
+function jobsOf(raw: string | undefined, nodeEnv: string): 'in-process' | 'off' {
+  // The test suite runs hundreds of short-lived servers: only tests about jobs turn them on.
+  if (raw === undefined || raw === '') return nodeEnv === 'test' ? 'off' : 'in-process';
+  if (raw === 'in-process' || raw === 'off') return raw;
+  throw new ConfigError(`JOBS must be in-process or off, got "${raw}"`);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -256,6 +267,8 @@ export function loadConfig(env: Env = process.env): Config {
     idempotencyKeyTtlHours: integer(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 1, 24 * 365),
     viewerCacheTtlMs: integer(env, 'VIEWER_CACHE_TTL_MS', 5_000, 0, 600_000),
     explorer: explorerOf(env.EXPLORER),
+    jobs: jobsOf(env.JOBS, nodeEnv),
+    jobsPollIntervalMs: integer(env, 'JOBS_POLL_INTERVAL_MS', 30_000, 50, 3_600_000),
     database: {
       url,
       migrationUrl: migrationUrl ?? url,

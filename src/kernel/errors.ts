@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   /** A write's connection died at COMMIT and whether it committed could not be learned: re-read, then decide. */
   | 'OUTCOME_UNKNOWN'
+  /** Patients were read but the PHI access log refused the row: the data was withheld (an access that cannot be logged is not served). */
+  | 'ACCESS_NOT_RECORDED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** An error the domain raises on purpose; its message is safe to show to clients. */
@@ -55,6 +57,14 @@ export function rateLimited(message: string, retryAfterMs: number): GraphQLError
 /** PostgreSQL is down or restarting; the pool reconnects by itself, so retrying later works. */
 export const databaseUnavailable = () =>
   new DomainError('INTERNAL_SERVER_ERROR', 'The database is unavailable at the moment; retry shortly', { retryable: true });
+
+/** The answer of a request whose PHI access could not be logged: nothing it read leaves the server. */
+export const accessNotRecorded = () =>
+  new DomainError(
+    'ACCESS_NOT_RECORDED',
+    'Your access to patient records could not be written to the access log, so the data was withheld and the read rolled back; retry shortly, and tell your administrator if it persists',
+    { retryable: true },
+  );
 
 /** Constraint names a repository translates into a precise message. */
 export type ConstraintMessages = Record<string, () => DomainError>;
@@ -118,6 +128,7 @@ const CLIENT_CODES = new Set<string>([
   'CONFLICT',
   'TIMEOUT',
   'OUTCOME_UNKNOWN',
+  'ACCESS_NOT_RECORDED',
   'RATE_LIMITED',
   // Produced by Apollo/graphql-js before any resolver runs; safe by construction.
   'GRAPHQL_PARSE_FAILED',

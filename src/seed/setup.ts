@@ -174,7 +174,7 @@ export const LAB_ORDER_MACHINE: StateMachine = {
   ],
 };
 
-const ENCOUNTER_MACHINE: StateMachine = {
+export const ENCOUNTER_MACHINE: StateMachine = {
   states: [
     state('CHECKED_IN', 'Checked in', true),
     state('TRIAGED', 'Triaged'),
@@ -185,13 +185,15 @@ const ENCOUNTER_MACHINE: StateMachine = {
   transitions: [
     move('CHECKED_IN', 'TRIAGED', 'TRIAGE', ['NURSE'], [task('PHYSICIAN', 'See patient')]),
     move('TRIAGED', 'IN_CONSULTATION', 'START_CONSULTATION', ['PHYSICIAN']),
-    move('IN_CONSULTATION', 'DISCHARGED', 'DISCHARGE', ['PHYSICIAN'], [task('BILLING', 'Prepare invoice')]),
-    move('CHECKED_IN', 'LEFT_WITHOUT_BEING_SEEN', 'LEAVE', ['NURSE', 'FRONT_DESK']),
-    move('TRIAGED', 'LEFT_WITHOUT_BEING_SEEN', 'LEAVE', ['NURSE', 'FRONT_DESK']),
+    // Terminal: the encounter's workflow ends there and opens no task (billing invoices from the
+    // encounter, not from a workflow task BILLING could never claim).
+    move('IN_CONSULTATION', 'DISCHARGED', 'DISCHARGE', ['PHYSICIAN']),
+    move('CHECKED_IN', 'LEFT_WITHOUT_BEING_SEEN', 'LEAVE', ['NURSE']),
+    move('TRIAGED', 'LEFT_WITHOUT_BEING_SEEN', 'LEAVE', ['NURSE']),
   ],
 };
 
-const IMAGING_MACHINE: StateMachine = {
+export const IMAGING_MACHINE: StateMachine = {
   states: [
     state('ORDERED', 'Ordered', true),
     state('SCHEDULED', 'Scheduled'),
@@ -200,15 +202,16 @@ const IMAGING_MACHINE: StateMachine = {
     state('CANCELLED', 'Cancelled', false, true),
   ],
   transitions: [
-    move('ORDERED', 'SCHEDULED', 'SCHEDULE', ['FRONT_DESK', 'NURSE'], [task('NURSE', 'Prepare patient for imaging')]),
+    // Only roles with WORKFLOWS_WRITE may move workflows (front desk schedules the appointment itself).
+    move('ORDERED', 'SCHEDULED', 'SCHEDULE', ['NURSE'], [task('NURSE', 'Prepare patient for imaging')]),
     move('SCHEDULED', 'PERFORMED', 'PERFORM', ['NURSE', 'PHYSICIAN'], [task('PHYSICIAN', 'Report study')]),
     move('PERFORMED', 'REPORTED', 'REPORT', ['PHYSICIAN']),
     move('ORDERED', 'CANCELLED', 'CANCEL', ['PHYSICIAN']),
-    move('SCHEDULED', 'CANCELLED', 'CANCEL', ['PHYSICIAN', 'FRONT_DESK']),
+    move('SCHEDULED', 'CANCELLED', 'CANCEL', ['PHYSICIAN']),
   ],
 };
 
-const PRESCRIPTION_MACHINE: StateMachine = {
+export const PRESCRIPTION_MACHINE: StateMachine = {
   states: [
     state('PRESCRIBED', 'Prescribed', true),
     state('VERIFIED', 'Pharmacist verified'),
@@ -218,7 +221,7 @@ const PRESCRIPTION_MACHINE: StateMachine = {
   transitions: [
     move('PRESCRIBED', 'VERIFIED', 'VERIFY', ['PHYSICIAN', 'NURSE'], [task('NURSE', 'Dispense medication')]),
     move('VERIFIED', 'DISPENSED', 'DISPENSE', ['NURSE']),
-    move('PRESCRIBED', 'REJECTED', 'REJECT', ['PHYSICIAN'], [task('PHYSICIAN', 'Review rejected prescription')]),
+    move('PRESCRIBED', 'REJECTED', 'REJECT', ['PHYSICIAN']),
   ],
 };
 

@@ -1,7 +1,7 @@
 /** Validation of the actions of a state (on entry) or of a transition: the tasks they open. */
 import { ROLES, type Role } from '../kernel/auth/permissions.js';
 import { isUuid } from '../kernel/global-id.js';
-import { TASK_PRIORITIES, isObject, type ActionDef, type TaskPriority } from './state-machine.js';
+import { TASK_PRIORITIES, WORKFLOW_ACTOR_ROLES, isObject, type ActionDef, type TaskPriority } from './state-machine.js';
 import type { ValidationContext } from './state-machine-errors.js';
 
 const MAX_DUE_HOURS = 24 * 365;
@@ -41,6 +41,9 @@ export function validateActions(
     if (a.role !== undefined && a.role !== null) {
       if (typeof a.role !== 'string' || !(ROLES as readonly string[]).includes(a.role)) {
         add('UNKNOWN_ROLE', `${at}.role`, `${owner}: action ${i}: unknown role ${JSON.stringify(a.role)} (known: ${ROLES.join(', ')})`, state, event);
+      } else if (!WORKFLOW_ACTOR_ROLES.includes(a.role as Role)) {
+        // Its task could never be claimed: claimTask needs WORKFLOWS_WRITE.
+        add('ROLE_CANNOT_ACT', `${at}.role`, `${owner}: action ${i}: role ${a.role} lacks the WORKFLOWS_WRITE permission, so it could never claim the task (roles that can: ${WORKFLOW_ACTOR_ROLES.join(', ')})`, state, event);
       } else action.role = a.role as Role;
     }
     if (a.userId !== undefined && a.userId !== null) {

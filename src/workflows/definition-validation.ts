@@ -14,7 +14,8 @@ import { validateReachability, validateStartAndEnd, validateStates } from './sta
 import { validateTransitions } from './transition-validation.js';
 
 export {
-  CODE_PATTERN, FIELD_PATTERN, GUARD_TYPES, PERMISSION_NAMES, TASK_PRIORITIES, contextGuardFailure, readPath,
+  CODE_PATTERN, FIELD_PATTERN, GUARD_TYPES, PERMISSION_NAMES, RESERVED_EVENTS, SYSTEM_CONTEXT_KEYS, TASK_PRIORITIES,
+  WORKFLOW_ACTOR_ROLES, contextGuardFailure, readPath,
   type ActionDef, type GuardDef, type GuardType, type GuardValue, type StateDef, type StateMachine, type TaskPriority,
   type TransitionDef,
 } from './state-machine.js';

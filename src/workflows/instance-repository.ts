@@ -12,7 +12,10 @@ interface InstanceRecord {
   definitionId: string;
   entityType: string;
   entityId: string;
+  /** The patient of the governed record (kept by trigger workflow_instances_patient); never user data. */
+  patientId: string | null;
   currentState: string;
+  /** User context only: start and transition variables and completed tasks' form data. */
   context: string | null;
   status: string;
   startedBy: string | null;
@@ -72,7 +75,7 @@ const toTransition = (r: TransitionRecord): TransitionRow => ({ ...r, sortKey: r
 export async function instancesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<InstanceRow[]> {
   const rows = await tx<Selected[]>`
     /* instancesByIds */
-    select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+    select id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
            cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
@@ -94,7 +97,7 @@ export async function instancesByEntityIds(
   const rows = await tx<Selected[]>`
     /* instancesByEntityIds */
     select distinct on (entity_id)
-           id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+           id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
            cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
@@ -118,7 +121,7 @@ export async function instancePage(
   const rows = await tx<InstanceRecord[]>`
     /* instancePage */
     with matching as not materialized (
-      select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+      select id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
              started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
              cursor_timestamp(started_at)::text as sort_key
       from workflow_instances
@@ -157,7 +160,7 @@ export async function countInstances(tx: TransactionSql, organizationId: string,
 export async function lockInstance(tx: TransactionSql, organizationId: string, id: string): Promise<InstanceRow | null> {
   const rows = await tx<Selected[]>`
     /* lockInstance */
-    select id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+    select id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
            started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
            cursor_timestamp(started_at)::text as sort_key
     from workflow_instances
@@ -171,7 +174,7 @@ export async function lockInstance(tx: TransactionSql, organizationId: string, i
 export async function lockInstanceOfTask(tx: TransactionSql, organizationId: string, taskId: string): Promise<InstanceRow | null> {
   const rows = await tx<Selected[]>`
     /* lockInstanceOfTask */
-    select i.id, i.organization_id, i.definition_id, i.entity_type, i.entity_id, i.current_state, i.context::text as context,
+    select i.id, i.organization_id, i.definition_id, i.entity_type, i.entity_id, i.patient_id, i.current_state, i.context::text as context,
            i.status, i.started_by, i.started_at, i.completed_at, i.cancelled_at, i.created_at, i.updated_at, i.version,
            cursor_timestamp(i.started_at)::text as sort_key
     from workflow_tasks t
@@ -207,21 +210,21 @@ export async function entityPatientId(
   return patientId ? { patientId } : null;
 }
 
-/** The ACTIVE instance governing a record, if any. */
-export async function activeInstanceIdForEntity(
+/** The instance governing a record: the ACTIVE one, else the most recently started; null when none. */
+export async function latestInstanceForEntity(
   tx: TransactionSql,
   organizationId: string,
   entityType: string,
   entityId: string,
-): Promise<string | null> {
-  const rows = await tx<{ id: string }[]>`
-    /* activeInstanceIdForEntity */
-    select id from workflow_instances
+): Promise<{ id: string; status: string } | null> {
+  const rows = await tx<{ id: string; status: string }[]>`
+    /* latestInstanceForEntity */
+    select id, status from workflow_instances
     where organization_id = ${organizationId}::uuid and entity_type = ${entityType} and entity_id = ${entityId}::uuid
-      and status = 'ACTIVE'
+    order by (status = 'ACTIVE') desc, started_at desc, id desc
     limit 1
   `;
-  return rows[0]?.id ?? null;
+  return rows[0] ?? null;
 }
 
 export async function insertInstance(
@@ -234,7 +237,7 @@ export async function insertInstance(
     insert into workflow_instances (organization_id, definition_id, entity_type, entity_id, current_state, context, started_by)
     values (${organizationId}::uuid, ${i.definitionId}::uuid, ${i.entityType}, ${i.entityId}::uuid, ${i.currentState},
             ${JSON.stringify(i.context)}::text::jsonb, ${i.startedBy}::uuid)
-    returning id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+    returning id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
               started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
               cursor_timestamp(started_at)::text as sort_key
   `;
@@ -249,7 +252,7 @@ export async function updateInstanceRow(tx: TransactionSql, i: InstanceRow): Pro
       current_state = ${i.currentState}, context = ${JSON.stringify(i.context)}::text::jsonb, status = ${i.status},
       completed_at = ${i.completedAt}::timestamptz, cancelled_at = ${i.cancelledAt}::timestamptz, version = version + 1
     where organization_id = ${i.organizationId}::uuid and id = ${i.id}::uuid and version = ${i.version}::int
-    returning id, organization_id, definition_id, entity_type, entity_id, current_state, context::text as context, status,
+    returning id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
               started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
               cursor_timestamp(started_at)::text as sort_key
   `;

@@ -5,10 +5,12 @@ import { toGlobalId } from '../kernel/global-id.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
 import { configOf } from './config-repository.js';
 import * as definitions from './definition-repository.js';
-import type { ActionDef } from './definition-validation.js';
+import { SYSTEM_CONTEXT_KEYS, type ActionDef } from './definition-validation.js';
 import * as instances from './instance-repository.js';
 import * as tasks from './task-repository.js';
-import { CANCEL_EVENT, failedGuards, guardError, initialState, selectTransition, START_EVENT } from './workflow-rules.js';
+import {
+  CANCEL_EVENT, cancelRefused, failedGuards, guardContext, guardError, initialState, mayCancel, selectTransition, START_EVENT,
+} from './workflow-rules.js';
 
 /** The GraphQL type of each governed record, for global IDs and messages. */
 export const ENTITY_TYPES: Record<string, string | null> = {
@@ -29,6 +31,20 @@ export function jsonObject(value: Record<string, unknown> | null | undefined, fi
   const size = JSON.stringify(value).length;
   if (size > MAX_JSON) throw badInput(`${field} must be at most ${MAX_JSON} characters of JSON (got ${size})`, field);
   return value;
+}
+
+/**
+ * Variables and form data: user context, which may not set a system key (`patientId` is the
+ * governed record's patient, kept in its own column; the access log names it).
+ */
+export function userContext(value: Record<string, unknown> | null | undefined, field: string): Record<string, unknown> {
+  const data = jsonObject(value, field);
+  for (const key of SYSTEM_CONTEXT_KEYS) {
+    if (Object.hasOwn(data, key)) {
+      throw badInput(`${field}.${key} is set by the server from the governed record and cannot be given or changed; leave it out`, `${field}.${key}`);
+    }
+  }
+  return data;
 }
 
 /** Opens the tasks of `actions` under one history entry; due times default from the organization's config. */
@@ -72,7 +88,7 @@ export async function startWorkflow(
     comment?: string | null;
   },
 ): Promise<{ instance: instances.InstanceRow; createdTasks: tasks.TaskRow[] }> {
-  const variables = jsonObject(input.variables, 'variables');
+  const variables = userContext(input.variables, 'variables');
   const comment = optionalText(input.comment, 'comment', 2000) ?? null;
   const entityLabel = ENTITY_TYPES[input.entityType];
   if (!entityLabel) {
@@ -99,10 +115,16 @@ export async function startWorkflow(
     await definitions.lockName(tx, org, `workflow-entity:${input.entityType}:${input.entityId}`);
     const entity = await instances.entityPatientId(tx, org, input.entityType, input.entityId);
     if (!entity) throw notFound(entityLabel, input.entityId);
-    const running = await instances.activeInstanceIdForEntity(tx, org, input.entityType, input.entityId);
-    if (running) {
-      throw conflict(`This ${entityLabel} already has an active workflow instance; cancel it before starting another`, {
-        instanceId: toGlobalId('WorkflowInstance', running),
+    const latest = await instances.latestInstanceForEntity(tx, org, input.entityType, input.entityId);
+    if (latest?.status === 'ACTIVE') {
+      throw conflict(`This ${entityLabel} already has an active workflow instance; it must complete before another starts`, {
+        instanceId: toGlobalId('WorkflowInstance', latest.id),
+      });
+    }
+    // A cancellation is final: starting afresh would undo it (and whoever may cancel decides that).
+    if (latest?.status === 'CANCELLED') {
+      throw conflict(`This ${entityLabel}'s workflow was cancelled; a cancelled workflow cannot be started again`, {
+        instanceId: toGlobalId('WorkflowInstance', latest.id),
       });
     }
     const initial = initialState(definition.stateMachine);
@@ -111,7 +133,7 @@ export async function startWorkflow(
       entityType: input.entityType,
       entityId: input.entityId,
       currentState: initial.code,
-      context: { ...variables, patientId: entity.patientId },
+      context: variables,
       startedBy: scope.userId!,
     });
     const entry = await instances.insertTransition(tx, org, {
@@ -174,7 +196,7 @@ export async function transitionWorkflow(
 ): Promise<{ instance: instances.InstanceRow; transition: instances.TransitionRow; createdTasks: tasks.TaskRow[]; cancelledTasks: tasks.TaskRow[] }> {
   const event = requiredText(input.event, 'event', 100);
   const comment = optionalText(input.comment, 'comment', 2000) ?? null;
-  const variables = jsonObject(input.variables, 'variables');
+  const variables = userContext(input.variables, 'variables');
   const viewer = ctx.viewer;
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
@@ -185,7 +207,9 @@ export async function transitionWorkflow(
     const [definition] = await definitions.definitionsByIds(tx, org, [before.definitionId]);
     const { transition, target } = selectTransition(definition!.stateMachine, before.currentState, event, viewer);
     const context = { ...before.context, ...variables };
-    const failures = await failedGuards(transition.guards, context, (name) => tasks.countUnfinishedTasks(tx, org, before.id, name));
+    const failures = await failedGuards(transition.guards, guardContext({ ...before, context }), (name) =>
+      tasks.countUnfinishedTasks(tx, org, before.id, name),
+    );
     if (failures.length) throw guardError(transition, failures);
 
     const entry = await instances.insertTransition(tx, org, {
@@ -196,8 +220,12 @@ export async function transitionWorkflow(
       actorId: scope.userId!,
       comment,
     });
-    // The open work of the state left is moot once the instance moves on (a self-loop keeps it).
-    const cancelledTasks = transition.from === transition.to ? [] : await tasks.cancelUnfinishedTasks(tx, org, before.id);
+    // The open work of the state left is moot once the instance moves on, and all of it once it ends.
+    // A self-loop stays in the state: it keeps that work and does not run the entry actions again,
+    // unless the definition marks it `reenter` (then the state is left and entered afresh).
+    const staysInState = transition.from === transition.to && !transition.reenter && !target.terminal;
+    const cancelledTasks = staysInState ? [] : await tasks.cancelUnfinishedTasks(tx, org, before.id);
+    const newWork = target.terminal ? [] : staysInState ? transition.actions : [...transition.actions, ...(target.actions ?? [])];
     const now = new Date();
     const after = await instances.updateInstanceRow(tx, {
       ...before,
@@ -206,7 +234,7 @@ export async function transitionWorkflow(
       status: target.terminal ? 'COMPLETED' : 'ACTIVE',
       completedAt: target.terminal ? now : null,
     });
-    const createdTasks = await openTasks(tx, org, before.id, entry.id, [...transition.actions, ...(target.actions ?? [])]).catch(
+    const createdTasks = await openTasks(tx, org, before.id, entry.id, newWork).catch(
       (e: unknown) => Promise.reject(fromDatabaseError(e, TASK_REFERENCES)),
     );
     audit({
@@ -234,11 +262,14 @@ export async function cancelWorkflow(
   input: { instanceId: string; reason: string; expectedVersion?: number | null },
 ): Promise<instances.InstanceRow> {
   const reason = requiredText(input.reason, 'reason', 2000);
+  const viewer = ctx.viewer;
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const org = scope.organizationId;
     const before = await instances.lockInstance(tx, org, input.instanceId);
     if (!before) throw notFound('Workflow instance', input.instanceId);
     assertExpected(before, null, input.expectedVersion);
+    const [definition] = await definitions.definitionsByIds(tx, org, [before.definitionId]);
+    if (!mayCancel(definition!.stateMachine, before.currentState, viewer)) throw cancelRefused(definition!.stateMachine, before.currentState, viewer);
     const entry = await instances.insertTransition(tx, org, {
       instanceId: before.id,
       fromState: before.currentState,

@@ -6,9 +6,9 @@ import * as instances from './instance-repository.js';
 import * as tasks from './task-repository.js';
 import * as visuals from './visual-repository.js';
 
-/** The patients whose data these instances hold (`context.patientId`, set on start). */
+/** The patients whose data these instances hold: the governed record's patient, from its own column (never user context). */
 export function patientsOf(rows: readonly instances.InstanceRow[]): string[] {
-  return rows.flatMap((r) => (typeof r.context.patientId === 'string' ? [r.context.patientId] : []));
+  return rows.flatMap((r) => (r.patientId ? [r.patientId] : []));
 }
 
 /** Workflow definitions, instances, history, tasks and designer documents, batched per request. */

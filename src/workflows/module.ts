@@ -9,6 +9,7 @@ import { createWorkflowDefinition } from './resolvers/Mutation/createWorkflowDef
 import { createWorkflowDefinitionVersion } from './resolvers/Mutation/createWorkflowDefinitionVersion.js';
 import { deactivateWorkflowDefinition } from './resolvers/Mutation/deactivateWorkflowDefinition.js';
 import { publishWorkflowDefinition } from './resolvers/Mutation/publishWorkflowDefinition.js';
+import { reassignTask } from './resolvers/Mutation/reassignTask.js';
 import { releaseTask } from './resolvers/Mutation/releaseTask.js';
 import { saveVisualWorkflow } from './resolvers/Mutation/saveVisualWorkflow.js';
 import { setDefaultWorkflowDefinition } from './resolvers/Mutation/setDefaultWorkflowDefinition.js';
@@ -70,6 +71,7 @@ export const workflowsModule: DomainModule = {
       claimTask,
       releaseTask,
       completeTask,
+      reassignTask,
       updateWorkflowConfig,
       saveVisualWorkflow,
       updateVisualWorkflow,

@@ -13,7 +13,16 @@
  *                     "actions": [{ "type": "CREATE_TASK", "role": "NURSE", "name": "Enter results" }] }, …]
  * }
  */
-import { PERMISSIONS, type Role } from '../kernel/auth/permissions.js';
+import { PERMISSIONS, ROLES, ROLE_PERMISSIONS, type Role } from '../kernel/auth/permissions.js';
+
+/** Roles that may move workflows and claim their tasks (hold workflows:write); definitions may name only these. */
+export const WORKFLOW_ACTOR_ROLES: readonly Role[] = ROLES.filter((r) => ROLE_PERMISSIONS[r].includes('workflows:write'));
+
+/** Events the history records itself (start, cancellation); no definition may fire them. */
+export const RESERVED_EVENTS: readonly string[] = ['START', 'WORKFLOW_CANCELLED'];
+
+/** Context keys the server owns (from the instance's columns); variables and form data may not set them. */
+export const SYSTEM_CONTEXT_KEYS: readonly string[] = ['patientId'];
 
 export const TASK_PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
@@ -74,6 +83,11 @@ export interface TransitionDef {
   allowedPermissions?: string[];
   guards: GuardDef[];
   actions: ActionDef[];
+  /**
+   * Only for a self-loop (from = to): true re-enters the state, cancelling its open tasks and
+   * running its entry actions again; by default a self-loop keeps them and runs only its own actions.
+   */
+  reenter?: boolean;
 }
 
 export interface StateMachine {
@@ -90,11 +104,11 @@ export const isObject = (v: unknown): v is Record<string, unknown> => typeof v =
 export const isScalar = (v: unknown): v is GuardValue =>
   v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
-/** Reads a dotted path (`specimen.barcode`) from context variables. */
+/** Reads a dotted path (`specimen.barcode`) from context variables: own properties only (never `constructor`, `__proto__`). */
 export function readPath(context: Record<string, unknown>, path: string): unknown {
   let current: unknown = context;
   for (const part of path.split('.')) {
-    if (!isObject(current)) return undefined;
+    if (!isObject(current) || !Object.hasOwn(current, part)) return undefined;
     current = current[part];
   }
   return current;

@@ -2,7 +2,7 @@ import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { InstanceCount } from './instance-repository.js';
 
-interface TaskRecord {
+export interface TaskRecord {
   id: string;
   organizationId: string;
   instanceId: string;
@@ -22,6 +22,10 @@ interface TaskRecord {
   createdAt: Date;
   updatedAt: Date;
   version: number;
+  /** When it was escalated for being overdue (null: never). */
+  escalatedAt: Date | null;
+  /** For a follow-up opened by escalation: the overdue task it is about. */
+  escalatedFrom: string | null;
   /** `created_at` with microseconds, for cursors (never null; SafeQL cannot tell). */
   sortKey: string | null;
 }
@@ -49,7 +53,7 @@ export interface TaskListFilter {
   assignedUserId: string | null;
 }
 
-const toTask = (r: TaskRecord): TaskRow => ({
+export const toTask = (r: TaskRecord): TaskRow => ({
   ...r,
   formData: r.formData === null ? null : (JSON.parse(r.formData) as Record<string, unknown>),
   sortKey: r.sortKey ?? '',
@@ -60,7 +64,7 @@ export async function tasksByIds(tx: TransactionSql, organizationId: string, ids
     /* tasksByIds */
     select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
            priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-           updated_at, version, cursor_timestamp(created_at)::text as sort_key
+           updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
     from workflow_tasks
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[])
   `;
@@ -89,7 +93,7 @@ export async function insertTasks(
     order by r.position
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, cursor_timestamp(created_at)::text as sort_key
+              updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows.map(toTask).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
 }
@@ -114,12 +118,15 @@ export async function cancelUnfinishedTasks(tx: TransactionSql, organizationId: 
     where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, cursor_timestamp(created_at)::text as sort_key
+              updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows.map(toTask);
 }
 
-/** How many of an instance's tasks (named `name`, when given) are still OPEN or CLAIMED. */
+/**
+ * How many of an instance's tasks (named `name`, when given) are still OPEN or CLAIMED. Escalation
+ * follow-ups do not count: they are about a task, which counts itself.
+ */
 export async function countUnfinishedTasks(
   tx: TransactionSql,
   organizationId: string,
@@ -130,7 +137,7 @@ export async function countUnfinishedTasks(
     /* countUnfinishedTasks */
     select count(*)::int as count from workflow_tasks
     where organization_id = ${organizationId}::uuid and instance_id = ${instanceId}::uuid and status in ('OPEN', 'CLAIMED')
-      and (${name}::text is null or name = ${name}::text)
+      and escalated_from is null and (${name}::text is null or name = ${name}::text)
   `;
   return rows[0]?.count ?? 0;
 }
@@ -154,7 +161,7 @@ export async function claimTaskRow(
       and (assigned_user_id = ${userId}::uuid or (assigned_user_id is null and assigned_role = any(${roles as string[]}::text[])))
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, cursor_timestamp(created_at)::text as sort_key
+              updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -167,7 +174,7 @@ export async function releaseTaskRow(tx: TransactionSql, organizationId: string,
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, cursor_timestamp(created_at)::text as sort_key
+              updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -187,7 +194,7 @@ export async function completeTaskRow(
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and status = 'CLAIMED' and claimed_by = ${userId}::uuid
     returning id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
               priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-              updated_at, version, cursor_timestamp(created_at)::text as sort_key
+              updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
   `;
   return rows[0] ? toTask(rows[0]) : null;
 }
@@ -202,7 +209,7 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
     with matching as not materialized (
       select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
              priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-             updated_at, version, cursor_timestamp(created_at)::text as sort_key
+             updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
       from workflow_tasks
       where organization_id = ${organizationId}::uuid
         and (${f.viewerId}::uuid is null
@@ -260,7 +267,7 @@ export async function taskPagesByInstanceIds(
     cross join lateral (
       select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
              t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
-             t.form_data::text as form_data, t.created_at, t.updated_at, t.version,
+             t.form_data::text as form_data, t.created_at, t.updated_at, t.version, t.escalated_at, t.escalated_from,
              cursor_timestamp(t.created_at)::text as sort_key
       from workflow_tasks t
       where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id

@@ -6,7 +6,7 @@
 import { ROLES, type Role } from '../kernel/auth/permissions.js';
 import { validateActions } from './action-validation.js';
 import {
-  CODE_PATTERN, FIELD_PATTERN, GUARD_TYPES, PERMISSION_NAMES, isObject, isScalar,
+  CODE_PATTERN, FIELD_PATTERN, GUARD_TYPES, PERMISSION_NAMES, RESERVED_EVENTS, WORKFLOW_ACTOR_ROLES, isObject, isScalar,
   type GuardDef, type GuardType, type GuardValue, type TransitionDef,
 } from './state-machine.js';
 import { describeTransition, type ValidationContext } from './state-machine-errors.js';
@@ -46,6 +46,9 @@ function validateTransition(
   if (!CODE_PATTERN.test(event)) {
     add('INVALID_TRANSITION', `${at}.event`, `${label}: "event" must start with a letter and hold only letters, digits, _ . - (at most 100 characters)`, null, ev);
   }
+  if (RESERVED_EVENTS.includes(event)) {
+    add('RESERVED_EVENT', `${at}.event`, `${label}: event "${event}" is reserved for the history's own entries (${RESERVED_EVENTS.join(', ')}); choose another name`, null, ev);
+  }
   let statesOk = true;
   for (const [key, code] of [['from', from], ['to', to]] as const) {
     if (!code) {
@@ -78,6 +81,11 @@ function validateTransition(
   const actions = validateActions(ctx, t.actions, `${at}.actions`, null, ev, label);
   const transition: TransitionDef = { from, to, event, allowedRoles, guards, actions };
   if (allowedPermissions.length) transition.allowedPermissions = allowedPermissions;
+  if (t.reenter !== undefined && t.reenter !== null) {
+    if (typeof t.reenter !== 'boolean') add('INVALID_TRANSITION', `${at}.reenter`, `${label}: "reenter" must be true or false`, null, ev);
+    else if (t.reenter && from !== to) add('INVALID_TRANSITION', `${at}.reenter`, `${label}: "reenter" applies only to a self-loop (from = to)`, null, ev);
+    else if (t.reenter) transition.reenter = true;
+  }
   return statesOk ? transition : null;
 }
 
@@ -91,13 +99,19 @@ function validateAllowedRoles(ctx: ValidationContext, raw: unknown, at: string, 
   }
   raw.forEach((r, j) => {
     if (typeof r === 'string' && (ROLES as readonly string[]).includes(r)) {
-      if (!allowedRoles.includes(r as Role)) allowedRoles.push(r as Role);
+      if (!WORKFLOW_ACTOR_ROLES.includes(r as Role)) {
+        ctx.add('ROLE_CANNOT_ACT', `${at}.allowedRoles[${j}]`, roleCannotAct(label, r), null, ev);
+      } else if (!allowedRoles.includes(r as Role)) allowedRoles.push(r as Role);
     } else {
       ctx.add('UNKNOWN_ROLE', `${at}.allowedRoles[${j}]`, `${label}: unknown role ${JSON.stringify(r)} (known: ${ROLES.join(', ')})`, null, ev);
     }
   });
   return allowedRoles;
 }
+
+/** Why a role without workflows:write may not be named: it could never fire the transition or claim the task. */
+export const roleCannotAct = (owner: string, role: string) =>
+  `${owner}: role ${role} lacks the WORKFLOWS_WRITE permission, so it could never act on it (roles that can: ${WORKFLOW_ACTOR_ROLES.join(', ')})`;
 
 /** The known permissions (SDL spelling) of the list, each once. */
 function validateAllowedPermissions(ctx: ValidationContext, raw: unknown, at: string, label: string, ev: string | null): string[] {

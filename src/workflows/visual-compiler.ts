@@ -48,6 +48,7 @@ export function diagramToStateMachine(nodes: readonly unknown[], edges: readonly
       actions: data.actions ?? [],
     };
     if (data.allowedPermissions !== undefined) transition.allowedPermissions = data.allowedPermissions;
+    if (data.reenter !== undefined) transition.reenter = data.reenter;
     return transition;
   });
   return { states, transitions };

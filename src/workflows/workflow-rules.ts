@@ -8,7 +8,7 @@ import type { Viewer } from '../kernel/auth/viewer.js';
 import { badInput, DomainError } from '../kernel/errors.js';
 import { contextGuardFailure, type GuardDef, type StateDef, type StateMachine, type TransitionDef } from './definition-validation.js';
 
-/** Events the history records that no definition fires. */
+/** Events the history records that no definition fires (RESERVED_EVENTS refuses them in definitions). */
 export const START_EVENT = 'START';
 export const CANCEL_EVENT = 'WORKFLOW_CANCELLED';
 
@@ -24,11 +24,38 @@ export function initialState(machine: StateMachine): StateDef {
   return initial;
 }
 
-/** Whether the viewer holds one of the transition's roles or permissions (anyone when it names none). */
+/**
+ * Whether the viewer may fire the transition: the one place workflow authority is decided.
+ * Moving a workflow always needs workflows:write (whatever a definition stored before roles
+ * without it were refused); then one of the transition's roles or permissions (anyone when it names none).
+ */
 export function mayFire(viewer: Viewer, t: TransitionDef): boolean {
+  if (!viewer.permissions.has('workflows:write')) return false;
   const permissions = t.allowedPermissions ?? [];
   if (t.allowedRoles.length === 0 && permissions.length === 0) return true;
   return t.allowedRoles.some((r) => viewer.roles.includes(r)) || permissions.some((p) => viewer.permissions.has(permissionFromEnum(p)));
+}
+
+/**
+ * Whether the viewer may cancel an instance in `state`: workflow administrators always; otherwise
+ * whoever may end it from there, i.e. fire a transition from `state` into a terminal state (so
+ * cancelling is never a way around the definition's roles).
+ */
+export function mayCancel(machine: StateMachine, state: string, viewer: Viewer): boolean {
+  if (!viewer.permissions.has('workflows:write')) return false;
+  if (viewer.permissions.has('workflows:admin')) return true;
+  return machine.transitions.some((t) => t.from === state && stateOf(machine, t.to)?.terminal === true && mayFire(viewer, t));
+}
+
+/** FORBIDDEN for a viewer who may not cancel (see mayCancel). */
+export function cancelRefused(machine: StateMachine, state: string, viewer: Viewer): DomainError {
+  const enders = machine.transitions.filter((t) => t.from === state && stateOf(machine, t.to)?.terminal === true);
+  const roles = [...new Set(enders.flatMap((t) => t.allowedRoles))];
+  return new DomainError(
+    'FORBIDDEN',
+    `Only workflow administrators${roles.length ? ` or roles ${roles.join(', ')}` : ''} may cancel this workflow in state "${state}" (whoever may end it from there); your roles: ${viewer.roles.join(', ') || 'none'}`,
+    { rule: 'ALLOWED_ROLES', allowedRoles: roles },
+  );
 }
 
 /** The transitions the viewer may fire from `state` (guards not evaluated). */
@@ -68,6 +95,11 @@ export function selectTransition(machine: StateMachine, state: string, event: st
   const target = stateOf(machine, transition.to);
   if (!target) throw new Error(`validated machine names missing state ${transition.to}`);
   return { transition, target };
+}
+
+/** What guards read: the user context with the system keys from the instance's own columns (they always win). */
+export function guardContext(instance: { context: Record<string, unknown>; patientId: string | null }): Record<string, unknown> {
+  return { ...instance.context, patientId: instance.patientId };
 }
 
 /** One failed guard, as reported in `extensions.failedGuards`. */

@@ -442,6 +442,10 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
   claimTask: async (call) => call(CLAIM, { i: { taskId: (await workflow()).task.id } }, 'NURSE'),
   releaseTask: async (call) => call(RELEASE, { i: { taskId: (await claimedTask()).id } }, 'NURSE'),
   completeTask: async (call) => call(COMPLETE, { i: { taskId: (await claimedTask()).id, formData: {} } }, 'NURSE'),
+  reassignTask: async (call) =>
+    call(`mutation($i: ReassignTaskInput!) { reassignTask(input: $i) { task { id } } }`, {
+      i: { taskId: (await claimedTask()).id, assigneeId: toGlobalId('User', org.users.PHYSICIAN.id), reason: 'Nurse off sick' },
+    }),
   updateWorkflowConfig: async (call) => {
     const { version } = await setup(`{ workflowConfig { version } }`, {});
     return call(`mutation($i: UpdateWorkflowConfigInput!) { updateWorkflowConfig(input: $i) { config { version } } }`, { i: { version, defaultTaskDueHours: 2 } });

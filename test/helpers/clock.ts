@@ -27,3 +27,17 @@ export function expectInSpan(instant: string | Date, span: Span, offsetMs = 0): 
   expect(at).toBeGreaterThanOrEqual(span.before + offsetMs - 1000);
   expect(at).toBeLessThanOrEqual(span.after + offsetMs + 1000);
 }
+
+/**
+ * A clock a test moves by hand, injected into the server's background jobs (AppDeps.clock via
+ * createTestApp's `clock` option): it reads the real time plus everything `advance` added.
+ */
+export class TestClock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}

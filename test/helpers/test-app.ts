@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { createDeps, startApi, type RunningApi } from '../../src/app.js';
+import type { Clock } from '../../src/kernel/clock.js';
 import { loadConfig } from '../../src/kernel/config.js';
 import { withDatabase } from '../../src/kernel/db/embedded.js';
 import { startApiProcess, type ApiProcess } from './api-process.js';
@@ -96,6 +97,8 @@ export interface TestAppOptions {
   template?: string;
   /** A superuser URL of a streaming replica of `adminUrl`'s cluster: the API gets DATABASE_REPLICA_URL on it. */
   replicaAdminUrl?: string;
+  /** The time background jobs go by (a TestClock from ./clock.js); the real clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -117,7 +120,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   if (options.replicaAdminUrl) topology.DATABASE_REPLICA_URL = await replicaHolding(options.replicaAdminUrl, name);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, METRICS_PORT: '0', ...topology, ...env });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const deps = createDeps(config, config.database.url!, logger);
+  const deps = createDeps(config, config.database.url!, logger, { clock: options.clock });
   const api = await startApi(deps, 0, '127.0.0.1');
   const admin = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   const peer = inject('bouncerAdminUrl') && !options.adminUrl ? await startApiProcess(topology.DATABASE_URL!, { ...topology, ...env }) : undefined;

@@ -64,6 +64,9 @@ beforeAll(async () => {
     MIGRATION_DATABASE_URL: ownerUrl,
     SEED_ON_FIRST_START: 'true',
     JWT_SECRET,
+    // The job runner too (graphile-worker): its schema installed by the owner, its jobs run by the runtime role.
+    JOBS: 'in-process',
+    JOBS_POLL_INTERVAL_MS: '200',
   });
 }, 180_000);
 
@@ -123,6 +126,27 @@ describe('a runtime role with only health_app + health_auth membership', () => {
       expect(await runtime`select id from ehr_patients limit 1`).toHaveLength(0);
     } finally {
       await runtime.end();
+    }
+  });
+
+  it('runs the background jobs as the runtime role (graphile-worker schema installed by the owner)', async () => {
+    const clinic = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+    try {
+      const [schema] = await clinic<{ owner: string }[]>`
+        select nspowner::regrole::text as owner from pg_namespace where nspname = 'graphile_worker'`;
+      expect(schema?.owner).not.toBe(RUNTIME_ROLE);
+      const jobId = async () =>
+        (await clinic<{ id: string }[]>`select id::text from graphile_worker.jobs where key = 'workflow_task_escalation'`)[0]?.id ?? null;
+      const first = await waitFor(jobId, 'the escalation job to be queued');
+      // A run claims the job, escalates (nothing is overdue here) and queues its next run: a new row.
+      await waitFor(async () => {
+        const now = await jobId();
+        return now !== null && now !== first;
+      }, 'the escalation job to run as the runtime role and queue its next run');
+      const failed = await clinic`select last_error from graphile_worker.jobs where last_error is not null`;
+      expect(failed).toEqual([]);
+    } finally {
+      await clinic.end();
     }
   });
 

@@ -87,7 +87,8 @@ describe('PHI access audit when the request fails', () => {
     try {
       const res = await post(requestId, `{ patients(first: 2) { edges { node { id mrn } } } }`);
       expect(res.data).toBeNull();
-      expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      // Issue 21: a clear code of its own (it was INTERNAL_SERVER_ERROR, "database unavailable").
+      expect(res.errors?.[0]?.extensions?.code).toBe('ACCESS_NOT_RECORDED');
       expect(JSON.stringify(res)).not.toContain('P-000');
     } finally {
       await app.admin`grant insert on phi_access_log to health_app`;

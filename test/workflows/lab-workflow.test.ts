@@ -135,10 +135,12 @@ describe('a lab-order workflow end to end', () => {
     expect(wrongType.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'entityType' });
     const cancelled = await ok(app, `mutation($i: CancelWorkflowInput!) { cancelWorkflow(input: $i) { instance { status cancelledAt tasks(first: 5) { edges { node { status } } } } } }`, { i: { instanceId: started.instance.id, reason: 'Ordered in error' } }, tokens.PHYSICIAN);
     expect(cancelled.cancelWorkflow.instance).toMatchObject({ status: 'CANCELLED', tasks: { edges: [{ node: { status: 'CANCELLED' } }] } });
-    // Once cancelled, the record may start a new instance; its workflow field shows the active one.
-    const restarted = await start(lab.labTestId);
-    const read = await ok(app, `query($id: ID!) { labTest(id: $id) { workflow { workflowInstanceId } } }`, { id: lab.labTestId }, tokens.NURSE);
-    expect(read.labTest.workflow.workflowInstanceId).toBe(restarted.instance.workflowInstanceId);
+    // Issue 21 (finding 6) changed this: a cancellation is final, so the record cannot start a new
+    // instance (it used to, which let anyone undo a cancellation); its workflow field shows the cancelled one.
+    const restart = await fails(app, START, { i: { entityType: 'LAB_ORDER', entityId: lab.labTestId } }, tokens.PHYSICIAN);
+    expect(restart.extensions).toMatchObject({ code: 'CONFLICT', instanceId: started.instance.id });
+    const read = await ok(app, `query($id: ID!) { labTest(id: $id) { workflow { workflowInstanceId status } } }`, { id: lab.labTestId }, tokens.NURSE);
+    expect(read.labTest.workflow).toEqual({ workflowInstanceId: started.instance.workflowInstanceId, status: 'CANCELLED' });
   });
 
   it('a failure injected at the end of a transition leaves no history row, no tasks and the state unchanged', async () => {

@@ -264,13 +264,13 @@ const INVOICE_LIST = `
 const TASK_INBOX = `
   with matching as (select * from workflow_tasks t where t.organization_id = $1 and t.status in ('OPEN', 'CLAIMED')
                     and (t.assigned_user_id = $2 or t.claimed_by = $2 or (t.assigned_user_id is null and t.assigned_role = any($5::text[])))),
-  ${keysetPage('created_at, id')}${phiLog('TaskInbox', `(select (wi.context->>'patientId')::uuid as id from shown t
+  ${keysetPage('created_at, id')}${phiLog('TaskInbox', `(select wi.patient_id as id from shown t
       join workflow_instances wi on wi.organization_id = $1 and wi.id = t.instance_id) s`)}
   select ${connection('myTasks', `json_build_object('id', ${gid('WorkflowTask', 'x.id')}, 'name', x.name, 'description', x.description,
       'priority', x.priority, 'status', x.status, 'assignedRole', x.assigned_role, 'dueAt', ${iso('x.due_at')}, 'createdAt', ${iso('x.created_at')},
       'claimedBy', ${user('x.claimed_by')},
       'instance', (select json_build_object('id', ${gid('WorkflowInstance', 'wi.id')}, 'currentState', wi.current_state, 'status', wi.status,
-                     'entityType', wi.entity_type, 'entityId', wi.entity_id, 'context', wi.context,
+                     'entityType', wi.entity_type, 'entityId', wi.entity_id, 'context', wi.context || jsonb_build_object('patientId', wi.patient_id),
                      'definition', (select json_build_object('id', ${gid('WorkflowDefinition', 'd.id')}, 'name', d.name, 'versionNumber', d.version_number)
                                     from workflow_definitions d where d.organization_id = $1 and d.id = wi.definition_id))
                    from workflow_instances wi where wi.organization_id = $1 and wi.id = x.instance_id))`, 'x.created_at, x.id')}`;

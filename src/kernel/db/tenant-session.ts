@@ -50,6 +50,9 @@ export interface SessionRouting {
   /** Called when the request starts a write (its user then reads from the primary for a while). */
   onWrite?(): void;
 }
+/** Whether a request's PHI access was logged; when not, why (for the server log, never the client). */
+export type AccessOutcome = { recorded: true } | { recorded: false; cause: unknown };
+const RECORDED: AccessOutcome = { recorded: true };
 
 /** A statement the transaction's COMMIT answers for: its own rejection is reported by COMMIT. */
 const settledByCommit = (statement: Promise<unknown>): void => void statement.catch(() => undefined);
@@ -203,32 +206,33 @@ export class TenantSession {
    * Ends the request: records PHI access in one insert and commits the read
    * transaction, both in one round trip (the insert is on the wire when COMMIT
    * is queued behind it on the same connection). If the read transaction
-   * failed, the access is recorded in a transaction of its own. Resolves false
-   * only when patients were read and their access could not be recorded at
-   * all: the caller must then withhold the data (no PHI leaves unlogged).
+   * failed for another reason, the access is recorded in a transaction of its
+   * own. When patients were read and the access log refuses their row, the
+   * read transaction rolls back and the outcome carries the cause: the caller
+   * must then withhold the data (an access that cannot be logged is not served).
    */
-  async end(): Promise<boolean> {
+  async end(): Promise<AccessOutcome> {
     const ids = [...this.patientsRead];
     this.patientsRead.clear();
     const read = this.readTransaction;
     this.ended = true;
-    if (!read) return ids.length === 0 || this.recordAccessAlone(ids);
+    if (!read) return ids.length === 0 ? RECORDED : this.recordAccessAlone(ids);
     if (read.db !== this.db) {
       // A replica cannot write: its transaction ends, and the access is recorded on the primary.
       read.release();
       await read.done.catch(() => undefined);
-      return ids.length === 0 || this.recordAccessAlone(ids);
+      return ids.length === 0 ? RECORDED : this.recordAccessAlone(ids);
     }
     // Settled at once (never left rejected while COMMIT is awaited: that would be an unhandled rejection).
-    const recordedInline =
+    const recordedInline: Promise<AccessOutcome> =
       ids.length > 0
         ? read.tx
             .then((tx) => this.recordAccess(tx, ids))
             .then(
-              () => true,
-              () => false,
+              () => RECORDED,
+              (cause: unknown) => ({ recorded: false, cause }),
             )
-        : Promise.resolve(true);
+        : Promise.resolve(RECORDED);
     // Let the insert reach the connection before COMMIT is queued behind it.
     if (ids.length > 0) await Promise.resolve();
     read.release();
@@ -236,15 +240,17 @@ export class TenantSession {
       () => true,
       () => false,
     );
-    if (ids.length === 0 || ((await recordedInline) && committed)) return true;
+    if (ids.length === 0) return RECORDED;
+    if ((await recordedInline).recorded && committed) return RECORDED;
+    // The read transaction rolled back (its insert, or an earlier statement, failed): once more alone.
     return this.recordAccessAlone(ids);
   }
 
   /** Records PHI access in a transaction of its own (the read transaction failed or never ran). */
-  private recordAccessAlone(ids: string[]): Promise<boolean> {
+  private recordAccessAlone(ids: string[]): Promise<AccessOutcome> {
     return this.transaction(this.limits.queryTimeoutMs, 'write', (tx) => this.recordAccess(tx, ids)).then(
-      () => true,
-      () => false,
+      () => RECORDED,
+      (cause: unknown) => ({ recorded: false, cause }),
     );
   }
 

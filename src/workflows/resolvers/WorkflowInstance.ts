@@ -3,7 +3,7 @@ import type { WorkflowInstanceResolvers } from '../../generated/graphql.js';
 import { toGlobalId } from '../../kernel/global-id.js';
 import { connectionWithCount } from '../../kernel/loaders.js';
 import { pageRequest } from '../../kernel/pagination.js';
-import { availableTransitions, stateOf } from '../workflow-rules.js';
+import { availableTransitions, guardContext, stateOf } from '../workflow-rules.js';
 
 export const WorkflowInstance: WorkflowInstanceResolvers = {
   id: (i) => toGlobalId('WorkflowInstance', i.id),
@@ -13,6 +13,8 @@ export const WorkflowInstance: WorkflowInstanceResolvers = {
     const definition = await ctx.loaders.workflowDefinitionById.load(i.definitionId);
     return (definition && stateOf(definition.stateMachine, i.currentState)?.name) ?? i.currentState;
   },
+  // User context plus the system keys (patientId), as guards read it.
+  context: (i) => guardContext(i),
   startedBy: (i, _args, ctx) => (i.startedBy ? ctx.loaders.userById.load(i.startedBy) : null),
   availableTransitions: async (i, _args, ctx) => {
     const { viewer } = requireViewer(ctx);

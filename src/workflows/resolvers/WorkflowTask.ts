@@ -11,5 +11,6 @@ export const WorkflowTask: WorkflowTaskResolvers = {
   assignedUser: (t, _args, ctx) => (t.assignedUserId ? ctx.loaders.userById.load(t.assignedUserId) : null),
   claimedBy: (t, _args, ctx) => (t.claimedBy ? ctx.loaders.userById.load(t.claimedBy) : null),
   completedBy: (t, _args, ctx) => (t.completedBy ? ctx.loaders.userById.load(t.completedBy) : null),
+  escalatedFrom: async (t, _args, ctx) => (t.escalatedFrom ? ctx.loaders.workflowTaskById.load(t.escalatedFrom) : null),
   isOverdue: (t) => (t.status === 'OPEN' || t.status === 'CLAIMED') && t.dueAt !== null && t.dueAt.getTime() < Date.now(),
 };

@@ -2,4 +2,5 @@ import type { Permission, WorkflowTransitionRuleResolvers } from '../../generate
 
 export const WorkflowTransitionRule: WorkflowTransitionRuleResolvers = {
   allowedPermissions: (t) => (t.allowedPermissions ?? []) as Permission[],
+  reenter: (t) => t.reenter === true,
 };
