@@ -1,5 +1,5 @@
---! Previous: sha1:1701c387dfae4cea9bf87dadd6201e1f05e9ed19
---! Hash: sha1:5862d2fe05c661d0c70a7edea7b2f4c2214b71eb
+--! Previous: sha1:1b83ce9481f7bd13480a96dbe60f41c26360728b
+--! Hash: sha1:34e65d57da7aa03d45a7ce6feaf070c554600dbd
 --! Message: Workflow context holds user data only (patientId is the instance's column); task escalation columns
 
 -- Workflow system context is not user data: the patient of an instance is
