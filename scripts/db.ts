@@ -14,6 +14,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import postgres from 'postgres';
 import { ConfigError, loadConfig } from '../src/kernel/config.js';
+import { applyEnvFile } from '../src/kernel/env-file.js';
 import { withDatabase } from '../src/kernel/db/embedded.js';
 import { migrateDatabase } from '../src/kernel/db/migrate.js';
 import { describeConnectionError } from '../src/kernel/db/pool.js';
@@ -165,7 +166,11 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => interrupted('SIGTERM'));
 
   try {
+    applyEnvFile('.env');
     const config = loadConfig();
+    if (args.command === 'seed' && config.env === 'production') {
+      throw new ConfigError('db:seed writes demo accounts with a public password: refused when NODE_ENV=production');
+    }
     db = await provisionDatabase(config.database);
     const url = db.migrationUrl;
     if (db.embedded) process.stdout.write(`db: using the embedded PostgreSQL (${config.database.embeddedDataDir}, port ${db.embedded.port}, database "${EMBEDDED_DATABASE}")\n`);

@@ -1,5 +1,6 @@
 import { startApi, createDeps, type RunningApi } from './app.js';
 import { ConfigError, loadConfig } from './kernel/config.js';
+import { applyEnvFile } from './kernel/env-file.js';
 import { migrateDatabase } from './kernel/db/migrate.js';
 import { describeConnectionError } from './kernel/db/pool.js';
 import { provisionDatabase, type ProvisionedDatabase } from './kernel/db/provision.js';
@@ -10,6 +11,7 @@ import { seedIfEmpty } from './seed/demo.js';
 /** Process entry: config → database (embedded or URL) → migrations → seed (migration role) → server (runtime role) → listen. */
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  applyEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(config);
   if (config.jwtSecretIsDevDefault) logger.warn('JWT_SECRET is not set: using the development secret (never do this in production)');
@@ -32,11 +34,14 @@ async function main(): Promise<void> {
   provisioned = database;
   // Schema changes and demo seeding run as the migration role (MIGRATION_DATABASE_URL, else
   // DATABASE_URL); the API serves as the runtime role, which needs only health_app + health_auth.
-  if (database.migrationUrl !== database.url) {
+  // With MIGRATE_ON_START=false a separate job migrates (docker-compose.yml's `migrate`): the API
+  // never connects as the owner, and /readyz answers 503 until the migrations are there.
+  const ownerConnects = config.migrateOnStart || config.seedOnFirstStart;
+  if (ownerConnects && database.migrationUrl !== database.url) {
     await assertReachable(database.migrationUrl, config.database.connectTimeoutMs);
   }
   await assertReachable(database.url, config.database.connectTimeoutMs);
-  await migrateDatabase(database.migrationUrl);
+  if (config.migrateOnStart) await migrateDatabase(database.migrationUrl);
   const demo = config.seedOnFirstStart ? await seedDemoData(database.migrationUrl) : null;
   const deps = createDeps(config, database.url, logger);
   api = await startApi(deps);
@@ -47,6 +52,7 @@ async function main(): Promise<void> {
     `GraphQL API ready in ${seconds}s`,
   );
   process.stdout.write(`\nHealth GraphQL API: ${api.url}  (Apollo Sandbox opens in a browser)\nMetrics: ${api.metricsUrl}\n`);
+  // Demo logins only where demo data was just seeded or found (never in production: config refuses to seed there).
   if (demo) process.stdout.write(demo.loginsText + '\n');
 }
 

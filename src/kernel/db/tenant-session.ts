@@ -3,7 +3,7 @@ import { databaseUnavailable, DomainError, fromDatabaseError } from '../errors.j
 import { claimIdempotencyKey, storeIdempotentResult, type IdempotencyOption } from '../idempotency.js';
 import { isConnectionFailure, learnCommitOutcome, outcomeUnknown, type CommitProbe } from './commit-outcome.js';
 import type { Database, TransactionKind, TransactionSql } from './pool.js';
-import { enterTenantScope, type TenantScope } from './tenant-scope.js';
+import { APP_ROLE, enterTenantScope, type TenantScope } from './tenant-scope.js';
 
 export interface SessionLimits {
   queryTimeoutMs: number;
@@ -75,6 +75,11 @@ export class TenantSession {
     private readonly operationName: () => string | null = () => null,
     /** The request's `Idempotency-Key`, if it sent one (see src/kernel/idempotency.ts). */
     private readonly idempotency: IdempotencyOption = undefined,
+    /**
+     * The role every transaction switches to: health_app for requests; the admin CLI passes
+     * `none` (keep the connecting owner role, which alone may create organizations).
+     */
+    private readonly role: string = APP_ROLE,
   ) {}
 
   /** Runs a read in the request's shared transaction under QUERY_TIMEOUT_MS. */
@@ -227,7 +232,7 @@ export class TenantSession {
       this.db,
       this.limits.acquireTimeoutMs,
       async (tx, probe) => {
-        await enterTenantScope(tx, this.scope, timeoutMs, { probe, trackCommit: tracked });
+        await enterTenantScope(tx, this.scope, timeoutMs, { probe, trackCommit: tracked, role: this.role });
         return fn(tx);
       },
       kind,
@@ -254,7 +259,7 @@ export class TenantSession {
       this.limits.acquireTimeoutMs,
       async (scoped, probe) => {
         read.probe = probe;
-        const entered = enterTenantScope(scoped, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
+        const entered = enterTenantScope(scoped, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe, role: this.role });
         handOut(scoped);
         await entered;
         await released;
