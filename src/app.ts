@@ -1,6 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
@@ -14,6 +15,7 @@ import { CursorCodec } from './kernel/pagination.js';
 import { createLimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import { createMetrics, createMetricsServer } from './operability/metrics.js';
 import { loadTrustedDocuments } from './operability/persisted-queries.js';
+import { createTracing } from './operability/tracing.js';
 import { createApolloServer } from './server.js';
 import { attachSubscriptions } from './subscriptions.js';
 
@@ -27,8 +29,13 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
+export interface DepsOptions {
+  /** Where spans go instead of OTLP (tests: the SDK's InMemorySpanExporter); turns tracing on. */
+  spanExporter?: SpanExporter;
+}
+
 /** Process-wide services for one database URL. */
-export function createDeps(config: Config, databaseUrl: string, logger: Logger): AppDeps {
+export function createDeps(config: Config, databaseUrl: string, logger: Logger, options: DepsOptions = {}): AppDeps {
   const db = createDatabase(databaseUrl, config.database);
   const metrics = createMetrics(
     db,
@@ -58,6 +65,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger):
       onFlushError: (err: unknown) => logger.warn({ err }, 'request counts not written to rate_limits; counting in memory until PostgreSQL answers'),
     }),
     loginThrottle: new LoginThrottle(limiterStore, config.abuse),
+    tracing: createTracing(config.tracing, options.spanExporter),
   };
 }
 
@@ -109,6 +117,7 @@ export async function startApi(deps: AppDeps, port = deps.config.port, host = de
       await deps.requestLimiter.close();
       await deps.limiterStore.close();
       await deps.db.close();
+      await deps.tracing?.shutdown();
     },
   };
 }

@@ -8,6 +8,7 @@ import type { LimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import type { TokenService } from './identity/tokens.js';
 import type { CursorCodec } from './kernel/pagination.js';
 import type { Metrics } from './operability/metrics.js';
+import type { Tracing } from './operability/tracing.js';
 
 /** Process-wide services, created once in main and shared by every request. */
 export interface AppDeps {
@@ -24,4 +25,6 @@ export interface AppDeps {
   limiterStore: LimiterStore;
   requestLimiter: RequestLimiter;
   loginThrottle: LoginThrottle;
+  /** OpenTelemetry tracing; null (off) unless OTEL_EXPORTER_OTLP_ENDPOINT is set or an exporter is injected. */
+  tracing: Tracing | null;
 }

@@ -40,7 +40,7 @@ export class Operator {
   }
 
   private session(organizationId: string): TenantSession {
-    return new TenantSession(this.db, { organizationId, userId: null, requestId: this.requestId }, this.limits, () => 'admin-cli', undefined, 'none');
+    return new TenantSession(this.db, { organizationId, userId: null, requestId: this.requestId }, this.limits, () => 'admin-cli', undefined, { role: 'none' });
   }
 
   /** The administration context of one organization: no viewer (the operator is no user of it). */

@@ -1,3 +1,4 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import pino, { type Logger } from 'pino';
@@ -50,6 +51,8 @@ export interface TestAppOptions {
   adminUrl?: string;
   /** Database to clone; the suite's migrated template by default. */
   template?: string;
+  /** Turns tracing on with this exporter (e.g. the SDK's InMemorySpanExporter). */
+  spanExporter?: SpanExporter;
 }
 
 /**
@@ -68,7 +71,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   const databaseUrl = withDatabase(adminUrl, name);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, METRICS_PORT: '0', ...env });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const deps = createDeps(config, databaseUrl, logger);
+  const deps = createDeps(config, databaseUrl, logger, { spanExporter: options.spanExporter });
   const api = await startApi(deps, 0, '127.0.0.1');
   const admin = postgres(databaseUrl, { max: 2, onnotice: () => {} });
 

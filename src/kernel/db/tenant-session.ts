@@ -13,6 +13,16 @@ export interface SessionLimits {
   commitConfirmTimeoutMs: number;
 }
 
+export interface SessionOptions {
+  /**
+   * The role every transaction switches to: health_app for requests; the admin CLI passes
+   * `none` (keep the connecting owner role, which alone may create organizations).
+   */
+  role?: string;
+  /** Wraps the transaction handed to repositories (src/operability/tracing.ts: a span per statement). */
+  traceStatements?: (tx: TransactionSql) => TransactionSql;
+}
+
 /** What a mutation's service receives: its transaction and the audit trail of it. */
 export interface UnitOfWork {
   tx: TransactionSql;
@@ -75,12 +85,15 @@ export class TenantSession {
     private readonly operationName: () => string | null = () => null,
     /** The request's `Idempotency-Key`, if it sent one (see src/kernel/idempotency.ts). */
     private readonly idempotency: IdempotencyOption = undefined,
-    /**
-     * The role every transaction switches to: health_app for requests; the admin CLI passes
-     * `none` (keep the connecting owner role, which alone may create organizations).
-     */
-    private readonly role: string = APP_ROLE,
-  ) {}
+    options: SessionOptions = {},
+  ) {
+    this.role = options.role ?? APP_ROLE;
+    this.traced = options.traceStatements ?? ((tx) => tx);
+  }
+
+  private readonly role: string;
+  /** The transaction as the request's statements see it (each labelled statement traced, when tracing is on). */
+  private readonly traced: (tx: TransactionSql) => TransactionSql;
 
   /** Runs a read in the request's shared transaction under QUERY_TIMEOUT_MS. */
   async read<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
@@ -89,7 +102,7 @@ export class TenantSession {
       for (let attempt = 0; ; attempt++) {
         const read = this.openRead();
         try {
-          return await fn(await read.tx);
+          return await fn(this.traced(await read.tx));
         } catch (error) {
           // A connection that died idle in the pool fails BEGIN, the scope statement and what was
           // pipelined behind them: nothing was read, so a fresh transaction may read instead.
@@ -138,7 +151,7 @@ export class TenantSession {
 
   /** Runs a report in its own transaction under QUERY_TIMEOUT_LONG_MS. */
   readLong<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-    return this.transaction(this.limits.queryTimeoutLongMs, 'read', (tx) => fn(tx));
+    return this.transaction(this.limits.queryTimeoutLongMs, 'read', (tx) => fn(this.traced(tx)));
   }
 
   /**
@@ -161,7 +174,7 @@ export class TenantSession {
         if (claim.replay) return claim.value as T;
       }
       const entries: AuditEntry[] = [];
-      const result = await fn({ tx, scope: this.scope, audit: (entry) => entries.push(entry) });
+      const result = await fn({ tx: this.traced(tx), scope: this.scope, audit: (entry) => entries.push(entry) });
       // Not awaited: the audit rows (and a keyed request's stored result) leave with COMMIT in one
       // round trip. Should either fail, the transaction is aborted and its COMMIT fails with that
       // statement's error (patches/README.md), so the rows never commit without their audit.
