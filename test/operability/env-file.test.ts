@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,5 +46,33 @@ describe('.env', () => {
     const fileOnly = await run(entry, args, {});
     expect(fileOnly.code).toBe(1);
     expect(fileOnly.stderr).toMatch(/LOG_LEVEL must be one of .*, got "loud"/);
+  });
+});
+
+/** Every variable read from process.env in these folders (recursively), and every one the configuration reads. */
+function variablesRead(): Set<string> {
+  const names = new Set<string>();
+  const scan = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'generated' && entry.name !== 'peers') scan(full);
+      else if (entry.name.endsWith('.ts')) for (const m of readFileSync(full, 'utf8').matchAll(/process\.env\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1]!);
+    }
+  };
+  for (const dir of ['src', 'scripts', 'test', 'bench']) scan(path.join(ROOT, dir));
+  for (const m of readFileSync(path.join(ROOT, 'src/kernel/config.ts'), 'utf8').matchAll(/env(?:, |\.)'?([A-Z][A-Z0-9_]+)/g)) names.add(m[1]!);
+  // The shell's and Docker's own, not ours to document.
+  for (const foreign of ['PATH', 'HOME', 'TMPDIR', 'DOCKER_HOST', 'CI']) names.delete(foreign);
+  return names;
+}
+
+describe('documentation of the environment', () => {
+  it('names every variable the code reads in the README and in .env.example', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const example = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
+    const names = [...variablesRead()].sort();
+    expect(names).toEqual(expect.arrayContaining(['JWT_SECRET', 'TEST_NO_CONTAINERS', 'LINT_DATABASE_ADMIN_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']));
+    expect(names.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+    expect(names.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example))).toEqual([]);
   });
 });
