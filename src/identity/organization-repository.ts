@@ -33,7 +33,7 @@ export async function organizationBySlug(tx: TransactionSql, slug: string): Prom
 
 /** Whether the connected role sees every organization's rows (superuser or BYPASSRLS), as the admin CLI needs. */
 export async function roleSeesEveryOrganization(tx: TransactionSql): Promise<boolean> {
-  const rows = await tx<{ bypasses: boolean | null }[]>`
+  const rows = await tx<{ bypasses: boolean }[]>`
     /* roleSeesEveryOrganization */
     select (rolsuper or rolbypassrls) as bypasses from pg_roles where rolname = current_user
   `;
