@@ -68,13 +68,13 @@ describe('npm run admin', () => {
 
     // Both rows audited in the same transaction: one request id, no acting user (the operator is none).
     const audit = await app.admin<{ action: string; actorUserId: string | null; requestId: string }[]>`
-      select action, actor_user_id, request_id from audit_log where request_id like 'admin-cli-%' order by action
+      select action, actor_user_id as "actorUserId", request_id as "requestId" from audit_log where request_id like 'admin-cli-%' order by action
     `;
     expect(audit.map((r) => r.action)).toEqual(['organization.create', 'user.create']);
     expect(new Set(audit.map((r) => r.requestId)).size).toBe(1);
     expect(audit[0]!.requestId).toMatch(/^admin-cli-/);
     expect(audit.every((r) => r.actorUserId === null)).toBe(true);
-  });
+  }, 60_000); // two processes and an Argon2 hash
 
   it('refuses bad input with a clear message and changes nothing', async () => {
     const before = await counts();
@@ -102,7 +102,7 @@ describe('npm run admin', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
     expect(await counts()).toEqual(before);
-  });
+  }, 240_000); // fourteen CLI processes, each starting tsx
 
   it('creates users with roles, resets passwords (ending the sessions) and deactivates users', async () => {
     const nursePassword = 'nurse-initial-password';
@@ -137,5 +137,5 @@ describe('npm run admin', () => {
       where u.email = 'nurse@lakeview.example' and a.request_id like 'admin-cli-%' order by a.occurred_at
     `;
     expect(actions.map((r) => r.action)).toEqual(['user.create', 'user.password.reset', 'user.deactivate']);
-  });
+  }, 120_000); // five CLI processes
 });

@@ -147,5 +147,5 @@ describe('MIGRATE_ON_START=false', () => {
     expect(api.child.exitCode).toBeNull();
     expect((await fetch(readyz)).status).toBe(200);
     expect(await runHealthcheck(port)).toBe(0);
-  });
+  }, 120_000); // a server start and a migration, as processes
 });

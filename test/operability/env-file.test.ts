@@ -46,7 +46,7 @@ describe('.env', () => {
     const fileOnly = await run(entry, args, {});
     expect(fileOnly.code).toBe(1);
     expect(fileOnly.stderr).toMatch(/LOG_LEVEL must be one of .*, got "loud"/);
-  });
+  }, 60_000); // two processes starting tsx
 });
 
 /** Every variable read from process.env in these folders (recursively), and every one the configuration reads. */

@@ -61,7 +61,7 @@ describe('production on the embedded default', () => {
     const seeded = await script('db', ['seed', '--patients', '1']);
     expect(seeded.code).toBe(1);
     expect(seeded.output).toMatch(/refused when NODE_ENV=production/);
-  });
+  }, 60_000);
 
   it('migrates but seeds nothing and prints no demo logins; the admin CLI makes the first admin, who signs in', async () => {
     api = await startMainProcess(env);
@@ -88,5 +88,5 @@ describe('production on the embedded default', () => {
     const session = await graphqlClient(api.url)(LOGIN, { i: { email: 'admin@harbor.example', password: ADMIN_PASSWORD } });
     expect(session.errors).toBeUndefined();
     expect(session.data!.login).toEqual({ user: { email: 'admin@harbor.example', roles: ['ORG_ADMIN'] }, organization: { slug: 'harbor' } });
-  });
+  }, 180_000); // three starts of the embedded PostgreSQL, one of them migrating
 });
