@@ -14,8 +14,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import postgres from 'postgres';
 import { ConfigError, loadConfig } from '../src/kernel/config.js';
+import { applyEnvFile } from '../src/kernel/env-file.js';
 import { withDatabase } from '../src/kernel/db/embedded.js';
 import { migrateDatabase } from '../src/kernel/db/migrate.js';
+import { migrateJobQueue } from '../src/kernel/jobs.js';
 import { describeConnectionError } from '../src/kernel/db/pool.js';
 import { EMBEDDED_DATABASE, provisionDatabase, type ProvisionedDatabase } from '../src/kernel/db/provision.js';
 import { demoLoginsText } from '../src/seed/demo-accounts.js';
@@ -87,6 +89,9 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 async function migrate(url: string): Promise<void> {
   try {
     await migrateDatabase(url);
+    // The job queue's own schema (graphile-worker), as `npm start` installs it: compose's one-shot
+    // `migrate` service runs this command while the API starts with MIGRATE_ON_START=false.
+    await migrateJobQueue(url);
   } catch (error) {
     throw new Error(describeFailure(error, url));
   }
@@ -165,7 +170,11 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => interrupted('SIGTERM'));
 
   try {
+    applyEnvFile('.env');
     const config = loadConfig();
+    if (args.command === 'seed' && config.env === 'production') {
+      throw new ConfigError('db:seed writes demo accounts with a public password: refused when NODE_ENV=production');
+    }
     db = await provisionDatabase(config.database);
     const url = db.migrationUrl;
     if (db.embedded) process.stdout.write(`db: using the embedded PostgreSQL (${config.database.embeddedDataDir}, port ${db.embedded.port}, database "${EMBEDDED_DATABASE}")\n`);

@@ -1,6 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
@@ -18,6 +19,7 @@ import { CursorCodec } from './kernel/pagination.js';
 import { createLimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import { createMetrics, createMetricsServer } from './operability/metrics.js';
 import { loadTrustedDocuments } from './operability/persisted-queries.js';
+import { createTracing } from './operability/tracing.js';
 import { createApolloServer } from './server.js';
 import { attachSubscriptions } from './subscriptions.js';
 
@@ -31,8 +33,15 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
+export interface DepsOptions {
+  /** Where spans go instead of OTLP (tests: the SDK's InMemorySpanExporter); turns tracing on. */
+  spanExporter?: SpanExporter;
+  /** The time background jobs go by (tests move it: test/helpers/clock.ts). */
+  clock?: Clock;
+}
+
 /** Process-wide services for one database URL. */
-export function createDeps(config: Config, databaseUrl: string, logger: Logger, options: { clock?: Clock } = {}): AppDeps {
+export function createDeps(config: Config, databaseUrl: string, logger: Logger, options: DepsOptions = {}): AppDeps {
   const db = createDatabase(databaseUrl, config.database);
   // LISTEN needs a session of its own on PostgreSQL itself: through a transaction-mode pooler
   // (LISTEN_DATABASE_URL ≠ DATABASE_URL) it gets a separate, direct pool of one connection.
@@ -84,6 +93,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger, 
     loginThrottle: new LoginThrottle(limiterStore, config.abuse),
     clock: options.clock ?? systemClock,
     databaseUrl,
+    tracing: createTracing(config.tracing, options.spanExporter),
   };
 }
 
@@ -152,6 +162,7 @@ export async function startApi(
       if (deps.listener !== deps.db) await deps.listener.close();
       await deps.replicas?.close();
       await deps.db.close();
+      await deps.tracing?.shutdown();
     },
   };
 }

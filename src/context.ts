@@ -6,6 +6,7 @@ import { parseIdempotencyKey, type IdempotencyOption } from './kernel/idempotenc
 import type { Viewer } from './kernel/auth/viewer.js';
 import { authenticateBearer } from './identity/authenticate.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { RequestTrace } from './operability/tracing.js';
 
 /** Everything a resolver may use, built once per request and passed explicitly. */
 export interface RequestContext {
@@ -20,6 +21,8 @@ export interface RequestContext {
   idempotency: IdempotencyOption;
   /** Client metadata kept for the audit trail of authentication events. */
   client: { ip: string | null; userAgent: string | null };
+  /** The request's trace (src/operability/tracing.ts); null when tracing is off. */
+  trace: RequestTrace | null;
   /**
    * Facts learned while the request runs. An object (not fields) because
    * Apollo shallow-clones the context per operation; the clones share it.
@@ -57,6 +60,8 @@ export interface IncomingRequestInfo {
   userAgent: string | null;
   /** The `Idempotency-Key` header, if sent. */
   idempotencyKey?: string | undefined;
+  /** The request's trace, when tracing is on (started by the HTTP layer, which also ends it). */
+  trace?: RequestTrace | null;
 }
 
 /**
@@ -119,6 +124,7 @@ export async function buildContext(
   // Built in one phase: the parts that must see what the request learns later share `operation`.
   const operation: RequestContext['operation'] = { name: null };
   const idempotency = idempotencyOf(deps, operation, request.idempotencyKey);
+  const trace = request.trace ?? null;
   const session = viewer
     ? new TenantSession(
         deps.db,
@@ -126,7 +132,7 @@ export async function buildContext(
         deps.limits,
         () => operation.name,
         idempotency,
-        readRouting(deps, viewer, operation),
+        { ...(trace ? { traceStatements: trace.statements } : {}), routing: readRouting(deps, viewer, operation) },
       )
     : null;
   return {
@@ -134,9 +140,10 @@ export async function buildContext(
     deps,
     viewer,
     session,
-    loaders: createLoaders(session, (size) => deps.metrics.loaderBatchSize.observe(size)),
+    loaders: createLoaders(session, (size) => deps.metrics.loaderBatchSize.observe(size), trace?.batch),
     idempotency,
     client: { ip: request.ip, userAgent: request.userAgent },
+    trace,
     operation,
   };
 }

@@ -10,6 +10,7 @@ import type { TokenService } from './identity/tokens.js';
 import type { CursorCodec } from './kernel/pagination.js';
 import type { Metrics } from './operability/metrics.js';
 import type { ReplicaRouter } from './kernel/db/replica.js';
+import type { Tracing } from './operability/tracing.js';
 
 /** Process-wide services, created once in main and shared by every request. */
 export interface AppDeps {
@@ -34,4 +35,6 @@ export interface AppDeps {
   clock: Clock;
   /** The connection string the API serves over (the job runner uses it too). */
   databaseUrl: string;
+  /** OpenTelemetry tracing; null (off) unless OTEL_EXPORTER_OTLP_ENDPOINT is set or an exporter is injected. */
+  tracing: Tracing | null;
 }

@@ -114,6 +114,8 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
         return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
     }
+    // Continues the caller's W3C trace (traceparent) when tracing is on; ended before the answer leaves.
+    const trace = deps.tracing?.startRequest(req.headers, requestId) ?? null;
     try {
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
@@ -124,8 +126,10 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
             ip: req.socket.remoteAddress ?? null,
             userAgent: headers.get('user-agent') ?? null,
             idempotencyKey: headers.get('idempotency-key'),
+            trace,
           }),
       });
+      trace?.end();
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.statusCode = result.status ?? 200;
       if (result.body.kind === 'complete') {
@@ -135,6 +139,8 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
         res.end();
       }
     } catch (error) {
+      trace?.failed(['INTERNAL_SERVER_ERROR']);
+      trace?.end();
       deps.logger.error({ err: error, requestId }, 'request failed outside GraphQL execution');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();

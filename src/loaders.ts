@@ -7,15 +7,15 @@ import { ordersLoaders } from './patients/orders-loaders.js';
 import { schedulingLoaders } from './scheduling/loaders.js';
 import { workflowsLoaders } from './workflows/loaders.js';
 import type { TenantSession } from './kernel/db/tenant-session.js';
-import type { Batching, LoaderScope } from './kernel/loaders.js';
+import type { Batching, BatchTrace, LoaderScope } from './kernel/loaders.js';
 
 /**
  * The tenant scope loaders read through; anonymous requests get one that refuses.
  * Batches wait until the request's database work is idle, so each loader sends one
  * statement per level of the query however its parents' results happen to arrive.
  */
-function loaderScope(session: TenantSession | null, onBatch: (size: number) => void): LoaderScope {
-  const batching: Batching = { schedule: session ? (dispatch) => session.whenIdle(dispatch) : undefined, onBatch };
+function loaderScope(session: TenantSession | null, onBatch: (size: number) => void, trace?: BatchTrace): LoaderScope {
+  const batching: Batching = { schedule: session ? (dispatch) => session.whenIdle(dispatch) : undefined, onBatch, trace };
   if (!session) {
     return {
       organizationId: '',
@@ -36,8 +36,8 @@ function loaderScope(session: TenantSession | null, onBatch: (size: number) => v
  * Every DataLoader of a request, built once per request from each domain's
  * repository; resolvers reach them only through `ctx.loaders`.
  */
-export function createLoaders(session: TenantSession | null, onBatch: (size: number) => void) {
-  const scope = loaderScope(session, onBatch);
+export function createLoaders(session: TenantSession | null, onBatch: (size: number) => void, trace?: BatchTrace) {
+  const scope = loaderScope(session, onBatch, trace);
   return {
     ...identityLoaders(scope),
     ...patientLoaders(scope),

@@ -1,6 +1,7 @@
 import { startApi, createDeps, type RunningApi } from './app.js';
 import { isApiWorker, reportMetricsToPrimary, superviseWorkers, type RunningCluster } from './cluster.js';
 import { ConfigError, loadConfig } from './kernel/config.js';
+import { applyEnvFile } from './kernel/env-file.js';
 import { migrateDatabase } from './kernel/db/migrate.js';
 import { migrateJobQueue } from './kernel/jobs.js';
 import { describeConnectionError } from './kernel/db/pool.js';
@@ -12,6 +13,7 @@ import { seedIfEmpty } from './seed/demo.js';
 /** Process entry: config → database (embedded or URL) → migrations → seed (migration role) → server (runtime role) → listen. */
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  applyEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(config);
   if (config.jwtSecretIsDevDefault) logger.warn('JWT_SECRET is not set: using the development secret (never do this in production)');
@@ -44,13 +46,18 @@ async function main(): Promise<void> {
   provisioned = database;
   // Schema changes and demo seeding run as the migration role (MIGRATION_DATABASE_URL, else
   // DATABASE_URL); the API serves as the runtime role, which needs only health_app + health_auth.
-  if (database.migrationUrl !== database.url) {
+  // With MIGRATE_ON_START=false a separate job migrates (docker-compose.yml's `migrate`): the API
+  // never connects as the owner, and /readyz answers 503 until the migrations are there.
+  const ownerConnects = config.migrateOnStart || config.seedOnFirstStart;
+  if (ownerConnects && database.migrationUrl !== database.url) {
     await assertReachable(database.migrationUrl, config.database.connectTimeoutMs);
   }
   await assertReachable(database.url, config.database.connectTimeoutMs);
-  await migrateDatabase(database.migrationUrl);
-  // graphile-worker's own schema, installed by the migration role (the runtime role only uses it).
-  await migrateJobQueue(database.migrationUrl);
+  if (config.migrateOnStart) {
+    await migrateDatabase(database.migrationUrl);
+    // graphile-worker's own schema, installed by the migration role (the runtime role only uses it).
+    await migrateJobQueue(database.migrationUrl);
+  }
   const demo = config.seedOnFirstStart ? await seedDemoData(database.migrationUrl) : null;
   let url: string;
   let metricsUrl: string;
@@ -76,6 +83,7 @@ async function main(): Promise<void> {
   const explorer =
     config.explorer === 'graphiql' ? 'GraphiQL, served offline' : config.env === 'production' ? "Apollo's landing page" : "Apollo Sandbox, from Apollo's CDN";
   process.stdout.write(`\nHealth GraphQL API: ${url}  (open in a browser for ${explorer})\nMetrics: ${metricsUrl}\n`);
+  // Demo logins only where demo data was just seeded or found (never in production: config refuses to seed there).
   if (demo) process.stdout.write(demo.loginsText + '\n');
 }
 

@@ -10,4 +10,6 @@ export const IDENTITY_AUDIT_ACTIONS = [
   'user.deactivate',
   'user.role.assign',
   'user.role.revoke',
+  'user.password.reset',
+  'organization.create',
 ] as const;

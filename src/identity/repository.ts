@@ -388,3 +388,15 @@ export async function activeOrganizationIds(tx: TransactionSql): Promise<string[
   `;
   return rows.map((r) => r.id);
 }
+
+/** The operator's password reset: a new hash, counted as a change of the row. */
+export async function replacePasswordHash(tx: TransactionSql, organizationId: string, id: string, passwordHash: string): Promise<UserRow | null> {
+  const rows = await tx<UserRow[]>`
+    /* replacePasswordHash */
+    update users set password_hash = ${passwordHash}, password_changed_at = now(), failed_login_count = 0, version = version + 1
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid
+    returning id, organization_id, email, display_name, given_name, family_name, title, specialty,
+              active, last_login_at, created_at, updated_at, version
+  `;
+  return rows[0] ?? null;
+}

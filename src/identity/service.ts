@@ -1,10 +1,11 @@
 import { hash, verify } from '@node-rs/argon2';
 import { randomUUID } from 'node:crypto';
 import type { RequestContext, TenantContext } from '../context.js';
+import type { AppDeps } from '../deps.js';
 import { writeAudit } from '../kernel/audit.js';
 import { isRole, type Role } from '../kernel/auth/permissions.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { beginWithin } from '../kernel/db/tenant-session.js';
+import { beginWithin, type TenantSession, type UnitOfWork } from '../kernel/db/tenant-session.js';
 import { enterAuthScope, type TenantScope } from '../kernel/db/tenant-scope.js';
 import { badInput, conflict, notFound, unauthenticated } from '../kernel/errors.js';
 import { email as validEmail, optionalText, requiredText } from '../kernel/validation.js';
@@ -183,12 +184,38 @@ const auditView = (u: repo.UserRow, roles?: readonly string[]) => ({
   ...(roles ? { roles } : {}),
 });
 
-export async function createUser(ctx: TenantContext, input: CreateUserInput): Promise<repo.UserRow> {
-  const email = validEmail(requiredText(input.email, 'email', 254))!;
-  if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > 256) {
+/**
+ * Who administers accounts: a signed-in ORG_ADMIN (the API passes its TenantContext) or the
+ * operator's admin CLI (src/identity/operator.ts: no viewer, a session as the database owner).
+ */
+export interface AdministrationContext {
+  session: TenantSession;
+  /** The acting user, for "not your own account" rules; null for the admin CLI. */
+  viewer: { userId: string } | null;
+  deps: Pick<AppDeps, 'viewerCache'>;
+}
+
+/** A new account, validated and its password hashed (before any transaction opens). */
+export interface PreparedUser {
+  email: string;
+  passwordHash: string;
+  fields: Omit<repo.NewUser, 'organizationId' | 'email' | 'passwordHash'>;
+  roles: readonly Role[];
+}
+
+function validPassword(password: string): string {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > 256) {
     throw badInput(`password must be ${MIN_PASSWORD_LENGTH} to 256 characters`, 'password');
   }
+  return password;
+}
+
+export async function prepareUser(input: CreateUserInput): Promise<PreparedUser> {
+  const email = validEmail(requiredText(input.email, 'email', 254))!;
+  validPassword(input.password);
   if (input.roles.length === 0) throw badInput('roles must name at least one role', 'roles');
+  const unknown = input.roles.find((role) => !isRole(role));
+  if (unknown !== undefined) throw badInput(`unknown role "${unknown}"`, 'roles');
   const fields = {
     displayName: requiredText(input.displayName, 'displayName', 200),
     givenName: optionalText(input.givenName, 'givenName', 100) ?? null,
@@ -196,20 +223,27 @@ export async function createUser(ctx: TenantContext, input: CreateUserInput): Pr
     title: optionalText(input.title, 'title', 50) ?? null,
     specialty: optionalText(input.specialty, 'specialty', 200) ?? null,
   };
-  const passwordHash = await hash(input.password, ARGON2ID);
-  return ctx.session.write(async ({ tx, scope, audit }) => {
-    const user = await repo
-      .insertUser(tx, { organizationId: scope.organizationId, email, passwordHash, ...fields })
-      .catch((error: unknown) => {
-        if ((error as { constraint_name?: string }).constraint_name === 'users_email_unique') {
-          throw conflict('A user with this email already exists', { field: 'email' });
-        }
-        throw error;
-      });
-    const roles = await repo.insertUserRoles(tx, scope.organizationId, user.id, input.roles, scope.userId);
-    audit({ action: 'user.create', entityType: 'user', entityId: user.id, after: auditView(user, roles) });
-    return user;
-  });
+  return { email, passwordHash: await hash(input.password, ARGON2ID), fields, roles: input.roles };
+}
+
+/** Inserts the account and its roles inside `work`'s transaction, with its audit row. */
+export async function insertPreparedUser({ tx, scope, audit }: UnitOfWork, user: PreparedUser): Promise<repo.UserRow> {
+  const row = await repo
+    .insertUser(tx, { organizationId: scope.organizationId, email: user.email, passwordHash: user.passwordHash, ...user.fields })
+    .catch((error: unknown) => {
+      if ((error as { constraint_name?: string }).constraint_name === 'users_email_unique') {
+        throw conflict('A user with this email already exists', { field: 'email' });
+      }
+      throw error;
+    });
+  const roles = await repo.insertUserRoles(tx, scope.organizationId, row.id, user.roles, scope.userId);
+  audit({ action: 'user.create', entityType: 'user', entityId: row.id, after: auditView(row, roles) });
+  return row;
+}
+
+export async function createUser(ctx: Pick<AdministrationContext, 'session'>, input: CreateUserInput): Promise<repo.UserRow> {
+  const user = await prepareUser(input);
+  return ctx.session.write((work) => insertPreparedUser(work, user));
 }
 
 export async function updateUser(
@@ -233,8 +267,8 @@ export async function updateUser(
   });
 }
 
-export async function deactivateUser(ctx: TenantContext, id: string): Promise<repo.UserRow> {
-  if (id === ctx.viewer.userId) throw badInput('You cannot deactivate your own account', 'id');
+export async function deactivateUser(ctx: AdministrationContext, id: string): Promise<repo.UserRow> {
+  if (id === ctx.viewer?.userId) throw badInput('You cannot deactivate your own account', 'id');
   const user = await ctx.session.write(async ({ tx, scope, audit }) => {
     const before = await repo.lockUser(tx, scope.organizationId, id);
     if (!before) throw notFound('User', id);
@@ -277,4 +311,20 @@ export async function changeRole(ctx: TenantContext, userId: string, role: Role,
   });
   ctx.deps.viewerCache.forget(userId);
   return user;
+}
+
+/**
+ * Sets a new password (the operator's reset: the admin CLI) and revokes every refresh token of
+ * the account, so sessions opened with the old password end at their access token's expiry.
+ */
+export async function resetPassword(ctx: AdministrationContext, id: string, password: string): Promise<repo.UserRow> {
+  const passwordHash = await hash(validPassword(password), ARGON2ID);
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    const before = await repo.lockUser(tx, scope.organizationId, id);
+    if (!before) throw notFound('User', id);
+    const after = await repo.replacePasswordHash(tx, scope.organizationId, id, passwordHash);
+    const revoked = await repo.revokeUserTokens(tx, scope.organizationId, id);
+    audit({ action: 'user.password.reset', entityType: 'user', entityId: id, after: { revokedSessions: revoked } });
+    return after!;
+  });
 }

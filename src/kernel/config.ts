@@ -94,7 +94,15 @@ export interface Config {
   jwtSecretIsDevDefault: boolean;
   /** Key material of opaque cursors (HKDF-derived per purpose): CURSOR_SECRET, else JWT_SECRET. */
   cursorSecret: string;
+  /** Demo data into an empty database at start; never in production. */
   seedOnFirstStart: boolean;
+  /**
+   * Apply migrations (as MIGRATION_DATABASE_URL) before serving. Off where a one-shot
+   * migrate job does it (docker-compose.yml): the API then never needs the owner's credentials.
+   */
+  migrateOnStart: boolean;
+  /** OpenTelemetry tracing; off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (src/operability/tracing.ts). */
+  tracing: TracingConfig;
   database: DatabaseConfig;
   limits: QueryLimits;
   /** Browser origins allowed by CORS; empty = same-origin only. `*` allows any. */
@@ -121,7 +129,50 @@ export interface Config {
   jobsPollIntervalMs: number;
 }
 
+export interface TracingConfig {
+  /**
+   * Where spans are sent (OTLP/HTTP protobuf): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else
+   * OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces` (the OpenTelemetry convention); neither → tracing off.
+   */
+  tracesUrl: string | undefined;
+  serviceName: string;
+}
+
 type Env = Record<string, string | undefined>;
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got ${parsed.protocol}//`);
+  }
+  return raw;
+}
+
+const tracesUrlOf = (base: string | undefined) => (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
+
+/** Demo data has a published password: production refuses it outright rather than ignoring the setting. */
+function seedOnFirstStartOf(env: Env, nodeEnv: Config['env'], hasUrl: boolean): boolean {
+  const seed = flag(env, 'SEED_ON_FIRST_START', !hasUrl && nodeEnv !== 'production');
+  if (seed && nodeEnv === 'production') {
+    throw new ConfigError('SEED_ON_FIRST_START=true is refused when NODE_ENV=production: demo accounts share a public password');
+  }
+  return seed;
+}
 
 /** A development-only secret: production refuses to start without JWT_SECRET. */
 const DEV_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0123456789';
@@ -246,7 +297,12 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
     jwtSecretIsDevDefault: jwtSecret === undefined,
     cursorSecret: cursorSecret ?? jwtSecret ?? DEV_JWT_SECRET,
-    seedOnFirstStart: (env.SEED_ON_FIRST_START ?? (url ? 'false' : 'true')) === 'true',
+    seedOnFirstStart: seedOnFirstStartOf(env, nodeEnv, url !== undefined),
+    migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
+    tracing: {
+      tracesUrl: httpUrl(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? tracesUrlOf(httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')),
+      serviceName: env.OTEL_SERVICE_NAME?.trim() || 'health-graphql',
+    },
     limits: {
       maxDepth: integer(env, 'LIMIT_MAX_DEPTH', 12, 1, 100),
       maxCost: integer(env, 'LIMIT_MAX_COST', 250_000, 10, 100_000_000),

@@ -13,7 +13,12 @@ export type BatchSchedule = (dispatch: () => void) => void;
 export interface Batching {
   schedule?: BatchSchedule;
   onBatch(size: number): void;
+  /** Runs each batch inside a span of its own when the request is traced (src/operability/tracing.ts). */
+  trace?: BatchTrace;
 }
+
+/** Runs one batch (`name`: the repository function it calls) of `size` keys. */
+export type BatchTrace = <T>(name: string, size: number, run: () => Promise<T>) => Promise<T>;
 
 /** What a domain's loaders need: the organization, the request's read transaction and its batching. */
 export interface LoaderScope {
@@ -32,7 +37,7 @@ export interface LoaderScope {
  */
 export class RowLoader<K, V, R> extends DataLoader<K, V, unknown> {
   constructor(
-    { schedule, onBatch }: Batching,
+    { schedule, onBatch, trace }: Batching,
     fetch: (keys: readonly K[]) => Promise<readonly R[]>,
     private readonly assemble: (keys: readonly K[], rows: readonly R[]) => V[],
     options: DataLoader.Options<K, V, unknown>,
@@ -40,7 +45,8 @@ export class RowLoader<K, V, R> extends DataLoader<K, V, unknown> {
     super(
       async (keys) => {
         onBatch(keys.length);
-        return assemble(keys, await fetch(keys));
+        const rows = trace ? await trace(fetch.name || 'load', keys.length, () => fetch(keys)) : await fetch(keys);
+        return assemble(keys, rows);
       },
       { maxBatchSize: 1000, ...options, ...(schedule ? { batchScheduleFn: schedule } : {}) },
     );
@@ -63,7 +69,9 @@ export class RowLoader<K, V, R> extends DataLoader<K, V, unknown> {
 export type BatchRead<V> = (tx: TransactionSql, organizationId: string, keys: readonly string[]) => Promise<readonly V[]>;
 
 function inScope<V>(scope: LoaderScope, read: BatchRead<V>): (keys: readonly string[]) => Promise<readonly V[]> {
-  return (keys) => scope.read((tx) => read(tx, scope.organizationId, keys));
+  const fetch = (keys: readonly string[]) => scope.read((tx) => read(tx, scope.organizationId, keys));
+  // Named after the repository function, which names the batch's trace span.
+  return Object.defineProperty(fetch, 'name', { value: read.name });
 }
 
 /** Rows grouped by the key `parentOf` gives, in the order the SQL gave them. */
@@ -207,11 +215,12 @@ const patientIds = (rows: readonly { patientId: string }[]) => rows.map((r) => r
 
 /** `read`, recording the patients its rows belong to as read by this request (the PHI access log). */
 export function notingAccess<V>(scope: LoaderScope, read: BatchRead<V>, patientsOf: (rows: readonly V[]) => Iterable<string>): BatchRead<V> {
-  return async (tx, org, keys) => {
+  const noting: BatchRead<V> = async (tx, org, keys) => {
     const rows = await read(tx, org, keys);
     scope.notePatientAccess(patientsOf(rows));
     return rows;
   };
+  return Object.defineProperty(noting, 'name', { value: read.name });
 }
 
 /**

@@ -12,6 +12,9 @@ export function requestTelemetry(metrics: Metrics): ApolloServerPlugin<RequestCo
     async requestDidStart({ contextValue }) {
       const startedAt = performance.now();
       return {
+        async didResolveOperation({ contextValue: ctx, operation, operationName }) {
+          if (operation) ctx.trace?.operation(operation.operation, operationName ?? null);
+        },
         async willSendResponse({ contextValue: ctx, response, errors }) {
           const seconds = (performance.now() - startedAt) / 1000;
           const operation = metrics.operationLabel(ctx.operation.name, ctx.viewer !== null);
@@ -23,6 +26,7 @@ export function requestTelemetry(metrics: Metrics): ApolloServerPlugin<RequestCo
           metrics.requests.inc({ operation, outcome });
           metrics.requestSeconds.observe({ operation, outcome }, seconds);
           for (const code of codes) metrics.errors.inc({ code });
+          if (codes.length) ctx.trace?.failed(codes);
           ctx.deps.logger.info(
             {
               requestId: ctx.requestId,
@@ -32,6 +36,8 @@ export function requestTelemetry(metrics: Metrics): ApolloServerPlugin<RequestCo
               ...(codes.length ? { errorCodes: codes } : {}),
               userId: ctx.viewer?.userId,
               organizationId: ctx.viewer?.organizationId,
+              // The OpenTelemetry trace of this request (the caller's, when it sent a traceparent).
+              ...(ctx.trace ? { trace_id: ctx.trace.traceId, span_id: ctx.trace.spanId } : {}),
             },
             'graphql request',
           );

@@ -55,6 +55,28 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('demo seeding: on by default only for the embedded database outside production, refused in production', () => {
+    expect(loadConfig({}).seedOnFirstStart).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/health' }).seedOnFirstStart).toBe(false);
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production).seedOnFirstStart).toBe(false);
+    expect(loadConfig({ ...production, SEED_ON_FIRST_START: 'false' }).seedOnFirstStart).toBe(false);
+    expect(() => loadConfig({ ...production, SEED_ON_FIRST_START: 'true' })).toThrow(/refused when NODE_ENV=production/);
+    expect(() => loadConfig({ SEED_ON_FIRST_START: 'yes' })).toThrow(/SEED_ON_FIRST_START must be true or false/);
+  });
+
+  it('MIGRATE_ON_START defaults to true; tracing is off unless an OTLP endpoint is set', () => {
+    expect(loadConfig({}).migrateOnStart).toBe(true);
+    expect(loadConfig({ MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false);
+    expect(loadConfig({}).tracing).toEqual({ tracesUrl: undefined, serviceName: 'health-graphql' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing.tracesUrl).toBe('http://collector:4318/v1/traces');
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/ingest' }).tracing.tracesUrl,
+    ).toBe('https://traces.example/ingest');
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'clinic-api' }).tracing.serviceName).toBe('clinic-api');
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http/);
+  });
+
   it('npm start exits with one clear line on a bad value', () => {
     const r = start({ DATABASE_MAX_CONNECTIONS: 'abc' });
     expect(r.status).toBe(1);

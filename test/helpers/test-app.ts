@@ -1,3 +1,4 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import pino, { type Logger } from 'pino';
@@ -99,6 +100,8 @@ export interface TestAppOptions {
   replicaAdminUrl?: string;
   /** The time background jobs go by (a TestClock from ./clock.js); the real clock by default. */
   clock?: Clock;
+  /** Turns tracing on with this exporter (e.g. the SDK's InMemorySpanExporter). */
+  spanExporter?: SpanExporter;
 }
 
 /**
@@ -120,7 +123,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   if (options.replicaAdminUrl) topology.DATABASE_REPLICA_URL = await replicaHolding(options.replicaAdminUrl, name);
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, METRICS_PORT: '0', ...topology, ...env });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const deps = createDeps(config, config.database.url!, logger, { clock: options.clock });
+  const deps = createDeps(config, config.database.url!, logger, { clock: options.clock, spanExporter: options.spanExporter });
   const api = await startApi(deps, 0, '127.0.0.1');
   const admin = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   const peer = inject('bouncerAdminUrl') && !options.adminUrl ? await startApiProcess(topology.DATABASE_URL!, { ...topology, ...env }) : undefined;

@@ -3,7 +3,7 @@ import { databaseUnavailable, DomainError, fromDatabaseError } from '../errors.j
 import { claimIdempotencyKey, storeIdempotentResult, type IdempotencyOption } from '../idempotency.js';
 import { isConnectionFailure, learnCommitOutcome, outcomeUnknown, type CommitProbe } from './commit-outcome.js';
 import type { Database, TransactionKind, TransactionSql } from './pool.js';
-import { enterTenantScope, type TenantScope } from './tenant-scope.js';
+import { APP_ROLE, enterTenantScope, type TenantScope } from './tenant-scope.js';
 
 export interface SessionLimits {
   queryTimeoutMs: number;
@@ -11,6 +11,18 @@ export interface SessionLimits {
   acquireTimeoutMs: number;
   /** How long a write whose connection died at COMMIT may spend learning whether it committed. */
   commitConfirmTimeoutMs: number;
+}
+
+export interface SessionOptions {
+  /**
+   * The role every transaction switches to: health_app for requests; the admin CLI passes
+   * `none` (keep the connecting owner role, which alone may create organizations).
+   */
+  role?: string;
+  /** Wraps the transaction handed to repositories (src/operability/tracing.ts: a span per statement). */
+  traceStatements?: (tx: TransactionSql) => TransactionSql;
+  /** Where reads may run (a read replica); everything on the primary without it. */
+  routing?: SessionRouting;
 }
 
 /** What a mutation's service receives: its transaction and the audit trail of it. */
@@ -91,8 +103,17 @@ export class TenantSession {
     private readonly operationName: () => string | null = () => null,
     /** The request's `Idempotency-Key`, if it sent one (see src/kernel/idempotency.ts). */
     private readonly idempotency: IdempotencyOption = undefined,
-    private readonly routing: SessionRouting = {},
-  ) {}
+    options: SessionOptions = {},
+  ) {
+    this.role = options.role ?? APP_ROLE;
+    this.traced = options.traceStatements ?? ((tx) => tx);
+    this.routing = options.routing ?? {};
+  }
+
+  private readonly role: string;
+  private readonly routing: SessionRouting;
+  /** The transaction as the request's statements see it (each labelled statement traced, when tracing is on). */
+  private readonly traced: (tx: TransactionSql) => TransactionSql;
 
   /** Set when a replica failed this request: its further reads go to the primary. */
   private replicaFailed = false;
@@ -108,7 +129,7 @@ export class TenantSession {
       for (let attempt = 0; ; attempt++) {
         const read = this.openRead();
         try {
-          return await fn(await read.tx);
+          return await fn(this.traced(await read.tx));
         } catch (error) {
           // A connection that died idle in the pool fails BEGIN, the scope statement and what was
           // pipelined behind them: nothing was read, so a fresh transaction may read instead.
@@ -161,7 +182,7 @@ export class TenantSession {
   /** Runs a report in its own transaction under QUERY_TIMEOUT_LONG_MS. */
   readLong<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
     const db = this.readDatabase('report');
-    const report = this.transaction(this.limits.queryTimeoutLongMs, 'read', (tx) => fn(tx), db);
+    const report = this.transaction(this.limits.queryTimeoutLongMs, 'read', (tx) => fn(this.traced(tx)), db);
     // A report the replica failed runs again on the primary.
     return db === this.db ? report : report.catch(() => ((this.replicaFailed = true), this.readLong(fn)));
   }
@@ -187,7 +208,7 @@ export class TenantSession {
         if (claim.replay) return claim.value as T;
       }
       const entries: AuditEntry[] = [];
-      const result = await fn({ tx, scope: this.scope, audit: (entry) => entries.push(entry) });
+      const result = await fn({ tx: this.traced(tx), scope: this.scope, audit: (entry) => entries.push(entry) });
       // Not awaited: the audit rows (and a keyed request's stored result) leave with COMMIT in one
       // round trip. Should either fail, the transaction is aborted and its COMMIT fails with that
       // statement's error (patches/README.md), so the rows never commit without their audit.
@@ -267,7 +288,7 @@ export class TenantSession {
       db,
       this.limits.acquireTimeoutMs,
       async (tx, probe) => {
-        await enterTenantScope(tx, this.scope, timeoutMs, { probe, trackCommit: tracked });
+        await enterTenantScope(tx, this.scope, timeoutMs, { probe, trackCommit: tracked, role: this.role });
         return fn(tx);
       },
       kind,
@@ -294,7 +315,7 @@ export class TenantSession {
       this.limits.acquireTimeoutMs,
       async (scoped, probe) => {
         read.probe = probe;
-        const entered = enterTenantScope(scoped, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe });
+        const entered = enterTenantScope(scoped, this.scope, this.limits.queryTimeoutMs, { asynchronousCommit: true, probe, role: this.role });
         handOut(scoped);
         await entered;
         await released;
