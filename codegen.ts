@@ -5,7 +5,7 @@ import path from 'node:path';
 /** GraphQL type → the row type its resolvers receive (relative to src/generated/). */
 const rowMappers: Record<string, string> = {
   User: '../identity/repository.js#UserRow',
-  Organization: '../identity/repository.js#OrganizationRow',
+  Organization: '../identity/organization-repository.js#OrganizationRow',
   AuthPayload: '../identity/session-tokens.js#SessionTokens',
   Patient: '../patients/patient-repository.js#PatientRow',
   PatientSummary: '../patients/patient-repository.js#PatientSummaryRow',

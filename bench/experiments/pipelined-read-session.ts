@@ -15,7 +15,8 @@
  *
  *   node --import tsx bench/experiments/pipelined-read-session.ts   (same environment as src/main.ts)
  */
-import { TenantSession, beginWithin } from '../../src/kernel/db/tenant-session.js';
+import { beginWithin } from '../../src/kernel/db/begin-within.js';
+import { TenantSession } from '../../src/kernel/db/tenant-session.js';
 import { enterTenantScope } from '../../src/kernel/db/tenant-scope.js';
 import type { TransactionSql } from '../../src/kernel/db/pool.js';
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { AppDeps } from '../deps.js';
-import { beginWithin } from '../kernel/db/tenant-session.js';
+import { beginWithin } from '../kernel/db/begin-within.js';
 import { enterTenantScope } from '../kernel/db/tenant-scope.js';
 import { makeViewer, type Viewer } from '../kernel/auth/viewer.js';
 import { isRole } from '../kernel/auth/permissions.js';

@@ -1,3 +1,4 @@
+import * as organizations from './organization-repository.js';
 import { createGroupLoader, createLoader, type LoaderScope } from '../kernel/loaders.js';
 import * as repo from './repository.js';
 
@@ -15,7 +16,7 @@ export function identityLoaders(scope: LoaderScope) {
     ),
     organizationById: createLoader(
       scope,
-      (tx, _org, ids) => repo.organizationsByIds(tx, ids),
+      (tx, _org, ids) => organizations.organizationsByIds(tx, ids),
       (o) => o.id,
     ),
   };

@@ -1,5 +1,4 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { OrganizationRow } from './repository.js';
 
 /**
  * Organizations as the operator creates and finds them (the admin CLI, as the
@@ -38,4 +37,27 @@ export async function roleSeesEveryOrganization(tx: TransactionSql): Promise<boo
     select (rolsuper or rolbypassrls) as bypasses from pg_roles where rolname = current_user
   `;
   return rows[0]?.bypasses === true;
+}
+
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  slug: string;
+  timezone: string;
+}
+
+export async function organizationsByIds(tx: TransactionSql, ids: readonly string[]): Promise<OrganizationRow[]> {
+  return tx<OrganizationRow[]>`
+    /* organizationsByIds */
+    select id, name, slug, timezone from organizations where id = any(${ids as string[]}::uuid[])
+  `;
+}
+
+/** Every active organization (background jobs visit each; read in the sign-in scope, which may list them). */
+export async function activeOrganizationIds(tx: TransactionSql): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* activeOrganizationIds */
+    select id from organizations where active order by id
+  `;
+  return rows.map((r) => r.id);
 }

@@ -2,7 +2,8 @@ import type { TenantSession } from '../kernel/db/tenant-session.js';
 import { badInput, conflict } from '../kernel/errors.js';
 import { matching, requiredText } from '../kernel/validation.js';
 import * as organizations from './organization-repository.js';
-import type { OrganizationRow, UserRow } from './repository.js';
+import type { OrganizationRow } from './organization-repository.js';
+import type { UserRow } from './repository.js';
 import { insertPreparedUser, prepareUser, type CreateUserInput } from './service.js';
 
 /** The same rule as the `organizations.slug` check constraint, said in words. */

@@ -18,13 +18,6 @@ export interface UserRow {
   version: number;
 }
 
-export interface OrganizationRow {
-  id: string;
-  name: string;
-  slug: string;
-  timezone: string;
-}
-
 export interface LoginAccount {
   id: string;
   organizationId: string;
@@ -224,13 +217,6 @@ export async function usersByIds(tx: TransactionSql, organizationId: string, ids
   `;
 }
 
-export async function organizationsByIds(tx: TransactionSql, ids: readonly string[]): Promise<OrganizationRow[]> {
-  return tx<OrganizationRow[]>`
-    /* organizationsByIds */
-    select id, name, slug, timezone from organizations where id = any(${ids as string[]}::uuid[])
-  `;
-}
-
 function likePattern(search: string | null | undefined): string | null {
   return search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
 }
@@ -378,15 +364,6 @@ export async function lockUser(tx: TransactionSql, organizationId: string, id: s
     for update
   `;
   return rows[0] ?? null;
-}
-
-/** Every active organization (background jobs visit each; read in the sign-in scope, which may list them). */
-export async function activeOrganizationIds(tx: TransactionSql): Promise<string[]> {
-  const rows = await tx<{ id: string }[]>`
-    /* activeOrganizationIds */
-    select id from organizations where active order by id
-  `;
-  return rows.map((r) => r.id);
 }
 
 /** The operator's password reset: a new hash, counted as a change of the row. */

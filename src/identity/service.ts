@@ -1,3 +1,4 @@
+import * as organizations from './organization-repository.js';
 import { hash, verify } from '@node-rs/argon2';
 import { randomUUID } from 'node:crypto';
 import type { RequestContext, TenantContext } from '../context.js';
@@ -5,7 +6,8 @@ import type { AppDeps } from '../deps.js';
 import { writeAudit } from '../kernel/audit.js';
 import { isRole, type Role } from '../kernel/auth/permissions.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { beginWithin, type TenantSession, type UnitOfWork } from '../kernel/db/tenant-session.js';
+import { beginWithin } from '../kernel/db/begin-within.js';
+import type { TenantSession, UnitOfWork } from '../kernel/db/tenant-session.js';
 import { enterAuthScope, type TenantScope } from '../kernel/db/tenant-scope.js';
 import { badInput, conflict, notFound, unauthenticated } from '../kernel/errors.js';
 import { email as validEmail, optionalText, requiredText } from '../kernel/validation.js';
@@ -59,7 +61,7 @@ async function openSession(ctx: RequestContext, tx: TransactionSql, account: rep
   });
   const roles = (await repo.rolesByUserIds(tx, [account.id])).map((r) => r.roleCode);
   const [user] = await repo.usersByIds(tx, account.organizationId, [account.id]);
-  const [organization] = await repo.organizationsByIds(tx, [account.organizationId]);
+  const [organization] = await organizations.organizationsByIds(tx, [account.organizationId]);
   const access = await ctx.deps.tokens.issueAccessToken({
     userId: account.id,
     organizationId: account.organizationId,

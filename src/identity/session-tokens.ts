@@ -1,3 +1,4 @@
+import type { OrganizationRow } from './organization-repository.js';
 import type * as repo from './repository.js';
 
 /** What sign-in and refresh answer: the token pair, when each expires, and who it is for. */
@@ -7,5 +8,5 @@ export interface SessionTokens {
   refreshToken: string;
   refreshTokenExpiresAt: Date;
   user: repo.UserRow & { roles: string[] };
-  organization: repo.OrganizationRow;
+  organization: OrganizationRow;
 }

@@ -1,4 +1,4 @@
-import { organizationsByIds } from '../identity/repository.js';
+import { organizationsByIds } from '../identity/organization-repository.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, notFound } from '../kernel/errors.js';
 import { assertNotBeforeBirth, patientDeceased } from './patient-life-rules.js';

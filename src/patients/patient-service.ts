@@ -186,8 +186,14 @@ export async function restorePatient(ctx: TenantContext, id: string): Promise<re
 }
 
 /** Turns free text into a prefix tsquery over 'simple' lexemes: `smi jo` → `smi:* & jo:*`. */
+/** Longer text is no name or MRN; PostgreSQL also refuses tsquery words over 2 KB (an internal error, not the client's). */
+const SEARCH_MAX_LENGTH = 200;
+
 export function searchQuery(text: string | null | undefined): string | null {
   if (!text) return null;
+  if (text.length > SEARCH_MAX_LENGTH) {
+    throw badInput(`filter.search must be at most ${SEARCH_MAX_LENGTH} characters`, 'filter.search', { max: SEARCH_MAX_LENGTH });
+  }
   const words = text
     .toLowerCase()
     .split(/[^\p{L}\p{N}-]+/u)

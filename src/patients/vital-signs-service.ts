@@ -1,5 +1,5 @@
 import type { TenantContext } from '../context.js';
-import { organizationsByIds } from '../identity/repository.js';
+import { organizationsByIds } from '../identity/organization-repository.js';
 import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { organizationToday } from '../kernel/organization-time.js';
 import { notFuture, optionalText, requiredText } from '../kernel/validation.js';

@@ -33,9 +33,9 @@ const STATEMENT_BUDGET: Record<string, number> = {
   'patient-list': 6,
   'patient-page': 5,
   'record-payment': 7,
-  // 7: the encounter's status, share-locked, since vitals in a closed encounter are late entries (issue 20).
-  // Issue 20: + the organization's timezone, for the patient's age (band) at recordedAt in local time.
-  'record-vital-signs': 7,
+  // 8 = 6 + the encounter's status, share-locked (vitals in a closed encounter are late entries) + the
+  // organization's time zone (the patient's age band at recordedAt, local date); issue 20.
+  'record-vital-signs': 8,
   'task-inbox': 8,
 };
 
