@@ -19,6 +19,7 @@ const rowMappers: Record<string, string> = {
   LabResult: '../patients/lab-test-repository.js#LabResultRow',
   ImagingOrder: '../patients/imaging-order-repository.js#ImagingOrderRow',
   AnatomyFinding: '../patients/anatomy-finding-repository.js#AnatomyFindingRow',
+  DrugVocabularyEntry: '../patients/drug-vocabulary-repository.js#OrganizationDrugTermRow',
   BodySystem: '../patients/body-system-repository.js#BodySystemRow',
   ServiceCatalogItem: '../billing/catalog-repository.js#ServiceCatalogItemRow',
   Invoice: '../billing/invoice-repository.js#InvoiceRow',

@@ -25,6 +25,9 @@ export const PATIENTS_AUDIT_ACTIONS = [
   'lab_test.cancel',
   'lab_result.record',
   'imaging_order.order',
+  'imaging_order.allergy_override',
+  'imaging_order.acquire',
   'imaging_order.report',
+  'drug_vocabulary.add',
   'anatomy_finding.record',
 ] as const;
