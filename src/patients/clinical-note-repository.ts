@@ -8,8 +8,8 @@ export interface ClinicalNoteRow {
   patientId: string;
   encounterId: string | null;
   authorId: string;
-  /** The clinician named to co-sign; undefined on rows from the patient bundle (ClinicalNote.cosigner reloads). */
-  cosignerId?: string | null;
+  /** The clinician named to co-sign; absent from rows of the patient bundle (ClinicalNote.cosigner reloads them). */
+  cosignerId: string | null;
   noteType: string;
   title: string | null;
   body: string;

@@ -16,8 +16,8 @@ export async function resolveDrugTerms(tx: TransactionSql, organizationId: strin
   const rows = await tx<{ input: string | null; normalized: string | null; matchKind: string | null; matchedTerms: string[] | null; ingredients: string[] | null; classCodes: string[] | null }[]>`
     /* resolveDrugTerms */
     select n.input, r.normalized, r.match_kind, r.matched_terms, r.ingredients, r.class_codes
-    from unnest(${names as string[]}::text[]) with ordinality as n(input, position)
-    cross join lateral resolve_drug_term(${organizationId}::uuid, n.input) r
+    from unnest(${names as string[]}::text[]) with ordinality as n(input, position),
+         lateral resolve_drug_term(${organizationId}::uuid, n.input) as r
     order by n.position
   `;
   return rows.map((r) => ({

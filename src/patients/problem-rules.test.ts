@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertProblemTransition, resolutionDate, type ProblemStatus } from './problem-rules.js';
 
 const refusedOn = (field: string, message?: RegExp) =>

@@ -10,7 +10,7 @@ export const ClinicalNote: ClinicalNoteResolvers = {
   author: async (n, _args, ctx) => (await ctx.loaders.userById.load(n.authorId))!,
   cosigner: async (n, _args, ctx) => {
     // Rows prefetched by the patient bundle carry no cosignerId: read the note itself then.
-    const cosignerId = n.cosignerId !== undefined ? n.cosignerId : (await ctx.loaders.clinicalNoteById.load(n.id))?.cosignerId;
+    const cosignerId = Object.hasOwn(n, 'cosignerId') ? n.cosignerId : (await ctx.loaders.clinicalNoteById.load(n.id))?.cosignerId;
     return cosignerId ? ctx.loaders.userById.load(cosignerId) : null;
   },
   signedBy: (n, _args, ctx) => (n.signedBy ? ctx.loaders.userById.load(n.signedBy) : null),
