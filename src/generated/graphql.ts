@@ -75,10 +75,10 @@ export type AddClinicalNoteInput = {
 
 /** A name to add to your organization's drug vocabulary: a local brand, a compounded product. */
 export type AddDrugVocabularyEntryInput = {
-  /** Allergy class codes (at most 20), e.g. `PENICILLINS`; each must exist. Ingredients or classes are required. */
-  allergyClasses?: Array<Scalars['String']['input']>;
-  /** Active ingredient names (at most 20), e.g. `amoxicillin`; stored normalized. */
-  ingredients?: Array<Scalars['String']['input']>;
+  /** Allergy class codes (at most 20, default none), e.g. `PENICILLINS`; each must exist. Ingredients or classes are required. */
+  allergyClasses?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Active ingredient names (at most 20, default none), e.g. `amoxicillin`; stored normalized. */
+  ingredients?: InputMaybe<Array<Scalars['String']['input']>>;
   /** The name, 1–200 characters; must not normalize to a name your organization already added. */
   name: Scalars['String']['input'];
 };
