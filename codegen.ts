@@ -21,6 +21,7 @@ const rowMappers: Record<string, string> = {
   VitalSignsEnteredInError: '../patients/vital-signs-repository.js#VitalSignsEnteredInErrorRow',
   ImagingOrder: '../patients/imaging-order-repository.js#ImagingOrderRow',
   AnatomyFinding: '../patients/anatomy-finding-repository.js#AnatomyFindingRow',
+  DrugVocabularyEntry: '../patients/drug-vocabulary-repository.js#OrganizationDrugTermRow',
   BodySystem: '../patients/body-system-repository.js#BodySystemRow',
   ServiceCatalogItem: '../billing/catalog-repository.js#ServiceCatalogItemRow',
   Invoice: '../billing/invoice-repository.js#InvoiceRow',

@@ -15,6 +15,7 @@ import type { LabTestRow, LabResultRow } from '../patients/lab-test-repository.j
 import type { LabCriticalLimitRow } from '../patients/lab-critical-limit-repository.js';
 import type { ImagingOrderRow } from '../patients/imaging-order-repository.js';
 import type { AnatomyFindingRow } from '../patients/anatomy-finding-repository.js';
+import type { OrganizationDrugTermRow } from '../patients/drug-vocabulary-repository.js';
 import type { BodySystemRow } from '../patients/body-system-repository.js';
 import type { ServiceCatalogItemRow } from '../billing/catalog-repository.js';
 import type { InvoiceRow, InvoiceLineItemRow } from '../billing/invoice-repository.js';
@@ -65,6 +66,8 @@ export type AddClinicalNoteInput = {
   amendsNoteId?: InputMaybe<Scalars['ID']['input']>;
   /** The note text, 1–200000 characters. */
   body: Scalars['String']['input'];
+  /** A clinician of your organization (User global ID or UUID) who may sign the note besides its author. */
+  cosignerId?: InputMaybe<Scalars['ID']['input']>;
   /** The encounter it documents (of the same patient). */
   encounterId?: InputMaybe<Scalars['ID']['input']>;
   /** Why this record goes into a COMPLETED or CANCELLED encounter (1–1000 characters): required then, and audited as a late entry (encounter.late_entry); ignored for an open encounter. */
@@ -75,6 +78,16 @@ export type AddClinicalNoteInput = {
   patientId: Scalars['ID']['input'];
   /** Title, at most 300 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A name to add to your organization's drug vocabulary: a local brand, a compounded product. */
+export type AddDrugVocabularyEntryInput = {
+  /** Allergy class codes (at most 20, default none), e.g. `PENICILLINS`; each must exist. Ingredients or classes are required. */
+  allergyClasses?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Active ingredient names (at most 20, default none), e.g. `amoxicillin`; stored normalized. */
+  ingredients?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The name, 1–200 characters; must not normalize to a name your organization already added. */
+  name: Scalars['String']['input'];
 };
 
 /** Adds a line to a DRAFT invoice. */
@@ -604,6 +617,8 @@ export type ClinicalNote = Node & {
   body: Maybe<Scalars['String']['output']>;
   /** Database UUID. */
   clinicalNoteId: Scalars['UUID']['output'];
+  /** The clinician named to co-sign it, if any (the author or this user may sign). */
+  cosigner: Maybe<User>;
   /** When the note was created (the list ordering). */
   createdAt: Scalars['DateTime']['output'];
   /** The encounter it documents, if any. */
@@ -1119,6 +1134,63 @@ export type DrugAllergyPayload = {
   drugAllergy: DrugAllergy;
 };
 
+/** How the drug vocabulary understood a medication or allergen name. */
+export type DrugNameMatch =
+  /** Vocabulary names occur in it as whole words (e.g. `ceftriaxone in dextrose`). */
+  | 'CONTAINS'
+  /** The normalized name is a vocabulary name (generic, brand, synonym, combination or class). */
+  | 'EXACT'
+  /** Not in the vocabulary: allergy checks fall back to an uncertain text match. */
+  | 'NONE'
+  /** Read as the vocabulary name one or two letters away (e.g. `Penicilin V` → `penicillin v`). */
+  | 'SPELLING';
+
+/**
+ * What the drug vocabulary (global release plus your organization's additions) makes of a name: its active
+ * ingredients and allergy classes, as the allergy check uses them.
+ */
+export type DrugNameResolution = {
+  __typename?: 'DrugNameResolution';
+  /** Allergy class codes, e.g. PENICILLINS, IODINATED_CONTRAST. */
+  allergyClasses: Array<Scalars['String']['output']>;
+  /** Active ingredients (normalized names). */
+  ingredients: Array<Scalars['String']['output']>;
+  /** How the name was matched. */
+  match: DrugNameMatch;
+  /** The vocabulary names that matched. */
+  matchedNames: Array<Scalars['String']['output']>;
+  /** The name as given. */
+  name: Scalars['String']['output'];
+  /** The name normalized (case, whitespace, punctuation, strengths, dose forms and salts removed). */
+  normalizedName: Scalars['String']['output'];
+  /** The global vocabulary release, e.g. 2026.12. */
+  vocabularyVersion: Scalars['String']['output'];
+};
+
+/** A drug name your organization added to the vocabulary (table `organization_drug_terms`). */
+export type DrugVocabularyEntry = {
+  __typename?: 'DrugVocabularyEntry';
+  /** Allergy class codes the name belongs to (besides those of its ingredients). */
+  allergyClasses: Array<Scalars['String']['output']>;
+  /** When it was added. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Database UUID. */
+  drugVocabularyEntryId: Scalars['UUID']['output'];
+  /** Active ingredients (normalized names). */
+  ingredients: Array<Scalars['String']['output']>;
+  /** The name as entered. */
+  name: Scalars['String']['output'];
+  /** The name as looked up (normalized). */
+  normalizedName: Scalars['String']['output'];
+};
+
+/** Result of addDrugVocabularyEntry. */
+export type DrugVocabularyEntryPayload = {
+  __typename?: 'DrugVocabularyEntryPayload';
+  /** The stored entry. */
+  entry: DrugVocabularyEntry;
+};
+
 /** Who to call in an emergency. */
 export type EmergencyContact = {
   __typename?: 'EmergencyContact';
@@ -1357,6 +1429,8 @@ export type ImagingModality =
 /** A radiology/imaging order (table `imaging_orders`) with modality, body part, status and the report. */
 export type ImagingOrder = Node & {
   __typename?: 'ImagingOrder';
+  /** Why contrast was ordered despite a matching allergy; null when no allergy was overridden. */
+  allergyOverrideReason: Maybe<Scalars['String']['output']>;
   /** Body part examined, e.g. Chest. */
   bodyPart: Scalars['String']['output'];
   /** Body system of the examined part, when classified. */
@@ -1417,8 +1491,8 @@ export type ImagingOrderPayload = {
 };
 
 /**
- * Where an imaging order is in its life: ORDERED → SCHEDULED → IN_PROGRESS → COMPLETED → REPORTED,
- * or CANCELLED before it is reported.
+ * Where an imaging order is in its life: ORDERED → SCHEDULED → IN_PROGRESS → COMPLETED (images acquired) → REPORTED,
+ * or CANCELLED before it is reported. A report needs acquired images.
  */
 export type ImagingOrderStatus =
   /** Cancelled before it was reported. */
@@ -2060,6 +2134,8 @@ export type Mutation = {
   _noop: Maybe<Scalars['Boolean']['output']>;
   /** Writes a DRAFT clinical note, or an amendment of a signed note. */
   addClinicalNote: ClinicalNotePayload;
+  /** Adds a name to your organization's drug vocabulary (audited); the allergy check uses it at once. */
+  addDrugVocabularyEntry: DrugVocabularyEntryPayload;
   /** Adds a line to a DRAFT invoice, copying price and tax from the catalog. */
   addInvoiceLineItem: InvoiceLineItemPayload;
   /** Adds an ACTIVE problem to a patient's problem list. */
@@ -2174,6 +2250,8 @@ export type Mutation = {
   recordAnatomyFinding: AnatomyFindingPayload;
   /** Records an ACTIVE drug allergy. */
   recordDrugAllergy: DrugAllergyPayload;
+  /** The images were acquired (status COMPLETED); only then can the examination be reported. */
+  recordImagingAcquired: ImagingOrderPayload;
   /** Records a result component; the test becomes RESULTED and the abnormal flag is computed. */
   recordLabResult: LabResultPayload;
   /** Records a payment; concurrent payments on one invoice are serialised and never exceed the balance due. */
@@ -2188,7 +2266,7 @@ export type Mutation = {
   releaseTask: WorkflowTaskPayload;
   /** Removes a line from a DRAFT invoice. */
   removeInvoiceLineItem: InvoicePayload;
-  /** Reports an imaging examination (status REPORTED). */
+  /** Reports an examination whose images were acquired (COMPLETED → REPORTED). */
   reportImaging: ImagingOrderPayload;
   /** Moves a SCHEDULED appointment; overlaps are CONFLICT as for booking. */
   rescheduleAppointment: AppointmentPayload;
@@ -2245,6 +2323,11 @@ export type Mutation = {
 
 export type MutationAddClinicalNoteArgs = {
   input: AddClinicalNoteInput;
+};
+
+
+export type MutationAddDrugVocabularyEntryArgs = {
+  input: AddDrugVocabularyEntryInput;
 };
 
 
@@ -2485,6 +2568,11 @@ export type MutationRecordAnatomyFindingArgs = {
 
 export type MutationRecordDrugAllergyArgs = {
   input: RecordDrugAllergyInput;
+};
+
+
+export type MutationRecordImagingAcquiredArgs = {
+  input: RecordImagingAcquiredInput;
 };
 
 
@@ -2793,6 +2881,11 @@ export type OrderDirection =
 
 /** Orders an imaging examination; it starts ORDERED. */
 export type OrderImagingInput = {
+  /**
+   * With contrast, the patient's ACTIVE allergies are checked against the contrast class (iodinated; gadolinium for MRI)
+   * exactly as prescribing is: why to proceed despite a match (1–1000 characters; prescribers only), audited.
+   */
+  allergyOverrideReason?: InputMaybe<Scalars['String']['input']>;
   /** Body part to examine, 1–200 characters. */
   bodyPart: Scalars['String']['input'];
   /** Body system of the part (BodySystem global ID or UUID). */
@@ -3282,6 +3375,8 @@ export type PaymentStatus =
 
 /** A capability checked on every field that touches tenant data. */
 export type Permission =
+  /** Prescribe or order contrast despite a matching allergy, with a reason (prescribers only). */
+  | 'ALLERGIES_OVERRIDE'
   /** Read the audit trail, patients' access logs and accountings of disclosures. */
   | 'AUDIT_READ'
   /** Write off or credit an invoice's unpaid balance (audited adjustments). */
@@ -3298,13 +3393,21 @@ export type Permission =
   | 'CLINICAL_READ'
   /** Write clinical records. */
   | 'CLINICAL_WRITE'
+  /** Add drug names to your organization's drug vocabulary (ORG_ADMIN). */
+  | 'DRUG_VOCABULARY_ADMIN'
+  /** File imaging reports (PHYSICIAN). */
+  | 'IMAGING_REPORT'
+  /** Verify lab test results (PHYSICIAN). */
+  | 'LAB_RESULTS_VERIFY'
+  /** Sign clinical notes you wrote or were named co-signer of. */
+  | 'NOTES_SIGN'
   /** Restore soft-deleted patients. */
   | 'PATIENTS_ADMIN'
   /** Read patient demographics. */
   | 'PATIENTS_READ'
   /** Register and edit patients. */
   | 'PATIENTS_WRITE'
-  /** Prescribe and discontinue medication. */
+  /** Prescribe and discontinue medication (prescribers only; not ORG_ADMIN). */
   | 'PRESCRIPTIONS_WRITE'
   /** Run revenue and other reports. */
   | 'REPORTS_READ'
@@ -3342,11 +3445,13 @@ export type PhiKind =
   | 'OPERATIONAL_TEXT';
 
 /**
- * A new ACTIVE prescription. Refused with CONFLICT when the patient has an ACTIVE drug allergy matching the medication,
- * unless `allergyOverrideReason` is given.
+ * A new ACTIVE prescription. The medication and the patient's ACTIVE allergies are resolved by the drug vocabulary
+ * (ingredients, allergy classes, cross-reactivity; see `resolveDrugName`). A match is refused with CONFLICT
+ * (`extensions.decision`, `extensions.matches`): HARD_STOP (same ingredient or class, life-threatening allergy) cannot be
+ * overridden; OVERRIDE_WITH_REASON needs `allergyOverrideReason` from a prescriber (ALLERGIES_OVERRIDE).
  */
 export type PrescribeMedicationInput = {
-  /** Why to prescribe despite a matching active drug allergy (1–1000 characters); audited. Ignored when no allergy matches. */
+  /** Why to prescribe despite a matching active drug allergy (1–1000 characters; prescribers only); audited with the matched classes. Ignored when no allergy matches; refused on a hard stop. */
   allergyOverrideReason?: InputMaybe<Scalars['String']['input']>;
   /** Dosage as written, 1–100 characters, e.g. 500 mg. */
   dosage: Scalars['String']['input'];
@@ -3603,6 +3708,8 @@ export type Query = {
   payment: Maybe<Payment>;
   /** Outstanding balances by age; computed in SQL under the long query timeout (TIMEOUT past it). */
   receivablesAging: ReceivablesAging;
+  /** How the drug vocabulary reads a medication or allergen name (ingredients, allergy classes). */
+  resolveDrugName: DrugNameResolution;
   /** Billed and collected revenue of a date range, grouped; computed in SQL under the long query timeout (TIMEOUT past it). */
   revenueReport: RevenueReport;
   /** The organization's service catalog by name (keyset-paginated, page size default 20, at most 1000). */
@@ -3794,6 +3901,11 @@ export type QueryReceivablesAgingArgs = {
 };
 
 
+export type QueryResolveDrugNameArgs = {
+  name: Scalars['String']['input'];
+};
+
+
 export type QueryRevenueReportArgs = {
   from: Scalars['Date']['input'];
   groupBy?: RevenueGroupBy;
@@ -3981,6 +4093,14 @@ export type RecordDrugAllergyInput = {
   severity?: InputMaybe<AllergySeverity>;
 };
 
+/** Records that the images of an imaging order were acquired (ORDERED, SCHEDULED or IN_PROGRESS → COMPLETED). */
+export type RecordImagingAcquiredInput = {
+  /** The imaging order (global ID or UUID). */
+  id: Scalars['ID']['input'];
+  /** The version you read. */
+  version: Scalars['Int']['input'];
+};
+
 /**
  * Records one result component of a COLLECTED, IN_PROGRESS or RESULTED lab test; the test becomes RESULTED.
  * The numeric value must be the number `resultValue` shows (else BAD_USER_INPUT, `reason: RESULT_VALUE_MISMATCH`);
@@ -4105,7 +4225,7 @@ export type RemoveInvoiceLineItemInput = {
   version?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** Reports an imaging examination (ORDERED, SCHEDULED, IN_PROGRESS or COMPLETED → REPORTED). */
+/** Reports an imaging examination whose images were acquired (COMPLETED → REPORTED). */
 export type ReportImagingInput = {
   /** The findings, 1–20000 characters. */
   findings: Scalars['String']['input'];
@@ -5571,6 +5691,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AddClinicalNoteInput: AddClinicalNoteInput;
+  AddDrugVocabularyEntryInput: AddDrugVocabularyEntryInput;
   AddInvoiceLineItemInput: AddInvoiceLineItemInput;
   AddProblemInput: AddProblemInput;
   Address: ResolverTypeWrapper<Address>;
@@ -5642,6 +5763,10 @@ export type ResolversTypes = {
   DiscontinuePrescriptionInput: DiscontinuePrescriptionInput;
   DrugAllergy: ResolverTypeWrapper<DrugAllergyRow>;
   DrugAllergyPayload: ResolverTypeWrapper<Omit<DrugAllergyPayload, 'drugAllergy'> & { drugAllergy: ResolversTypes['DrugAllergy'] }>;
+  DrugNameMatch: DrugNameMatch;
+  DrugNameResolution: ResolverTypeWrapper<DrugNameResolution>;
+  DrugVocabularyEntry: ResolverTypeWrapper<OrganizationDrugTermRow>;
+  DrugVocabularyEntryPayload: ResolverTypeWrapper<Omit<DrugVocabularyEntryPayload, 'entry'> & { entry: ResolversTypes['DrugVocabularyEntry'] }>;
   EmergencyContact: ResolverTypeWrapper<EmergencyContact>;
   Encounter: ResolverTypeWrapper<EncounterRow>;
   EncounterConnection: ResolverTypeWrapper<import('../kernel/pagination.js').CountedConnection<import('../patients/encounter-repository.js').EncounterRow>>;
@@ -5749,6 +5874,7 @@ export type ResolversTypes = {
   ReceivablesAgingBucket: ResolverTypeWrapper<ReceivablesAgingBucket>;
   RecordAnatomyFindingInput: RecordAnatomyFindingInput;
   RecordDrugAllergyInput: RecordDrugAllergyInput;
+  RecordImagingAcquiredInput: RecordImagingAcquiredInput;
   RecordLabResultInput: RecordLabResultInput;
   RecordPaymentInput: RecordPaymentInput;
   RecordVitalSignsInput: RecordVitalSignsInput;
@@ -5851,6 +5977,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AddClinicalNoteInput: AddClinicalNoteInput;
+  AddDrugVocabularyEntryInput: AddDrugVocabularyEntryInput;
   AddInvoiceLineItemInput: AddInvoiceLineItemInput;
   AddProblemInput: AddProblemInput;
   Address: Address;
@@ -5912,6 +6039,9 @@ export type ResolversParentTypes = {
   DiscontinuePrescriptionInput: DiscontinuePrescriptionInput;
   DrugAllergy: DrugAllergyRow;
   DrugAllergyPayload: Omit<DrugAllergyPayload, 'drugAllergy'> & { drugAllergy: ResolversParentTypes['DrugAllergy'] };
+  DrugNameResolution: DrugNameResolution;
+  DrugVocabularyEntry: OrganizationDrugTermRow;
+  DrugVocabularyEntryPayload: Omit<DrugVocabularyEntryPayload, 'entry'> & { entry: ResolversParentTypes['DrugVocabularyEntry'] };
   EmergencyContact: EmergencyContact;
   Encounter: EncounterRow;
   EncounterConnection: import('../kernel/pagination.js').CountedConnection<import('../patients/encounter-repository.js').EncounterRow>;
@@ -5989,6 +6119,7 @@ export type ResolversParentTypes = {
   ReceivablesAgingBucket: ReceivablesAgingBucket;
   RecordAnatomyFindingInput: RecordAnatomyFindingInput;
   RecordDrugAllergyInput: RecordDrugAllergyInput;
+  RecordImagingAcquiredInput: RecordImagingAcquiredInput;
   RecordLabResultInput: RecordLabResultInput;
   RecordPaymentInput: RecordPaymentInput;
   RecordVitalSignsInput: RecordVitalSignsInput;
@@ -6237,6 +6368,7 @@ export type ClinicalNoteResolvers<ContextType = RequestContext, ParentType exten
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   clinicalNoteId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  cosigner?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -6349,6 +6481,29 @@ export type DrugAllergyPayloadResolvers<ContextType = RequestContext, ParentType
   drugAllergy?: Resolver<ResolversTypes['DrugAllergy'], ParentType, ContextType>;
 };
 
+export type DrugNameResolutionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DrugNameResolution'] = ResolversParentTypes['DrugNameResolution']> = {
+  allergyClasses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  ingredients?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  match?: Resolver<ResolversTypes['DrugNameMatch'], ParentType, ContextType>;
+  matchedNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  normalizedName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  vocabularyVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DrugVocabularyEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DrugVocabularyEntry'] = ResolversParentTypes['DrugVocabularyEntry']> = {
+  allergyClasses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  drugVocabularyEntryId?: Resolver<ResolversTypes['UUID'], ParentType, ContextType>;
+  ingredients?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  normalizedName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DrugVocabularyEntryPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DrugVocabularyEntryPayload'] = ResolversParentTypes['DrugVocabularyEntryPayload']> = {
+  entry?: Resolver<ResolversTypes['DrugVocabularyEntry'], ParentType, ContextType>;
+};
+
 export type EmergencyContactResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EmergencyContact'] = ResolversParentTypes['EmergencyContact']> = {
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6408,6 +6563,7 @@ export type HealthResolvers<ContextType = RequestContext, ParentType extends Res
 };
 
 export type ImagingOrderResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImagingOrder'] = ResolversParentTypes['ImagingOrder']> = {
+  allergyOverrideReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   bodyPart?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   bodySystem?: Resolver<Maybe<ResolversTypes['BodySystem']>, ParentType, ContextType>;
   cancellationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -6647,6 +6803,7 @@ export type MigrationLevelResolvers<ContextType = RequestContext, ParentType ext
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   _noop?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   addClinicalNote?: Resolver<ResolversTypes['ClinicalNotePayload'], ParentType, ContextType, RequireFields<MutationAddClinicalNoteArgs, 'input'>>;
+  addDrugVocabularyEntry?: Resolver<ResolversTypes['DrugVocabularyEntryPayload'], ParentType, ContextType, RequireFields<MutationAddDrugVocabularyEntryArgs, 'input'>>;
   addInvoiceLineItem?: Resolver<ResolversTypes['InvoiceLineItemPayload'], ParentType, ContextType, RequireFields<MutationAddInvoiceLineItemArgs, 'input'>>;
   addProblem?: Resolver<ResolversTypes['ProblemPayload'], ParentType, ContextType, RequireFields<MutationAddProblemArgs, 'input'>>;
   adjustInvoice?: Resolver<ResolversTypes['InvoiceAdjustmentPayload'], ParentType, ContextType, RequireFields<MutationAdjustInvoiceArgs, 'input'>>;
@@ -6695,6 +6852,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   reassignTask?: Resolver<ResolversTypes['WorkflowTaskPayload'], ParentType, ContextType, RequireFields<MutationReassignTaskArgs, 'input'>>;
   recordAnatomyFinding?: Resolver<ResolversTypes['AnatomyFindingPayload'], ParentType, ContextType, RequireFields<MutationRecordAnatomyFindingArgs, 'input'>>;
   recordDrugAllergy?: Resolver<ResolversTypes['DrugAllergyPayload'], ParentType, ContextType, RequireFields<MutationRecordDrugAllergyArgs, 'input'>>;
+  recordImagingAcquired?: Resolver<ResolversTypes['ImagingOrderPayload'], ParentType, ContextType, RequireFields<MutationRecordImagingAcquiredArgs, 'input'>>;
   recordLabResult?: Resolver<ResolversTypes['LabResultPayload'], ParentType, ContextType, RequireFields<MutationRecordLabResultArgs, 'input'>>;
   recordPayment?: Resolver<ResolversTypes['PaymentPayload'], ParentType, ContextType, RequireFields<MutationRecordPaymentArgs, 'input'>>;
   recordVitalSigns?: Resolver<ResolversTypes['VitalSignsPayload'], ParentType, ContextType, RequireFields<MutationRecordVitalSignsArgs, 'input'>>;
@@ -6998,6 +7156,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
   receivablesAging?: Resolver<ResolversTypes['ReceivablesAging'], ParentType, ContextType, Partial<QueryReceivablesAgingArgs>>;
+  resolveDrugName?: Resolver<ResolversTypes['DrugNameResolution'], ParentType, ContextType, RequireFields<QueryResolveDrugNameArgs, 'name'>>;
   revenueReport?: Resolver<ResolversTypes['RevenueReport'], ParentType, ContextType, RequireFields<QueryRevenueReportArgs, 'from' | 'groupBy' | 'to'>>;
   serviceCatalog?: Resolver<ResolversTypes['ServiceCatalogItemConnection'], ParentType, ContextType, Partial<QueryServiceCatalogArgs>>;
   serviceCatalogItem?: Resolver<Maybe<ResolversTypes['ServiceCatalogItem']>, ParentType, ContextType, RequireFields<QueryServiceCatalogItemArgs, 'id'>>;
@@ -7467,6 +7626,9 @@ export type Resolvers<ContextType = RequestContext> = {
   DisclosureExport?: DisclosureExportResolvers<ContextType>;
   DrugAllergy?: DrugAllergyResolvers<ContextType>;
   DrugAllergyPayload?: DrugAllergyPayloadResolvers<ContextType>;
+  DrugNameResolution?: DrugNameResolutionResolvers<ContextType>;
+  DrugVocabularyEntry?: DrugVocabularyEntryResolvers<ContextType>;
+  DrugVocabularyEntryPayload?: DrugVocabularyEntryPayloadResolvers<ContextType>;
   EmergencyContact?: EmergencyContactResolvers<ContextType>;
   Encounter?: EncounterResolvers<ContextType>;
   EncounterConnection?: EncounterConnectionResolvers<ContextType>;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { email, intInRange, matching, notFuture, numberInRange, optionalText, pastOrTodayDate, requiredText, today } from './validation.js';
+import { email, intInRange, matching, notFuture, numberInRange, optionalText, pastOrTodayDate, requiredText } from './validation.js';
 
 const refusedOn = (field: string, message?: string | RegExp) =>
   expect.objectContaining({
@@ -63,22 +63,21 @@ describe('dates and times against the clock', () => {
     vi.useRealTimers();
   });
 
-  it('today is the UTC date', () => {
-    expect(today()).toBe('2025-03-01');
+  // The caller passes the organization's today (kernel/organization-time.ts), not the UTC date.
+  const today = '2025-03-01';
+
+  it('pastOrTodayDate accepts the given today and the past down to the earliest day', () => {
+    expect(pastOrTodayDate('2025-03-01', 'dateOfBirth', today)).toBe('2025-03-01');
+    expect(pastOrTodayDate('1880-01-01', 'dateOfBirth', today)).toBe('1880-01-01');
+    expect(pastOrTodayDate(null, 'dateOfBirth', today)).toBeNull();
+    expect(pastOrTodayDate(undefined, 'dateOfBirth', today)).toBeUndefined();
+    expect(pastOrTodayDate('2000-01-01', 'onsetDate', today, '1999-12-31')).toBe('2000-01-01');
   });
 
-  it('pastOrTodayDate accepts today and the past down to the earliest day', () => {
-    expect(pastOrTodayDate('2025-03-01', 'dateOfBirth')).toBe('2025-03-01');
-    expect(pastOrTodayDate('1880-01-01', 'dateOfBirth')).toBe('1880-01-01');
-    expect(pastOrTodayDate(null, 'dateOfBirth')).toBeNull();
-    expect(pastOrTodayDate(undefined, 'dateOfBirth')).toBeUndefined();
-    expect(pastOrTodayDate('2000-01-01', 'onsetDate', '1999-12-31')).toBe('2000-01-01');
-  });
-
-  it('pastOrTodayDate refuses tomorrow and days before the earliest', () => {
-    expect(() => pastOrTodayDate('2025-03-02', 'dateOfBirth')).toThrow(refusedOn('dateOfBirth', 'dateOfBirth cannot be in the future'));
-    expect(() => pastOrTodayDate('1879-12-31', 'dateOfBirth')).toThrow(refusedOn('dateOfBirth', 'dateOfBirth cannot be before 1880-01-01'));
-    expect(() => pastOrTodayDate('1999-12-30', 'onsetDate', '1999-12-31')).toThrow(refusedOn('onsetDate', /before 1999-12-31/));
+  it('pastOrTodayDate refuses the day after the given today and days before the earliest', () => {
+    expect(() => pastOrTodayDate('2025-03-02', 'dateOfBirth', today)).toThrow(refusedOn('dateOfBirth', 'dateOfBirth cannot be in the future'));
+    expect(() => pastOrTodayDate('1879-12-31', 'dateOfBirth', today)).toThrow(refusedOn('dateOfBirth', 'dateOfBirth cannot be before 1880-01-01'));
+    expect(() => pastOrTodayDate('1999-12-30', 'onsetDate', today, '1999-12-31')).toThrow(refusedOn('onsetDate', /before 1999-12-31/));
   });
 
   it('notFuture tolerates five minutes of clock skew by default', () => {

@@ -29,12 +29,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const email = (value: string | null | undefined, field = 'email') =>
   matching(value?.trim().toLowerCase() ?? value, field, EMAIL, 'a valid email address');
 
-/** Today's date (UTC) as YYYY-MM-DD. */
-export const today = () => new Date().toISOString().slice(0, 10);
-
-export function pastOrTodayDate(value: string | null | undefined, field: string, earliest = '1880-01-01') {
+/**
+ * A calendar date not after `today` — the organization's today (organizationToday in
+ * kernel/organization-time.ts), never the UTC date — and not before `earliest`.
+ */
+export function pastOrTodayDate(value: string | null | undefined, field: string, today: string, earliest = '1880-01-01') {
   if (value === null || value === undefined) return value;
-  if (value > today()) throw badInput(`${field} cannot be in the future`, field);
+  if (value > today) throw badInput(`${field} cannot be in the future`, field, { today });
   if (value < earliest) throw badInput(`${field} cannot be before ${earliest}`, field);
   return value;
 }

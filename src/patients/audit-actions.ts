@@ -32,6 +32,9 @@ export const PATIENTS_AUDIT_ACTIONS = [
   'lab_critical_limit.set',
   'lab_critical_limit.clear',
   'imaging_order.order',
+  'imaging_order.allergy_override',
+  'imaging_order.acquire',
   'imaging_order.report',
+  'drug_vocabulary.add',
   'anatomy_finding.record',
 ] as const;

@@ -8,6 +8,8 @@ export interface ClinicalNoteRow {
   patientId: string;
   encounterId: string | null;
   authorId: string;
+  /** The clinician named to co-sign; absent from rows of the patient bundle (ClinicalNote.cosigner reloads them). */
+  cosignerId: string | null;
   noteType: string;
   title: string | null;
   body: string;
@@ -25,7 +27,7 @@ export interface ClinicalNoteRow {
 export async function clinicalNotesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<ClinicalNoteRow[]> {
   return tx<ClinicalNoteRow[]>`
     /* clinicalNotesByIds */
-    select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+    select id, organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status, signed_at, signed_by,
            amends_note_id, created_at, updated_at, version,
            cursor_timestamp(created_at)::text as sort_key
     from clinical_notes
@@ -43,7 +45,7 @@ export async function clinicalNotesByEncounterIds(
     /* clinicalNotesByEncounterIds */
     select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
     cross join lateral (
-      select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+      select id, organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status, signed_at, signed_by,
              amends_note_id, created_at, updated_at, version,
              cursor_timestamp(created_at)::text as sort_key
       from clinical_notes
@@ -67,7 +69,7 @@ export async function clinicalNotesByAmendedIds(
     /* clinicalNotesByAmendedIds */
     select r.* from unnest(${noteIds as string[]}::uuid[]) as parent(id)
     cross join lateral (
-      select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+      select id, organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status, signed_at, signed_by,
              amends_note_id, created_at, updated_at, version,
              cursor_timestamp(created_at)::text as sort_key
       from clinical_notes
@@ -98,7 +100,7 @@ export async function clinicalNotePagesByPatientIds(
     /* clinicalNotePagesByPatientIds */
     select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
     cross join lateral (
-      select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.note_type, n.title, n.body, n.status,
+      select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.cosigner_id, n.note_type, n.title, n.body, n.status,
              n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
              cursor_timestamp(n.created_at)::text as sort_key
       from clinical_notes n
@@ -130,6 +132,7 @@ export interface NewClinicalNote {
   patientId: string;
   encounterId: string | null;
   authorId: string;
+  cosignerId: string | null;
   noteType: string;
   title: string | null;
   body: string;
@@ -139,11 +142,11 @@ export interface NewClinicalNote {
 export async function insertClinicalNote(tx: TransactionSql, organizationId: string, n: NewClinicalNote): Promise<ClinicalNoteRow> {
   const rows = await tx<ClinicalNoteRow[]>`
     /* insertClinicalNote */
-    insert into clinical_notes (organization_id, patient_id, encounter_id, author_id, note_type, title, body, status,
+    insert into clinical_notes (organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status,
                                 amends_note_id)
-    values (${organizationId}::uuid, ${n.patientId}::uuid, ${n.encounterId}::uuid, ${n.authorId}::uuid, ${n.noteType}::text,
+    values (${organizationId}::uuid, ${n.patientId}::uuid, ${n.encounterId}::uuid, ${n.authorId}::uuid, ${n.cosignerId}::uuid, ${n.noteType}::text,
             ${n.title}::text, ${n.body}::text, 'DRAFT', ${n.amendsNoteId}::uuid)
-    returning id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+    returning id, organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status, signed_at, signed_by,
               amends_note_id, created_at, updated_at, version,
               cursor_timestamp(created_at)::text as sort_key
   `;
@@ -165,7 +168,7 @@ export async function draftNoteIdsOfEncounter(tx: TransactionSql, organizationId
 export async function lockClinicalNote(tx: TransactionSql, organizationId: string, id: string): Promise<ClinicalNoteRow | null> {
   const rows = await tx<ClinicalNoteRow[]>`
     /* lockClinicalNote */
-    select id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+    select id, organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status, signed_at, signed_by,
            amends_note_id, created_at, updated_at, version,
            cursor_timestamp(created_at)::text as sort_key
     from clinical_notes
@@ -187,7 +190,7 @@ export async function updateClinicalNoteSignature(tx: TransactionSql, n: Clinica
            signed_by = ${n.signedBy}::uuid, version = version + 1
     where organization_id = ${n.organizationId}::uuid and id = ${n.id}::uuid and version = ${n.version}::int
       and deleted_at is null
-    returning id, organization_id, patient_id, encounter_id, author_id, note_type, title, body, status, signed_at, signed_by,
+    returning id, organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status, signed_at, signed_by,
               amends_note_id, created_at, updated_at, version,
               cursor_timestamp(created_at)::text as sort_key
   `;

@@ -1,4 +1,4 @@
-import { badInput } from '../kernel/errors.js';
+import { badInput, forbidden } from '../kernel/errors.js';
 
 export type ClinicalNoteStatus = 'DRAFT' | 'SIGNED';
 
@@ -26,5 +26,15 @@ export function assertAmendable(target: { status: string; patientId: string }, p
     throw badInput('Only a SIGNED note can be amended; sign or replace the draft instead', 'amendsNoteId', {
       status: target.status,
     });
+  }
+}
+
+/**
+ * Signing attests authorship: only the note's author or the clinician named as its co-signer may sign it
+ * (the permission notes:sign is checked first, by the schema). A nurse cannot sign a physician's draft.
+ */
+export function assertMaySign(note: { authorId: string; cosignerId?: string | null }, viewerId: string): void {
+  if (note.authorId !== viewerId && note.cosignerId !== viewerId) {
+    throw forbidden('Only the author of the note or its named co-signer may sign it');
   }
 }

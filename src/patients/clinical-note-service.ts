@@ -3,7 +3,7 @@ import { changedFields } from '../kernel/audit.js';
 import { badInput, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
 import * as notes from './clinical-note-repository.js';
-import { assertAmendable, assertNoteTransition } from './clinical-note-rules.js';
+import { assertAmendable, assertMaySign, assertNoteTransition } from './clinical-note-rules.js';
 import { requirePatient } from './encounter-service.js';
 import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
 import { atVersion } from '../kernel/concurrency.js';
@@ -14,6 +14,7 @@ const NOTE_REFERENCES = {
     badInput('encounterId is not an encounter of this patient', 'encounterId'),
   clinical_notes_organization_id_patient_id_amends_note_id_fkey: () =>
     badInput('amendsNoteId must be a note of the same patient', 'amendsNoteId'),
+  clinical_notes_cosigner_fkey: () => badInput('cosignerId is not a user of your organization', 'cosignerId'),
   clinical_notes_signed_immutable: () => badInput('A signed note cannot change; write an amendment instead', 'id'),
 };
 
@@ -28,12 +29,14 @@ export async function addClinicalNote(
     body: string;
     amendsNoteId: string | null;
     lateEntryReason?: string | null;
+    cosignerId?: string | null;
   },
 ): Promise<notes.ClinicalNoteRow> {
   const values: notes.NewClinicalNote = {
     patientId: input.patientId,
     encounterId: input.encounterId,
     authorId: ctx.viewer.userId,
+    cosignerId: input.cosignerId ?? null,
     noteType: input.noteType,
     title: optionalText(input.title, 'title', 300) ?? null,
     body: requiredText(input.body, 'body', 200_000),
@@ -61,10 +64,14 @@ export async function addClinicalNote(
   });
 }
 
-/** DRAFT → SIGNED by the viewer, checking the client's version. Signed notes never change again. */
+/**
+ * DRAFT → SIGNED by the viewer — the author or the named co-signer (clinical-note-rules) — checking the
+ * client's version. Signed notes never change again.
+ */
 export async function signClinicalNote(ctx: TenantContext, id: string, version: number): Promise<notes.ClinicalNoteRow> {
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const before = atVersion(await notes.lockClinicalNote(tx, scope.organizationId, id), version, 'ClinicalNote', id);
+    assertMaySign(before, ctx.viewer.userId);
     assertNoteTransition(before.status, 'SIGNED');
     const after = await notes
       .updateClinicalNoteSignature(tx, { ...before, status: 'SIGNED', signedAt: new Date(), signedBy: ctx.viewer.userId })

@@ -5,6 +5,7 @@ import { badInput } from '../kernel/errors.js';
 import { optionalText, pastOrTodayDate, requiredText } from '../kernel/validation.js';
 import * as allergies from './drug-allergy-repository.js';
 import { requirePatient } from './encounter-service.js';
+import { organizationTodayOf } from './organization-calendar.js';
 
 export async function recordDrugAllergy(
   ctx: TenantContext,
@@ -24,14 +25,16 @@ export async function recordDrugAllergy(
     allergenCode: optionalText(input.allergenCode, 'allergenCode', 50) ?? null,
     reaction: optionalText(input.reaction, 'reaction', 1000) ?? null,
     severity: input.severity ?? null,
-    onsetDate: pastOrTodayDate(input.onsetDate, 'onsetDate') ?? null,
+    onsetDate: null,
     recordedBy: ctx.viewer.userId,
     notes: optionalText(input.notes, 'notes', 5000) ?? null,
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
     // The patient lock serialises this insert with prescribeMedication's allergy check.
     await requirePatient(tx, scope.organizationId, input.patientId);
-    const allergy = await allergies.insertDrugAllergy(tx, scope.organizationId, values);
+    const today = await organizationTodayOf(tx, scope.organizationId);
+    const onsetDate = pastOrTodayDate(input.onsetDate, 'onsetDate', today) ?? null;
+    const allergy = await allergies.insertDrugAllergy(tx, scope.organizationId, { ...values, onsetDate });
     audit({ action: 'drug_allergy.record', entityType: 'drug_allergy', entityId: allergy.id, after: allergy });
     return allergy;
   });

@@ -13,6 +13,8 @@ export interface ImagingOrderRow {
   bodySystemId: string | null;
   laterality: string | null;
   contrast: boolean;
+  /** Why contrast was ordered despite a matching allergy; null when none was overridden. */
+  allergyOverrideReason: string | null;
   priority: string;
   status: string;
   clinicalIndication: string | null;
@@ -38,7 +40,7 @@ export async function imagingOrdersByIds(
   return tx<ImagingOrderRow[]>`
     /* imagingOrdersByIds */
     select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-           contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+           contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
            reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
     from imaging_orders
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
@@ -58,7 +60,7 @@ export async function imagingOrdersByPatientIds(
     select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
     cross join lateral (
       select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-             contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+             contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
              reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
       from imaging_orders
       where organization_id = ${organizationId}::uuid and patient_id = parent.id
@@ -82,7 +84,7 @@ export async function imagingOrdersByEncounterIds(
     select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
     cross join lateral (
       select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-             contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+             contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
              reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
       from imaging_orders
       where organization_id = ${organizationId}::uuid and encounter_id = parent.id
@@ -103,6 +105,8 @@ export interface NewImagingOrder {
   bodySystemId: string | null;
   laterality: string | null;
   contrast: boolean;
+  /** Why contrast was ordered despite a matching allergy; null when none was overridden. */
+  allergyOverrideReason: string | null;
   priority: string;
   clinicalIndication: string | null;
 }
@@ -111,12 +115,12 @@ export async function insertImagingOrder(tx: TransactionSql, organizationId: str
   const rows = await tx<ImagingOrderRow[]>`
     /* insertImagingOrder */
     insert into imaging_orders (organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id,
-                                laterality, contrast, priority, status, clinical_indication)
+                                laterality, contrast, allergy_override_reason, priority, status, clinical_indication)
     values (${organizationId}::uuid, ${o.patientId}::uuid, ${o.encounterId}::uuid, ${o.orderedBy}::uuid, ${o.modality}::text,
-            ${o.bodyPart}::text, ${o.bodySystemId}::uuid, ${o.laterality}::text, ${o.contrast}::boolean, ${o.priority}::text,
+            ${o.bodyPart}::text, ${o.bodySystemId}::uuid, ${o.laterality}::text, ${o.contrast}::boolean, ${o.allergyOverrideReason}::text, ${o.priority}::text,
             'ORDERED', ${o.clinicalIndication}::text)
     returning id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-              contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+              contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
               reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
   `;
   return rows[0]!;
@@ -136,7 +140,7 @@ export async function lockImagingOrder(tx: TransactionSql, organizationId: strin
   const rows = await tx<ImagingOrderRow[]>`
     /* lockImagingOrder */
     select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-           contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+           contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
            reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
     from imaging_orders
     where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
@@ -157,7 +161,7 @@ export async function updateImagingOrderStatus(tx: TransactionSql, o: ImagingOrd
     where organization_id = ${o.organizationId}::uuid and id = ${o.id}::uuid and version = ${o.version}::int
       and deleted_at is null
     returning id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-              contrast, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+              contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
               reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
   `;
   return rows[0]!;

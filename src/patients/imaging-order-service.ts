@@ -7,7 +7,9 @@ import { requirePatient } from './encounter-service.js';
 import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
 import { assertPatientAlive } from './patient-life.js';
 import * as imaging from './imaging-order-repository.js';
-import { assertImagingTransition } from './imaging-order-rules.js';
+import { assertImagingTransition, contrastClassOf } from './imaging-order-rules.js';
+import { assertAllergySafe, overrideAuditDetails } from './allergy-check-service.js';
+import type { CheckedProduct } from './allergy-check-rules.js';
 import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key failures of imaging and finding writes, as messages that name the input. */
@@ -32,6 +34,19 @@ export interface OrderImagingInput {
   clinicalIndication?: string | null;
   /** Why the order goes into a COMPLETED or CANCELLED encounter (a late entry). */
   lateEntryReason?: string | null;
+  allergyOverrideReason?: string | null;
+}
+
+/** The contrast medium of an examination as a product for the allergy check; null without contrast. */
+function contrastProduct(modality: string, contrast: boolean): CheckedProduct | null {
+  const classCode = contrast ? contrastClassOf(modality) : null;
+  if (!classCode) return null;
+  const name = classCode === 'GADOLINIUM_CONTRAST' ? 'Gadolinium contrast' : 'Iodinated contrast';
+  return {
+    name: `${name} for ${modality}`,
+    code: null,
+    resolution: { normalized: name.toLowerCase(), matchKind: 'EXACT', matchedTerms: [name.toLowerCase()], ingredients: [], classCodes: [classCode] },
+  };
 }
 
 export async function orderImaging(ctx: TenantContext, input: OrderImagingInput): Promise<imaging.ImagingOrderRow> {
@@ -44,22 +59,49 @@ export async function orderImaging(ctx: TenantContext, input: OrderImagingInput)
     bodySystemId: input.bodySystemId,
     laterality: input.laterality ?? null,
     contrast: input.contrast ?? false,
+    allergyOverrideReason: null,
     priority: input.priority ?? 'ROUTINE',
     clinicalIndication: optionalText(input.clinicalIndication, 'clinicalIndication', 2000) ?? null,
   };
+  const overrideReason = optionalText(input.allergyOverrideReason, 'allergyOverrideReason', 1000) ?? null;
+  const contrastMedium = contrastProduct(values.modality, values.contrast);
   return ctx.session.write(async ({ tx, scope, audit }) => {
     await assertPatientAlive(tx, scope.organizationId, input.patientId);
     const late = await requireWritableEncounter(tx, scope.organizationId, input);
+    // Contrast is checked against the patient's allergies exactly as a prescription is (allergy-check-service).
+    const matched = contrastMedium
+      ? await assertAllergySafe(tx, ctx.viewer, scope.organizationId, input.patientId, contrastMedium, overrideReason)
+      : [];
+    const overridden = matched.length > 0 ? overrideReason : null;
     const order = await imaging
-      .insertImagingOrder(tx, scope.organizationId, values)
+      .insertImagingOrder(tx, scope.organizationId, { ...values, allergyOverrideReason: overridden })
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, IMAGING_REFERENCES)));
     audit({ action: 'imaging_order.order', entityType: 'imaging_order', entityId: order.id, after: order });
     auditLateEntry(audit, late, 'imaging_order', order.id);
+    if (overridden && contrastMedium) {
+      audit({
+        action: 'imaging_order.allergy_override',
+        entityType: 'imaging_order',
+        entityId: order.id,
+        after: overrideAuditDetails(overridden, contrastMedium, matched),
+      });
+    }
     return order;
   });
 }
 
-/** Files the report of an imaging order (→ REPORTED, see imaging-order-rules), checking the client's version. */
+/** Records that the images were acquired (→ COMPLETED, `completedAt` now), checking the client's version. */
+export async function recordImagingAcquired(ctx: TenantContext, input: { id: string; version: number }): Promise<imaging.ImagingOrderRow> {
+  return ctx.session.write(async ({ tx, scope, audit }) => {
+    const before = atVersion(await imaging.lockImagingOrder(tx, scope.organizationId, input.id), input.version, 'ImagingOrder', input.id);
+    assertImagingTransition(before.status, 'COMPLETED');
+    const after = await imaging.updateImagingOrderStatus(tx, { ...before, status: 'COMPLETED', completedAt: new Date() });
+    audit({ action: 'imaging_order.acquire', entityType: 'imaging_order', entityId: input.id, ...changedFields(before, after) });
+    return after;
+  });
+}
+
+/** Files the report of acquired images (COMPLETED → REPORTED, see imaging-order-rules), checking the client's version. */
 export async function reportImaging(
   ctx: TenantContext,
   input: { id: string; version: number; findings: string; impression: string },
@@ -76,7 +118,6 @@ export async function reportImaging(
       ...before,
       ...report,
       status: 'REPORTED',
-      completedAt: before.completedAt ?? now,
       reportedAt: now,
       reportedBy: ctx.viewer.userId,
     });

@@ -3,6 +3,7 @@ import { AnatomyFinding } from './resolvers/AnatomyFinding.js';
 import { BodySystem } from './resolvers/BodySystem.js';
 import { ClinicalNote } from './resolvers/ClinicalNote.js';
 import { DrugAllergy } from './resolvers/DrugAllergy.js';
+import { DrugVocabularyEntry } from './resolvers/DrugVocabularyEntry.js';
 import { Encounter } from './resolvers/Encounter.js';
 import { ImagingOrder } from './resolvers/ImagingOrder.js';
 import { LabCriticalLimit } from './resolvers/LabCriticalLimit.js';
@@ -18,6 +19,7 @@ import { completeEncounter } from './resolvers/Mutation/completeEncounter.js';
 import { correctLabResult } from './resolvers/Mutation/correctLabResult.js';
 import { createEncounter } from './resolvers/Mutation/createEncounter.js';
 import { createPatient } from './resolvers/Mutation/createPatient.js';
+import { addDrugVocabularyEntry } from './resolvers/Mutation/addDrugVocabularyEntry.js';
 import { deactivatePatient } from './resolvers/Mutation/deactivatePatient.js';
 import { deletePatient } from './resolvers/Mutation/deletePatient.js';
 import { discontinuePrescription } from './resolvers/Mutation/discontinuePrescription.js';
@@ -30,6 +32,7 @@ import { recordAnatomyFinding } from './resolvers/Mutation/recordAnatomyFinding.
 import { recordDrugAllergy } from './resolvers/Mutation/recordDrugAllergy.js';
 import { recordLabResult } from './resolvers/Mutation/recordLabResult.js';
 import { recordVitalSigns } from './resolvers/Mutation/recordVitalSigns.js';
+import { recordImagingAcquired } from './resolvers/Mutation/recordImagingAcquired.js';
 import { reportImaging } from './resolvers/Mutation/reportImaging.js';
 import { resolveProblem } from './resolvers/Mutation/resolveProblem.js';
 import { restorePatient } from './resolvers/Mutation/restorePatient.js';
@@ -51,13 +54,14 @@ import { labTest } from './resolvers/Query/labTest.js';
 import { patient } from './resolvers/Query/patient.js';
 import { patientByMrn } from './resolvers/Query/patientByMrn.js';
 import { patients } from './resolvers/Query/patients.js';
+import { resolveDrugName } from './resolvers/Query/resolveDrugName.js';
 import { VitalSigns } from './resolvers/VitalSigns.js';
 import { VitalSignsEnteredInError } from './resolvers/VitalSignsEnteredInError.js';
 
 /** Patients and their clinical records: chart (problems, notes, allergies, prescriptions), encounters, orders. */
 export const patientsModule: DomainModule = {
   resolvers: {
-    Query: { patient, patientByMrn, patients, encounter, encounters, bodySystems, labTest, labCriticalLimits, criticalResults },
+    Query: { patient, patientByMrn, patients, encounter, encounters, bodySystems, labTest, labCriticalLimits, criticalResults, resolveDrugName },
     Mutation: {
       createPatient,
       updatePatient,
@@ -88,7 +92,9 @@ export const patientsModule: DomainModule = {
       verifyLabTest,
       cancelLabTest,
       orderImaging,
+      recordImagingAcquired,
       reportImaging,
+      addDrugVocabularyEntry,
       recordAnatomyFinding,
     },
     Patient,
@@ -98,6 +104,7 @@ export const patientsModule: DomainModule = {
     Problem,
     ClinicalNote,
     DrugAllergy,
+    DrugVocabularyEntry,
     Prescription,
     LabTest,
     LabResult,

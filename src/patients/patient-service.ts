@@ -14,6 +14,7 @@ import { cancelScheduleOfPatient } from '../scheduling/patient-appointments.js';
 import { assertNotAlreadyDeceased, endCareAfterDeath } from './patient-death-service.js';
 import { assertNotBeforeBirthIn, organizationTimeZone } from './patient-life.js';
 import { assertBirthBeforeDeath } from './patient-life-rules.js';
+import { organizationTodayOf } from './organization-calendar.js';
 import * as repo from './patient-repository.js';
 
 const MRN = /^[A-Z0-9-]{4,20}$/;
@@ -35,7 +36,8 @@ function cleanFields(input: PatientInput): PatientInput {
   set('preferredName', optionalText(input.preferredName, 'preferredName', 100));
   if (input.dateOfBirth !== undefined) {
     if (input.dateOfBirth === null) throw badInput('dateOfBirth cannot be cleared', 'dateOfBirth');
-    set('dateOfBirth', pastOrTodayDate(input.dateOfBirth, 'dateOfBirth')!);
+    // checked against the organization's today inside the transaction (assertBornByToday)
+    set('dateOfBirth', requiredText(input.dateOfBirth, 'dateOfBirth', 10));
   }
   set('sexAtBirth', input.sexAtBirth);
   set('genderIdentity', optionalText(input.genderIdentity, 'genderIdentity', 100));
@@ -93,6 +95,7 @@ export async function createPatient(
   const fields = { ...EMPTY_FIELDS, ...cleanFields(input) } as repo.PatientFields;
   const givenMrn = input.mrn ? matching(input.mrn.trim().toUpperCase(), 'mrn', MRN, '4–20 upper-case letters, digits or dashes') : null;
   return ctx.session.write(async ({ tx, scope, audit }) => {
+    await assertBornByToday(tx, scope.organizationId, fields.dateOfBirth);
     let mrn = givenMrn;
     if (mrn && (await repo.patientIdByMrn(tx, scope.organizationId, mrn))) throw mrnTaken();
     // Generated MRNs skip numbers someone already typed in by hand.
@@ -110,6 +113,11 @@ export async function createPatient(
   });
 }
 
+/** A date of birth is not after the organization's today (not the UTC date) nor before 1880. */
+async function assertBornByToday(tx: Parameters<typeof repo.lockPatient>[0], organizationId: string, dateOfBirth: string | null | undefined) {
+  if (dateOfBirth) pastOrTodayDate(dateOfBirth, 'dateOfBirth', await organizationTodayOf(tx, organizationId));
+}
+
 /** Locks the patient and checks the version the client saw. */
 async function lockAtVersion(tx: Parameters<typeof repo.lockPatient>[0], organizationId: string, id: string, version: number) {
   return atVersion(await repo.lockPatient(tx, organizationId, id), version, 'Patient', id);
@@ -123,6 +131,7 @@ export async function updatePatient(
 ): Promise<repo.PatientRow> {
   const clean = cleanFields(changes);
   return ctx.session.write(async ({ tx, scope, audit }) => {
+    await assertBornByToday(tx, scope.organizationId, clean.dateOfBirth);
     const before = await lockAtVersion(tx, scope.organizationId, id, version);
     if (clean.dateOfBirth && before.deceasedAt) {
       assertBirthBeforeDeath(clean.dateOfBirth, before.deceasedAt, await organizationTimeZone(tx, scope.organizationId));

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  allergyMatches,
-  assertPrescriptionTransition,
-  matchingAllergies,
-  positiveDecimal,
-  type AllergyLike,
-  type PrescriptionStatus,
-} from './prescription-rules.js';
+import { assertPrescriptionTransition, positiveDecimal, type PrescriptionStatus } from './prescription-rules.js';
 
 const refusedOn = (field: string, message?: RegExp) =>
   expect.objectContaining({
@@ -32,59 +25,6 @@ describe('assertPrescriptionTransition', () => {
         }
       }
     }
-  });
-});
-
-const allergy = (allergen: string, allergenCode: string | null = null, severity: string | null = null, id = allergen): AllergyLike => ({
-  id,
-  allergen,
-  allergenCode,
-  severity,
-});
-
-describe('allergyMatches', () => {
-  it('matches an allergen contained in the medication name, ignoring case and spaces around it', () => {
-    expect(allergyMatches(allergy('Penicillin'), { name: 'Penicillin V potassium 500 mg', code: null })).toBe(true);
-    expect(allergyMatches(allergy('  PENICILLIN '), { name: 'benzathine penicillin', code: null })).toBe(true);
-    expect(allergyMatches(allergy('Sulfa'), { name: 'Sulfamethoxazole', code: null })).toBe(true);
-  });
-
-  it('does not match a medication name contained in the allergen', () => {
-    expect(allergyMatches(allergy('Amoxicillin-clavulanate'), { name: 'Amoxicillin', code: null })).toBe(false);
-  });
-
-  it('matches on equal codes, case-insensitively', () => {
-    expect(allergyMatches(allergy('Aspirin', 'N02BA01'), { name: 'Ecotrin', code: ' n02ba01' })).toBe(true);
-    expect(allergyMatches(allergy('Aspirin', 'N02BA01'), { name: 'Ecotrin', code: 'N02BA11' })).toBe(false);
-  });
-
-  it('never matches on blanks: a blank allergen or two missing codes match nothing', () => {
-    expect(allergyMatches(allergy('   '), { name: 'Ibuprofen', code: null })).toBe(false);
-    expect(allergyMatches(allergy('', null), { name: 'Ibuprofen', code: null })).toBe(false);
-    expect(allergyMatches(allergy('Latex', ''), { name: 'Ibuprofen', code: '' })).toBe(false);
-  });
-});
-
-describe('matchingAllergies', () => {
-  it('returns the matching allergies, most severe first, unknown severity last', () => {
-    const allergies = [
-      allergy('penicillin', null, 'MILD', 'mild'),
-      allergy('latex', null, 'LIFE_THREATENING', 'unrelated'),
-      allergy('amoxicillin', null, null, 'unknown'),
-      allergy('Amoxi', null, 'LIFE_THREATENING', 'life'),
-      allergy('x', 'J01CA04', 'SEVERE', 'by-code'),
-      allergy('cillin', null, 'MODERATE', 'moderate'),
-    ];
-    const found = matchingAllergies(allergies, { name: 'Amoxicillin (penicillin class)', code: 'J01CA04' });
-    expect(found.map((a) => a.id)).toEqual(['life', 'by-code', 'moderate', 'mild', 'unknown']);
-  });
-
-  it('keeps the given order between equally severe allergies and returns a new list', () => {
-    const allergies = [allergy('a', null, 'SEVERE', 'first'), allergy('ab', null, 'SEVERE', 'second')];
-    const found = matchingAllergies(allergies, { name: 'abc', code: null });
-    expect(found.map((a) => a.id)).toEqual(['first', 'second']);
-    expect(found).not.toBe(allergies);
-    expect(matchingAllergies(allergies, { name: 'zzz', code: null })).toEqual([]);
   });
 });
 

@@ -1,12 +1,13 @@
 import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
-import { badInput, conflict, fromDatabaseError } from '../kernel/errors.js';
-import { intInRange, optionalText, requiredText, today } from '../kernel/validation.js';
-import * as allergies from './drug-allergy-repository.js';
+import { badInput, fromDatabaseError } from '../kernel/errors.js';
+import { intInRange, optionalText, requiredText } from '../kernel/validation.js';
+import { assertAllergySafe, medicationProduct, overrideAuditDetails } from './allergy-check-service.js';
 import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
+import { organizationTodayOf } from './organization-calendar.js';
 import { assertPatientAlive } from './patient-life.js';
 import * as prescriptions from './prescription-repository.js';
-import { assertPrescriptionTransition, matchingAllergies, positiveDecimal } from './prescription-rules.js';
+import { assertPrescriptionTransition, positiveDecimal } from './prescription-rules.js';
 import { atVersion } from '../kernel/concurrency.js';
 
 /** Foreign-key failures of prescription writes, as messages that name the input. */
@@ -39,15 +40,16 @@ export interface PrescribeInput {
 /**
  * Prescribes a medication. Inside the write transaction, after locking the
  * patient (so an allergy recorded concurrently cannot slip past), the patient's
- * ACTIVE drug allergies are matched against the medication: a match is refused
- * with CONFLICT unless `allergyOverrideReason` is given, which is then stored
- * and audited as `prescription.allergy_override`.
+ * ACTIVE drug allergies are checked against the medication's ingredients and
+ * allergy classes (allergy-check-service): a hard stop is refused, any other
+ * match needs a prescriber's `allergyOverrideReason`, stored and audited as
+ * `prescription.allergy_override` with the matched classes. The default start
+ * date is the organization's today.
  */
 export async function prescribeMedication(ctx: TenantContext, input: PrescribeInput): Promise<prescriptions.PrescriptionRow> {
-  const startDate = input.startDate ?? today();
   const endDate = input.endDate ?? null;
-  if (endDate && endDate < startDate) throw badInput('endDate cannot be before startDate', 'endDate');
-  const values: prescriptions.NewPrescription = {
+  if (input.startDate && endDate && endDate < input.startDate) throw badInput('endDate cannot be before startDate', 'endDate');
+  const values: Omit<prescriptions.NewPrescription, 'startDate'> = {
     patientId: input.patientId,
     encounterId: input.encounterId,
     prescriberId: ctx.viewer.userId,
@@ -62,7 +64,6 @@ export async function prescribeMedication(ctx: TenantContext, input: PrescribeIn
     quantity: positiveDecimal(input.quantity, 'quantity', 99_999_999.99, 2),
     refills: intInRange(input.refills, 'refills', 0, 99) ?? 0,
     instructions: optionalText(input.instructions, 'instructions', 2000) ?? null,
-    startDate,
     endDate,
     allergyOverrideReason: null,
   };
@@ -70,30 +71,22 @@ export async function prescribeMedication(ctx: TenantContext, input: PrescribeIn
   return ctx.session.write(async ({ tx, scope, audit }) => {
     await assertPatientAlive(tx, scope.organizationId, input.patientId);
     const late = await requireWritableEncounter(tx, scope.organizationId, input);
-    const active = await allergies.drugAllergiesByPatientIds(tx, scope.organizationId, [input.patientId], ['ACTIVE'], null);
-    const matched = matchingAllergies(active, { name: values.medicationName, code: values.medicationCode });
-    const worst = matched[0];
-    if (worst && !overrideReason) {
-      const severity = worst.severity ? `severity ${worst.severity}` : 'severity not recorded';
-      throw conflict(
-        `The patient has an active drug allergy to ${worst.allergen} (${severity}); pass allergyOverrideReason to prescribe ${values.medicationName} anyway`,
-        { allergyId: worst.id, allergen: worst.allergen, severity: worst.severity, allergyIds: matched.map((a) => a.id) },
-      );
-    }
+    const startDate = input.startDate ?? (await organizationTodayOf(tx, scope.organizationId));
+    if (endDate && endDate < startDate) throw badInput('endDate cannot be before startDate', 'endDate');
+    const product = await medicationProduct(tx, scope.organizationId, values.medicationName, values.medicationCode);
+    const matched = await assertAllergySafe(tx, ctx.viewer, scope.organizationId, input.patientId, product, overrideReason);
+    const overridden = matched.length > 0 ? overrideReason : null;
     const prescription = await prescriptions
-      .insertPrescription(tx, scope.organizationId, { ...values, allergyOverrideReason: worst ? overrideReason : null })
+      .insertPrescription(tx, scope.organizationId, { ...values, startDate, allergyOverrideReason: overridden })
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, PRESCRIPTION_REFERENCES)));
     audit({ action: 'prescription.create', entityType: 'prescription', entityId: prescription.id, after: prescription });
     auditLateEntry(audit, late, 'prescription', prescription.id);
-    if (worst) {
+    if (overridden) {
       audit({
         action: 'prescription.allergy_override',
         entityType: 'prescription',
         entityId: prescription.id,
-        after: {
-          reason: overrideReason,
-          allergies: matched.map((a) => ({ id: a.id, allergen: a.allergen, allergenCode: a.allergenCode, severity: a.severity })),
-        },
+        after: overrideAuditDetails(overridden, product, matched),
       });
     }
     return prescription;

@@ -1,5 +1,5 @@
 import { badInput } from '../kernel/errors.js';
-import { pastOrTodayDate, today } from '../kernel/validation.js';
+import { pastOrTodayDate } from '../kernel/validation.js';
 
 export type ProblemStatus = 'ACTIVE' | 'RESOLVED' | 'INACTIVE';
 
@@ -16,9 +16,9 @@ export function assertProblemTransition(from: string, to: ProblemStatus): void {
   }
 }
 
-/** The day a problem resolved: today when not given, never in the future nor before its onset. */
-export function resolutionDate(onsetDate: string | null, resolvedDate: string | null | undefined): string {
-  const day = pastOrTodayDate(resolvedDate, 'resolvedDate') ?? today();
+/** The day a problem resolved: the organization's today when not given, never in the future nor before its onset. */
+export function resolutionDate(onsetDate: string | null, resolvedDate: string | null | undefined, today: string): string {
+  const day = pastOrTodayDate(resolvedDate, 'resolvedDate', today) ?? today;
   if (onsetDate && day < onsetDate) {
     throw badInput(`resolvedDate cannot be before the onset date ${onsetDate}`, 'resolvedDate', { onsetDate });
   }

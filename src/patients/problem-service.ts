@@ -2,6 +2,7 @@ import type { TenantContext } from '../context.js';
 import { changedFields } from '../kernel/audit.js';
 import { badInput, fromDatabaseError } from '../kernel/errors.js';
 import { matching, optionalText, pastOrTodayDate, requiredText } from '../kernel/validation.js';
+import { organizationTodayOf } from './organization-calendar.js';
 import { requirePatient } from './encounter-service.js';
 import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
 import * as problems from './problem-repository.js';
@@ -42,15 +43,17 @@ export async function addProblem(
     codeSystem,
     description: requiredText(input.description, 'description', 1000),
     severity: input.severity ?? null,
-    onsetDate: pastOrTodayDate(input.onsetDate, 'onsetDate') ?? null,
+    onsetDate: null,
     recordedBy: ctx.viewer.userId,
     notes: optionalText(input.notes, 'notes', 5000) ?? null,
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
     await requirePatient(tx, scope.organizationId, input.patientId);
     const late = await requireWritableEncounter(tx, scope.organizationId, input);
+    const today = await organizationTodayOf(tx, scope.organizationId);
+    const onsetDate = pastOrTodayDate(input.onsetDate, 'onsetDate', today) ?? null;
     const problem = await problems
-      .insertProblem(tx, scope.organizationId, values)
+      .insertProblem(tx, scope.organizationId, { ...values, onsetDate })
       .catch((e: unknown) => Promise.reject(fromDatabaseError(e, PROBLEM_REFERENCES)));
     audit({ action: 'problem.create', entityType: 'problem', entityId: problem.id, after: problem });
     auditLateEntry(audit, late, 'problem', problem.id);
@@ -66,7 +69,7 @@ export async function resolveProblem(
   return ctx.session.write(async ({ tx, scope, audit }) => {
     const before = atVersion(await problems.lockProblem(tx, scope.organizationId, input.id), input.version, 'Problem', input.id);
     assertProblemTransition(before.status, 'RESOLVED');
-    const resolvedDate = resolutionDate(before.onsetDate, input.resolvedDate);
+    const resolvedDate = resolutionDate(before.onsetDate, input.resolvedDate, await organizationTodayOf(tx, scope.organizationId));
     const after = await problems.updateProblemStatus(tx, { ...before, status: 'RESOLVED', resolvedDate });
     audit({ action: 'problem.resolve', entityType: 'problem', entityId: input.id, ...changedFields(before, after) });
     return after;

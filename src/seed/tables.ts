@@ -71,7 +71,7 @@ export const COLUMNS = {
     'organization_id', 'id', 'patient_id', 'encounter_id', 'ordered_by', 'modality', 'body_part', 'body_system_id',
     'laterality', 'contrast', 'priority', 'status', 'clinical_indication', 'findings', 'impression', 'ordered_at',
     'scheduled_at', 'completed_at', 'reported_at', 'reported_by', 'cancelled_at', 'cancellation_reason',
-    'created_at', 'updated_at',
+    'created_at', 'updated_at', 'allergy_override_reason',
   ],
   anatomy_findings: [
     'organization_id', 'id', 'patient_id', 'encounter_id', 'body_system_id', 'recorded_by', 'location', 'laterality',

@@ -70,6 +70,7 @@ const START_ENCOUNTER = `mutation($i: StartEncounterInput!) { startEncounter(inp
 const physician = () => toGlobalId('User', org.users.PHYSICIAN.id);
 const encounter = async () => (await setup(CREATE_ENCOUNTER, { i: { patientId: (await patient()).id, encounterType: 'OUTPATIENT', providerId: physician() } })).encounter;
 
+const ACQUIRED = `mutation($i: RecordImagingAcquiredInput!) { recordImagingAcquired(input: $i) { imagingOrder { id version } } }`;
 const ORDER_LAB = `mutation($i: OrderLabTestInput!) { orderLabTest(input: $i) { labTest { id version } } }`;
 const COLLECT = `mutation($i: CollectLabSpecimenInput!) { collectLabSpecimen(input: $i) { labTest { id version } } }`;
 const LAB_RESULT = `mutation($i: RecordLabResultInput!) { recordLabResult(input: $i) { labTest { id version } } }`;
@@ -216,24 +217,25 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
   addClinicalNote: async (call) =>
     call(`mutation($i: AddClinicalNoteInput!) { addClinicalNote(input: $i) { clinicalNote { id } } }`, { i: { patientId: (await patient()).id, noteType: 'PROGRESS', body: 'Well.' } }),
   signClinicalNote: async (call) => {
-    const note = (await setup(`mutation($i: AddClinicalNoteInput!) { addClinicalNote(input: $i) { clinicalNote { id version } } }`, { i: { patientId: (await patient()).id, noteType: 'PROGRESS', body: 'Well.' } })).clinicalNote;
-    return call(`mutation($i: SignClinicalNoteInput!) { signClinicalNote(input: $i) { clinicalNote { id } } }`, { i: { id: note.id, version: note.version } });
+    // Signing is the author's act (issue 20): a physician writes and signs.
+    const note = (await setup(`mutation($i: AddClinicalNoteInput!) { addClinicalNote(input: $i) { clinicalNote { id version } } }`, { i: { patientId: (await patient()).id, noteType: 'PROGRESS', body: 'Well.' } }, 'PHYSICIAN')).clinicalNote;
+    return call(`mutation($i: SignClinicalNoteInput!) { signClinicalNote(input: $i) { clinicalNote { id } } }`, { i: { id: note.id, version: note.version } }, 'PHYSICIAN');
   },
   recordDrugAllergy: async (call) =>
     call(`mutation($i: RecordDrugAllergyInput!) { recordDrugAllergy(input: $i) { __typename } }`, { i: { patientId: (await patient()).id, allergen: 'Latex' } }),
   prescribeMedication: async (call) =>
     call(`mutation($i: PrescribeMedicationInput!) { prescribeMedication(input: $i) { prescription { id } } }`, {
       i: { patientId: (await patient()).id, medicationName: 'Salbutamol', dosage: '100 mcg', route: 'INHALED', frequency: 'as needed' },
-    }),
+    }, 'PHYSICIAN'),
   discontinuePrescription: async (call) => {
     const prescription = (
       await setup(`mutation($i: PrescribeMedicationInput!) { prescribeMedication(input: $i) { prescription { id version } } }`, {
         i: { patientId: (await patient()).id, medicationName: 'Ibuprofen', dosage: '200 mg', route: 'ORAL', frequency: 'tid' },
-      })
+      }, 'PHYSICIAN')
     ).prescription;
     return call(`mutation($i: DiscontinuePrescriptionInput!) { discontinuePrescription(input: $i) { prescription { id } } }`, {
       i: { id: prescription.id, version: prescription.version, reason: 'Course done' },
-    });
+    }, 'PHYSICIAN');
   },
   createEncounter: async (call) => call(CREATE_ENCOUNTER, { i: { patientId: (await patient()).id, encounterType: 'OUTPATIENT', providerId: physician() } }),
   startEncounter: async (call) => {
@@ -260,7 +262,7 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
   verifyLabTest: async (call) => {
     // Issue 20: verification needs FINAL results.
     const resulted = (await setup(LAB_RESULT, { i: { ...labResult((await collectedLabTest()).id), status: 'FINAL' } })).labTest;
-    return call(`mutation($i: VerifyLabTestInput!) { verifyLabTest(input: $i) { labTest { id } } }`, { i: { id: resulted.id, version: resulted.version } });
+    return call(`mutation($i: VerifyLabTestInput!) { verifyLabTest(input: $i) { labTest { id } } }`, { i: { id: resulted.id, version: resulted.version } }, 'PHYSICIAN');
   },
   correctLabResult: async (call) => {
     const final = (await setup(`mutation($i: RecordLabResultInput!) { recordLabResult(input: $i) { labResult { id version } } }`, {
@@ -308,10 +310,21 @@ const CASES: Record<string, (call: Call) => Promise<unknown>> = {
     const order = (
       await setup(`mutation($i: OrderImagingInput!) { orderImaging(input: $i) { imagingOrder { id version } } }`, { i: { patientId: (await patient()).id, modality: 'CT', bodyPart: 'Head' } })
     ).imagingOrder;
+    const acquired = (await setup(ACQUIRED, { i: { id: order.id, version: order.version } })).imagingOrder;
     return call(`mutation($i: ReportImagingInput!) { reportImaging(input: $i) { imagingOrder { id } } }`, {
-      i: { id: order.id, version: order.version, findings: 'Clear', impression: 'Normal' },
-    });
+      i: { id: acquired.id, version: acquired.version, findings: 'Clear', impression: 'Normal' },
+    }, 'PHYSICIAN');
   },
+  recordImagingAcquired: async (call) => {
+    const order = (
+      await setup(`mutation($i: OrderImagingInput!) { orderImaging(input: $i) { imagingOrder { id version } } }`, { i: { patientId: (await patient()).id, modality: 'XRAY', bodyPart: 'Hand' } })
+    ).imagingOrder;
+    return call(ACQUIRED, { i: { id: order.id, version: order.version } });
+  },
+  addDrugVocabularyEntry: (call) =>
+    call(`mutation($i: AddDrugVocabularyEntryInput!) { addDrugVocabularyEntry(input: $i) { entry { drugVocabularyEntryId } } }`, {
+      i: { name: unique('Localmox'), ingredients: ['amoxicillin'] },
+    }),
   recordAnatomyFinding: async (call) => {
     const [system] = await setup(`{ bodySystems { id } }`, {});
     return call(`mutation($i: RecordAnatomyFindingInput!) { recordAnatomyFinding(input: $i) { __typename } }`, {

@@ -26,6 +26,9 @@ beforeAll(async () => {
     await app.admin`insert into audit_log (organization_id, action, entity_type) values (${org}, 'test.seed', 'test')`;
     await app.admin`insert into phi_access_log (organization_id, request_id, patient_ids) values (${org}, 'r', '{}')`;
     await app.admin`
+      insert into organization_drug_terms (organization_id, display_name, ingredients, created_by)
+      select ${org}, 'Localmox', '{amoxicillin}', id from users where organization_id = ${org} limit 1`;
+    await app.admin`
       insert into idempotency_keys (organization_id, user_id, key, request_fingerprint, request_id, expires_at)
       select ${org}, id, 'k', repeat('0', 64), 'r', now() + interval '1 day' from users where organization_id = ${org} limit 1`;
     // Tables of issue 20 that the synthetic data leaves empty: a critical-limit override, a corrected

@@ -75,9 +75,9 @@ export async function seedPatientRecords(app: TestApp, org: TestOrganization, to
   const [bodySystem] = await app.admin<{ id: string }[]>`select id from body_systems order by sort_order limit 1`;
   records.ImagingOrder = await one(app.admin`
     insert into imaging_orders (organization_id, patient_id, encounter_id, ordered_by, modality, body_part, clinical_indication,
-      findings, impression, cancellation_reason)
+      findings, impression, cancellation_reason, contrast, allergy_override_reason)
     values (${org.id}, ${patient}, ${lab.encounterId}, ${physician}, 'XRAY', 'Chest', 'Cough', 'Clear lung fields', 'Normal',
-      'Patient declined') returning id`);
+      'Patient declined', true, 'Premedicated per protocol') returning id`);
   records.AnatomyFinding = await one(app.admin`
     insert into anatomy_findings (organization_id, patient_id, encounter_id, body_system_id, recorded_by, location, finding, notes)
     values (${org.id}, ${patient}, ${lab.encounterId}, ${bodySystem!.id}, ${physician}, 'Left forearm', 'Rash', 'Itchy since Monday')

@@ -32,6 +32,9 @@ async function fingerprint(): Promise<string> {
 beforeAll(async () => {
   app = await createTestApp();
   const org = await createOrganization(app.admin, 'north');
+  // The acting administrator is also a physician: prescribing, signing, verifying and reporting are a
+  // clinician's acts, which ORG_ADMIN alone no longer grants (issue 20).
+  await app.admin`insert into user_roles (organization_id, user_id, role_code) values (${org.id}, ${org.users.ORG_ADMIN.id}, 'PHYSICIAN')`;
   tokens = await tokensByRole(app, org);
   // The acting ORG_ADMIN holds no clinical role, so encounters name a physician as their provider.
   ids.physician = toGlobalId('User', org.users.PHYSICIAN.id);
@@ -77,6 +80,7 @@ const CASES: [string, string, () => Promise<Record<string, unknown>>][] = [
   ['recordLabResult', `mutation($i: RecordLabResultInput!) { recordLabResult(input: $i) { __typename } }`, async () => ({ labTestId: ids.labCollected, analyte: 'Sodium', resultValue: '140', resultNumeric: 140, referenceLow: 135, referenceHigh: 145 })],
   ['cancelLabTest', `mutation($i: CancelLabTestInput!) { cancelLabTest(input: $i) { __typename } }`, async () => ({ id: ids.labOrdered, version: await version('lab_tests', ids.labOrdered!), reason: 'Duplicate' })],
   ['orderImaging', `mutation($i: OrderImagingInput!) { orderImaging(input: $i) { __typename } }`, async () => ({ patientId: ids.patient, modality: 'CT', bodyPart: 'Head' })],
+  ['recordImagingAcquired', `mutation($i: RecordImagingAcquiredInput!) { recordImagingAcquired(input: $i) { __typename } }`, async () => ({ id: ids.imaging, version: await version('imaging_orders', ids.imaging!) })],
   ['reportImaging', `mutation($i: ReportImagingInput!) { reportImaging(input: $i) { __typename } }`, async () => ({ id: ids.imaging, version: await version('imaging_orders', ids.imaging!), findings: 'Clear', impression: 'Normal' })],
   ['recordAnatomyFinding', `mutation($i: RecordAnatomyFindingInput!) { recordAnatomyFinding(input: $i) { __typename } }`, async () => ({ patientId: ids.patient, bodySystemId: ids.bodySystem, finding: 'Wheeze' })],
   ['deletePatient', `mutation($i: DeletePatientInput!) { deletePatient(input: $i) { __typename } }`, async () => ({ id: ids.patient, version: await version('ehr_patients', ids.patient!) })],

@@ -176,7 +176,8 @@ describe('problems', () => {
 describe('clinical notes', () => {
   it('writes a DRAFT, signs it once, and refuses a stale version', async () => {
     const p = await createPatient();
-    const note = await addNote({ patientId: p.id, title: 'Day 1', body: '  Afebrile, eating well.  ' }, tokens.NURSE);
+    // The physician signs the nurse's note as its named co-signer (signing is the author's or co-signer's act, issue 20).
+    const note = await addNote({ patientId: p.id, title: 'Day 1', body: '  Afebrile, eating well.  ', cosignerId: org.users.PHYSICIAN.id }, tokens.NURSE);
     expect(note).toMatchObject({
       status: 'DRAFT',
       title: 'Day 1',
@@ -385,6 +386,10 @@ describe('drug allergies and prescriptions', () => {
     const unrelated = await prescribe({ patientId: p.id, medicationName: 'Paracetamol 500 mg', allergyOverrideReason: 'n/a' });
     expect(unrelated.allergyOverrideReason).toBeNull();
 
+    // A life-threatening allergy is a hard stop, reason or not (issue 20); a severe one can be overridden.
+    const hardStop = await app.gql(PRESCRIBE, { i: { ...RX, patientId: p.id, medicationName: 'Penicillin V', allergyOverrideReason: 'Desensitised under supervision' } }, tokens.PHYSICIAN);
+    expect(firstError(hardStop).extensions).toMatchObject({ code: 'CONFLICT', decision: 'HARD_STOP', allergyId: allergy.drugAllergyId });
+    await app.admin`update drug_allergies set severity = 'SEVERE' where id = ${allergy.drugAllergyId}`;
     const overridden = await prescribe({ patientId: p.id, medicationName: 'Penicillin V', allergyOverrideReason: 'Desensitised under supervision' });
     expect(overridden).toMatchObject({ status: 'ACTIVE', allergyOverrideReason: 'Desensitised under supervision' });
     const audit = await auditRows(overridden.prescriptionId);
@@ -393,7 +398,7 @@ describe('drug allergies and prescriptions', () => {
     const override = audit.find((a) => a.action === 'prescription.allergy_override')!;
     expect(override.changes.after).toMatchObject({
       reason: 'Desensitised under supervision',
-      allergies: [{ id: allergy.drugAllergyId, allergen: 'penicillin', severity: 'LIFE_THREATENING' }],
+      allergies: [{ id: allergy.drugAllergyId, allergen: 'penicillin', severity: 'SEVERE', basis: 'CLASS', classCodes: ['PENICILLINS'] }],
     });
 
     // Only ACTIVE allergies count.
@@ -536,7 +541,8 @@ describe('tenant isolation', () => {
       [DISCONTINUE, { id: foreignRx.id, version: 1, reason: 'x' }],
     ];
     for (const [mutation, input] of attempts) {
-      const res = await app.gql(mutation, { i: input }, tokens.ORG_ADMIN);
+      // A physician holds every permission these need (signing and prescribing are not ORG_ADMIN's, issue 20).
+      const res = await app.gql(mutation, { i: input }, tokens.PHYSICIAN);
       expect(firstError(res).extensions.code, `${mutation.slice(9, 40)} ${JSON.stringify(input)}`).toBe('NOT_FOUND');
     }
     const [row] = await app.admin`select status, version from clinical_notes where id = ${foreignNote.clinicalNoteId}`;

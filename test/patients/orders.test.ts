@@ -35,6 +35,7 @@ const RECORD = `mutation($i: RecordLabResultInput!) { recordLabResult(input: $i)
 const VERIFY = `mutation($i: VerifyLabTestInput!) { verifyLabTest(input: $i) { labTest { ${LAB} } } }`;
 const CANCEL = `mutation($i: CancelLabTestInput!) { cancelLabTest(input: $i) { labTest { ${LAB} } } }`;
 const ORDER_IMAGING = `mutation($i: OrderImagingInput!) { orderImaging(input: $i) { imagingOrder { ${IMAGING} } } }`;
+const ACQUIRED = `mutation($i: RecordImagingAcquiredInput!) { recordImagingAcquired(input: $i) { imagingOrder { ${IMAGING} } } }`;
 const REPORT = `mutation($i: ReportImagingInput!) { reportImaging(input: $i) { imagingOrder { ${IMAGING} } } }`;
 const FIND = `mutation($i: RecordAnatomyFindingInput!) { recordAnatomyFinding(input: $i) { anatomyFinding { ${FINDING} } } }`;
 
@@ -405,11 +406,15 @@ describe('imaging orders and anatomy findings', () => {
     expect(stale.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
     const noImpression = await fails(REPORT, { i: { id: order.id, version: 1, findings: 'Clear lungs', impression: '' } }, tokens.PHYSICIAN);
     expect(noImpression.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'impression' });
-    const reported = (await ok(REPORT, { i: { id: order.imagingOrderId, version: 1, findings: 'No consolidation', impression: 'Normal CT chest' } }, tokens.PHYSICIAN)).reportImaging.imagingOrder;
-    expect(reported).toMatchObject({ status: 'REPORTED', version: 2, findings: 'No consolidation', impression: 'Normal CT chest', reportedBy: { userId: org.users.PHYSICIAN.id } });
+    // Issue 20: a report needs acquired images; the acquisition is recorded first.
+    const early = await fails(REPORT, { i: { id: order.imagingOrderId, version: 1, findings: 'No consolidation', impression: 'Normal CT chest' } }, tokens.PHYSICIAN);
+    expect(early.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', from: 'ORDERED', to: 'REPORTED' });
+    await ok(ACQUIRED, { i: { id: order.id, version: 1 } }, tokens.NURSE);
+    const reported = (await ok(REPORT, { i: { id: order.imagingOrderId, version: 2, findings: 'No consolidation', impression: 'Normal CT chest' } }, tokens.PHYSICIAN)).reportImaging.imagingOrder;
+    expect(reported).toMatchObject({ status: 'REPORTED', version: 3, findings: 'No consolidation', impression: 'Normal CT chest', reportedBy: { userId: org.users.PHYSICIAN.id } });
     expect(reported.reportedAt).toBeTruthy();
     expect(reported.completedAt).toBeTruthy();
-    const again = await fails(REPORT, { i: { id: order.id, version: 2, findings: 'f', impression: 'i' } }, tokens.PHYSICIAN);
+    const again = await fails(REPORT, { i: { id: order.id, version: 3, findings: 'f', impression: 'i' } }, tokens.PHYSICIAN);
     expect(again.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
     expect(again.message).toMatch(/REPORTED to REPORTED/);
 
@@ -425,11 +430,13 @@ describe('imaging orders and anatomy findings', () => {
     const audit = await auditRows(order.imagingOrderId);
     expect(audit.map((a) => [a.action, a.actorUserId, a.organizationId, a.entityType])).toEqual([
       ['imaging_order.order', org.users.PHYSICIAN.id, org.id, 'imaging_order'],
+      ['imaging_order.acquire', org.users.NURSE.id, org.id, 'imaging_order'],
       ['imaging_order.report', org.users.PHYSICIAN.id, org.id, 'imaging_order'],
     ]);
     expect(audit[0]!.changes).toMatchObject({ before: null, after: { modality: 'CT', status: 'ORDERED' } });
-    expect(audit[1]!.changes.before).toMatchObject({ status: 'ORDERED', impression: null });
-    expect(audit[1]!.changes.after).toMatchObject({ status: 'REPORTED', impression: 'Normal CT chest' });
+    expect(audit[1]!.changes).toMatchObject({ before: { status: 'ORDERED', completedAt: null }, after: { status: 'COMPLETED' } });
+    expect(audit[2]!.changes.before).toMatchObject({ status: 'COMPLETED', impression: null });
+    expect(audit[2]!.changes.after).toMatchObject({ status: 'REPORTED', impression: 'Normal CT chest' });
 
     // The encounter lists its orders; the patient filters by status.
     const read = await ok(

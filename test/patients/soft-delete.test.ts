@@ -91,7 +91,7 @@ async function patientWithEverything(lastName: string): Promise<Patient> {
   await ok(`mutation($i: RecordDrugAllergyInput!) { recordDrugAllergy(input: $i) { drugAllergy { id } } }`, { i: { patientId, allergen: 'Penicillin' } });
   await ok(`mutation($i: PrescribeMedicationInput!) { prescribeMedication(input: $i) { prescription { id } } }`, {
     i: { patientId, medicationName: 'Salbutamol', dosage: '100 mcg', route: 'INHALED', frequency: 'as needed' },
-  });
+  }, 'PHYSICIAN'); // prescribing is a prescriber's act, not ORG_ADMIN's (issue 20)
   const ordered = (await ok(`mutation($i: OrderLabTestInput!) { orderLabTest(input: $i) { labTest { id version } } }`, { i: { patientId, encounterId, testName: 'CBC' } })).labTest;
   const collected = (await ok(`mutation($i: CollectLabSpecimenInput!) { collectLabSpecimen(input: $i) { labTest { id version } } }`, { i: { id: ordered.id, version: ordered.version } })).labTest;
   await ok(`mutation($i: RecordLabResultInput!) { recordLabResult(input: $i) { labTest { id } } }`, {
@@ -184,6 +184,7 @@ function argumentsFor(field: GraphQLField<unknown, unknown>, doomed: Patient, do
     from: new Date(today.getTime() - 30 * 86_400_000).toISOString().slice(0, 10),
     to: new Date(today.getTime() + 2 * 86_400_000).toISOString().slice(0, 10),
     stateMachine: labMachine(),
+    name: 'Salbutamol', // resolveDrugName: reference data, no patient's
   };
   if (isConnection(field)) args.first = 100;
   for (const a of field.args) {

@@ -14,6 +14,11 @@ export const PERMISSIONS = [
   'clinical:admin',
   'clinical_notes:read',
   'prescriptions:write',
+  'allergies:override',
+  'notes:sign',
+  'lab_results:verify',
+  'imaging:report',
+  'drug_vocabulary:admin',
   'billing:read',
   'billing:write',
   'billing:adjust',
@@ -31,13 +36,26 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const CLINICAL_READ: Permission[] = ['patients:read', 'clinical:read', 'clinical_notes:read'];
 
+/**
+ * Acts of clinical authority: prescribing, overriding an allergy alert, verifying results, reporting imaging.
+ * They belong to the clinicians who answer for them, never to an administrator as such (a user who is both
+ * holds both roles). Signing a note is also limited to its author or named co-signer (clinical-note-rules).
+ */
+const CLINICAL_AUTHORITY: readonly Permission[] = [
+  'prescriptions:write',
+  'allergies:override',
+  'lab_results:verify',
+  'imaging:report',
+  'notes:sign',
+];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  ORG_ADMIN: [...PERMISSIONS],
+  ORG_ADMIN: PERMISSIONS.filter((p) => !CLINICAL_AUTHORITY.includes(p)),
   PHYSICIAN: [
     ...CLINICAL_READ,
     'patients:write',
     'clinical:write',
-    'prescriptions:write',
+    ...CLINICAL_AUTHORITY,
     'billing:read',
     'scheduling:read',
     'scheduling:write',
@@ -49,6 +67,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...CLINICAL_READ,
     'patients:write',
     'clinical:write',
+    // their own notes (nursing, triage): signing stays the author's act
+    'notes:sign',
     'scheduling:read',
     'scheduling:write',
     'workflows:read',

@@ -99,7 +99,13 @@ function writeImaging(
   const abnormal = rng.chance(conditionDriven ? 0.45 : 0.12);
   const [findings, impression] = abnormal ? rng.pick(study.abnormal) : study.normal;
   const cancelledAt = status === 'CANCELLED' ? orderedAt + rng.between(1, 48) * HOUR : null;
-  const contrast = study.contrast > 0 && !allergyClasses.has('CONTRAST') && rng.chance(study.contrast);
+  // An urgent CT of a contrast-allergic patient gets contrast after premedication, on a prescriber's recorded
+  // override (issue 20); otherwise allergic patients get none. No random draw here: the stream stays as it was.
+  const contrastOverride =
+    study.contrast > 0 && allergyClasses.has('CONTRAST') && study.modality === 'CT' && priority !== 'ROUTINE'
+      ? 'Premedicated with prednisone and diphenhydramine per contrast-allergy protocol'
+      : null;
+  const contrast = contrastOverride !== null || (study.contrast > 0 && !allergyClasses.has('CONTRAST') && rng.chance(study.contrast));
   b.imaging_orders.add([
     ctx.id, rng.uuid(), patient.id, e.id, e.provider.id, study.modality, study.bodyPart,
     state.bodySystems.get(study.bodySystem)!, rng.pick(study.lateralities), contrast, priority, status,
@@ -108,6 +114,6 @@ function writeImaging(
     reportedAt === null ? null : iso(reportedAt), reportedAt === null ? null : ctx.radiologist.id,
     cancelledAt === null ? null : iso(cancelledAt),
     cancelledAt === null ? null : rng.pick(['Patient declined', 'Study no longer indicated', 'Duplicate order']),
-    iso(orderedAt), iso(reportedAt ?? completedAt ?? cancelledAt ?? orderedAt),
+    iso(orderedAt), iso(reportedAt ?? completedAt ?? cancelledAt ?? orderedAt), contrastOverride,
   ]);
 }

@@ -9,5 +9,6 @@ export const addClinicalNote: MutationResolvers['addClinicalNote'] = async (_roo
     patientId: uuidFromId(input.patientId, 'Patient', 'patientId'),
     encounterId: optionalUuidFromId(input.encounterId, 'Encounter', 'encounterId'),
     amendsNoteId: optionalUuidFromId(input.amendsNoteId, 'ClinicalNote', 'amendsNoteId'),
+    cosignerId: optionalUuidFromId(input.cosignerId, 'User', 'cosignerId'),
   }),
 });
