@@ -1,5 +1,5 @@
---! Previous: sha1:1701c387dfae4cea9bf87dadd6201e1f05e9ed19
---! Hash: sha1:ee07c0ed3ad53e294bacac878ddf9c7275c5b8c4
+--! Previous: sha1:34e65d57da7aa03d45a7ce6feaf070c554600dbd
+--! Hash: sha1:1b707c08f2e81661ecbc03afadd8c8b257ca96ef
 --! Message: Drug vocabulary 2026.12 and allergy classes, organization drug terms, note co-signer, imaging allergy override
 
 -- Drug vocabulary and allergy classes (issue 20, findings 1, 2 and 6).
