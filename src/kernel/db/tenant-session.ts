@@ -1,5 +1,5 @@
 import { writeAudit, type AuditEntry } from '../audit.js';
-import { databaseUnavailable, DomainError, fromDatabaseError } from '../errors.js';
+import { fromDatabaseError } from '../errors.js';
 import { claimIdempotencyKey, storeIdempotentResult, type IdempotencyOption } from '../idempotency.js';
 import { beginWithin } from './begin-within.js';
 import { isConnectionFailure, type CommitProbe } from './commit-outcome.js';
