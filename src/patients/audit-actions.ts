@@ -35,6 +35,7 @@ export const PATIENTS_AUDIT_ACTIONS = [
   'imaging_order.allergy_override',
   'imaging_order.acquire',
   'imaging_order.report',
+  'imaging_order.cancel',
   'drug_vocabulary.add',
   'anatomy_finding.record',
 ] as const;

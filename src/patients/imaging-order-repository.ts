@@ -150,6 +150,18 @@ export async function lockImagingOrder(tx: TransactionSql, organizationId: strin
 }
 
 /** Writes the life-cycle and report columns of a locked imaging order and bumps its version. */
+/** The patient's imaging orders not yet begun (a recorded death cancels them). */
+export async function unstartedImagingOrderIdsOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* unstartedImagingOrderIdsOfPatient */
+    select id from imaging_orders
+    where organization_id = ${organizationId}::uuid and patient_id = ${patientId}::uuid and deleted_at is null
+      and status in ('ORDERED', 'SCHEDULED')
+    order by ordered_at, id
+  `;
+  return rows.map((r) => r.id);
+}
+
 export async function updateImagingOrderStatus(tx: TransactionSql, o: ImagingOrderRow): Promise<ImagingOrderRow> {
   const rows = await tx<ImagingOrderRow[]>`
     /* updateImagingOrderStatus */

@@ -246,6 +246,18 @@ export async function lockLabTest(tx: TransactionSql, organizationId: string, id
 }
 
 /** Writes the life-cycle columns of a locked lab test and bumps its version. */
+/** The patient's lab orders whose specimen was never taken (a recorded death cancels them). */
+export async function uncollectedLabTestIdsOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    /* uncollectedLabTestIdsOfPatient */
+    select id from lab_tests
+    where organization_id = ${organizationId}::uuid and patient_id = ${patientId}::uuid and deleted_at is null
+      and status = 'ORDERED'
+    order by ordered_at, id
+  `;
+  return rows.map((r) => r.id);
+}
+
 export async function updateLabTestStatus(tx: TransactionSql, t: LabTestRow): Promise<LabTestRow> {
   const rows = await tx<LabTestRow[]>`
     /* updateLabTestStatus */

@@ -6,6 +6,8 @@ import { badInput, conflict } from '../kernel/errors.js';
 import { requiredText } from '../kernel/validation.js';
 import { cancelScheduleOfPatient } from '../scheduling/patient-appointments.js';
 import * as encounters from './encounter-repository.js';
+import * as imaging from './imaging-order-repository.js';
+import * as labs from './lab-test-repository.js';
 import { assertEncounterTransition } from './encounter-rules.js';
 import { PATIENT_DECEASED } from './patient-life-rules.js';
 import * as repo from './patient-repository.js';
@@ -27,9 +29,10 @@ export function assertNotAlreadyDeceased(patient: repo.PatientRow): void {
 
 /**
  * What a recorded death does to the care in force, in the transaction that records it: every prescription still
- * ACTIVE or ON_HOLD is DISCONTINUED, every encounter PLANNED after the time of death and every appointment still
- * to happen after it are CANCELLED (queue entries left), each audited like the matching mutation, with the reason
- * "Patient deceased".
+ * ACTIVE or ON_HOLD is DISCONTINUED; every lab order whose specimen was never taken, every imaging order not yet
+ * begun, every encounter PLANNED after the time of death and every appointment still to happen after it are
+ * CANCELLED (queue entries left), each audited like the matching mutation, with the reason "Patient deceased".
+ * (A specimen already taken is still resulted: its result can matter to the cause of death.)
  */
 export async function endCareAfterDeath(
   tx: TransactionSql,
@@ -56,6 +59,18 @@ export async function endCareAfterDeath(
     const notes = [before.notes, `Cancelled: ${DEATH_REASON}`].filter(Boolean).join('\n');
     const after = await encounters.updateEncounterStatus(tx, { ...before, status: 'CANCELLED', notes });
     audit({ action: 'encounter.cancel', entityType: 'encounter', entityId: id, ...changedFields(before, after) });
+  }
+  for (const id of await labs.uncollectedLabTestIdsOfPatient(tx, organizationId, patient.id)) {
+    const before = await labs.lockLabTest(tx, organizationId, id);
+    if (!before || before.status !== 'ORDERED') continue;
+    const after = await labs.updateLabTestStatus(tx, { ...before, status: 'CANCELLED', cancelledAt: now, cancellationReason: DEATH_REASON });
+    audit({ action: 'lab_test.cancel', entityType: 'lab_test', entityId: id, ...changedFields(before, after) });
+  }
+  for (const id of await imaging.unstartedImagingOrderIdsOfPatient(tx, organizationId, patient.id)) {
+    const before = await imaging.lockImagingOrder(tx, organizationId, id);
+    if (!before || (before.status !== 'ORDERED' && before.status !== 'SCHEDULED')) continue;
+    const after = await imaging.updateImagingOrderStatus(tx, { ...before, status: 'CANCELLED', cancelledAt: now, cancellationReason: DEATH_REASON });
+    audit({ action: 'imaging_order.cancel', entityType: 'imaging_order', entityId: id, ...changedFields(before, after) });
   }
   await cancelScheduleOfPatient(tx, organizationId, audit, { patientId: patient.id, endingAfter: patient.deceasedAt, reason: DEATH_REASON });
 }

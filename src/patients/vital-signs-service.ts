@@ -58,6 +58,11 @@ export async function recordVitalSigns(
         reason: 'BEFORE_BIRTH',
       });
     }
+    if (patient.deceasedAt && recordedAt > patient.deceasedAt) {
+      throw badInput(`recordedAt is after the patient's recorded time of death (${patient.deceasedAt.toISOString()})`, 'recordedAt', {
+        reason: 'AFTER_DEATH',
+      });
+    }
     const abnormalFlags = evaluateVitals(input, ageBandOn(patient.dateOfBirth, localDate));
     const row = await vitals
       .insertVitalSigns(tx, scope.organizationId, { ...values, abnormalFlags })

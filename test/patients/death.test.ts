@@ -69,7 +69,36 @@ const book = (patientId: string, days: number) =>
 const recordDeath = (p: { id: string }, version: number, deceasedAt: string, token = tokens.PHYSICIAN) =>
   app.gql(DEACTIVATE, { i: { id: p.id, version, status: 'DECEASED', deceasedAt } }, token);
 
+const ORDER_IMAGING = `mutation($i: OrderImagingInput!) { orderImaging(input: $i) { imagingOrder { imagingOrderId } } }`;
+const VITALS = `mutation($i: RecordVitalSignsInput!) { recordVitalSigns(input: $i) { vitalSigns { id } } }`;
+
 describe('death', () => {
+  it('recording a death cancels the lab orders whose specimen was never taken and the imaging not yet begun, in the same transaction', async () => {
+    const p = await createPatient();
+    const lab = (await ok(ORDER_LAB, { i: { patientId: p.id, testName: 'Lipid panel' } }, tokens.PHYSICIAN)).orderLabTest.labTest;
+    const scan = (await ok(ORDER_IMAGING, { i: { patientId: p.id, modality: 'XRAY', bodyPart: 'Chest' } }, tokens.PHYSICIAN)).orderImaging.imagingOrder;
+    expect((await recordDeath(p, 1, new Date(Date.now() - 60_000).toISOString())).errors).toBeUndefined();
+    const [labRow] = await app.admin`select status, cancellation_reason from lab_tests where id = ${lab.labTestId}`;
+    const [scanRow] = await app.admin`select status, cancellation_reason from imaging_orders where id = ${scan.imagingOrderId}`;
+    expect(labRow).toEqual({ status: 'CANCELLED', cancellation_reason: 'Patient deceased' });
+    expect(scanRow).toEqual({ status: 'CANCELLED', cancellation_reason: 'Patient deceased' });
+    const audit = await app.admin<{ action: string; request_id: string }[]>`
+      select action, request_id from audit_log
+      where entity_id in (${p.patientId}, ${lab.labTestId}, ${scan.imagingOrderId}) and action in ('patient.deactivate', 'lab_test.cancel', 'imaging_order.cancel')`;
+    expect(audit.map((r) => r.action).sort()).toEqual(['imaging_order.cancel', 'lab_test.cancel', 'patient.deactivate']);
+    expect(new Set(audit.map((r) => r.request_id)).size).toBe(1);
+  });
+
+  it('vital signs measured after the recorded time of death are refused, those before it are kept', async () => {
+    const p = await createPatient();
+    const deceasedAt = new Date(Date.now() - 2 * 3_600_000);
+    await ok(DEACTIVATE, { i: { id: p.id, version: 1, status: 'DECEASED', deceasedAt: deceasedAt.toISOString() } }, tokens.PHYSICIAN);
+    const after = refusal(await app.gql(VITALS, { i: { patientId: p.id, heartRate: 60, recordedAt: new Date(deceasedAt.getTime() + 60_000).toISOString() } }, tokens.NURSE));
+    expect(after.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AFTER_DEATH', field: 'recordedAt' });
+    const before = await app.gql(VITALS, { i: { patientId: p.id, heartRate: 40, recordedAt: new Date(deceasedAt.getTime() - 60_000).toISOString() } }, tokens.NURSE);
+    expect(before.errors).toBeUndefined();
+  });
+
   it('recording a death cancels future appointments (and planned encounters) and stops active prescriptions in the same transaction, audited', async () => {
     const p = await createPatient();
     const rx1 = (await ok(PRESCRIBE, { i: { ...RX, patientId: p.id } }, tokens.PHYSICIAN)).prescribeMedication.prescription;
