@@ -126,7 +126,10 @@ export async function startApi(
   }
   const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : deps.config.metricsPort;
   // Background jobs (escalation of overdue tasks) in this process unless JOBS=off (`npm run worker`).
-  const jobs: JobRunner | null = deps.config.jobs === 'in-process' ? await startJobs(deps, deps.databaseUrl) : null;
+  // The job queue LISTENs and holds locks across statements: it takes the direct connection (LISTEN_DATABASE_URL)
+  // when DATABASE_URL goes through a transaction-mode pooler.
+  const jobsUrl = deps.config.database.listenUrl ?? deps.databaseUrl;
+  const jobs: JobRunner | null = deps.config.jobs === 'in-process' ? await startJobs(deps, jobsUrl) : null;
   const metricsHost = deps.config.metricsHost;
   const shownMetricsHost = metricsHost === '0.0.0.0' || metricsHost === '::' ? 'localhost' : metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
