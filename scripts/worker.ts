@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   if (!url) throw new ConfigError('DATABASE_URL is required for the worker (the API database it works on)');
   await migrateJobQueue(migrationUrl ?? url);
   const deps = createDeps(config, url, logger);
-  const jobs = await startJobs(deps, url);
+  const jobs = await startJobs(deps, config.database.listenUrl ?? url);
   logger.info({ pollIntervalMs: config.jobsPollIntervalMs }, 'job worker started');
   let stopping = false;
   const stop = async (signal: string) => {
