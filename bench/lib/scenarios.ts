@@ -47,7 +47,7 @@ export async function loadFixture(url: string): Promise<Fixture> {
       where organization_id = ${org.id} and deleted_at is null
       order by last_name desc, first_name desc, id desc offset 50 limit 1`;
     const writers = await sql<{ id: string }[]>`
-      select id from ehr_patients where organization_id = ${org.id} and deleted_at is null order by mrn limit 200`;
+      select id from ehr_patients where organization_id = ${org.id} and deleted_at is null and status = 'ACTIVE' order by mrn limit 200`;
     const invoices = await sql<{ id: string }[]>`
       select id from invoices where organization_id = ${org.id} and status in ('ISSUED', 'PARTIALLY_PAID')
         and balance_due >= 100 and deleted_at is null order by invoice_seq limit 400`;
