@@ -5,6 +5,7 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
+  type GraphQLField,
   type GraphQLFieldConfig,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -50,7 +51,7 @@ export function patientBearingTypes(schema: GraphQLSchema): Set<string> {
   return found;
 }
 
-function phiKindOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown>): PhiKind | undefined {
+function phiKindOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown> | GraphQLField<unknown, unknown>): PhiKind | undefined {
   const phi = getDirective(schema, field, 'phi')?.[0] as { kind: string } | undefined;
   if (!phi) return undefined;
   if (!(PHI_KINDS as readonly string[]).includes(phi.kind)) throw new Error(`@phi names unknown kind ${phi.kind}`);
@@ -90,4 +91,20 @@ export function applyPhiDirectives(schema: GraphQLSchema): GraphQLSchema {
       };
     },
   });
+}
+
+/**
+ * `Type.field` → its `@phi` kind (null: unclassified, read by every role that reads the type), for every
+ * field of every object type. Other renderings of the same records (the FHIR API, src/fhir/) name the
+ * GraphQL field each value comes from and mask it by this map and ROLE_PHI_KINDS: one rule, one place.
+ */
+export type PhiFieldKinds = ReadonlyMap<string, PhiKind | null>;
+
+export function phiFieldKinds(schema: GraphQLSchema): PhiFieldKinds {
+  const kinds = new Map<string, PhiKind | null>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) kinds.set(`${type.name}.${field.name}`, phiKindOf(schema, field) ?? null);
+  }
+  return kinds;
 }
