@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from './kernel/clock.js';
-import type { PhiFieldKinds } from './kernel/auth/phi.js';
+import type { PhiFieldKinds } from './kernel/auth/permissions.js';
 import type { Config } from './kernel/config.js';
 import type { Database } from './kernel/db/pool.js';
 import type { SessionLimits } from './kernel/db/tenant-session.js';

@@ -1,5 +1,4 @@
-import type { PhiFieldKinds } from '../kernel/auth/phi.js';
-import type { PhiKind } from '../kernel/auth/permissions.js';
+import type { PhiFieldKinds, PhiKind } from '../kernel/auth/permissions.js';
 
 /**
  * What of a record a viewer may read, decided by the GraphQL schema's own `@phi` classification and the

@@ -34,6 +34,7 @@ export function fhirValidator(): (resource: { resourceType: string }) => string[
       if (!validate) return [`no definition for ${resource.resourceType}`];
       byType.set(resource.resourceType, validate);
     }
-    return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${resource.resourceType}/${(resource as { id?: string }).id}${e.instancePath} ${e.message}`);
+    const name = `${resource.resourceType}/${(resource as { id?: string }).id}`;
+    return validate(resource) ? [] : (validate.errors ?? []).map((e) => `${name}${e.instancePath} ${e.message}`);
   };
 }

@@ -175,7 +175,7 @@ describe('paging, filters and the NDJSON export', () => {
     const conditions = await everything(`/Patient/${patientId}/$everything?_type=Condition,AllergyIntolerance`, tokensA.PHYSICIAN);
     expect(new Set(conditions.map((r) => r.resourceType))).toEqual(new Set(['Condition', 'AllergyIntolerance']));
     // The database's clock: every row so far changed before `since`, the problem (its trigger stamps updated_at) after.
-    const [{ since }] = await app.admin<{ since: string }[]>`select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as since`;
+    const [{ since }] = await app.admin<[{ since: string }]>`select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as since`;
     await app.admin`update problem_list set severity = 'MODERATE' where id = ${records.Problem!}`;
     const changed = await everything(`/Patient/${patientId}/$everything?_since=${encodeURIComponent(since)}`, tokensA.PHYSICIAN);
     expect(changed.map((r) => r.id)).toEqual([records.Problem]);
@@ -193,7 +193,11 @@ describe('paging, filters and the NDJSON export', () => {
 
   it('streams $everything as NDJSON, the same resources one per line', async () => {
     const all = await everything(`/Patient/${patientId}/$everything?_count=1000`, tokensA.PHYSICIAN);
-    for (const request of [{ query: '?_outputFormat=application/fhir%2Bndjson', headers: {} }, { query: '', headers: { accept: 'application/fhir+ndjson' } }]) {
+    const requests: { query: string; headers: Record<string, string> }[] = [
+      { query: '?_outputFormat=application/fhir%2Bndjson', headers: {} },
+      { query: '', headers: { accept: 'application/fhir+ndjson' } },
+    ];
+    for (const request of requests) {
       const res = await get(`/Patient/${patientId}/$everything${request.query}`, tokensA.PHYSICIAN, request.headers);
       expect(res.status).toBe(200);
       expect(res.type).toContain('application/fhir+ndjson');

@@ -11,7 +11,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { RequestContext } from '../../context.js';
-import { PHI_KINDS, ROLES, ROLE_PHI_KINDS, type PhiKind } from './permissions.js';
+import { PHI_KINDS, ROLES, ROLE_PHI_KINDS, type PhiFieldKinds, type PhiKind } from './permissions.js';
 
 /** Scalars whose fields on a patient-bearing type must declare `@phi(kind:)`. */
 const CLASSIFIED_SCALARS = new Set(['String', 'JSONObject', 'Date']);
@@ -93,13 +93,7 @@ export function applyPhiDirectives(schema: GraphQLSchema): GraphQLSchema {
   });
 }
 
-/**
- * `Type.field` → its `@phi` kind (null: unclassified, read by every role that reads the type), for every
- * field of every object type. Other renderings of the same records (the FHIR API, src/fhir/) name the
- * GraphQL field each value comes from and mask it by this map and ROLE_PHI_KINDS: one rule, one place.
- */
-export type PhiFieldKinds = ReadonlyMap<string, PhiKind | null>;
-
+/** The `@phi` kind of every field of every object type of `schema` (see PhiFieldKinds). */
 export function phiFieldKinds(schema: GraphQLSchema): PhiFieldKinds {
   const kinds = new Map<string, PhiKind | null>();
   for (const type of Object.values(schema.getTypeMap())) {
