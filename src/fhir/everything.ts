@@ -6,7 +6,7 @@ import { MAX_PAGE_SIZE } from '../kernel/pagination.js';
 import type { MapContext } from './map/common.js';
 import { patientResource } from './map/patient.js';
 import { PhiView } from './phi-view.js';
-import { EVERYTHING_TYPES, RECORD_SOURCES, type EverythingType, type RecordSource } from './sources.js';
+import { EVERYTHING_TYPES, type EverythingType, type RecordSource } from './sources.js';
 
 export const DEFAULT_FHIR_PAGE = 100;
 

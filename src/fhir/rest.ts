@@ -6,10 +6,9 @@ import type { AppDeps } from '../deps.js';
 import { assertPermission } from '../kernel/auth/viewer.js';
 import { accessNotRecorded, badInput, notFound } from '../kernel/errors.js';
 import { capabilityStatement } from './capability.js';
-import { everythingOrdering, pageCount, recordPage, resourceTypes, searchsetBundle, sinceOf, type RecordQuery } from './everything.js';
+import { everythingOrdering, mapContextOf, pageCount, recordPage, resourceTypes, searchsetBundle, sinceOf, type RecordQuery } from './everything.js';
 import { patientResource } from './map/patient.js';
 import { failureOf, operationOutcome } from './outcome.js';
-import { mapContextOf } from './everything.js';
 import { RECORD_SOURCES } from './sources.js';
 
 export const FHIR_PREFIX = '/fhir/R4';
