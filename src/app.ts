@@ -20,7 +20,9 @@ import { createLimiterStore, RequestLimiter } from './kernel/rate-limits.js';
 import { createMetrics, createMetricsServer } from './operability/metrics.js';
 import { loadTrustedDocuments } from './operability/persisted-queries.js';
 import { createTracing } from './operability/tracing.js';
-import { createApolloServer } from './server.js';
+import { createApolloServer, loadTypeDefs } from './server.js';
+import { phiFieldKinds } from './kernel/auth/phi.js';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { attachSubscriptions } from './subscriptions.js';
 
 export interface RunningApi {
@@ -94,6 +96,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger, 
     clock: options.clock ?? systemClock,
     databaseUrl,
     tracing: createTracing(config.tracing, options.spanExporter),
+    phiFields: phiFieldKinds(makeExecutableSchema({ typeDefs: loadTypeDefs() })),
   };
 }
 

@@ -20,7 +20,7 @@ export interface RequestContext {
   /** The request's `Idempotency-Key` header: absent, a key, or refused (reported by the first write). */
   idempotency: IdempotencyOption;
   /** Client metadata kept for the audit trail of authentication events. */
-  client: { ip: string | null; userAgent: string | null };
+  client: { ip: string | null; userAgent: string | null; host?: string | null };
   /** The request's trace (src/operability/tracing.ts); null when tracing is off. */
   trace: RequestTrace | null;
   /**
@@ -58,6 +58,8 @@ export interface IncomingRequestInfo {
   requestId: string | undefined;
   ip: string | null;
   userAgent: string | null;
+  /** The `Host` header (absolute URLs of FHIR resources). */
+  host?: string | null;
   /** The `Idempotency-Key` header, if sent. */
   idempotencyKey?: string | undefined;
   /** The request's trace, when tracing is on (started by the HTTP layer, which also ends it). */
@@ -142,7 +144,7 @@ export async function buildContext(
     session,
     loaders: createLoaders(session, (size) => deps.metrics.loaderBatchSize.observe(size), trace?.batch),
     idempotency,
-    client: { ip: request.ip, userAgent: request.userAgent },
+    client: { ip: request.ip, userAgent: request.userAgent, host: request.host ?? null },
     trace,
     operation,
   };

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from './kernel/clock.js';
+import type { PhiFieldKinds } from './kernel/auth/permissions.js';
 import type { Config } from './kernel/config.js';
 import type { Database } from './kernel/db/pool.js';
 import type { SessionLimits } from './kernel/db/tenant-session.js';
@@ -37,4 +38,6 @@ export interface AppDeps {
   databaseUrl: string;
   /** OpenTelemetry tracing; null (off) unless OTEL_EXPORTER_OTLP_ENDPOINT is set or an exporter is injected. */
   tracing: Tracing | null;
+  /** The `@phi` kind of every GraphQL field, for renderings outside GraphQL (FHIR) that mask by the same rule. */
+  phiFields: PhiFieldKinds;
 }

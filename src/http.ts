@@ -3,6 +3,7 @@ import cors from 'cors';
 import http from 'node:http';
 import { buildContext, requestIdOf, type RequestContext } from './context.js';
 import type { AppDeps } from './deps.js';
+import { FHIR_PREFIX, serveFhir } from './fhir/rest.js';
 import { migrationLevel } from './kernel/db/migrate.js';
 import { EXPLORER_ASSET_PREFIX, graphiqlExplorer, wantsHtml } from './operability/explorer.js';
 
@@ -59,7 +60,7 @@ async function readiness(deps: AppDeps) {
 
 /**
  * The HTTP front: `/graphql` through Apollo (a browser navigating there gets GraphiQL, files under `/graphiql/`);
- * `/healthz` and `/readyz` for operators (`/metrics` has its own listener).
+ * `/fhir/R4/…` the read-only FHIR API (src/fhir/rest.ts); `/healthz` and `/readyz` for operators (`/metrics` has its own listener).
  */
 export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestContext>): http.Server {
   const allowCors = corsHandler(deps.config.corsOrigins);
@@ -84,6 +85,7 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
     if (explorer && req.method === 'GET' && url.pathname.startsWith(EXPLORER_ASSET_PREFIX)) {
       if (await explorer.asset(url.pathname, res)) return;
     }
+    if (url.pathname.startsWith(FHIR_PREFIX + '/') || url.pathname === FHIR_PREFIX) return serveFhir(deps, req, res, url, requestId);
     if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
     if (explorer && wantsHtml(req)) return explorer.page(req, res);
 
@@ -125,6 +127,7 @@ export function createHttpServer(deps: AppDeps, apollo: ApolloServer<RequestCont
             requestId,
             ip: req.socket.remoteAddress ?? null,
             userAgent: headers.get('user-agent') ?? null,
+            host: headers.get('host') ?? null,
             idempotencyKey: headers.get('idempotency-key'),
             trace,
           }),

@@ -1,5 +1,6 @@
 import { billingModule } from './billing/module.js';
 import { complianceModule } from './compliance/module.js';
+import { fhirModule } from './fhir/module.js';
 import { identityModule } from './identity/module.js';
 import type { DomainModule } from './kernel/domain-module.js';
 import { patientsModule } from './patients/module.js';
@@ -14,4 +15,5 @@ export const modules: DomainModule[] = [
   schedulingModule,
   workflowsModule,
   complianceModule,
+  fhirModule,
 ];

@@ -2999,6 +2999,12 @@ export type Patient = Node & {
   emergencyContact: EmergencyContact;
   /** The patient's encounters, newest first. */
   encounters: Maybe<EncounterConnection>;
+  /**
+   * The patient as an HL7 FHIR R4 Patient resource (application/fhir+json), as `GET /fhir/R4/Patient/{id}` answers.
+   * Each element is masked by the same `@phi` rule as this schema's fields: roles that do not read identifiers
+   * (ANALYST) get no identifier, name, telecom, address or birth date (only the birth year).
+   */
+  fhir: Maybe<Scalars['JSONObject']['output']>;
   /** Given name. */
   firstName: Maybe<Scalars['String']['output']>;
   /** Gender identity as stated by the patient. */
@@ -3703,6 +3709,15 @@ export type Query = {
   patientAccessLog: PatientAccessEntryConnection;
   /** A patient by medical record number. */
   patientByMrn: Maybe<Patient>;
+  /**
+   * A patient's record as a FHIR R4 searchset Bundle (`Patient/{id}/$everything`): the Patient, Encounter,
+   * Observation (vital signs, laboratory), Condition, AllergyIntolerance, MedicationRequest, ServiceRequest and
+   * DiagnosticReport resources, each masked by the `@phi` rule of the viewer's roles. `types` keeps only these FHIR
+   * resource types; `since` only records changed at or after it. A page holds at most `first` resources (default
+   * 100, at most 1000); the Bundle's `next` link (and `after`) continues it. Reading it is recorded in the PHI
+   * access log.
+   */
+  patientEverything: Maybe<Scalars['JSONObject']['output']>;
   /** Patients, keyset-paginated (page size default 20, at most 1000). */
   patients: PatientConnection;
   /** A payment or refund by global ID or UUID; null when not found. */
@@ -3879,6 +3894,15 @@ export type QueryPatientAccessLogArgs = {
 
 export type QueryPatientByMrnArgs = {
   mrn: Scalars['String']['input'];
+};
+
+
+export type QueryPatientEverythingArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -6969,6 +6993,7 @@ export type PatientResolvers<ContextType = RequestContext, ParentType extends Re
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emergencyContact?: Resolver<ResolversTypes['EmergencyContact'], ParentType, ContextType>;
   encounters?: Resolver<Maybe<ResolversTypes['EncounterConnection']>, ParentType, ContextType, Partial<PatientEncountersArgs>>;
+  fhir?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   genderIdentity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -7154,6 +7179,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
   patientAccessLog?: Resolver<ResolversTypes['PatientAccessEntryConnection'], ParentType, ContextType, RequireFields<QueryPatientAccessLogArgs, 'patientId'>>;
   patientByMrn?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientByMrnArgs, 'mrn'>>;
+  patientEverything?: Resolver<Maybe<ResolversTypes['JSONObject']>, ParentType, ContextType, RequireFields<QueryPatientEverythingArgs, 'id'>>;
   patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
   receivablesAging?: Resolver<ResolversTypes['ReceivablesAging'], ParentType, ContextType, Partial<QueryReceivablesAgingArgs>>;

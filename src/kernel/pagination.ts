@@ -272,3 +272,18 @@ export type KeysetRows<T> = { [K in keyof T]: T[K] | null }[];
  * SafeQL knows the parent column cannot be null there, so the row type says so.
  */
 export type ChildRows<T, K extends keyof T> = (Omit<T, K> & { [P in K]: NonNullable<T[P]> })[];
+
+/**
+ * A forward keyset slice of each parent's rows for an export (FHIR `$everything`): rows after `after`
+ * (the sort key as `cursor_timestamp` text, and the id), changed at or after `since`, at most `limit` per parent.
+ */
+export interface KeysetSlice {
+  after: readonly [string, string] | null;
+  since: Date | null;
+  limit: number;
+}
+
+/** `after` split for SQL parameters: both null on the first slice. */
+export function sliceAfter(slice: KeysetSlice): [string | null, string | null] {
+  return slice.after ? [slice.after[0], slice.after[1]] : [null, null];
+}

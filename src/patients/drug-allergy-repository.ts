@@ -1,4 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
+import { sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 
 /** One row of `drug_allergies` as the API reads it. */
 export interface DrugAllergyRow {
@@ -99,4 +100,29 @@ export async function updateDrugAllergyStatus(tx: TransactionSql, a: DrugAllergy
               notes, created_at, updated_at, version
   `;
   return rows[0]!;
+}
+
+/** One keyset slice of many patients' drug allergies (created_at, id order), changed since `slice.since`: FHIR export pages. */
+export async function drugAllergySlicesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  slice: KeysetSlice,
+): Promise<(DrugAllergyRow & { sortKey: string | null })[]> {
+  const [at, id] = sliceAfter(slice);
+  return tx<(DrugAllergyRow & { sortKey: string | null })[]>`
+    /* drugAllergySlicesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
+      notes, created_at, updated_at, version,
+             cursor_timestamp(created_at)::text as sort_key
+      from drug_allergies
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+        and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
+        and (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+      order by created_at, id
+      limit ${slice.limit}::int
+    ) r
+  `;
 }

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 
 export interface EncounterRow {
   id: string;
@@ -254,4 +254,30 @@ export async function updateEncounterStatus(tx: TransactionSql, e: EncounterRow,
               version, cursor_timestamp(encounter_at)::text as sort_key
   `;
   return rows[0]!;
+}
+
+/** One keyset slice of many patients' encounters (encounter_at, id order), changed since `slice.since`: FHIR export pages. */
+export async function encounterSlicesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  slice: KeysetSlice,
+): Promise<(EncounterRow)[]> {
+  const [at, id] = sliceAfter(slice);
+  return tx<(EncounterRow)[]>`
+    /* encounterSlicesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
+      chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
+      version,
+             cursor_timestamp(encounter_at)::text as sort_key
+      from encounters
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+        and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
+        and (${id}::uuid is null or (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+      order by encounter_at, id
+      limit ${slice.limit}::int
+    ) r
+  `;
 }

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows } from '../kernel/pagination.js';
+import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 
 /** One row of `imaging_orders` as the API reads it. */
 export interface ImagingOrderRow {
@@ -177,4 +177,30 @@ export async function updateImagingOrderStatus(tx: TransactionSql, o: ImagingOrd
               reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
   `;
   return rows[0]!;
+}
+
+/** One keyset slice of many patients' imaging orders (ordered_at, id order), changed since `slice.since`: FHIR export pages. */
+export async function imagingOrderSlicesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  slice: KeysetSlice,
+): Promise<(ImagingOrderRow & { sortKey: string | null })[]> {
+  const [at, id] = sliceAfter(slice);
+  return tx<(ImagingOrderRow & { sortKey: string | null })[]>`
+    /* imagingOrderSlicesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
+      contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
+      reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version,
+             cursor_timestamp(ordered_at)::text as sort_key
+      from imaging_orders
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+        and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
+        and (${id}::uuid is null or (ordered_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+      order by ordered_at, id
+      limit ${slice.limit}::int
+    ) r
+  `;
 }

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow {
@@ -307,4 +307,56 @@ export async function insertLabResult(tx: TransactionSql, organizationId: string
               cursor_timestamp(resulted_at)::text as sort_key
   `;
   return rows[0]!;
+}
+
+/** One keyset slice of many patients' lab tests (ordered_at, id order), changed since `slice.since`: FHIR export pages. */
+export async function labTestSlicesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  slice: KeysetSlice,
+): Promise<(LabTestRow & { sortKey: string | null })[]> {
+  const [at, id] = sliceAfter(slice);
+  return tx<(LabTestRow & { sortKey: string | null })[]>`
+    /* labTestSlicesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
+      status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
+      created_at, updated_at, version,
+             cursor_timestamp(ordered_at)::text as sort_key
+      from lab_tests
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+        and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
+        and (${id}::uuid is null or (ordered_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+      order by ordered_at, id
+      limit ${slice.limit}::int
+    ) r
+  `;
+}
+
+/** One keyset slice of many patients' lab results (resulted_at, id order), changed since `slice.since`: FHIR export pages. */
+export async function labResultSlicesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  slice: KeysetSlice,
+): Promise<(LabResultRow)[]> {
+  const [at, id] = sliceAfter(slice);
+  return tx<(LabResultRow)[]>`
+    /* labResultSlicesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
+      reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
+      created_at, updated_at, version,
+             cursor_timestamp(resulted_at)::text as sort_key
+      from lab_results
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+        and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
+        and (${id}::uuid is null or (resulted_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+      order by resulted_at, id
+      limit ${slice.limit}::int
+    ) r
+  `;
 }

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows } from '../kernel/pagination.js';
+import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 
 /** One row of `problem_list` as the API reads it. */
 export interface ProblemRow {
@@ -125,4 +125,29 @@ export async function updateProblemStatus(tx: TransactionSql, p: ProblemRow): Pr
               resolved_date, recorded_by, notes, created_at, updated_at, version
   `;
   return rows[0]!;
+}
+
+/** One keyset slice of many patients' problems (created_at, id order), changed since `slice.since`: FHIR export pages. */
+export async function problemSlicesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  slice: KeysetSlice,
+): Promise<(ProblemRow & { sortKey: string | null })[]> {
+  const [at, id] = sliceAfter(slice);
+  return tx<(ProblemRow & { sortKey: string | null })[]>`
+    /* problemSlicesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, code, code_system, description, status, severity, onset_date,
+      resolved_date, recorded_by, notes, created_at, updated_at, version,
+             cursor_timestamp(created_at)::text as sort_key
+      from problem_list
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+        and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
+        and (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+      order by created_at, id
+      limit ${slice.limit}::int
+    ) r
+  `;
 }

@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
+import { scansDescending, type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 
 export interface VitalSignsRow {
   id: string;
@@ -186,4 +186,29 @@ export async function insertVitalSignsError(
     returning organization_id, vital_signs_id, reason, marked_by, marked_at
   `;
   return rows[0] ?? null;
+}
+
+/** One keyset slice of many patients' vital-sign sets (recorded_at, id order), changed since `slice.since`: FHIR export pages. */
+export async function vitalSignsSlicesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  slice: KeysetSlice,
+): Promise<(VitalSignsRow)[]> {
+  const [at, id] = sliceAfter(slice);
+  return tx<(VitalSignsRow)[]>`
+    /* vitalSignsSlicesByPatientIds */
+    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
+      respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
+             cursor_timestamp(recorded_at)::text as sort_key
+      from vital_signs
+      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+        and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
+        and (${id}::uuid is null or (recorded_at, id) > (${at}::text::timestamptz, ${id}::uuid))
+      order by recorded_at, id
+      limit ${slice.limit}::int
+    ) r
+  `;
 }

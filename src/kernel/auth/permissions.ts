@@ -120,6 +120,14 @@ export const PHI_KINDS = [
 ] as const;
 export type PhiKind = (typeof PHI_KINDS)[number];
 
+/**
+ * `Type.field` → its `@phi` kind (null: unclassified, read by every role that reads the type), for every
+ * field of every object type (`phiFieldKinds` in ./phi.ts builds it from the schema). Other renderings of the
+ * same records (the FHIR API, src/fhir/) name the GraphQL field each value comes from and mask it by this
+ * map and ROLE_PHI_KINDS: one rule, one place.
+ */
+export type PhiFieldKinds = ReadonlyMap<string, PhiKind | null>;
+
 const STAFF_PHI: PhiKind[] = ['IDENTIFIER', 'DEMOGRAPHIC', 'CLINICAL_CODED', 'OPERATIONAL_TEXT', 'ADMINISTRATIVE'];
 
 /**

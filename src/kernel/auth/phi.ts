@@ -5,12 +5,13 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
+  type GraphQLField,
   type GraphQLFieldConfig,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import type { RequestContext } from '../../context.js';
-import { PHI_KINDS, ROLES, ROLE_PHI_KINDS, type PhiKind } from './permissions.js';
+import { PHI_KINDS, ROLES, ROLE_PHI_KINDS, type PhiFieldKinds, type PhiKind } from './permissions.js';
 
 /** Scalars whose fields on a patient-bearing type must declare `@phi(kind:)`. */
 const CLASSIFIED_SCALARS = new Set(['String', 'JSONObject', 'Date']);
@@ -50,7 +51,7 @@ export function patientBearingTypes(schema: GraphQLSchema): Set<string> {
   return found;
 }
 
-function phiKindOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown>): PhiKind | undefined {
+function phiKindOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown> | GraphQLField<unknown, unknown>): PhiKind | undefined {
   const phi = getDirective(schema, field, 'phi')?.[0] as { kind: string } | undefined;
   if (!phi) return undefined;
   if (!(PHI_KINDS as readonly string[]).includes(phi.kind)) throw new Error(`@phi names unknown kind ${phi.kind}`);
@@ -90,4 +91,14 @@ export function applyPhiDirectives(schema: GraphQLSchema): GraphQLSchema {
       };
     },
   });
+}
+
+/** The `@phi` kind of every field of every object type of `schema` (see PhiFieldKinds). */
+export function phiFieldKinds(schema: GraphQLSchema): PhiFieldKinds {
+  const kinds = new Map<string, PhiKind | null>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) kinds.set(`${type.name}.${field.name}`, phiKindOf(schema, field) ?? null);
+  }
+  return kinds;
 }

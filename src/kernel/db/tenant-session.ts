@@ -82,6 +82,8 @@ const STALE_READ_RETRIES = 2;
 export class TenantSession {
   private readTransaction: ReadTransaction | undefined;
   private readonly patientsRead = new Set<string>();
+  /** Patients whose access `recordAccessNow` already logged (never logged twice by `end`). */
+  private readonly accessRecorded = new Set<string>();
   /** Set once the request answered: a read started after that (a resolver still running) opens nothing. */
   private ended = false;
   /** Reads started and not yet finished; DataLoader batches wait for zero (see `whenIdle`). */
@@ -228,7 +230,7 @@ export class TenantSession {
    * must then withhold the data (an access that cannot be logged is not served).
    */
   async end(): Promise<AccessOutcome> {
-    const ids = [...this.patientsRead];
+    const ids = [...this.patientsRead].filter((id) => !this.accessRecorded.has(id));
     this.patientsRead.clear();
     const read = this.readTransaction;
     this.ended = true;
@@ -260,6 +262,19 @@ export class TenantSession {
     if ((await recordedInline).recorded && committed) return RECORDED;
     // The read transaction rolled back (its insert, or an earlier statement, failed): once more alone.
     return this.recordAccessAlone(ids);
+  }
+
+  /**
+   * Records the PHI access noted so far at once, in a transaction of its own committed before this returns:
+   * for an answer streamed while it is read (the FHIR NDJSON export), whose data must not leave before its
+   * access is logged. Patients recorded here are not recorded again by `end`.
+   */
+  async recordAccessNow(): Promise<AccessOutcome> {
+    const ids = [...this.patientsRead].filter((id) => !this.accessRecorded.has(id));
+    if (ids.length === 0) return RECORDED;
+    const outcome = await this.recordAccessAlone(ids);
+    if (outcome.recorded) for (const id of ids) this.accessRecorded.add(id);
+    return outcome;
   }
 
   /** Records PHI access in a transaction of its own (the read transaction failed or never ran). */
