@@ -1,7 +1,7 @@
 import {
   createConnectionLoader,
   createGroupLoader,
-  createLoader,
+  createByIdLoader, createLoader,
   createPatientRecordLoader,
   forgetKeys,
   loaderFamily,
@@ -37,11 +37,7 @@ function cachingLoaders(scope: LoaderScope) {
   return {
     /** The organization's time zone and today there, read once per request. */
     billingClock: () => (clock ??= read((tx) => invoices.organizationClock(tx, org))),
-    serviceCatalogItemById: createLoader(
-      scope,
-      catalog.catalogItemsByIds,
-      (i) => i.id,
-    ),
+    serviceCatalogItemById: createByIdLoader(scope, catalog.catalogItemsByIds),
     invoiceById: createPatientRecordLoader(scope, invoices.invoicesByIds),
     invoicesOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
       createConnectionLoader(
@@ -76,11 +72,7 @@ function cachingLoaders(scope: LoaderScope) {
       invoices.lineItemsByInvoiceIds,
       (l) => l.invoiceId,
     ),
-    lineItemById: createLoader(
-      scope,
-      invoices.lineItemsByIds,
-      (l) => l.id,
-    ),
+    lineItemById: createByIdLoader(scope, invoices.lineItemsByIds),
     paymentById: createPatientRecordLoader(scope, payments.paymentsByIds),
     paymentsOfInvoice: loaderFamily((limit: number) =>
       createGroupLoader(

@@ -107,6 +107,13 @@ export function createLoader<V>(
   );
 }
 
+/** A one-to-one loader of rows by their own id (every `…ById` loader). */
+export function createByIdLoader<V extends { id: string }>(scope: LoaderScope, read: BatchRead<V>): RowLoader<string, V | null, V> {
+  return createLoader(scope, read, idOf);
+}
+
+const idOf = (row: { id: string }) => row.id;
+
 /**
  * A loader for one-to-many relations: one repository call returns the rows of
  * every parent key; each key receives its rows in the order the SQL gave them.
@@ -231,7 +238,7 @@ export function createPatientRecordLoader<R extends { id: string; patientId: str
   scope: LoaderScope,
   read: BatchRead<R>,
 ): RowLoader<string, R | null, R> {
-  return createLoader(scope, notingAccess(scope, read, patientIds), (r) => r.id);
+  return createByIdLoader(scope, notingAccess(scope, read, patientIds));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createLoader, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
@@ -14,11 +14,7 @@ export const encounterPage = (args: ConnectionArgs & { status?: readonly string[
 export function patientLoaders(scope: LoaderScope) {
   const counts = <R extends { patientId: string; count: number }>(read: BatchRead<R>) => createLoader(scope, read, (r) => r.patientId);
   return {
-    patientById: createLoader(
-      scope,
-      notingAccess(scope, patients.patientsByIds, (rows) => rows.map((p) => p.id)),
-      (p) => p.id,
-    ),
+    patientById: createByIdLoader(scope, notingAccess(scope, patients.patientsByIds, (rows) => rows.map((p) => p.id))),
     patientSummaryById: createLoader(
       scope,
       patients.summariesByPatientIds,
@@ -44,11 +40,7 @@ export function patientLoaders(scope: LoaderScope) {
         (v) => v.encounterId!,
       ),
     ),
-    vitalSignsById: createLoader(
-      scope,
-      vitals.vitalSignsByIds,
-      (v) => v.id,
-    ),
+    vitalSignsById: createByIdLoader(scope, vitals.vitalSignsByIds),
     /** The entered-in-error mark of a vital-sign set, or null while it stands. */
     vitalSignsErrorById: createLoader(scope, vitals.vitalSignsErrorsByIds, (e) => e.vitalSignsId),
     vitalSignsOfPatient: loaderFamily((page: PageRequest) =>
