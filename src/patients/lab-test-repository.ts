@@ -243,7 +243,7 @@ export async function lockLabTest(tx: TransactionSql, organizationId: string, id
 }
 
 /** Writes the life-cycle columns of a locked lab test and bumps its version. */
-/** The patient's lab orders whose specimen was never taken (a recorded death cancels them). */
+/** The patient's lab orders with no specimen taken (a recorded death cancels them). */
 export async function uncollectedLabTestIdsOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
     /* uncollectedLabTestIdsOfPatient */
