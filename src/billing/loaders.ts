@@ -1,8 +1,9 @@
 import {
-  createConnectionLoader,
+  createByIdLoader,
   createGroupLoader,
-  createByIdLoader, createLoader,
+  createLoader,
   createPatientRecordLoader,
+  createStatusPagesLoader,
   forgetKeys,
   loaderFamily,
   primeFresh,
@@ -39,15 +40,7 @@ function cachingLoaders(scope: LoaderScope) {
     billingClock: () => (clock ??= read((tx) => invoices.organizationClock(tx, org))),
     serviceCatalogItemById: createByIdLoader(scope, catalog.catalogItemsByIds),
     invoiceById: createPatientRecordLoader(scope, invoices.invoicesByIds),
-    invoicesOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
-      createConnectionLoader(
-        scope,
-        (tx, org, ids) => invoices.invoicePagesByPatientIds(tx, org, ids, args.statuses, args.page),
-        (i) => i.patientId,
-        args.page,
-        (i) => [i.invoiceSeq],
-      ),
-    ),
+    invoicesOfPatient: createStatusPagesLoader(scope, invoices.invoicePagesByPatientIds, (i) => i.patientId, (i) => [i.invoiceSeq]),
     invoiceCountOfPatient: loaderFamily((statuses: string[] | null) =>
       createLoader(
         scope,

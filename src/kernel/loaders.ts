@@ -218,6 +218,29 @@ export function createConnectionLoader<V>(
   );
 }
 
+/** A repository read of one page per parent, of the rows in some statuses (`invoicePagesByPatientIds`, …). */
+export type StatusPagesRead<V> = (
+  tx: TransactionSql,
+  organizationId: string,
+  parentIds: readonly string[],
+  statuses: string[] | null,
+  page: PageRequest,
+) => Promise<readonly V[]>;
+
+/** A status-filtered nested connection (`Patient.invoices(status:, first:)`): a connection loader per page and statuses. */
+export function createStatusPagesLoader<V>(
+  scope: LoaderScope,
+  read: StatusPagesRead<V>,
+  parentOf: (row: V) => string,
+  keyOf: (row: V) => CursorKey,
+): LoaderFamily<{ page: PageRequest; statuses: string[] | null }, RowLoader<string, Connection<V>, V>> {
+  return loaderFamily((args: { page: PageRequest; statuses: string[] | null }) => {
+    const pages: BatchRead<V> = (tx, org, ids) => read(tx, org, ids, args.statuses, args.page);
+    // Named after the repository function, which names the batch's trace span.
+    return createConnectionLoader(scope, Object.defineProperty(pages, 'name', { value: read.name }), parentOf, args.page, keyOf);
+  });
+}
+
 const patientIds = (rows: readonly { patientId: string }[]) => rows.map((r) => r.patientId);
 
 /** `read`, recording the patients its rows belong to as read by this request (the PHI access log). */

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createLoader, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createStatusPagesLoader, createLoader, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
@@ -21,15 +21,7 @@ export function patientLoaders(scope: LoaderScope) {
       (s) => s.patientId,
     ),
     encounterById: createPatientRecordLoader(scope, encounters.encountersByIds),
-    encountersOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
-      createConnectionLoader(
-        scope,
-        (tx, org, ids) => encounters.encounterPagesByPatientIds(tx, org, ids, args.statuses, args.page),
-        (e) => e.patientId,
-        args.page,
-        (e) => [e.sortKey, e.id],
-      ),
-    ),
+    encountersOfPatient: createStatusPagesLoader(scope, encounters.encounterPagesByPatientIds, (e) => e.patientId, (e) => [e.sortKey, e.id]),
     encounterCountOfPatient: loaderFamily((statuses: string[] | null) =>
       counts((tx, org, ids) => encounters.encounterCountsByPatientIds(tx, org, ids, statuses)),
     ),

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createByIdLoader, createLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createByIdLoader, createStatusPagesLoader, createLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as config from './config-repository.js';
 import * as definitions from './definition-repository.js';
@@ -44,15 +44,7 @@ export function workflowsLoaders(scope: LoaderScope) {
       (c) => c.instanceId,
     ),
     workflowTaskById: createByIdLoader(scope, tasks.tasksByIds),
-    workflowTasksOfInstance: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
-      createConnectionLoader(
-        scope,
-        (tx, org, ids) => tasks.taskPagesByInstanceIds(tx, org, ids, args.statuses, args.page),
-        (t) => t.instanceId,
-        args.page,
-        (t) => [t.sortKey, t.id],
-      ),
-    ),
+    workflowTasksOfInstance: createStatusPagesLoader(scope, tasks.taskPagesByInstanceIds, (t) => t.instanceId, (t) => [t.sortKey, t.id]),
     workflowTaskCountOfInstance: loaderFamily((statuses: string[] | null) =>
       createLoader(
         scope,
