@@ -9,7 +9,7 @@ import {
   primeFresh,
   type LoaderScope,
 } from '../kernel/loaders.js';
-import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
+import { pageRequest, statusFilter, type ConnectionArgs, type CursorCodec } from '../kernel/pagination.js';
 import * as adjustments from './adjustment-repository.js';
 import * as catalog from './catalog-repository.js';
 import * as invoices from './invoice-repository.js';

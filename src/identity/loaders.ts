@@ -1,5 +1,5 @@
 import * as organizations from './organization-repository.js';
-import { createGroupLoader, createByIdLoader, createLoader, type LoaderScope } from '../kernel/loaders.js';
+import { createByIdLoader, createGroupLoader, type LoaderScope } from '../kernel/loaders.js';
 import * as repo from './repository.js';
 
 export function identityLoaders(scope: LoaderScope) {

@@ -79,7 +79,7 @@ export async function definitionPage(
 ): Promise<DefinitionRow[]> {
   const rows = await keysetPage(
     tx,
-    tx<DefinitionRecord[]>`
+    tx<Selected[]>`
       /* definitionPage */
       select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
              is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,

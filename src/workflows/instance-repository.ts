@@ -118,7 +118,7 @@ export async function instancePage(
 ): Promise<InstanceRow[]> {
   const rows = await keysetPage(
     tx,
-    tx<InstanceRecord[]>`
+    tx<Selected[]>`
       /* instancePage */
       select id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
              started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,

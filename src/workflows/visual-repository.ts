@@ -68,7 +68,7 @@ export async function visualPage(
 ): Promise<VisualRow[]> {
   const rows = await keysetPage(
     tx,
-    tx<VisualRecord[]>`
+    tx<Selected[]>`
       /* visualPage */
       select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
              layout::text as layout, created_by, created_at, updated_at, version,
