@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import { keysetPage } from '../kernel/keyset.js';
 
 /** One row of `service_catalog`; money and rates as exact database text. */
 export interface ServiceCatalogItemRow {
@@ -51,12 +52,10 @@ export async function catalogPage(
   f: CatalogListFilter,
   page: PageRequest,
 ): Promise<ServiceCatalogItemRow[]> {
-  const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'asc');
-  const rows = await tx<ServiceCatalogItemRow[]>`
-    /* catalogPage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<ServiceCatalogItemRow[]>`
+      /* catalogPage */
       select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
              created_at, updated_at, version
       from service_catalog
@@ -64,14 +63,10 @@ export async function catalogPage(
         and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
         and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
         and (${f.active}::boolean is null or active = ${f.active}::boolean)
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (name, id) < (${name}::text, ${id}::uuid)
-                                       else (name, id) > (${name}::text, ${id}::uuid) end)
-    order by case when ${descending}::boolean then name end desc, case when ${descending}::boolean then id end desc,
-             name, id
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'name', type: 'text', order: 'asc' },
+  );
   return rows;
 }
 

@@ -16,12 +16,7 @@ import {
   type InvoiceStatus,
   type Ledger,
 } from './invoice-accounting.js';
-
-const refusedOn = (field: string, message?: RegExp) =>
-  expect.objectContaining({
-    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
-    ...(message ? { message: expect.stringMatching(message) } : {}),
-  });
+import { refusedOn } from '../../test/helpers/refusals.js';
 
 const STATUSES: InvoiceStatus[] = ['DRAFT', 'ISSUED', 'PARTIALLY_PAID', 'PAID', 'VOID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'ADJUSTED'];
 const issued = (total: bigint): Ledger => issue(draftLedger(total), 1);

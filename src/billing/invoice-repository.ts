@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { conflict } from '../kernel/errors.js';
-import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 import type { LedgerColumns } from './invoice-accounting.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
+import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
 
 /** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
 export interface InvoiceRow extends InvoiceAmountColumns, LedgerColumns {
@@ -71,12 +72,10 @@ export async function invoicesByIds(tx: TransactionSql, organizationId: string, 
 
 /** The organization-wide invoice list, newest (highest number) first, keyset on invoice_seq. */
 export async function invoicePage(tx: TransactionSql, organizationId: string, f: InvoiceListFilter, page: PageRequest): Promise<InvoiceRow[]> {
-  const seq = page.cursor ? String(page.cursor[0]) : null;
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<InvoiceRow[]>`
-    /* invoicePage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<InvoiceRow[]>`
+      /* invoicePage */
       select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
              i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.amount_adjusted, i.balance_due, i.issued_at,
              i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
@@ -88,13 +87,10 @@ export async function invoicePage(tx: TransactionSql, organizationId: string, f:
         and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
         and (${f.overdue}::boolean is null or coalesce(invoice_is_collectible(i.status) and i.balance_due > 0
              and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
-    )
-    select * from matching
-    where (${seq}::bigint is null or case when ${descending}::boolean then invoice_seq < ${seq}::bigint else invoice_seq > ${seq}::bigint end)
-    order by case when ${descending}::boolean then invoice_seq end desc,
-             invoice_seq
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'invoice_seq', type: 'bigint', order: 'desc', tiebreakById: false },
+  );
   return rows;
 }
 
@@ -121,25 +117,21 @@ export async function invoicePagesByPatientIds(
   statuses: string[] | null,
   page: PageRequest,
 ): Promise<InvoiceRow[]> {
-  const seq = page.cursor ? String(page.cursor[0]) : null;
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<InvoiceRow[]>`
-    /* invoicePagesByPatientIds */
-    select i.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
+  const rows = await pageOfChildren(
+    tx,
+    tx<InvoiceRow[]>`
+      /* invoicePagesByPatientIds */
       select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
              i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.amount_adjusted, i.balance_due, i.issued_at,
              i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
       from invoices i
-      where i.organization_id = ${organizationId}::uuid and i.patient_id = p.id
+      where i.organization_id = ${organizationId}::uuid
         and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
-        and (${seq}::bigint is null or case when ${descending}::boolean then i.invoice_seq < ${seq}::bigint else i.invoice_seq > ${seq}::bigint end)
-      order by case when ${descending}::boolean then i.invoice_seq end desc,
-               i.invoice_seq
-      limit ${page.limit + 1}::int
-    ) i
-    `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    page,
+    { column: 'invoice_seq', type: 'bigint', order: 'desc', tiebreakById: false },
+  );
   return rows;
 }
 

@@ -9,12 +9,7 @@ import {
   type LineAmounts,
 } from './invoice-totals.js';
 import { hundredths, MAX_MONEY, MAX_QUANTITY } from './money.js';
-
-const refusedOn = (field: string, message?: RegExp) =>
-  expect.objectContaining({
-    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
-    ...(message ? { message: expect.stringMatching(message) } : {}),
-  });
+import { refusedOn } from '../../test/helpers/refusals.js';
 
 /** A line from the texts a client sends: quantity, unit price, discount, tax rate in basis points. */
 const line = (qty: string, price: string, discount = '0', taxRateBp = 0n) => ({

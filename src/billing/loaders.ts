@@ -1,14 +1,15 @@
 import {
-  createConnectionLoader,
+  createByIdLoader,
   createGroupLoader,
   createLoader,
   createPatientRecordLoader,
+  createStatusPagesLoader,
   forgetKeys,
   loaderFamily,
   primeFresh,
   type LoaderScope,
 } from '../kernel/loaders.js';
-import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
+import { pageRequest, statusFilter, type ConnectionArgs, type CursorCodec } from '../kernel/pagination.js';
 import * as adjustments from './adjustment-repository.js';
 import * as catalog from './catalog-repository.js';
 import * as invoices from './invoice-repository.js';
@@ -37,21 +38,9 @@ function cachingLoaders(scope: LoaderScope) {
   return {
     /** The organization's time zone and today there, read once per request. */
     billingClock: () => (clock ??= read((tx) => invoices.organizationClock(tx, org))),
-    serviceCatalogItemById: createLoader(
-      scope,
-      catalog.catalogItemsByIds,
-      (i) => i.id,
-    ),
+    serviceCatalogItemById: createByIdLoader(scope, catalog.catalogItemsByIds),
     invoiceById: createPatientRecordLoader(scope, invoices.invoicesByIds),
-    invoicesOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
-      createConnectionLoader(
-        scope,
-        (tx, org, ids) => invoices.invoicePagesByPatientIds(tx, org, ids, args.statuses, args.page),
-        (i) => i.patientId,
-        args.page,
-        (i) => [i.invoiceSeq],
-      ),
-    ),
+    invoicesOfPatient: createStatusPagesLoader(scope, invoices.invoicePagesByPatientIds, (i) => i.patientId, (i) => [i.invoiceSeq]),
     invoiceCountOfPatient: loaderFamily((statuses: string[] | null) =>
       createLoader(
         scope,
@@ -76,11 +65,7 @@ function cachingLoaders(scope: LoaderScope) {
       invoices.lineItemsByInvoiceIds,
       (l) => l.invoiceId,
     ),
-    lineItemById: createLoader(
-      scope,
-      invoices.lineItemsByIds,
-      (l) => l.id,
-    ),
+    lineItemById: createByIdLoader(scope, invoices.lineItemsByIds),
     paymentById: createPatientRecordLoader(scope, payments.paymentsByIds),
     paymentsOfInvoice: loaderFamily((limit: number) =>
       createGroupLoader(

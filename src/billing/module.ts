@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule } from '../kernel/domain-module.js';
+import { nodeFetcher, nodesByLoader, type DomainModule } from '../kernel/domain-module.js';
 import { Encounter } from './resolvers/Encounter.js';
 import { Invoice } from './resolvers/Invoice.js';
 import { InvoiceLineItem } from './resolvers/InvoiceLineItem.js';
@@ -51,14 +51,16 @@ export const billingModule: DomainModule = {
     Encounter,
   },
   nodes: {
-    ServiceCatalogItem: nodeFetcher('ServiceCatalogItem', 'billing:read', (ctx, uuid) => ctx.loaders.serviceCatalogItemById.load(uuid)),
-    Invoice: nodeFetcher('Invoice', 'billing:read', (ctx, uuid) => ctx.loaders.invoiceById.load(uuid)),
+    ...nodesByLoader('billing:read', {
+      ServiceCatalogItem: 'serviceCatalogItemById',
+      Invoice: 'invoiceById',
+      Payment: 'paymentById',
+      InvoiceAdjustment: 'adjustmentById',
+    }),
     InvoiceLineItem: nodeFetcher('InvoiceLineItem', 'billing:read', async (ctx, uuid) => {
       const line = await ctx.loaders.lineItemById.load(uuid);
       // Through its invoice, so reading the line is recorded as access to the patient's record.
       return line && (await ctx.loaders.invoiceById.load(line.invoiceId)) ? line : null;
     }),
-    Payment: nodeFetcher('Payment', 'billing:read', (ctx, uuid) => ctx.loaders.paymentById.load(uuid)),
-    InvoiceAdjustment: nodeFetcher('InvoiceAdjustment', 'billing:read', (ctx, uuid) => ctx.loaders.adjustmentById.load(uuid)),
   },
 };

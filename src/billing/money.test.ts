@@ -14,14 +14,9 @@ import {
   rateToDatabase,
   taxRatePercent,
 } from './money.js';
+import { refusedOn } from '../../test/helpers/refusals.js';
 
 /** A BAD_USER_INPUT naming `field` (and, when given, saying `message`). */
-const refusedOn = (field: string, message?: RegExp) =>
-  expect.objectContaining({
-    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
-    ...(message ? { message: expect.stringMatching(message) } : {}),
-  });
-
 describe('hundredths', () => {
   it.each([
     ['12.50', 1250n],

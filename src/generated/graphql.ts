@@ -2201,7 +2201,7 @@ export type Mutation = {
   createWorkflowDefinitionVersion: WorkflowDefinitionPayload;
   /**
    * Marks a patient INACTIVE or DECEASED. Recording a death, in the same transaction: every ACTIVE or ON_HOLD
-   * prescription is DISCONTINUED, and every lab order whose specimen was never taken, every imaging order not yet
+   * prescription is DISCONTINUED, and every lab order with no specimen taken, every imaging order not yet
    * begun, every encounter PLANNED after the time of death and every SCHEDULED or CHECKED_IN appointment ending after
    * it are CANCELLED (reason "Patient deceased", each audited). Afterwards the patient gets no new encounters (but the one
    * documenting the death), orders, prescriptions or appointments. A patient already DECEASED cannot be changed

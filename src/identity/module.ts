@@ -23,8 +23,8 @@ export const identityModule: DomainModule = {
     Organization,
   },
   nodes: {
-    User: nodeFetcher('User', 'users:read', (ctx, uuid) => ctx.loaders.userById.load(uuid)),
+    User: nodeFetcher('User', 'users:read', 'userById'),
     // Any signed-in viewer: the type is scoped to the viewer's own organization.
-    Organization: nodeFetcher('Organization', null, (ctx, uuid) => ctx.loaders.organizationById.load(uuid)),
+    Organization: nodeFetcher('Organization', null, 'organizationById'),
   },
 };

@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import { keysetPage } from '../kernel/keyset.js';
 
 /** A staff account as the API shows it (never the password hash). */
 export interface UserRow {
@@ -228,13 +229,11 @@ export async function userPage(
   filter: UserFilter,
   page: PageRequest,
 ): Promise<UserRow[]> {
-  const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
   const search = likePattern(filter.search);
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'asc');
-  return tx<UserRow[]>`
-    /* userPage */
-    with matching as not materialized (
+  return keysetPage(
+    tx,
+    tx<UserRow[]>`
+      /* userPage */
       select u.id, u.organization_id, u.email, u.display_name, u.given_name, u.family_name, u.title, u.specialty,
              u.active, u.last_login_at, u.created_at, u.updated_at, u.version
       from users u
@@ -244,14 +243,10 @@ export async function userPage(
               select 1 from user_roles ur
               where ur.organization_id = u.organization_id and ur.user_id = u.id and ur.role_code = ${filter.role ?? null}::text))
         and (${search}::text is null or u.email ilike ${search}::text or u.display_name ilike ${search}::text)
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (display_name, id) < (${name}::text, ${id}::uuid)
-                                       else (display_name, id) > (${name}::text, ${id}::uuid) end)
-    order by case when ${descending}::boolean then display_name end desc, case when ${descending}::boolean then id end desc,
-             display_name, id
-    limit ${page.limit + 1}::int
-  `;
+    `,
+    page,
+    { column: 'display_name', type: 'text', order: 'asc' },
+  );
 }
 
 export async function countUsers(tx: TransactionSql, organizationId: string, filter: UserFilter): Promise<number> {

@@ -28,17 +28,40 @@ export type NodeTypeName = NonNullable<Awaited<ReturnType<NonNullable<NodeResolv
 
 export type NodeRegistry = Map<string, NodeFetcher>;
 
-/** A `node(id:)` fetcher that checks `permission` and loads through the request's loaders. */
+/** The request's loaders that load one node by its database id (`invoiceById`, …). */
+export type ByIdLoaderName = {
+  [K in keyof RequestContext['loaders']]: RequestContext['loaders'][K] extends { load(uuid: string): Promise<NodeValue | null> } ? K : never;
+}[keyof RequestContext['loaders']];
+
+/**
+ * A `node(id:)` fetcher that checks `permission` and loads through the request's loaders: the by-id loader
+ * named, or `load` where the node needs more than one.
+ */
 export function nodeFetcher(
   type: NodeTypeName,
   /** null: any signed-in viewer (the type is scoped to the viewer's own organization). */
   permission: Permission | null,
-  load: (ctx: RequestContext, uuid: string) => Promise<NodeValue | null>,
+  loader: ByIdLoaderName | ((ctx: RequestContext, uuid: string) => Promise<NodeValue | null>),
 ): NodeFetcher {
+  const load = typeof loader === 'function' ? loader : (ctx: RequestContext, uuid: string) => byId(ctx, loader).load(uuid);
   return async (ctx, uuid) => {
     if (!ctx.viewer) throw unauthenticated();
     if (permission) assertPermission(ctx.viewer, permission);
     const row = await load(ctx, uuid);
     return row && Object.assign(row, { __typename: type });
   };
+}
+
+/** The node fetchers of types sharing one permission, each loaded by the by-id loader named beside it. */
+export function nodesByLoader(
+  permission: Permission | null,
+  loaders: Partial<Record<NodeTypeName, ByIdLoaderName>>,
+): Partial<Record<NodeTypeName, NodeFetcher>> {
+  return Object.fromEntries(
+    Object.entries(loaders).map(([type, loader]) => [type, nodeFetcher(type as NodeTypeName, permission, loader)]),
+  );
+}
+
+function byId(ctx: RequestContext, name: ByIdLoaderName): { load(uuid: string): Promise<NodeValue | null> } {
+  return ctx.loaders[name];
 }

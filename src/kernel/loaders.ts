@@ -107,6 +107,13 @@ export function createLoader<V>(
   );
 }
 
+/** A one-to-one loader of rows by their own id (every `…ById` loader). */
+export function createByIdLoader<V extends { id: string }>(scope: LoaderScope, read: BatchRead<V>): RowLoader<string, V | null, V> {
+  return createLoader(scope, read, idOf);
+}
+
+const idOf = (row: { id: string }) => row.id;
+
 /**
  * A loader for one-to-many relations: one repository call returns the rows of
  * every parent key; each key receives its rows in the order the SQL gave them.
@@ -211,6 +218,29 @@ export function createConnectionLoader<V>(
   );
 }
 
+/** A repository read of one page per parent, of the rows in some statuses (`invoicePagesByPatientIds`, …). */
+export type StatusPagesRead<V> = (
+  tx: TransactionSql,
+  organizationId: string,
+  parentIds: readonly string[],
+  statuses: string[] | null,
+  page: PageRequest,
+) => Promise<readonly V[]>;
+
+/** A status-filtered nested connection (`Patient.invoices(status:, first:)`): a connection loader per page and statuses. */
+export function createStatusPagesLoader<V>(
+  scope: LoaderScope,
+  read: StatusPagesRead<V>,
+  parentOf: (row: V) => string,
+  keyOf: (row: V) => CursorKey,
+): LoaderFamily<{ page: PageRequest; statuses: string[] | null }, RowLoader<string, Connection<V>, V>> {
+  return loaderFamily((args: { page: PageRequest; statuses: string[] | null }) => {
+    const pages: BatchRead<V> = (tx, org, ids) => read(tx, org, ids, args.statuses, args.page);
+    // Named after the repository function, which names the batch's trace span.
+    return createConnectionLoader(scope, Object.defineProperty(pages, 'name', { value: read.name }), parentOf, args.page, keyOf);
+  });
+}
+
 const patientIds = (rows: readonly { patientId: string }[]) => rows.map((r) => r.patientId);
 
 /** `read`, recording the patients its rows belong to as read by this request (the PHI access log). */
@@ -231,7 +261,7 @@ export function createPatientRecordLoader<R extends { id: string; patientId: str
   scope: LoaderScope,
   read: BatchRead<R>,
 ): RowLoader<string, R | null, R> {
-  return createLoader(scope, notingAccess(scope, read, patientIds), (r) => r.id);
+  return createByIdLoader(scope, notingAccess(scope, read, patientIds));
 }
 
 /**

@@ -4,8 +4,11 @@
  * start dates) goes through here, so a clinic in Honolulu at 20:00 does not see tomorrow's UTC date.
  */
 
-/** A formatter of the zone's wall clock (no cache: the kernel keeps no module-level mutable state). */
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
+/**
+ * A formatter of the zone's wall clock (no cache: the kernel keeps no module-level mutable state; a caller
+ * converting many instants of one zone, such as the seeder, keeps its own).
+ */
+export function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -27,8 +30,8 @@ interface WallClock {
   second: number;
 }
 
-function wallClock(timeZone: string, at: Date): WallClock {
-  const parts = formatterFor(timeZone).formatToParts(at);
+function wallClock(zone: Intl.DateTimeFormat, at: Date): WallClock {
+  const parts = zone.formatToParts(at);
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
 }
@@ -37,13 +40,13 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** The organization's calendar date at `now`, as YYYY-MM-DD. */
 export function organizationToday(timeZone: string, now: Date): string {
-  const { year, month, day } = wallClock(timeZone, now);
+  const { year, month, day } = wallClock(zoneFormatter(timeZone), now);
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
-/** Local-minus-UTC offset in milliseconds at an instant. */
-function offsetAt(timeZone: string, ms: number): number {
-  const w = wallClock(timeZone, new Date(ms));
+/** Local-minus-UTC offset in milliseconds at an instant, in the zone `zone` formats (see zoneFormatter). */
+export function zoneOffsetAt(zone: Intl.DateTimeFormat, ms: number): number {
+  const w = wallClock(zone, new Date(ms));
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
 }
@@ -54,8 +57,9 @@ function localMidnight(timeZone: string, date: string): Date {
   if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
   const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   // Two passes settle the offset even when midnight is near a DST change.
-  let guess = wall - offsetAt(timeZone, wall);
-  guess = wall - offsetAt(timeZone, guess);
+  const zone = zoneFormatter(timeZone);
+  let guess = wall - zoneOffsetAt(zone, wall);
+  guess = wall - zoneOffsetAt(zone, guess);
   // A midnight that DST skipped: the day begins at the first instant that is on that local date.
   if (organizationToday(timeZone, new Date(guess)) < date) guess += 3_600_000;
   return new Date(guess);
@@ -71,7 +75,7 @@ export function organizationDayBounds(timeZone: string, date: string): { start: 
 /** True when the zone is one this runtime knows (organizations store IANA names). */
 export function isKnownTimeZone(timeZone: string): boolean {
   try {
-    formatterFor(timeZone);
+    zoneFormatter(timeZone);
     return true;
   } catch {
     return false;

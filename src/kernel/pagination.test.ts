@@ -13,12 +13,7 @@ import {
   type CursorKey,
   type PageRequest,
 } from './pagination.js';
-
-const refusedOn = (field: string, message?: RegExp) =>
-  expect.objectContaining({
-    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
-    ...(message ? { message: expect.stringMatching(message) } : {}),
-  });
+import { refusedOn } from '../../test/helpers/refusals.js';
 
 const notACursor = (field: string) =>
   expect.objectContaining({

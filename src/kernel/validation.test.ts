@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { email, intInRange, matching, notFuture, numberInRange, optionalText, pastOrTodayDate, requiredText } from './validation.js';
-
-const refusedOn = (field: string, message?: string | RegExp) =>
-  expect.objectContaining({
-    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
-    ...(message ? { message: typeof message === 'string' ? message : expect.stringMatching(message) } : {}),
-  });
+import { refusedOn } from '../../test/helpers/refusals.js';
 
 describe('requiredText', () => {
   it('trims, and measures the length after trimming', () => {

@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type ChildRows, type PageRequest } from '../kernel/pagination.js';
+import type { ChildRows, PageRequest } from '../kernel/pagination.js';
+import { pageOfChildren } from '../kernel/keyset.js';
 
 /** One row of `clinical_notes` as the API reads it. */
 export interface ClinicalNoteRow {
@@ -93,25 +94,21 @@ export async function clinicalNotePagesByPatientIds(
   patientIds: readonly string[],
   page: PageRequest,
 ): Promise<ClinicalNoteRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<ClinicalNoteRow[]>`
-    /* clinicalNotePagesByPatientIds */
-    select n.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
+  const rows = await pageOfChildren(
+    tx,
+    tx<ClinicalNoteRow[]>`
+      /* clinicalNotePagesByPatientIds */
       select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.cosigner_id, n.note_type, n.title, n.body, n.status,
              n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
              cursor_timestamp(n.created_at)::text as sort_key
       from clinical_notes n
-      where n.organization_id = ${organizationId}::uuid and n.patient_id = p.id
-        and n.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (n.created_at, n.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                                                  else (n.created_at, n.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then n.created_at end desc, case when ${descending}::boolean then n.id end desc,
-               n.created_at, n.id
-      limit ${page.limit + 1}::int
-    ) n
-    `;
+      where n.organization_id = ${organizationId}::uuid
+        and n.deleted_at is null
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    page,
+    { column: 'created_at', type: 'timestamptz', order: 'desc' },
+  );
   return rows;
 }
 

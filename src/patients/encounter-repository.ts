@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
 
 export interface EncounterRow {
   id: string;
@@ -61,27 +62,22 @@ export async function encounterPagesByPatientIds(
   statuses: string[] | null,
   page: PageRequest,
 ): Promise<EncounterRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<EncounterRow[]>`
-    /* encounterPagesByPatientIds */
-    select e.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
+  const rows = await pageOfChildren(
+    tx,
+    tx<EncounterRow[]>`
+      /* encounterPagesByPatientIds */
       select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
              e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
              e.discharge_disposition, e.created_at, e.updated_at, e.version,
              cursor_timestamp(e.encounter_at)::text as sort_key
       from encounters e
-      where e.organization_id = ${organizationId}::uuid and e.patient_id = p.id
+      where e.organization_id = ${organizationId}::uuid
         and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-        and (${id}::uuid is null or case when ${descending}::boolean then (e.encounter_at, e.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (e.encounter_at, e.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then e.encounter_at end desc, case when ${descending}::boolean then e.id end desc,
-               e.encounter_at, e.id
-      limit ${page.limit + 1}::int
-    ) e
-    `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    page,
+    { column: 'encounter_at', type: 'timestamptz', order: 'desc' },
+  );
   return rows;
 }
 
@@ -107,12 +103,10 @@ export async function encounterPage(
   f: EncounterListFilter,
   page: PageRequest,
 ): Promise<EncounterRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<EncounterRow[]>`
-    /* encounterPage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<EncounterRow[]>`
+      /* encounterPage */
       select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
              e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
              e.discharge_disposition, e.created_at, e.updated_at, e.version,
@@ -125,14 +119,10 @@ export async function encounterPage(
         and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
         and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
         and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (encounter_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                       else (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-    order by case when ${descending}::boolean then encounter_at end desc, case when ${descending}::boolean then id end desc,
-             encounter_at, id
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'encounter_at', type: 'timestamptz', order: 'desc' },
+  );
   return rows;
 }
 

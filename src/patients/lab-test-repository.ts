@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import { pageOfChildren } from '../kernel/keyset.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow {
@@ -159,26 +160,22 @@ export async function labResultPagesByPatientIds(
   patientIds: readonly string[],
   page: PageRequest,
 ): Promise<LabResultRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<LabResultRow[]>`
-    /* labResultPagesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
+  const rows = await pageOfChildren(
+    tx,
+    tx<LabResultRow[]>`
+      /* labResultPagesByPatientIds */
       select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
              r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
              r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
              cursor_timestamp(r.resulted_at)::text as sort_key
       from lab_results r
-      where r.organization_id = ${organizationId}::uuid and r.patient_id = p.id
-        and r.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (r.resulted_at, r.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                                                  else (r.resulted_at, r.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then r.resulted_at end desc, case when ${descending}::boolean then r.id end desc,
-               r.resulted_at, r.id
-      limit ${page.limit + 1}::int
-    ) r
-    `;
+      where r.organization_id = ${organizationId}::uuid
+        and r.deleted_at is null
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    page,
+    { column: 'resulted_at', type: 'timestamptz', order: 'desc' },
+  );
   return rows;
 }
 
@@ -246,7 +243,7 @@ export async function lockLabTest(tx: TransactionSql, organizationId: string, id
 }
 
 /** Writes the life-cycle columns of a locked lab test and bumps its version. */
-/** The patient's lab orders whose specimen was never taken (a recorded death cancels them). */
+/** The patient's lab orders with no specimen taken (a recorded death cancels them). */
 export async function uncollectedLabTestIdsOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
     /* uncollectedLabTestIdsOfPatient */

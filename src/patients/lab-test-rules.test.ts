@@ -7,12 +7,7 @@ import {
   numericString,
   type LabTestStatus,
 } from './lab-test-rules.js';
-
-const refusedOn = (field: string, message?: RegExp) =>
-  expect.objectContaining({
-    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
-    ...(message ? { message: expect.stringMatching(message) } : {}),
-  });
+import { refusedOn } from '../../test/helpers/refusals.js';
 
 const STATUSES: LabTestStatus[] = ['ORDERED', 'COLLECTED', 'IN_PROGRESS', 'RESULTED', 'VERIFIED', 'CANCELLED'];
 const ALLOWED = new Set([

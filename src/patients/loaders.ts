@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createStatusPagesLoader, createLoader, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
@@ -14,26 +14,14 @@ export const encounterPage = (args: ConnectionArgs & { status?: readonly string[
 export function patientLoaders(scope: LoaderScope) {
   const counts = <R extends { patientId: string; count: number }>(read: BatchRead<R>) => createLoader(scope, read, (r) => r.patientId);
   return {
-    patientById: createLoader(
-      scope,
-      notingAccess(scope, patients.patientsByIds, (rows) => rows.map((p) => p.id)),
-      (p) => p.id,
-    ),
+    patientById: createByIdLoader(scope, notingAccess(scope, patients.patientsByIds, (rows) => rows.map((p) => p.id))),
     patientSummaryById: createLoader(
       scope,
       patients.summariesByPatientIds,
       (s) => s.patientId,
     ),
     encounterById: createPatientRecordLoader(scope, encounters.encountersByIds),
-    encountersOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
-      createConnectionLoader(
-        scope,
-        (tx, org, ids) => encounters.encounterPagesByPatientIds(tx, org, ids, args.statuses, args.page),
-        (e) => e.patientId,
-        args.page,
-        (e) => [e.sortKey, e.id],
-      ),
-    ),
+    encountersOfPatient: createStatusPagesLoader(scope, encounters.encounterPagesByPatientIds, (e) => e.patientId, (e) => [e.sortKey, e.id]),
     encounterCountOfPatient: loaderFamily((statuses: string[] | null) =>
       counts((tx, org, ids) => encounters.encounterCountsByPatientIds(tx, org, ids, statuses)),
     ),
@@ -44,11 +32,7 @@ export function patientLoaders(scope: LoaderScope) {
         (v) => v.encounterId!,
       ),
     ),
-    vitalSignsById: createLoader(
-      scope,
-      vitals.vitalSignsByIds,
-      (v) => v.id,
-    ),
+    vitalSignsById: createByIdLoader(scope, vitals.vitalSignsByIds),
     /** The entered-in-error mark of a vital-sign set, or null while it stands. */
     vitalSignsErrorById: createLoader(scope, vitals.vitalSignsErrorsByIds, (e) => e.vitalSignsId),
     vitalSignsOfPatient: loaderFamily((page: PageRequest) =>

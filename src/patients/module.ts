@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule } from '../kernel/domain-module.js';
+import { nodesByLoader, type DomainModule } from '../kernel/domain-module.js';
 import { AnatomyFinding } from './resolvers/AnatomyFinding.js';
 import { BodySystem } from './resolvers/BodySystem.js';
 import { ClinicalNote } from './resolvers/ClinicalNote.js';
@@ -115,17 +115,19 @@ export const patientsModule: DomainModule = {
   },
   // Each fetcher asserts the permission the type's nested fields require; body systems count as clinical records, like `bodySystems`.
   nodes: {
-    Patient: nodeFetcher('Patient', 'patients:read', (ctx, uuid) => ctx.loaders.patientById.load(uuid)),
-    Encounter: nodeFetcher('Encounter', 'clinical:read', (ctx, uuid) => ctx.loaders.encounterById.load(uuid)),
-    VitalSigns: nodeFetcher('VitalSigns', 'clinical:read', (ctx, uuid) => ctx.loaders.vitalSignsById.load(uuid)),
-    Problem: nodeFetcher('Problem', 'clinical:read', (ctx, uuid) => ctx.loaders.problemById.load(uuid)),
-    ClinicalNote: nodeFetcher('ClinicalNote', 'clinical_notes:read', (ctx, uuid) => ctx.loaders.clinicalNoteById.load(uuid)),
-    DrugAllergy: nodeFetcher('DrugAllergy', 'clinical:read', (ctx, uuid) => ctx.loaders.drugAllergyById.load(uuid)),
-    Prescription: nodeFetcher('Prescription', 'clinical:read', (ctx, uuid) => ctx.loaders.prescriptionById.load(uuid)),
-    LabTest: nodeFetcher('LabTest', 'clinical:read', (ctx, uuid) => ctx.loaders.labTestById.load(uuid)),
-    LabResult: nodeFetcher('LabResult', 'clinical:read', (ctx, uuid) => ctx.loaders.labResultById.load(uuid)),
-    ImagingOrder: nodeFetcher('ImagingOrder', 'clinical:read', (ctx, uuid) => ctx.loaders.imagingOrderById.load(uuid)),
-    AnatomyFinding: nodeFetcher('AnatomyFinding', 'clinical:read', (ctx, uuid) => ctx.loaders.anatomyFindingById.load(uuid)),
-    BodySystem: nodeFetcher('BodySystem', 'clinical:read', (ctx, uuid) => ctx.loaders.bodySystemById.load(uuid)),
+    ...nodesByLoader('patients:read', { Patient: 'patientById' }),
+    ...nodesByLoader('clinical_notes:read', { ClinicalNote: 'clinicalNoteById' }),
+    ...nodesByLoader('clinical:read', {
+      Encounter: 'encounterById',
+      VitalSigns: 'vitalSignsById',
+      Problem: 'problemById',
+      DrugAllergy: 'drugAllergyById',
+      Prescription: 'prescriptionById',
+      LabTest: 'labTestById',
+      LabResult: 'labResultById',
+      ImagingOrder: 'imagingOrderById',
+      AnatomyFinding: 'anatomyFindingById',
+      BodySystem: 'bodySystemById',
+    }),
   },
 };

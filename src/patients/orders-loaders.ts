@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createLoader, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as findings from './anatomy-finding-repository.js';
 import * as bodySystems from './body-system-repository.js';
@@ -60,10 +60,6 @@ export function ordersLoaders(scope: LoaderScope) {
       byParent((tx, org, ids) => findings.anatomyFindingsByEncounterIds(tx, org, ids, limit), (f) => f.encounterId!),
     ),
     /** Global reference data: not scoped to the organization, no PHI. */
-    bodySystemById: createLoader(
-      scope,
-      (tx, _org, ids) => bodySystems.bodySystemsByIds(tx, ids),
-      (b) => b.id,
-    ),
+    bodySystemById: createByIdLoader(scope, (tx, _org, ids) => bodySystems.bodySystemsByIds(tx, ids)),
   };
 }

@@ -29,7 +29,7 @@ export function assertNotAlreadyDeceased(patient: repo.PatientRow): void {
 
 /**
  * What a recorded death does to the care in force, in the transaction that records it: every prescription still
- * ACTIVE or ON_HOLD is DISCONTINUED; every lab order whose specimen was never taken, every imaging order not yet
+ * ACTIVE or ON_HOLD is DISCONTINUED; every lab order with no specimen taken, every imaging order not yet
  * begun, every encounter PLANNED after the time of death and every appointment still to happen after it are
  * CANCELLED (queue entries left), each audited like the matching mutation, with the reason "Patient deceased".
  * (A specimen already taken is still resulted: its result can matter to the cause of death.)

@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import { pageOfChildren } from '../kernel/keyset.js';
 
 export interface VitalSignsRow {
   id: string;
@@ -65,26 +66,22 @@ export async function vitalSignsPagesByPatientIds(
   patientIds: readonly string[],
   page: PageRequest,
 ): Promise<VitalSignsRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<VitalSignsRow[]>`
-    /* vitalSignsPagesByPatientIds */
-    select v.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
+  const rows = await pageOfChildren(
+    tx,
+    tx<VitalSignsRow[]>`
+      /* vitalSignsPagesByPatientIds */
       select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
              v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
              v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
              cursor_timestamp(v.recorded_at)::text as sort_key
       from vital_signs v
-      where v.organization_id = ${organizationId}::uuid and v.patient_id = p.id
-        and v.deleted_at is null and (${id}::uuid is null or case when ${descending}::boolean then (v.recorded_at, v.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                                                  else (v.recorded_at, v.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then v.recorded_at end desc, case when ${descending}::boolean then v.id end desc,
-               v.recorded_at, v.id
-      limit ${page.limit + 1}::int
-    ) v
-    `;
+      where v.organization_id = ${organizationId}::uuid
+        and v.deleted_at is null
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    page,
+    { column: 'recorded_at', type: 'timestamptz', order: 'desc' },
+  );
   return rows;
 }
 

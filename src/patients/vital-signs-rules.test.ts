@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decimalString, evaluateVitals } from './vital-signs-rules.js';
-
-const refusedOn = (field: string, message?: RegExp) =>
-  expect.objectContaining({
-    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
-    ...(message ? { message: expect.stringMatching(message) } : {}),
-  });
+import { refusedOn } from '../../test/helpers/refusals.js';
 
 describe('evaluateVitals', () => {
   it('needs at least one measurement', () => {

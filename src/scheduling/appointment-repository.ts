@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
 
 /** One row of `appointments`. */
 export interface AppointmentRow {
@@ -70,12 +71,10 @@ export async function appointmentPage(
   f: AppointmentListFilter,
   page: PageRequest,
 ): Promise<AppointmentRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'asc');
-  const rows = await tx<AppointmentRow[]>`
-    /* appointmentPage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<AppointmentRow[]>`
+      /* appointmentPage */
       select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
              a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
              a.cancelled_at, a.checked_in_at, a.patient_overlap_allowed, a.created_at, a.updated_at, a.version,
@@ -88,14 +87,10 @@ export async function appointmentPage(
         and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
         and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
         and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (scheduled_datetime, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                       else (scheduled_datetime, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-    order by case when ${descending}::boolean then scheduled_datetime end desc, case when ${descending}::boolean then id end desc,
-             scheduled_datetime, id
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'scheduled_datetime', type: 'timestamptz', order: 'asc' },
+  );
   return rows;
 }
 
@@ -126,28 +121,23 @@ export async function appointmentPagesByPatientIds(
   from: Date | null,
   page: PageRequest,
 ): Promise<AppointmentRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'asc');
-  const rows = await tx<AppointmentRow[]>`
-    /* appointmentPagesByPatientIds */
-    select a.* from unnest(${patientIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
+  const rows = await pageOfChildren(
+    tx,
+    tx<AppointmentRow[]>`
+      /* appointmentPagesByPatientIds */
       select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
              a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
              a.cancelled_at, a.checked_in_at, a.patient_overlap_allowed, a.created_at, a.updated_at, a.version,
              cursor_timestamp(a.scheduled_datetime)::text as sort_key
       from appointments a
-      where a.organization_id = ${organizationId}::uuid and a.patient_id = p.id
+      where a.organization_id = ${organizationId}::uuid
         and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
         and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
-        and (${id}::uuid is null or case when ${descending}::boolean then (a.scheduled_datetime, a.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (a.scheduled_datetime, a.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then a.scheduled_datetime end desc, case when ${descending}::boolean then a.id end desc,
-               a.scheduled_datetime, a.id
-      limit ${page.limit + 1}::int
-    ) a
-    `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    page,
+    { column: 'scheduled_datetime', type: 'timestamptz', order: 'asc' },
+  );
   return rows;
 }
 

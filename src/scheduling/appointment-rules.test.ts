@@ -8,12 +8,7 @@ import {
   canTransition,
   type AppointmentStatus,
 } from './appointment-rules.js';
-
-const refusedOn = (field: string, message?: RegExp) =>
-  expect.objectContaining({
-    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
-    ...(message ? { message: expect.stringMatching(message) } : {}),
-  });
+import { refusedOn } from '../../test/helpers/refusals.js';
 
 const STATUSES: AppointmentStatus[] = ['SCHEDULED', 'CHECKED_IN', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'NO_SHOW'];
 const ALLOWED = new Set(['SCHEDULED→CHECKED_IN', 'SCHEDULED→CANCELLED', 'SCHEDULED→NO_SHOW', 'CHECKED_IN→IN_PROGRESS', 'CHECKED_IN→CANCELLED', 'IN_PROGRESS→COMPLETED']);

@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import { keysetPage } from '../kernel/keyset.js';
 
 /** One row of `departments`. */
 export interface DepartmentRow {
@@ -42,26 +43,20 @@ export async function departmentPage(
   f: DepartmentListFilter,
   page: PageRequest,
 ): Promise<DepartmentRow[]> {
-  const [name, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'asc');
-  const rows = await tx<DepartmentRow[]>`
-    /* departmentPage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<DepartmentRow[]>`
+      /* departmentPage */
       select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
              d.created_at, d.updated_at, d.version
       from departments d
       where d.organization_id = ${organizationId}::uuid
         and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
         and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (name, id) < (${name}::text, ${id}::uuid)
-                                       else (name, id) > (${name}::text, ${id}::uuid) end)
-    order by case when ${descending}::boolean then name end desc, case when ${descending}::boolean then id end desc,
-             name, id
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'name', type: 'text', order: 'asc' },
+  );
   return rows;
 }
 

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createLoader, createPatientRecordLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createByIdLoader, createLoader, createPatientRecordLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as appointments from './appointment-repository.js';
 import * as departments from './department-repository.js';
@@ -8,11 +8,7 @@ import { DEFAULT_CONSULTATION_MINUTES } from './opd-queue-rules.js';
 /** Departments, appointments and OPD queue entries, batched per request. Appointments and queue entries are PHI. */
 export function schedulingLoaders(scope: LoaderScope) {
   return {
-    departmentById: createLoader(
-      scope,
-      departments.departmentsByIds,
-      (d) => d.id,
-    ),
+    departmentById: createByIdLoader(scope, departments.departmentsByIds),
     appointmentById: createPatientRecordLoader(scope, appointments.appointmentsByIds),
     appointmentsOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null; from: Date | null }) =>
       createConnectionLoader(

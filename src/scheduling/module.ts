@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule } from '../kernel/domain-module.js';
+import { nodesByLoader, type DomainModule } from '../kernel/domain-module.js';
 import { Appointment } from './resolvers/Appointment.js';
 import { Department } from './resolvers/Department.js';
 import { bookAppointment } from './resolvers/Mutation/bookAppointment.js';
@@ -48,9 +48,9 @@ export const schedulingModule: DomainModule = {
     OpdQueueEvent,
     Patient,
   },
-  nodes: {
-    Department: nodeFetcher('Department', 'scheduling:read', (ctx, uuid) => ctx.loaders.departmentById.load(uuid)),
-    Appointment: nodeFetcher('Appointment', 'scheduling:read', (ctx, uuid) => ctx.loaders.appointmentById.load(uuid)),
-    OpdQueueEntry: nodeFetcher('OpdQueueEntry', 'scheduling:read', (ctx, uuid) => ctx.loaders.opdQueueEntryById.load(uuid)),
-  },
+  nodes: nodesByLoader('scheduling:read', {
+    Department: 'departmentById',
+    Appointment: 'appointmentById',
+    OpdQueueEntry: 'opdQueueEntryById',
+  }),
 };

@@ -1,4 +1,5 @@
 /** Time helpers of the seeder: epoch milliseconds, UTC day numbers and organization-local wall clock. */
+import { zoneFormatter, zoneOffsetAt } from '../kernel/organization-time.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -71,24 +72,12 @@ export class ZoneClock {
   private readonly format: Intl.DateTimeFormat;
 
   constructor(readonly timeZone: string) {
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    this.format = zoneFormatter(timeZone);
   }
 
   /** Local-minus-UTC offset in ms at an instant. */
   offsetAt(ms: number): number {
-    const parts = this.format.formatToParts(new Date(ms));
-    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
-    return asUtc - (ms - (ms % 1000));
+    return zoneOffsetAt(this.format, ms);
   }
 
   /** UTC instant of local `minuteOfDay` on local calendar day `day` (a day number). */

@@ -1,6 +1,7 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 import type { StateMachine } from './definition-validation.js';
+import { keysetPage } from '../kernel/keyset.js';
 
 /**
  * JSONB columns are read as text and parsed here: the pool camel-cases JSON
@@ -76,12 +77,10 @@ export async function definitionPage(
   f: DefinitionListFilter,
   page: PageRequest,
 ): Promise<DefinitionRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<DefinitionRecord[]>`
-    /* definitionPage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<Selected[]>`
+      /* definitionPage */
       select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
              is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
              cursor_timestamp(created_at)::text as sort_key
@@ -92,14 +91,10 @@ export async function definitionPage(
         and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
         and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
         and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
-             created_at, id
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'created_at', type: 'timestamptz', order: 'desc' },
+  );
   return rows.map(toRow);
 }
 

@@ -358,7 +358,7 @@ describe('validateStateMachine: reachability', () => {
 describe('issue 21: who may act, reserved events, self-loops', () => {
   it('refuses roles without WORKFLOWS_WRITE in allowedRoles and task actions (ROLE_CANNOT_ACT)', () => {
     const input = labMachine();
-    input.transitions[0] = { ...input.transitions[0], allowedRoles: ['NURSE', 'FRONT_DESK'], actions: [{ type: 'CREATE_TASK', role: 'BILLING', name: 'Bill' }] } as never;
+    input.transitions[0] = { ...input.transitions[0], allowedRoles: ['NURSE', 'FRONT_DESK'], actions: [{ type: 'CREATE_TASK', role: 'BILLING', name: 'Bill' }] };
     expect(validateStateMachine(input).errors.map((e) => [e.code, e.path])).toEqual([
       ['ROLE_CANNOT_ACT', 'transitions[0].allowedRoles[1]'],
       ['ROLE_CANNOT_ACT', 'transitions[0].actions[0].role'],
@@ -367,16 +367,16 @@ describe('issue 21: who may act, reserved events, self-loops', () => {
 
   it('refuses the history\'s own events START and WORKFLOW_CANCELLED (RESERVED_EVENT)', () => {
     const input = labMachine();
-    input.transitions[0] = { ...input.transitions[0], event: 'START' } as never;
+    input.transitions[0] = { ...input.transitions[0], event: 'START' };
     expect(codes(input)).toEqual(['RESERVED_EVENT']);
   });
 
   it('keeps reenter on self-loops only', () => {
     const input = labMachine();
-    input.transitions.push({ from: 'COLLECTED', to: 'COLLECTED', event: 'NOTE', reenter: true } as never);
+    input.transitions.push({ from: 'COLLECTED', to: 'COLLECTED', event: 'NOTE', reenter: true });
     const { machine } = validateStateMachine(input);
     expect(machine!.transitions.at(-1)).toMatchObject({ event: 'NOTE', reenter: true });
-    input.transitions.push({ from: 'ORDERED', to: 'COLLECTED', event: 'SKIP', reenter: true } as never);
+    input.transitions.push({ from: 'ORDERED', to: 'COLLECTED', event: 'SKIP', reenter: true });
     expect(validateStateMachine(input).errors.map((e) => e.path)).toEqual([`transitions[${input.transitions.length - 1}].reenter`]);
   });
 });

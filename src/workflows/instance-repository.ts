@@ -1,10 +1,11 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 import { encounterPatientId } from '../patients/encounter-repository.js';
 import { imagingOrderPatientId } from '../patients/imaging-order-repository.js';
 import { labTestPatientId } from '../patients/lab-test-repository.js';
 import { prescriptionPatientId } from '../patients/prescription-repository.js';
 import { appointmentPatientId } from '../scheduling/appointment-repository.js';
+import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
 
 interface InstanceRecord {
   id: string;
@@ -115,12 +116,10 @@ export async function instancePage(
   f: InstanceListFilter,
   page: PageRequest,
 ): Promise<InstanceRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<InstanceRecord[]>`
-    /* instancePage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<Selected[]>`
+      /* instancePage */
       select id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
              started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
              cursor_timestamp(started_at)::text as sort_key
@@ -131,14 +130,10 @@ export async function instancePage(
         and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
         and (${f.state}::text is null or current_state = ${f.state}::text)
         and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (started_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                       else (started_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-    order by case when ${descending}::boolean then started_at end desc, case when ${descending}::boolean then id end desc,
-             started_at, id
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'started_at', type: 'timestamptz', order: 'desc' },
+  );
   return rows.map(toInstance);
 }
 
@@ -299,24 +294,19 @@ export async function transitionPagesByInstanceIds(
   instanceIds: readonly string[],
   page: PageRequest,
 ): Promise<TransitionRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'asc');
-  const rows = await tx<TransitionRecord[]>`
-    /* transitionPagesByInstanceIds */
-    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
+  const rows = await pageOfChildren(
+    tx,
+    tx<TransitionRecord[]>`
+      /* transitionPagesByInstanceIds */
       select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
              cursor_timestamp(t.occurred_at)::text as sort_key
       from workflow_transitions t
-      where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
-        and (${id}::uuid is null or case when ${descending}::boolean then (t.occurred_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (t.occurred_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then t.occurred_at end desc, case when ${descending}::boolean then t.id end desc,
-               t.occurred_at, t.id
-      limit ${page.limit + 1}::int
-    ) t
-    `;
+      where t.organization_id = ${organizationId}::uuid
+    `,
+    { parentIds: instanceIds, parentColumn: 'instance_id' },
+    page,
+    { column: 'occurred_at', type: 'timestamptz', order: 'asc' },
+  );
   return rows.map(toTransition);
 }
 

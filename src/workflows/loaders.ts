@@ -1,4 +1,4 @@
-import { createConnectionLoader, createLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createByIdLoader, createStatusPagesLoader, createLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as config from './config-repository.js';
 import * as definitions from './definition-repository.js';
@@ -17,17 +17,9 @@ export function workflowsLoaders(scope: LoaderScope) {
   const read = scope.read.bind(scope);
   let configRead: Promise<config.ConfigRow> | undefined;
   return {
-    workflowDefinitionById: createLoader(
-      scope,
-      definitions.definitionsByIds,
-      (d) => d.id,
-    ),
-    workflowInstanceById: createLoader(
-      scope,
-      // Instance context carries the patient and clinical form data: reading it is PHI access.
-      notingAccess(scope, instances.instancesByIds, patientsOf),
-      (i) => i.id,
-    ),
+    workflowDefinitionById: createByIdLoader(scope, definitions.definitionsByIds),
+    // Instance context carries the patient and clinical form data: reading it is PHI access.
+    workflowInstanceById: createByIdLoader(scope, notingAccess(scope, instances.instancesByIds, patientsOf)),
     /** The active (else latest) instance of each record of one entity type. */
     workflowOfEntity: loaderFamily((entityType: string) =>
       createLoader(
@@ -36,11 +28,7 @@ export function workflowsLoaders(scope: LoaderScope) {
         (i) => i.entityId,
       ),
     ),
-    workflowTransitionById: createLoader(
-      scope,
-      instances.transitionsByIds,
-      (t) => t.id,
-    ),
+    workflowTransitionById: createByIdLoader(scope, instances.transitionsByIds),
     workflowHistoryOfInstance: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
@@ -55,20 +43,8 @@ export function workflowsLoaders(scope: LoaderScope) {
       instances.transitionCountsByInstanceIds,
       (c) => c.instanceId,
     ),
-    workflowTaskById: createLoader(
-      scope,
-      tasks.tasksByIds,
-      (t) => t.id,
-    ),
-    workflowTasksOfInstance: loaderFamily((args: { page: PageRequest; statuses: string[] | null }) =>
-      createConnectionLoader(
-        scope,
-        (tx, org, ids) => tasks.taskPagesByInstanceIds(tx, org, ids, args.statuses, args.page),
-        (t) => t.instanceId,
-        args.page,
-        (t) => [t.sortKey, t.id],
-      ),
-    ),
+    workflowTaskById: createByIdLoader(scope, tasks.tasksByIds),
+    workflowTasksOfInstance: createStatusPagesLoader(scope, tasks.taskPagesByInstanceIds, (t) => t.instanceId, (t) => [t.sortKey, t.id]),
     workflowTaskCountOfInstance: loaderFamily((statuses: string[] | null) =>
       createLoader(
         scope,
@@ -76,11 +52,7 @@ export function workflowsLoaders(scope: LoaderScope) {
         (c) => c.instanceId,
       ),
     ),
-    visualWorkflowById: createLoader(
-      scope,
-      visuals.visualsByIds,
-      (v) => v.id,
-    ),
+    visualWorkflowById: createByIdLoader(scope, visuals.visualsByIds),
     /** The organization's workflow settings, read at most once per request. */
     workflowConfig: () => (configRead ??= read((tx) => config.configOf(tx, org))),
   };

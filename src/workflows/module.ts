@@ -1,4 +1,4 @@
-import { nodeFetcher, type DomainModule, type NodeFetcher, type NodeTypeName } from '../kernel/domain-module.js';
+import { nodesByLoader, type DomainModule } from '../kernel/domain-module.js';
 import { Encounter } from './resolvers/Encounter.js';
 import { LabTest } from './resolvers/LabTest.js';
 import { cancelWorkflow } from './resolvers/Mutation/cancelWorkflow.js';
@@ -38,9 +38,6 @@ import { WorkflowState } from './resolvers/WorkflowState.js';
 import { WorkflowTask } from './resolvers/WorkflowTask.js';
 import { WorkflowTransition } from './resolvers/WorkflowTransition.js';
 import { WorkflowTransitionRule } from './resolvers/WorkflowTransitionRule.js';
-
-/** Node fetchers: every workflow type needs WORKFLOWS_READ. */
-const readable = (type: NodeTypeName, load: Parameters<typeof nodeFetcher>[2]): NodeFetcher => nodeFetcher(type, 'workflows:read', load);
 
 /** Configurable state machines, running instances with history, human tasks, settings and designer documents. */
 export const workflowsModule: DomainModule = {
@@ -89,11 +86,12 @@ export const workflowsModule: DomainModule = {
     Encounter,
     LabTest,
   },
-  nodes: {
-    WorkflowDefinition: readable('WorkflowDefinition', (ctx, id) => ctx.loaders.workflowDefinitionById.load(id)),
-    WorkflowInstance: readable('WorkflowInstance', (ctx, id) => ctx.loaders.workflowInstanceById.load(id)),
-    WorkflowTransition: readable('WorkflowTransition', (ctx, id) => ctx.loaders.workflowTransitionById.load(id)),
-    WorkflowTask: readable('WorkflowTask', (ctx, id) => ctx.loaders.workflowTaskById.load(id)),
-    VisualWorkflow: readable('VisualWorkflow', (ctx, id) => ctx.loaders.visualWorkflowById.load(id)),
-  },
+  // Every workflow type needs WORKFLOWS_READ.
+  nodes: nodesByLoader('workflows:read', {
+    WorkflowDefinition: 'workflowDefinitionById',
+    WorkflowInstance: 'workflowInstanceById',
+    WorkflowTransition: 'workflowTransitionById',
+    WorkflowTask: 'workflowTaskById',
+    VisualWorkflow: 'visualWorkflowById',
+  }),
 };

@@ -68,23 +68,6 @@ export async function releaseTasksOfUser(
   return rows.map(toTask);
 }
 
-/** Whether `userId` is an active user of the organization holding one of `roles`. */
-export async function isActiveUserWithRole(
-  tx: TransactionSql,
-  organizationId: string,
-  userId: string,
-  roles: readonly string[],
-): Promise<boolean> {
-  const rows = await tx<{ id: string }[]>`
-    /* isActiveUserWithRole */
-    select u.id from users u
-    where u.organization_id = ${organizationId}::uuid and u.id = ${userId}::uuid and u.active
-      and exists (select 1 from user_roles r where r.organization_id = u.organization_id and r.user_id = u.id
-                  and r.role_code = any(${roles as string[]}::text[]))
-  `;
-  return rows.length > 0;
-}
-
 /** Cancels the open escalation follow-ups of a task (it was completed); returns them. */
 export async function cancelEscalationsOf(tx: TransactionSql, organizationId: string, taskId: string): Promise<TaskRow[]> {
   const rows = await tx<TaskRecord[]>`

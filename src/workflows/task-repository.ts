@@ -1,6 +1,7 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
 import type { InstanceCount } from './instance-repository.js';
+import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
 
 export interface TaskRecord {
   id: string;
@@ -201,12 +202,10 @@ export async function completeTaskRow(
 
 /** Task lists (myTasks, workflowTasks) oldest first, keyset on (created_at, id). */
 export async function taskPage(tx: TransactionSql, organizationId: string, f: TaskListFilter, page: PageRequest): Promise<TaskRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'asc');
-  const rows = await tx<TaskRecord[]>`
-    /* taskPage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<TaskRecord[]>`
+      /* taskPage */
       select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
              priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
              updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
@@ -221,14 +220,10 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
         and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
         and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
         and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
-             created_at, id
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'created_at', type: 'timestamptz', order: 'asc' },
+  );
   return rows.map(toTask);
 }
 
@@ -258,27 +253,22 @@ export async function taskPagesByInstanceIds(
   statuses: string[] | null,
   page: PageRequest,
 ): Promise<TaskRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'asc');
-  const rows = await tx<TaskRecord[]>`
-    /* taskPagesByInstanceIds */
-    select t.* from unnest(${instanceIds as string[]}::uuid[]) as p(id)
-    cross join lateral (
+  const rows = await pageOfChildren(
+    tx,
+    tx<TaskRecord[]>`
+      /* taskPagesByInstanceIds */
       select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
              t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
              t.form_data::text as form_data, t.created_at, t.updated_at, t.version, t.escalated_at, t.escalated_from,
              cursor_timestamp(t.created_at)::text as sort_key
       from workflow_tasks t
-      where t.organization_id = ${organizationId}::uuid and t.instance_id = p.id
+      where t.organization_id = ${organizationId}::uuid
         and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
-        and (${id}::uuid is null or case when ${descending}::boolean then (t.created_at, t.id) < (${at}::text::timestamptz, ${id}::uuid)
-                                         else (t.created_at, t.id) > (${at}::text::timestamptz, ${id}::uuid) end)
-      order by case when ${descending}::boolean then t.created_at end desc, case when ${descending}::boolean then t.id end desc,
-               t.created_at, t.id
-      limit ${page.limit + 1}::int
-    ) t
-    `;
+    `,
+    { parentIds: instanceIds, parentColumn: 'instance_id' },
+    page,
+    { column: 'created_at', type: 'timestamptz', order: 'asc' },
+  );
   return rows.map(toTask);
 }
 

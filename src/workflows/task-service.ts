@@ -4,6 +4,7 @@ import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, conflict, DomainError, forbidden, notFound } from '../kernel/errors.js';
 import type { UnitOfWork } from '../kernel/db/tenant-session.js';
 import { requiredText } from '../kernel/validation.js';
+import { activeUserHoldsRole } from '../identity/provider-repository.js';
 import * as instances from './instance-repository.js';
 import { WORKFLOW_ACTOR_ROLES } from './state-machine.js';
 import * as assignment from './task-assignment-repository.js';
@@ -141,7 +142,7 @@ export async function reassignTask(ctx: TenantContext, input: { taskId: string; 
     if (input.assigneeId === null && before.assignedRole === null) {
       throw badInput('This task has no role queue to return to; name the user who should do it', 'assigneeId');
     }
-    if (input.assigneeId !== null && !(await assignment.isActiveUserWithRole(tx, org, input.assigneeId, WORKFLOW_ACTOR_ROLES))) {
+    if (input.assigneeId !== null && !(await activeUserHoldsRole(tx, org, input.assigneeId, WORKFLOW_ACTOR_ROLES))) {
       throw badInput(
         `The assignee must be an active user of your organization holding a role that may work on workflows (${WORKFLOW_ACTOR_ROLES.join(', ')})`,
         'assigneeId',

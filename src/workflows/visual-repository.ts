@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { PageRequest } from '../kernel/pagination.js';
+import { keysetPage } from '../kernel/keyset.js';
 
 interface VisualRecord {
   id: string;
@@ -65,26 +66,20 @@ export async function visualPage(
   definitionId: string | null,
   page: PageRequest,
 ): Promise<VisualRow[]> {
-  const [at, id] = (page.cursor ?? [null, null]) as [string | null, string | null];
-  // Both scan directions in one statement (see scansDescending).
-  const descending = scansDescending(page, 'desc');
-  const rows = await tx<VisualRecord[]>`
-    /* visualPage */
-    with matching as not materialized (
+  const rows = await keysetPage(
+    tx,
+    tx<Selected[]>`
+      /* visualPage */
       select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
              layout::text as layout, created_by, created_at, updated_at, version,
              cursor_timestamp(created_at)::text as sort_key
       from visual_workflows
       where organization_id = ${organizationId}::uuid
         and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
-    )
-    select * from matching
-    where (${id}::uuid is null or case when ${descending}::boolean then (created_at, id) < (${at}::text::timestamptz, ${id}::uuid)
-                                       else (created_at, id) > (${at}::text::timestamptz, ${id}::uuid) end)
-    order by case when ${descending}::boolean then created_at end desc, case when ${descending}::boolean then id end desc,
-             created_at, id
-    limit ${page.limit + 1}::int
-    `;
+    `,
+    page,
+    { column: 'created_at', type: 'timestamptz', order: 'desc' },
+  );
   return rows.map(toVisual);
 }
 

@@ -8,6 +8,7 @@
  * longer come from the index and a Sort node would appear. And request
  * transactions do plan every statement with its parameters.
  */
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransactionSql } from '../../src/kernel/db/pool.js';
 import { enterTenantScope } from '../../src/kernel/db/tenant-scope.js';
@@ -30,21 +31,27 @@ const ID = '00000000-0000-4000-8000-000000000002';
 const codec = CursorCodec.ephemeral();
 const pageOf = (forward: boolean, cursor: PageRequest['cursor']): PageRequest => ({ forward, limit: 20, cursor, ordering: 'plan', cursors: codec });
 
-/** A transaction that sends `EXPLAIN` of whatever statement the repository sends, and returns its plan lines as rows. */
-function explaining(tx: TransactionSql): TransactionSql {
-  const tag = (strings: TemplateStringsArray, ...values: unknown[]) => {
-    const prefixed = [`explain (costs off) ${strings[0]}`, ...strings.slice(1)];
-    return (tx as unknown as (s: TemplateStringsArray, ...v: unknown[]) => unknown)(Object.assign(prefixed, { raw: prefixed }), ...values);
-  };
-  return tag as unknown as TransactionSql;
-}
-
+/**
+ * The plan of the statement a list sends: the list runs in a transaction of a connection that records what it
+ * sends (lists compose their statement from fragments, see src/kernel/keyset.ts), then the last statement is
+ * explained with the same parameters.
+ */
 async function planOf(list: (tx: TransactionSql, page: PageRequest) => Promise<unknown[]>, page: PageRequest): Promise<string> {
-  return app.admin.begin(async (sql) => {
-    await sql`select set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`;
-    const rows = (await list(explaining(sql as unknown as TransactionSql), page)) as { queryPlan: string }[];
-    return rows.map((r) => Object.values(r)[0]).join('\n');
-  });
+  let sent: { text: string; parameters: postgres.ParameterOrJSON<never>[] } | undefined;
+  // A copy: postgres.js serializes the array it hands to `debug` in place once the statement is described.
+  const debug = (_connection: number, text: string, parameters: unknown[]) =>
+    (sent = { text, parameters: [...parameters] as postgres.ParameterOrJSON<never>[] });
+  const sql = postgres(app.databaseUrl, { max: 1, onnotice: () => {}, debug });
+  try {
+    return await sql.begin(async (tx) => {
+      await tx`select set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`;
+      await list(tx as unknown as TransactionSql, page);
+      const rows = await tx.unsafe(`explain (costs off) ${sent!.text}`, sent!.parameters);
+      return rows.map((r) => Object.values(r)[0]).join('\n');
+    });
+  } finally {
+    await sql.end();
+  }
 }
 
 type List = (tx: TransactionSql, page: PageRequest) => Promise<unknown[]>;

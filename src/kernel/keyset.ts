@@ -1,0 +1,90 @@
+import type { PendingQuery, Row } from 'postgres';
+import type { TransactionSql } from './db/pool.js';
+import { scansDescending, type PageRequest } from './pagination.js';
+
+/**
+ * The keyset half of a list statement, written once for every list. A list hands over its filtered rows as a
+ * statement of its own — a tagged `tx<Row[]>` literal that SafeQL checks against the schema and the row type,
+ * labelled with the list's function — and this wraps it, as the lists used to write it each:
+ *
+ *   with matching as not materialized (<filtered rows>)
+ *   select * from matching
+ *   where (<no cursor> or case when <descending> then (k, id) < (cursor) else (k, id) > (cursor) end)
+ *   order by case when <descending> then k end desc, case when <descending> then id end desc, k, id
+ *   limit <limit + 1>
+ *
+ * (`pageOfChildren` does the same inside a LATERAL per parent.) The direction is a parameter PostgreSQL folds away
+ * before planning (see scansDescending); the CTE is inlined, so the plan is the one of the statement written out
+ * (test/performance/keyset-plans.test.ts checks index scans without a sort).
+ */
+export interface KeysetOrder {
+  /** The sort column of the filtered rows. */
+  column: string;
+  /** Its SQL type: the cursor's value (text, as cursors carry it) is cast to it. */
+  type: 'text' | 'timestamptz' | 'bigint';
+  order: 'asc' | 'desc';
+  /** False when the column alone is unique (then the cursor holds only its value); else ties go by `id`. */
+  tiebreakById?: boolean;
+}
+
+/** One page of an organization-wide list: `limit + 1` of `filtered`'s rows after the page's cursor. */
+export function keysetPage<T extends Row>(db: TransactionSql, filtered: PendingQuery<T[]>, page: PageRequest, o: KeysetOrder): Promise<T[]> {
+  return db<T[]>`
+    with matching as not materialized (${filtered})
+    select * from matching
+    ${keysetTail(db, page, o)}
+  `;
+}
+
+/** Where a child list's rows hang off their parent: the parents' ids and the child column that names one. */
+export interface ChildPages {
+  parentIds: readonly string[];
+  parentColumn: string;
+}
+
+/**
+ * Pages of a child list for many parents in one statement: for each parent, a LATERAL scan of `filtered`'s rows
+ * whose `parentColumn` is the parent, `limit + 1` after the page's cursor. `filtered` is the list's SafeQL-checked
+ * statement of the organization's rows (without the parent condition, which is this correlation).
+ */
+export function pageOfChildren<T extends Row>(
+  db: TransactionSql,
+  filtered: PendingQuery<T[]>,
+  children: ChildPages,
+  page: PageRequest,
+  o: KeysetOrder,
+): Promise<T[]> {
+  return db<T[]>`
+    select r.* from unnest(${children.parentIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select * from (${filtered}) as matching
+      where matching.${db(children.parentColumn)} = parent.id
+      ${keysetTail(db, page, o, db`and`)}
+    ) r
+  `;
+}
+
+function keysetTail(db: TransactionSql, page: PageRequest, o: KeysetOrder, join: PendingQuery<Row[]> = db`where`): PendingQuery<Row[]> {
+  const descending = scansDescending(page, o.order);
+  const k = db(o.column);
+  const type = db.unsafe(TYPES[o.type]);
+  const value = page.cursor ? String(page.cursor[0]) : null;
+  if (o.tiebreakById === false) {
+    return db`
+      ${join} (${value}::text is null or case when ${descending}::boolean then ${k} < ${value}::text::${type}
+                                              else ${k} > ${value}::text::${type} end)
+      order by case when ${descending}::boolean then ${k} end desc, ${k}
+      limit ${page.limit + 1}::int
+    `;
+  }
+  const id = page.cursor ? String(page.cursor[1]) : null;
+  return db`
+    ${join} (${id}::uuid is null or case when ${descending}::boolean then (${k}, id) < (${value}::text::${type}, ${id}::uuid)
+                                         else (${k}, id) > (${value}::text::${type}, ${id}::uuid) end)
+    order by case when ${descending}::boolean then ${k} end desc, case when ${descending}::boolean then id end desc, ${k}, id
+    limit ${page.limit + 1}::int
+  `;
+}
+
+/** The SQL spelling of each sort-column type: a closed list, so no caller's text reaches the statement. */
+const TYPES: Readonly<Record<KeysetOrder['type'], string>> = { text: 'text', timestamptz: 'timestamptz', bigint: 'bigint' };
