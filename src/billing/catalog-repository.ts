@@ -1,9 +1,10 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `service_catalog`; money and rates as exact database text. */
-export interface ServiceCatalogItemRow {
+export interface ServiceCatalogItemRow extends RowStamps {
   id: string;
   organizationId: string;
   code: string;
@@ -17,9 +18,6 @@ export interface ServiceCatalogItemRow {
   taxRate: string;
   currency: string;
   active: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 /** The writable columns. */

@@ -4,9 +4,10 @@ import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 import type { LedgerColumns } from './invoice-accounting.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
 import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
-export interface InvoiceRow extends InvoiceAmountColumns, LedgerColumns {
+export interface InvoiceRow extends InvoiceAmountColumns, LedgerColumns, RowStamps {
   id: string;
   organizationId: string;
   invoiceNumber: string;
@@ -21,9 +22,6 @@ export interface InvoiceRow extends InvoiceAmountColumns, LedgerColumns {
   voidReason: string | null;
   notes: string | null;
   createdBy: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 /** One row of `invoice_line_items`. */

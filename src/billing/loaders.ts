@@ -5,6 +5,7 @@ import {
   createPatientRecordLoader,
   createStatusPagesLoader,
   forgetKeys,
+  limitedGroupLoaders,
   loaderFamily,
   primeFresh,
   type LoaderScope,
@@ -48,13 +49,7 @@ function cachingLoaders(scope: LoaderScope) {
         (r) => r.patientId,
       ),
     ),
-    invoicesOfEncounter: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => invoices.invoicesByEncounterIds(tx, org, ids, limit),
-        (i) => i.encounterId!,
-      ),
-    ),
+    invoicesOfEncounter: limitedGroupLoaders(scope, invoices.invoicesByEncounterIds, (i) => i.encounterId!),
     balanceOfPatient: createLoader(
       scope,
       invoices.balancesByPatientIds,
@@ -67,28 +62,10 @@ function cachingLoaders(scope: LoaderScope) {
     ),
     lineItemById: createByIdLoader(scope, invoices.lineItemsByIds),
     paymentById: createPatientRecordLoader(scope, payments.paymentsByIds),
-    paymentsOfInvoice: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => payments.paymentsByInvoiceIds(tx, org, ids, limit),
-        (p) => p.invoiceId,
-      ),
-    ),
-    refundsOfPayment: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => payments.refundsByPaymentIds(tx, org, ids, limit),
-        (p) => p.refundOfPaymentId!,
-      ),
-    ),
+    paymentsOfInvoice: limitedGroupLoaders(scope, payments.paymentsByInvoiceIds, (p) => p.invoiceId),
+    refundsOfPayment: limitedGroupLoaders(scope, payments.refundsByPaymentIds, (p) => p.refundOfPaymentId!),
     adjustmentById: createPatientRecordLoader(scope, adjustments.adjustmentsByIds),
-    adjustmentsOfInvoice: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => adjustments.adjustmentsByInvoiceIds(tx, org, ids, limit),
-        (a) => a.invoiceId,
-      ),
-    ),
+    adjustmentsOfInvoice: limitedGroupLoaders(scope, adjustments.adjustmentsByInvoiceIds, (a) => a.invoiceId),
   };
 }
 

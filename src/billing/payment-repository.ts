@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { ChildRows } from '../kernel/pagination.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `payments`: a PAYMENT or a REFUND; amounts are exact numeric text. */
-export interface PaymentRow {
+export interface PaymentRow extends RowStamps {
   id: string;
   organizationId: string;
   invoiceId: string;
@@ -19,9 +20,6 @@ export interface PaymentRow {
   receivedBy: string | null;
   reason: string | null;
   status: string;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 export async function paymentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<PaymentRow[]> {

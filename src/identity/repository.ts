@@ -1,9 +1,10 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** A staff account as the API shows it (never the password hash). */
-export interface UserRow {
+export interface UserRow extends RowStamps {
   id: string;
   organizationId: string;
   email: string;
@@ -14,9 +15,6 @@ export interface UserRow {
   specialty: string | null;
   active: boolean;
   lastLoginAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 export interface LoginAccount {

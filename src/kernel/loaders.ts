@@ -134,6 +134,15 @@ export function createGroupLoader<V>(
   );
 }
 
+/** One group loader per row limit (nested lists capped by `first`): `read` takes the limit after the keys. */
+export function limitedGroupLoaders<V>(
+  scope: LoaderScope,
+  read: (tx: TransactionSql, organizationId: string, keys: readonly string[], limit: number) => Promise<readonly V[]>,
+  parentOf: (row: V) => string,
+): LoaderFamily<number, RowLoader<string, V[], V>> {
+  return loaderFamily((limit: number) => createGroupLoader(scope, (tx, org, ids) => read(tx, org, ids, limit), parentOf));
+}
+
 /**
  * Loaders that also depend on field arguments (`encounters(first: 5)`): one
  * DataLoader per distinct argument set, so every parent asking with the same

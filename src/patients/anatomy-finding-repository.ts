@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { ChildRows } from '../kernel/pagination.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `anatomy_findings` as the API reads it. */
-export interface AnatomyFindingRow {
+export interface AnatomyFindingRow extends RowStamps {
   id: string;
   organizationId: string;
   patientId: string;
@@ -15,9 +16,6 @@ export interface AnatomyFindingRow {
   severity: string | null;
   notes: string | null;
   observedAt: Date;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 export async function anatomyFindingsByIds(

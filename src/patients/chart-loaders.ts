@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, limitedGroupLoaders, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import { listLimit, pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as notes from './clinical-note-repository.js';
 import * as allergies from './drug-allergy-repository.js';
@@ -37,13 +37,7 @@ export function chartLoaders(scope: LoaderScope) {
         (p) => p.patientId,
       ),
     ),
-    problemsOfEncounter: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => problems.problemsByEncounterIds(tx, org, ids, limit),
-        (p) => p.encounterId!,
-      ),
-    ),
+    problemsOfEncounter: limitedGroupLoaders(scope, problems.problemsByEncounterIds, (p) => p.encounterId!),
 
     clinicalNoteById: byId(notes.clinicalNotesByIds),
     clinicalNotesOfPatient: loaderFamily((page: PageRequest) =>
@@ -60,20 +54,8 @@ export function chartLoaders(scope: LoaderScope) {
       notes.clinicalNoteCountsByPatientIds,
       (r) => r.patientId,
     ),
-    clinicalNotesOfEncounter: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => notes.clinicalNotesByEncounterIds(tx, org, ids, limit),
-        (n) => n.encounterId!,
-      ),
-    ),
-    amendmentsOfClinicalNote: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => notes.clinicalNotesByAmendedIds(tx, org, ids, limit),
-        (n) => n.amendsNoteId!,
-      ),
-    ),
+    clinicalNotesOfEncounter: limitedGroupLoaders(scope, notes.clinicalNotesByEncounterIds, (n) => n.encounterId!),
+    amendmentsOfClinicalNote: limitedGroupLoaders(scope, notes.clinicalNotesByAmendedIds, (n) => n.amendsNoteId!),
 
     drugAllergyById: byId(allergies.drugAllergiesByIds),
     drugAllergiesOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
@@ -92,12 +74,6 @@ export function chartLoaders(scope: LoaderScope) {
         (p) => p.patientId,
       ),
     ),
-    prescriptionsOfEncounter: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => prescriptions.prescriptionsByEncounterIds(tx, org, ids, limit),
-        (p) => p.encounterId!,
-      ),
-    ),
+    prescriptionsOfEncounter: limitedGroupLoaders(scope, prescriptions.prescriptionsByEncounterIds, (p) => p.encounterId!),
   };
 }

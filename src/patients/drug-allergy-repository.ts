@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `drug_allergies` as the API reads it. */
-export interface DrugAllergyRow {
+export interface DrugAllergyRow extends RowStamps {
   id: string;
   organizationId: string;
   patientId: string;
@@ -14,9 +15,6 @@ export interface DrugAllergyRow {
   onsetDate: string | null;
   recordedBy: string | null;
   notes: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 export async function drugAllergiesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<DrugAllergyRow[]> {

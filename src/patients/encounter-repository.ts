@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import { type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
 
 export interface EncounterRow {

@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `imaging_orders` as the API reads it. */
-export interface ImagingOrderRow {
+export interface ImagingOrderRow extends RowStamps {
   id: string;
   organizationId: string;
   patientId: string;
@@ -27,9 +28,6 @@ export interface ImagingOrderRow {
   reportedBy: string | null;
   cancelledAt: Date | null;
   cancellationReason: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 export async function imagingOrdersByIds(

@@ -1,9 +1,10 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import { type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import { pageOfChildren } from '../kernel/keyset.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `lab_tests` as the API reads it. */
-export interface LabTestRow {
+export interface LabTestRow extends RowStamps {
   id: string;
   organizationId: string;
   patientId: string;
@@ -21,9 +22,6 @@ export interface LabTestRow {
   resultedAt: Date | null;
   cancelledAt: Date | null;
   cancellationReason: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 /** One row of `lab_results`; numeric columns arrive as exact decimal strings. */

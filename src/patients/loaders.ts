@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createStatusPagesLoader, createLoader, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createStatusPagesLoader, createLoader, limitedGroupLoaders, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
@@ -25,13 +25,7 @@ export function patientLoaders(scope: LoaderScope) {
     encounterCountOfPatient: loaderFamily((statuses: string[] | null) =>
       counts((tx, org, ids) => encounters.encounterCountsByPatientIds(tx, org, ids, statuses)),
     ),
-    vitalSignsOfEncounter: loaderFamily((limit: number) =>
-      createGroupLoader(
-        scope,
-        (tx, org, ids) => vitals.vitalSignsByEncounterIds(tx, org, ids, limit),
-        (v) => v.encounterId!,
-      ),
-    ),
+    vitalSignsOfEncounter: limitedGroupLoaders(scope, vitals.vitalSignsByEncounterIds, (v) => v.encounterId!),
     vitalSignsById: createByIdLoader(scope, vitals.vitalSignsByIds),
     /** The entered-in-error mark of a vital-sign set, or null while it stands. */
     vitalSignsErrorById: createLoader(scope, vitals.vitalSignsErrorsByIds, (e) => e.vitalSignsId),

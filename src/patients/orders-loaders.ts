@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createLoader, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createLoader, limitedGroupLoaders, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as findings from './anatomy-finding-repository.js';
 import * as bodySystems from './body-system-repository.js';
@@ -20,13 +20,9 @@ export function ordersLoaders(scope: LoaderScope) {
     labTestsOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       byParent((tx, org, ids) => labs.labTestsByPatientIds(tx, org, ids, statuses, limit), (t) => t.patientId),
     ),
-    labTestsOfEncounter: loaderFamily((limit: number) =>
-      byParent((tx, org, ids) => labs.labTestsByEncounterIds(tx, org, ids, limit), (t) => t.encounterId!),
-    ),
+    labTestsOfEncounter: limitedGroupLoaders(scope, labs.labTestsByEncounterIds, (t) => t.encounterId!),
     labResultById: byId(labs.labResultsByIds),
-    labResultsOfLabTest: loaderFamily((limit: number) =>
-      byParent((tx, org, ids) => labs.labResultsByLabTestIds(tx, org, ids, limit), (r) => r.labTestId),
-    ),
+    labResultsOfLabTest: limitedGroupLoaders(scope, labs.labResultsByLabTestIds, (r) => r.labTestId),
     labResultsOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
@@ -49,16 +45,10 @@ export function ordersLoaders(scope: LoaderScope) {
     imagingOrdersOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       byParent((tx, org, ids) => imaging.imagingOrdersByPatientIds(tx, org, ids, statuses, limit), (o) => o.patientId),
     ),
-    imagingOrdersOfEncounter: loaderFamily((limit: number) =>
-      byParent((tx, org, ids) => imaging.imagingOrdersByEncounterIds(tx, org, ids, limit), (o) => o.encounterId!),
-    ),
+    imagingOrdersOfEncounter: limitedGroupLoaders(scope, imaging.imagingOrdersByEncounterIds, (o) => o.encounterId!),
     anatomyFindingById: byId(findings.anatomyFindingsByIds),
-    anatomyFindingsOfPatient: loaderFamily((limit: number) =>
-      byParent((tx, org, ids) => findings.anatomyFindingsByPatientIds(tx, org, ids, limit), (f) => f.patientId),
-    ),
-    anatomyFindingsOfEncounter: loaderFamily((limit: number) =>
-      byParent((tx, org, ids) => findings.anatomyFindingsByEncounterIds(tx, org, ids, limit), (f) => f.encounterId!),
-    ),
+    anatomyFindingsOfPatient: limitedGroupLoaders(scope, findings.anatomyFindingsByPatientIds, (f) => f.patientId),
+    anatomyFindingsOfEncounter: limitedGroupLoaders(scope, findings.anatomyFindingsByEncounterIds, (f) => f.encounterId!),
     /** Global reference data: not scoped to the organization, no PHI. */
     bodySystemById: createByIdLoader(scope, (tx, _org, ids) => bodySystems.bodySystemsByIds(tx, ids)),
   };

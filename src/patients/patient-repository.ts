@@ -1,9 +1,10 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
 import type { PatientBundleColumns, PatientBundleRequest } from './patient-bundle-repository.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `ehr_patients` as the API reads it. */
-export interface PatientRow {
+export interface PatientRow extends RowStamps {
   id: string;
   organizationId: string;
   mrn: string;
@@ -32,9 +33,6 @@ export interface PatientRow {
   insurancePolicyNumber: string | null;
   status: string;
   deceasedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 /** The writable demographic fields (everything but identity, status and bookkeeping). */

@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `prescriptions` as the API reads it. */
-export interface PrescriptionRow {
+export interface PrescriptionRow extends RowStamps {
   id: string;
   organizationId: string;
   patientId: string;
@@ -27,9 +28,6 @@ export interface PrescriptionRow {
   discontinuedAt: Date | null;
   discontinuedReason: string | null;
   allergyOverrideReason: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 export async function prescriptionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<PrescriptionRow[]> {

@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `problem_list` as the API reads it. */
-export interface ProblemRow {
+export interface ProblemRow extends RowStamps {
   id: string;
   organizationId: string;
   patientId: string;
@@ -16,9 +17,6 @@ export interface ProblemRow {
   resolvedDate: string | null;
   recordedBy: string | null;
   notes: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 export async function problemsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<ProblemRow[]> {

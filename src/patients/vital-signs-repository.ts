@@ -1,5 +1,5 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { scansDescending, type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import { type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import { pageOfChildren } from '../kernel/keyset.js';
 
 export interface VitalSignsRow {

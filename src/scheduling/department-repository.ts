@@ -1,9 +1,10 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `departments`. */
-export interface DepartmentRow {
+export interface DepartmentRow extends RowStamps {
   id: string;
   organizationId: string;
   name: string;
@@ -13,9 +14,6 @@ export interface DepartmentRow {
   location: string | null;
   phone: string | null;
   active: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 /** The editable columns. */

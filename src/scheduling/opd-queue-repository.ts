@@ -1,8 +1,9 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import type { RowStamps } from '../kernel/row-stamps.js';
 
 /** One row of `opd_queue`. */
-export interface OpdQueueRow {
+export interface OpdQueueRow extends RowStamps {
   id: string;
   organizationId: string;
   departmentId: string;
@@ -19,9 +20,6 @@ export interface OpdQueueRow {
   completedAt: Date | null;
   leftAt: Date | null;
   notes: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
 }
 
 /** A queue listing row: the entry and its cursor key (stage 0 in consultation … 4 left, priority rank 0 emergency … 2 normal, token). */
