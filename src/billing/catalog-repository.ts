@@ -1,7 +1,9 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `service_catalog`; money and rates as exact database text. */
 export interface ServiceCatalogItemRow extends RowStamps {
@@ -33,7 +35,7 @@ export interface CatalogListFilter {
   active: boolean | null;
 }
 
-export async function catalogItemsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<ServiceCatalogItemRow[]> {
+export function catalogItemsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<ServiceCatalogItemRow[]> {
   return tx<ServiceCatalogItemRow[]>`
     /* catalogItemsByIds */
     select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
@@ -108,16 +110,8 @@ export async function insertCatalogItem(tx: TransactionSql, organizationId: stri
   return rows[0]!;
 }
 
-export async function lockCatalogItem(tx: TransactionSql, organizationId: string, id: string): Promise<ServiceCatalogItemRow | null> {
-  const rows = await tx<ServiceCatalogItemRow[]>`
-    /* lockCatalogItem */
-    select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
-           created_at, updated_at, version
-    from service_catalog
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockCatalogItem(tx: TransactionSql, organizationId: string, id: string): Promise<ServiceCatalogItemRow | null> {
+  return lockedRow(tx, 'lockCatalogItem', catalogItemsByIds(tx, organizationId, [id]));
 }
 
 /** Writes every mutable column of a locked item and bumps its version. */

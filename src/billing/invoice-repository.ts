@@ -1,3 +1,4 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { conflict } from '../kernel/errors.js';
 import type { ChildRows, PageRequest } from '../kernel/pagination.js';
@@ -5,6 +6,7 @@ import type { LedgerColumns } from './invoice-accounting.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
 import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
 export interface InvoiceRow extends InvoiceAmountColumns, LedgerColumns, RowStamps {
@@ -57,7 +59,7 @@ export interface PatientBalance {
   balance: string;
 }
 
-export async function invoicesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<InvoiceRow[]> {
+export function invoicesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<InvoiceRow[]> {
   return tx<InvoiceRow[]>`
     /* invoicesByIds */
     select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
@@ -228,17 +230,8 @@ export async function insertInvoice(tx: TransactionSql, organizationId: string, 
 }
 
 /** Locks a live invoice: every change to an invoice and its money runs behind this lock. */
-export async function lockInvoice(tx: TransactionSql, organizationId: string, id: string): Promise<InvoiceRow | null> {
-  const rows = await tx<InvoiceRow[]>`
-    /* lockInvoice */
-    select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-           discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, issued_at, due_date, voided_at,
-           void_reason, notes, created_by, created_at, updated_at, version
-    from invoices
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockInvoice(tx: TransactionSql, organizationId: string, id: string): Promise<InvoiceRow | null> {
+  return lockedRow(tx, 'lockInvoice', invoicesByIds(tx, organizationId, [id]));
 }
 
 /** Writes the status, amounts and life-cycle columns of a locked invoice and bumps its version. */

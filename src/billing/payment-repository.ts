@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { ChildRows } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `payments`: a PAYMENT or a REFUND; amounts are exact numeric text. */
 export interface PaymentRow extends RowStamps {
@@ -22,7 +24,7 @@ export interface PaymentRow extends RowStamps {
   status: string;
 }
 
-export async function paymentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<PaymentRow[]> {
+export function paymentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<PaymentRow[]> {
   return tx<PaymentRow[]>`
     /* paymentsByIds */
     select id, organization_id, invoice_id, patient_id, amount, currency, method, kind, refund_of_payment_id, refunded_amount,
@@ -89,16 +91,8 @@ export async function invoiceIdOfPayment(tx: TransactionSql, organizationId: str
   return rows[0]?.invoiceId ?? null;
 }
 
-export async function lockPayment(tx: TransactionSql, organizationId: string, id: string): Promise<PaymentRow | null> {
-  const rows = await tx<PaymentRow[]>`
-    /* lockPayment */
-    select id, organization_id, invoice_id, patient_id, amount, currency, method, kind, refund_of_payment_id, refunded_amount,
-           reference, idempotency_key, received_at, received_by, reason, status, created_at, updated_at, version
-    from payments
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockPayment(tx: TransactionSql, organizationId: string, id: string): Promise<PaymentRow | null> {
+  return lockedRow(tx, 'lockPayment', paymentsByIds(tx, organizationId, [id]));
 }
 
 export interface NewPayment {

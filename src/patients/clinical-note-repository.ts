@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 import { pageOfChildren } from '../kernel/keyset.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `clinical_notes` as the API reads it. */
 export interface ClinicalNoteRow {
@@ -25,7 +27,7 @@ export interface ClinicalNoteRow {
   sortKey: string | null;
 }
 
-export async function clinicalNotesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<ClinicalNoteRow[]> {
+export function clinicalNotesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<ClinicalNoteRow[]> {
   return tx<ClinicalNoteRow[]>`
     /* clinicalNotesByIds */
     select id, organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status, signed_at, signed_by,
@@ -162,17 +164,8 @@ export async function draftNoteIdsOfEncounter(tx: TransactionSql, organizationId
   return rows.map((r) => r.id);
 }
 
-export async function lockClinicalNote(tx: TransactionSql, organizationId: string, id: string): Promise<ClinicalNoteRow | null> {
-  const rows = await tx<ClinicalNoteRow[]>`
-    /* lockClinicalNote */
-    select id, organization_id, patient_id, encounter_id, author_id, cosigner_id, note_type, title, body, status, signed_at, signed_by,
-           amends_note_id, created_at, updated_at, version,
-           cursor_timestamp(created_at)::text as sort_key
-    from clinical_notes
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockClinicalNote(tx: TransactionSql, organizationId: string, id: string): Promise<ClinicalNoteRow | null> {
+  return lockedRow(tx, 'lockClinicalNote', clinicalNotesByIds(tx, organizationId, [id]));
 }
 
 /**

@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `drug_allergies` as the API reads it. */
 export interface DrugAllergyRow extends RowStamps {
@@ -17,7 +19,7 @@ export interface DrugAllergyRow extends RowStamps {
   notes: string | null;
 }
 
-export async function drugAllergiesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<DrugAllergyRow[]> {
+export function drugAllergiesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<DrugAllergyRow[]> {
   return tx<DrugAllergyRow[]>`
     /* drugAllergiesByIds */
     select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
@@ -75,16 +77,8 @@ export async function insertDrugAllergy(tx: TransactionSql, organizationId: stri
   return rows[0]!;
 }
 
-export async function lockDrugAllergy(tx: TransactionSql, organizationId: string, id: string): Promise<DrugAllergyRow | null> {
-  const rows = await tx<DrugAllergyRow[]>`
-    /* lockDrugAllergy */
-    select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
-           notes, created_at, updated_at, version
-    from drug_allergies
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockDrugAllergy(tx: TransactionSql, organizationId: string, id: string): Promise<DrugAllergyRow | null> {
+  return lockedRow(tx, 'lockDrugAllergy', drugAllergiesByIds(tx, organizationId, [id]));
 }
 
 /** Writes the status of a locked allergy and bumps its version. */

@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 export interface EncounterRow {
   id: string;
@@ -39,7 +41,7 @@ export interface EncounterCount {
   count: number;
 }
 
-export async function encountersByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<EncounterRow[]> {
+export function encountersByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<EncounterRow[]> {
   return tx<EncounterRow[]>`
     /* encountersByIds */
     select id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
@@ -215,17 +217,8 @@ export async function plannedEncounterIdsOfPatient(
   return rows.map((r) => r.id);
 }
 
-export async function lockEncounter(tx: TransactionSql, organizationId: string, id: string): Promise<EncounterRow | null> {
-  const rows = await tx<EncounterRow[]>`
-    /* lockEncounter */
-    select id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
-           chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
-           version, cursor_timestamp(encounter_at)::text as sort_key
-    from encounters
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockEncounter(tx: TransactionSql, organizationId: string, id: string): Promise<EncounterRow | null> {
+  return lockedRow(tx, 'lockEncounter', encountersByIds(tx, organizationId, [id]));
 }
 
 /**

@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `imaging_orders` as the API reads it. */
 export interface ImagingOrderRow extends RowStamps {
@@ -30,11 +32,11 @@ export interface ImagingOrderRow extends RowStamps {
   cancellationReason: string | null;
 }
 
-export async function imagingOrdersByIds(
+export function imagingOrdersByIds(
   tx: TransactionSql,
   organizationId: string,
   ids: readonly string[],
-): Promise<ImagingOrderRow[]> {
+): PendingQuery<ImagingOrderRow[]> {
   return tx<ImagingOrderRow[]>`
     /* imagingOrdersByIds */
     select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
@@ -134,17 +136,8 @@ export async function imagingOrderPatientId(tx: TransactionSql, organizationId: 
   return rows[0]?.patientId ?? null;
 }
 
-export async function lockImagingOrder(tx: TransactionSql, organizationId: string, id: string): Promise<ImagingOrderRow | null> {
-  const rows = await tx<ImagingOrderRow[]>`
-    /* lockImagingOrder */
-    select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
-           contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
-           reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version
-    from imaging_orders
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockImagingOrder(tx: TransactionSql, organizationId: string, id: string): Promise<ImagingOrderRow | null> {
+  return lockedRow(tx, 'lockImagingOrder', imagingOrdersByIds(tx, organizationId, [id]));
 }
 
 /** Writes the life-cycle and report columns of a locked imaging order and bumps its version. */

@@ -1,7 +1,9 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import { pageOfChildren } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow extends RowStamps {
@@ -50,7 +52,7 @@ export interface LabResultRow {
   sortKey: string | null;
 }
 
-export async function labTestsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<LabTestRow[]> {
+export function labTestsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<LabTestRow[]> {
   return tx<LabTestRow[]>`
     /* labTestsByIds */
     select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
@@ -227,17 +229,8 @@ export async function labTestPatientId(tx: TransactionSql, organizationId: strin
   return rows[0]?.patientId ?? null;
 }
 
-export async function lockLabTest(tx: TransactionSql, organizationId: string, id: string): Promise<LabTestRow | null> {
-  const rows = await tx<LabTestRow[]>`
-    /* lockLabTest */
-    select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
-           status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
-           created_at, updated_at, version
-    from lab_tests
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockLabTest(tx: TransactionSql, organizationId: string, id: string): Promise<LabTestRow | null> {
+  return lockedRow(tx, 'lockLabTest', labTestsByIds(tx, organizationId, [id]));
 }
 
 /** Writes the life-cycle columns of a locked lab test and bumps its version. */

@@ -1,7 +1,9 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { KeysetRows, PageRequest } from '../kernel/pagination.js';
 import type { PatientBundleColumns, PatientBundleRequest } from './patient-bundle-repository.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `ehr_patients` as the API reads it. */
 export interface PatientRow extends RowStamps {
@@ -59,7 +61,7 @@ export interface PatientSummaryRow {
   activeProblemCount: number;
 }
 
-export async function patientsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<PatientRow[]> {
+export function patientsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<PatientRow[]> {
   return tx<PatientRow[]>`
     /* patientsByIds */
     select id, organization_id, mrn, first_name, middle_name, last_name, preferred_name, date_of_birth, sex_at_birth,
@@ -254,19 +256,8 @@ export async function sharePatient(tx: TransactionSql, organizationId: string, i
   return rows.length > 0;
 }
 
-export async function lockPatient(tx: TransactionSql, organizationId: string, id: string): Promise<PatientRow | null> {
-  const rows = await tx<PatientRow[]>`
-    /* lockPatient */
-    select id, organization_id, mrn, first_name, middle_name, last_name, preferred_name, date_of_birth, sex_at_birth,
-           gender_identity, phone, email, address_line1, address_line2, city, region, postal_code, country,
-           preferred_language, marital_status, blood_type, emergency_contact_name, emergency_contact_phone,
-           emergency_contact_relationship, insurance_provider, insurance_policy_number, status, deceased_at,
-           created_at, updated_at, version
-    from ehr_patients
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockPatient(tx: TransactionSql, organizationId: string, id: string): Promise<PatientRow | null> {
+  return lockedRow(tx, 'lockPatient', patientsByIds(tx, organizationId, [id]));
 }
 
 /** Writes every mutable column of a locked row and bumps its version. */

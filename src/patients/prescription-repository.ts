@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `prescriptions` as the API reads it. */
 export interface PrescriptionRow extends RowStamps {
@@ -30,7 +32,7 @@ export interface PrescriptionRow extends RowStamps {
   allergyOverrideReason: string | null;
 }
 
-export async function prescriptionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<PrescriptionRow[]> {
+export function prescriptionsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<PrescriptionRow[]> {
   return tx<PrescriptionRow[]>`
     /* prescriptionsByIds */
     select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
@@ -137,17 +139,8 @@ export async function prescriptionPatientId(tx: TransactionSql, organizationId: 
   return rows[0]?.patientId ?? null;
 }
 
-export async function lockPrescription(tx: TransactionSql, organizationId: string, id: string): Promise<PrescriptionRow | null> {
-  const rows = await tx<PrescriptionRow[]>`
-    /* lockPrescription */
-    select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
-           dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
-           discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version
-    from prescriptions
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockPrescription(tx: TransactionSql, organizationId: string, id: string): Promise<PrescriptionRow | null> {
+  return lockedRow(tx, 'lockPrescription', prescriptionsByIds(tx, organizationId, [id]));
 }
 
 /** The patient's prescriptions still in force (ACTIVE or ON_HOLD), oldest first: what a recorded death stops. */

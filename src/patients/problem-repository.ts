@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `problem_list` as the API reads it. */
 export interface ProblemRow extends RowStamps {
@@ -19,7 +21,7 @@ export interface ProblemRow extends RowStamps {
   notes: string | null;
 }
 
-export async function problemsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<ProblemRow[]> {
+export function problemsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<ProblemRow[]> {
   return tx<ProblemRow[]>`
     /* problemsByIds */
     select id, organization_id, patient_id, encounter_id, code, code_system, description, status, severity, onset_date,
@@ -100,16 +102,8 @@ export async function insertProblem(tx: TransactionSql, organizationId: string, 
   return rows[0]!;
 }
 
-export async function lockProblem(tx: TransactionSql, organizationId: string, id: string): Promise<ProblemRow | null> {
-  const rows = await tx<ProblemRow[]>`
-    /* lockProblem */
-    select id, organization_id, patient_id, encounter_id, code, code_system, description, status, severity, onset_date,
-           resolved_date, recorded_by, notes, created_at, updated_at, version
-    from problem_list
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockProblem(tx: TransactionSql, organizationId: string, id: string): Promise<ProblemRow | null> {
+  return lockedRow(tx, 'lockProblem', problemsByIds(tx, organizationId, [id]));
 }
 
 /** Writes the status columns of a locked problem and bumps its version. */

@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
 import { pageOfChildren } from '../kernel/keyset.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 export interface VitalSignsRow {
   id: string;
@@ -25,7 +27,7 @@ export interface VitalSignsRow {
   sortKey: string | null;
 }
 
-export async function vitalSignsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<VitalSignsRow[]> {
+export function vitalSignsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<VitalSignsRow[]> {
   return tx<VitalSignsRow[]>`
     /* vitalSignsByIds */
     select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
@@ -156,17 +158,8 @@ export async function vitalSignsErrorsByIds(
 }
 
 /** Locks a live vital-sign set of the organization. */
-export async function lockVitalSigns(tx: TransactionSql, organizationId: string, id: string): Promise<VitalSignsRow | null> {
-  const rows = await tx<VitalSignsRow[]>`
-    /* lockVitalSigns */
-    select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
-           respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
-           cursor_timestamp(recorded_at)::text as sort_key
-    from vital_signs
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockVitalSigns(tx: TransactionSql, organizationId: string, id: string): Promise<VitalSignsRow | null> {
+  return lockedRow(tx, 'lockVitalSigns', vitalSignsByIds(tx, organizationId, [id]));
 }
 
 /** Records the withdrawal; null when the set was already withdrawn. */

@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `appointments`. */
 export interface AppointmentRow {
@@ -48,7 +50,7 @@ export interface ClashRow {
   scheduledEndDatetime: Date;
 }
 
-export async function appointmentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<AppointmentRow[]> {
+export function appointmentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<AppointmentRow[]> {
   return tx<AppointmentRow[]>`
     /* appointmentsByIds */
     select id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
@@ -284,18 +286,8 @@ export async function liveAppointmentIdsOfPatient(
   return rows.map((r) => r.id);
 }
 
-export async function lockAppointment(tx: TransactionSql, organizationId: string, id: string): Promise<AppointmentRow | null> {
-  const rows = await tx<AppointmentRow[]>`
-    /* lockAppointment */
-    select id, organization_id, patient_id, provider_id, department_id, scheduled_datetime, scheduled_end_datetime,
-           appointment_type, status, reason, notes, cancellation_reason, cancelled_at, checked_in_at, patient_overlap_allowed, created_at,
-           updated_at, version,
-           cursor_timestamp(scheduled_datetime)::text as sort_key
-    from appointments
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockAppointment(tx: TransactionSql, organizationId: string, id: string): Promise<AppointmentRow | null> {
+  return lockedRow(tx, 'lockAppointment', appointmentsByIds(tx, organizationId, [id]));
 }
 
 /** Moves a locked appointment to another time (and provider); bumps its version. */

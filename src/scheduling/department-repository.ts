@@ -1,7 +1,9 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `departments`. */
 export interface DepartmentRow extends RowStamps {
@@ -24,7 +26,7 @@ export interface DepartmentListFilter {
   types: string[] | null;
 }
 
-export async function departmentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<DepartmentRow[]> {
+export function departmentsByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<DepartmentRow[]> {
   return tx<DepartmentRow[]>`
     /* departmentsByIds */
     select id, organization_id, name, code, description, department_type, location, phone, active, created_at,
@@ -80,16 +82,8 @@ export async function insertDepartment(tx: TransactionSql, organizationId: strin
   return rows[0]!;
 }
 
-export async function lockDepartment(tx: TransactionSql, organizationId: string, id: string): Promise<DepartmentRow | null> {
-  const rows = await tx<DepartmentRow[]>`
-    /* lockDepartment */
-    select id, organization_id, name, code, description, department_type, location, phone, active, created_at,
-           updated_at, version
-    from departments
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockDepartment(tx: TransactionSql, organizationId: string, id: string): Promise<DepartmentRow | null> {
+  return lockedRow(tx, 'lockDepartment', departmentsByIds(tx, organizationId, [id]));
 }
 
 /**

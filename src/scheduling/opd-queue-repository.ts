@@ -1,6 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `opd_queue`. */
 export interface OpdQueueRow extends RowStamps {
@@ -39,7 +41,7 @@ export interface OpdQueueListFilter {
   statuses: string[] | null;
 }
 
-export async function opdQueueEntriesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): Promise<OpdQueueRow[]> {
+export function opdQueueEntriesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<OpdQueueRow[]> {
   return tx<OpdQueueRow[]>`
     /* opdQueueEntriesByIds */
     select id, organization_id, department_id, queue_date, token_number, patient_id, appointment_id, priority, status, enqueued_at, called_at, called_by, consultation_started_at, completed_at, left_at,
@@ -262,16 +264,8 @@ export async function callNextEntry(
   return rows[0] ?? null;
 }
 
-export async function lockQueueEntry(tx: TransactionSql, organizationId: string, id: string): Promise<OpdQueueRow | null> {
-  const rows = await tx<OpdQueueRow[]>`
-    /* lockQueueEntry */
-    select id, organization_id, department_id, queue_date, token_number, patient_id, appointment_id, priority, status, enqueued_at, called_at, called_by, consultation_started_at, completed_at, left_at,
-           notes, created_at, updated_at, version
-    from opd_queue
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid
-    for update
-  `;
-  return rows[0] ?? null;
+export function lockQueueEntry(tx: TransactionSql, organizationId: string, id: string): Promise<OpdQueueRow | null> {
+  return lockedRow(tx, 'lockQueueEntry', opdQueueEntriesByIds(tx, organizationId, [id]));
 }
 
 /** The appointment's entry still WAITING or CALLED, locked. */

@@ -18,12 +18,14 @@ function repositoryFiles(dir: string): string[] {
 
 const FUNCTION = /^(?:export )?(?:async )?function (\w+)/gm;
 const LABEL = /`\s*\/\* (\w+) \*\//g;
+/** A lock sent through the kernel's lockedRow is labelled by its second argument. */
+const LOCK_LABEL = /lockedRow\(\w+, '(\w+)'/g;
 
 /** `file: label (in function)` for every label that differs from the function it stands in. */
 function mislabelled(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const starts = [...text.matchAll(FUNCTION)].map((m) => ({ name: m[1]!, at: m.index }));
-  return [...text.matchAll(LABEL)].flatMap((m) => {
+  return [...text.matchAll(LABEL), ...text.matchAll(LOCK_LABEL)].flatMap((m) => {
     const owner = starts.filter((f) => f.at < m.index).at(-1)?.name ?? '(module)';
     return m[1] === owner ? [] : [`${path.relative(SRC, file)}: /* ${m[1]} */ in ${owner}`];
   });
