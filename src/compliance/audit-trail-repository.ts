@@ -6,6 +6,10 @@ import { scansDescending, type PageRequest } from '../kernel/pagination.js';
  * mutations) and phi_access_log (which patients each request read). Both are
  * written elsewhere (src/kernel/audit.ts, TenantSession.end); this domain only
  * reads them, in the request's organization (filter + row-level security).
+ *
+ * Both logs are partitioned by month of their time column (migration 000018): every query bounds
+ * that column, open ends as ±infinity, in a form PostgreSQL prunes on (a bare `$from is null or …`
+ * is not), so a month's query reads that month's partition only.
  */
 
 /** One row of `audit_log`. */
@@ -63,8 +67,7 @@ export async function auditEventPage(tx: TransactionSql, organizationId: string,
         and (${f.actorId}::uuid is null or actor_user_id = ${f.actorId}::uuid)
         and (${f.action}::text is null or action = ${f.action}::text)
         and (${f.outcome}::text is null or outcome = ${f.outcome}::text)
-        and (${f.from}::timestamptz is null or occurred_at >= ${f.from}::timestamptz)
-        and (${f.to}::timestamptz is null or occurred_at < ${f.to}::timestamptz)
+        and occurred_at >= coalesce(${f.from}::timestamptz, '-infinity') and occurred_at < coalesce(${f.to}::timestamptz, 'infinity')
     )
     select * from matching
     where (${id}::uuid is null or case when ${descending}::boolean then (occurred_at, id) < (${at}::text::timestamptz, ${id}::uuid)
@@ -86,8 +89,7 @@ export async function countAuditEvents(tx: TransactionSql, organizationId: strin
       and (${f.actorId}::uuid is null or actor_user_id = ${f.actorId}::uuid)
       and (${f.action}::text is null or action = ${f.action}::text)
       and (${f.outcome}::text is null or outcome = ${f.outcome}::text)
-      and (${f.from}::timestamptz is null or occurred_at >= ${f.from}::timestamptz)
-      and (${f.to}::timestamptz is null or occurred_at < ${f.to}::timestamptz)
+      and occurred_at >= coalesce(${f.from}::timestamptz, '-infinity') and occurred_at < coalesce(${f.to}::timestamptz, 'infinity')
   `;
   return rows[0]?.count ?? 0;
 }
@@ -156,15 +158,13 @@ export async function patientAccessPage(
              null::text as action, null::text as entity_type, null::uuid as entity_id, null::text as outcome, l.request_id
       from phi_access_log l
       where l.organization_id = ${organizationId}::uuid and l.patient_ids @> array[${patientId}::uuid]
-        and (${range.from}::timestamptz is null or l.accessed_at >= ${range.from}::timestamptz)
-        and (${range.to}::timestamptz is null or l.accessed_at < ${range.to}::timestamptz)
+        and l.accessed_at >= coalesce(${range.from}::timestamptz, '-infinity') and l.accessed_at < coalesce(${range.to}::timestamptz, 'infinity')
       union all
       select 'CHANGE'::text, a.id, a.occurred_at, a.actor_user_id, null::text, a.action, a.entity_type, a.entity_id, a.outcome,
              a.request_id
       from audit_log a
       where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
-        and (${range.from}::timestamptz is null or a.occurred_at >= ${range.from}::timestamptz)
-        and (${range.to}::timestamptz is null or a.occurred_at < ${range.to}::timestamptz)
+        and a.occurred_at >= coalesce(${range.from}::timestamptz, '-infinity') and a.occurred_at < coalesce(${range.to}::timestamptz, 'infinity')
     )
     select kind, id, occurred_at, actor_id, operation_name, action, entity_type, entity_id, outcome, request_id,
            cursor_timestamp(occurred_at)::text as sort_key
@@ -183,12 +183,10 @@ export async function countPatientAccess(tx: TransactionSql, organizationId: str
     /* countPatientAccess */
     select ((select count(*) from phi_access_log l
              where l.organization_id = ${organizationId}::uuid and l.patient_ids @> array[${patientId}::uuid]
-               and (${range.from}::timestamptz is null or l.accessed_at >= ${range.from}::timestamptz)
-               and (${range.to}::timestamptz is null or l.accessed_at < ${range.to}::timestamptz))
+               and l.accessed_at >= coalesce(${range.from}::timestamptz, '-infinity') and l.accessed_at < coalesce(${range.to}::timestamptz, 'infinity'))
           + (select count(*) from audit_log a
              where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
-               and (${range.from}::timestamptz is null or a.occurred_at >= ${range.from}::timestamptz)
-               and (${range.to}::timestamptz is null or a.occurred_at < ${range.to}::timestamptz)))::int as count
+               and a.occurred_at >= coalesce(${range.from}::timestamptz, '-infinity') and a.occurred_at < coalesce(${range.to}::timestamptz, 'infinity')))::int as count
   `;
   return rows[0]?.count ?? 0;
 }
