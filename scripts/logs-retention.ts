@@ -14,6 +14,7 @@ import { createDatabase, type Database } from '../src/kernel/db/pool.js';
 import { provisionDatabase, type ProvisionedDatabase } from '../src/kernel/db/provision.js';
 import { applyEnvFile } from '../src/kernel/env-file.js';
 import { detachLogPartitions, parseRetentionPeriod } from '../src/kernel/log-partitions.js';
+import { exitWith } from './exit-with.js';
 
 const USAGE = `usage: npm run logs:retention -- [--older-than 7y] [--dry-run]
   --older-than P   retention period: 7y (default), 84m or 2555d; at least a year
@@ -59,10 +60,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`logs:retention: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+exitWith('logs:retention', main);

@@ -79,17 +79,20 @@ export async function auditEventPage(tx: TransactionSql, organizationId: string,
   return rows.map(toAuditEvent);
 }
 
-export async function countAuditEvents(tx: TransactionSql, organizationId: string, f: AuditEventFilter): Promise<number> {
+export async function countAuditEvents(tx: TransactionSql, organizationId: string, f: AuditEventFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countAuditEvents */
-    select count(*)::int as count from audit_log
-    where organization_id = ${organizationId}::uuid
-      and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-      and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-      and (${f.actorId}::uuid is null or actor_user_id = ${f.actorId}::uuid)
-      and (${f.action}::text is null or action = ${f.action}::text)
-      and (${f.outcome}::text is null or outcome = ${f.outcome}::text)
-      and occurred_at >= coalesce(${f.from}::timestamptz, '-infinity') and occurred_at < coalesce(${f.to}::timestamptz, 'infinity')
+    select count(*)::int as count from (
+      select 1 from audit_log
+      where organization_id = ${organizationId}::uuid
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+        and (${f.actorId}::uuid is null or actor_user_id = ${f.actorId}::uuid)
+        and (${f.action}::text is null or action = ${f.action}::text)
+        and (${f.outcome}::text is null or outcome = ${f.outcome}::text)
+        and occurred_at >= coalesce(${f.from}::timestamptz, '-infinity') and occurred_at < coalesce(${f.to}::timestamptz, 'infinity')
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }
@@ -178,15 +181,25 @@ export async function patientAccessPage(
   return rows.map(toAccessRow);
 }
 
-export async function countPatientAccess(tx: TransactionSql, organizationId: string, patientId: string, range: AccessRange): Promise<number> {
+export async function countPatientAccess(
+  tx: TransactionSql,
+  organizationId: string,
+  patientId: string,
+  range: AccessRange,
+  limit: number | null,
+): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countPatientAccess */
-    select ((select count(*) from phi_access_log l
-             where l.organization_id = ${organizationId}::uuid and l.patient_ids @> array[${patientId}::uuid]
-               and l.accessed_at >= coalesce(${range.from}::timestamptz, '-infinity') and l.accessed_at < coalesce(${range.to}::timestamptz, 'infinity'))
-          + (select count(*) from audit_log a
-             where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
-               and a.occurred_at >= coalesce(${range.from}::timestamptz, '-infinity') and a.occurred_at < coalesce(${range.to}::timestamptz, 'infinity')))::int as count
+    select count(*)::int as count from (
+      select 1 from phi_access_log l
+      where l.organization_id = ${organizationId}::uuid and l.patient_ids @> array[${patientId}::uuid]
+        and l.accessed_at >= coalesce(${range.from}::timestamptz, '-infinity') and l.accessed_at < coalesce(${range.to}::timestamptz, 'infinity')
+      union all
+      select 1 from audit_log a
+      where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
+        and a.occurred_at >= coalesce(${range.from}::timestamptz, '-infinity') and a.occurred_at < coalesce(${range.to}::timestamptz, 'infinity')
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

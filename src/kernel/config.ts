@@ -330,7 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobs: jobsOf(env.JOBS, nodeEnv),
     jobsPollIntervalMs: integer(env, 'JOBS_POLL_INTERVAL_MS', 30_000, 50, 3_600_000),
     logPartitionMonthsAhead: integer(env, 'LOG_PARTITION_MONTHS_AHEAD', 3, 1, 24),
-    totalCountExactLimit: integer(env, 'TOTAL_COUNT_EXACT_LIMIT', 10_000, 1, 100_000_000),
+    totalCountExactLimit: integer(env, 'TOTAL_COUNT_EXACT_LIMIT', 10_000, 0, 100_000_000),
     database: {
       url,
       migrationUrl: migrationUrl ?? url,

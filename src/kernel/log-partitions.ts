@@ -11,8 +11,8 @@ import { APP_ROLE } from './db/tenant-scope.js';
 /** Makes the missing partitions of the current month and `monthsAhead` after it, as the runtime role; returns how many. */
 export async function ensureLogPartitions(sql: Sql, monthsAhead: number): Promise<number> {
   const made = await sql.begin(async (tx) => {
-    await tx`select set_config('role', ${APP_ROLE}::text, true) as role`;
-    return tx<{ made: number | null }[]>`select ensure_log_partitions(${monthsAhead}::int) as made`;
+    await tx<{ role: unknown | null }[]>`select set_config('role', ${APP_ROLE}::text, true) as role`;
+    return tx<{ made: number | null }[]>`select ensure_log_partitions(${monthsAhead}::int)::int as made`;
   });
   return made[0]?.made ?? 0;
 }
@@ -53,7 +53,7 @@ export interface RetiredPartition {
  */
 export async function detachLogPartitions(sql: Sql, period: RetentionPeriod, options: { dryRun: boolean; lockTimeoutMs?: number }): Promise<RetiredPartition[]> {
   return sql.begin(async (tx) => {
-    await tx`select set_config('lock_timeout', ${String(options.lockTimeoutMs ?? 5000)}::text, true) as lock_timeout`;
+    await tx<{ lockTimeout: unknown | null }[]>`select set_config('lock_timeout', ${String(options.lockTimeoutMs ?? 5000)}::text, true) as lock_timeout`;
     const rows = await tx<{ log: string | null; partitionName: string | null; rangeFrom: Date | null; rangeTo: Date | null; detached: boolean | null }[]>`
       select log, partition_name as "partitionName", range_from as "rangeFrom", range_to as "rangeTo", detached
       from detach_log_partitions(now() - ${period.interval}::interval, ${options.dryRun}::boolean)

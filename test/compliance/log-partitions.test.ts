@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditEventPage,
@@ -12,6 +11,7 @@ import { detachLogPartitions, ensureLogPartitions, parseRetentionPeriod } from '
 import { CursorCodec, type PageRequest } from '../../src/kernel/pagination.js';
 import { planOf } from '../helpers/explain.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
+import { runScript } from '../helpers/run-script.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -57,19 +57,7 @@ function asApp<T>(org: string, fn: (tx: TransactionSql) => Promise<T>): Promise<
 }
 
 /** `npm run logs:retention` as an operator runs it, against this file's database. */
-function retentionCli(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('node', ['--import', 'tsx', 'scripts/logs-retention.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', DATABASE_URL: app.databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const retentionCli = (args: string[]) => runScript('logs-retention.ts', args, app.databaseUrl);
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -133,9 +121,9 @@ describe('partition pruning', () => {
     const phi = partitionOf('phi_access_log', monthStart(1));
     for (const [read, expected] of [
       [(tx: TransactionSql) => auditEventPage(tx, north.id, { ...none, ...month }, page), [audit]],
-      [(tx: TransactionSql) => countAuditEvents(tx, north.id, { ...none, ...month, action: 'test.partition' }), [audit]],
+      [(tx: TransactionSql) => countAuditEvents(tx, north.id, { ...none, ...month, action: 'test.partition' }, null), [audit]],
       [(tx: TransactionSql) => patientAccessPage(tx, north.id, PATIENT, month, page), [audit, phi]],
-      [(tx: TransactionSql) => countPatientAccess(tx, north.id, PATIENT, month), [audit, phi]],
+      [(tx: TransactionSql) => countPatientAccess(tx, north.id, PATIENT, month, null), [audit, phi]],
     ] as const) {
       const plan = await planOf(app.admin, read as (tx: TransactionSql) => Promise<unknown[]>);
       expect(tablesRead(plan), plan).toEqual([...expected].sort());
