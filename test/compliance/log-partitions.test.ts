@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeps, startApi } from '../../src/app.js';
 import {
   auditEventPage,
   countAuditEvents,
@@ -6,13 +8,15 @@ import {
   patientAccessPage,
   type AuditEventFilter,
 } from '../../src/compliance/audit-trail-repository.js';
+import { loadConfig } from '../../src/kernel/config.js';
 import type { TransactionSql } from '../../src/kernel/db/pool.js';
 import { detachLogPartitions, ensureLogPartitions, parseRetentionPeriod } from '../../src/kernel/log-partitions.js';
 import { CursorCodec, type PageRequest } from '../../src/kernel/pagination.js';
 import { planOf } from '../helpers/explain.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { runScript } from '../helpers/run-script.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * audit_log and phi_access_log partitioned by month (migration 000018): where rows land, the
@@ -163,10 +167,26 @@ describe('append-only on every partition', () => {
     await expect(asApp(north.id, (tx) => tx`select log_partition_create('audit_log', '2001-01-01')`)).rejects.toThrow(/permission denied/);
   });
 
+  it('runs on the job runner: an API with JOBS=in-process makes the months LOG_PARTITION_MONTHS_AHEAD asks for', async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: app.databaseUrl, METRICS_PORT: '0',
+      JOBS: 'in-process', JOBS_POLL_INTERVAL_MS: '100', LOG_PARTITION_MONTHS_AHEAD: '11',
+    });
+    const api = await startApi(createDeps(config, app.databaseUrl, pino({ level: 'silent' })), 0, '127.0.0.1');
+    try {
+      // Both logs' months are made in one transaction: the second log's last month means all are there.
+      await waitFor(async () => (await partitions('phi_access_log')).includes(partitionOf('phi_access_log', monthStart(11))), 'month +11 made by the job');
+      for (const log of LOGS) for (const offset of [10, 11]) expect(await partitions(log)).toContain(partitionOf(log, monthStart(offset)));
+    } finally {
+      await api.stop();
+    }
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE on each partition directly, to the owner and to the application role', async () => {
     for (const log of LOGS) {
       const names = await partitions(log);
       expect(names).toContain(partitionOf(log, monthStart(9))); // made by the job, above
+      expect(names).toContain(partitionOf(log, monthStart(11))); // made by the job runner, above
       const [parentRls] = await app.admin<{ policies: string[]; grants: string[] }[]>`
         select array(select polname::text from pg_policy where polrelid = ${log}::regclass order by 1) as policies,
                array(select a.grantee::regrole::text || ':' || a.privilege_type
