@@ -22,6 +22,7 @@ import { createDatabase, describeConnectionError, type Database } from '../src/k
 import { provisionDatabase, type ProvisionedDatabase } from '../src/kernel/db/provision.js';
 import { applyEnvFile } from '../src/kernel/env-file.js';
 import { Operator } from '../src/identity/operator.js';
+import { exitWith } from './exit-with.js';
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -217,10 +218,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`admin: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+exitWith('admin', main);

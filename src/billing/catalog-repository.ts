@@ -70,14 +70,17 @@ export async function catalogPage(
   return rows;
 }
 
-export async function countCatalogItems(tx: TransactionSql, organizationId: string, f: CatalogListFilter): Promise<number> {
+export async function countCatalogItems(tx: TransactionSql, organizationId: string, f: CatalogListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countCatalogItems */
-    select count(*)::int as count from service_catalog
-    where organization_id = ${organizationId}::uuid
-      and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
-      and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
-      and (${f.active}::boolean is null or active = ${f.active}::boolean)
+    select count(*)::int as count from (
+      select 1 from service_catalog
+      where organization_id = ${organizationId}::uuid
+        and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
+        and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
+        and (${f.active}::boolean is null or active = ${f.active}::boolean)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

@@ -94,17 +94,20 @@ export async function invoicePage(tx: TransactionSql, organizationId: string, f:
   return rows;
 }
 
-export async function countInvoices(tx: TransactionSql, organizationId: string, f: InvoiceListFilter): Promise<number> {
+export async function countInvoices(tx: TransactionSql, organizationId: string, f: InvoiceListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countInvoices */
-    select count(*)::int as count from invoices i
-    where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
-      and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
-      and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
-      and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
-      and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
-      and (${f.overdue}::boolean is null or coalesce(invoice_is_collectible(i.status) and i.balance_due > 0
-           and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
+    select count(*)::int as count from (
+      select 1 from invoices i
+      where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
+        and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
+        and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
+        and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
+        and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
+        and (${f.overdue}::boolean is null or coalesce(invoice_is_collectible(i.status) and i.balance_due > 0
+             and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

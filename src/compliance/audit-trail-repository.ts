@@ -6,6 +6,10 @@ import { scansDescending, type PageRequest } from '../kernel/pagination.js';
  * mutations) and phi_access_log (which patients each request read). Both are
  * written elsewhere (src/kernel/audit.ts, TenantSession.end); this domain only
  * reads them, in the request's organization (filter + row-level security).
+ *
+ * Both logs are partitioned by month of their time column (migration 000018): every query bounds
+ * that column, open ends as ±infinity, in a form PostgreSQL prunes on (a bare `$from is null or …`
+ * is not), so a month's query reads that month's partition only.
  */
 
 /** One row of `audit_log`. */
@@ -63,8 +67,7 @@ export async function auditEventPage(tx: TransactionSql, organizationId: string,
         and (${f.actorId}::uuid is null or actor_user_id = ${f.actorId}::uuid)
         and (${f.action}::text is null or action = ${f.action}::text)
         and (${f.outcome}::text is null or outcome = ${f.outcome}::text)
-        and (${f.from}::timestamptz is null or occurred_at >= ${f.from}::timestamptz)
-        and (${f.to}::timestamptz is null or occurred_at < ${f.to}::timestamptz)
+        and occurred_at >= coalesce(${f.from}::timestamptz, '-infinity') and occurred_at < coalesce(${f.to}::timestamptz, 'infinity')
     )
     select * from matching
     where (${id}::uuid is null or case when ${descending}::boolean then (occurred_at, id) < (${at}::text::timestamptz, ${id}::uuid)
@@ -76,18 +79,20 @@ export async function auditEventPage(tx: TransactionSql, organizationId: string,
   return rows.map(toAuditEvent);
 }
 
-export async function countAuditEvents(tx: TransactionSql, organizationId: string, f: AuditEventFilter): Promise<number> {
+export async function countAuditEvents(tx: TransactionSql, organizationId: string, f: AuditEventFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countAuditEvents */
-    select count(*)::int as count from audit_log
-    where organization_id = ${organizationId}::uuid
-      and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-      and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-      and (${f.actorId}::uuid is null or actor_user_id = ${f.actorId}::uuid)
-      and (${f.action}::text is null or action = ${f.action}::text)
-      and (${f.outcome}::text is null or outcome = ${f.outcome}::text)
-      and (${f.from}::timestamptz is null or occurred_at >= ${f.from}::timestamptz)
-      and (${f.to}::timestamptz is null or occurred_at < ${f.to}::timestamptz)
+    select count(*)::int as count from (
+      select 1 from audit_log
+      where organization_id = ${organizationId}::uuid
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+        and (${f.actorId}::uuid is null or actor_user_id = ${f.actorId}::uuid)
+        and (${f.action}::text is null or action = ${f.action}::text)
+        and (${f.outcome}::text is null or outcome = ${f.outcome}::text)
+        and occurred_at >= coalesce(${f.from}::timestamptz, '-infinity') and occurred_at < coalesce(${f.to}::timestamptz, 'infinity')
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }
@@ -156,15 +161,13 @@ export async function patientAccessPage(
              null::text as action, null::text as entity_type, null::uuid as entity_id, null::text as outcome, l.request_id
       from phi_access_log l
       where l.organization_id = ${organizationId}::uuid and l.patient_ids @> array[${patientId}::uuid]
-        and (${range.from}::timestamptz is null or l.accessed_at >= ${range.from}::timestamptz)
-        and (${range.to}::timestamptz is null or l.accessed_at < ${range.to}::timestamptz)
+        and l.accessed_at >= coalesce(${range.from}::timestamptz, '-infinity') and l.accessed_at < coalesce(${range.to}::timestamptz, 'infinity')
       union all
       select 'CHANGE'::text, a.id, a.occurred_at, a.actor_user_id, null::text, a.action, a.entity_type, a.entity_id, a.outcome,
              a.request_id
       from audit_log a
       where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
-        and (${range.from}::timestamptz is null or a.occurred_at >= ${range.from}::timestamptz)
-        and (${range.to}::timestamptz is null or a.occurred_at < ${range.to}::timestamptz)
+        and a.occurred_at >= coalesce(${range.from}::timestamptz, '-infinity') and a.occurred_at < coalesce(${range.to}::timestamptz, 'infinity')
     )
     select kind, id, occurred_at, actor_id, operation_name, action, entity_type, entity_id, outcome, request_id,
            cursor_timestamp(occurred_at)::text as sort_key
@@ -178,17 +181,25 @@ export async function patientAccessPage(
   return rows.map(toAccessRow);
 }
 
-export async function countPatientAccess(tx: TransactionSql, organizationId: string, patientId: string, range: AccessRange): Promise<number> {
+export async function countPatientAccess(
+  tx: TransactionSql,
+  organizationId: string,
+  patientId: string,
+  range: AccessRange,
+  limit: number | null,
+): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countPatientAccess */
-    select ((select count(*) from phi_access_log l
-             where l.organization_id = ${organizationId}::uuid and l.patient_ids @> array[${patientId}::uuid]
-               and (${range.from}::timestamptz is null or l.accessed_at >= ${range.from}::timestamptz)
-               and (${range.to}::timestamptz is null or l.accessed_at < ${range.to}::timestamptz))
-          + (select count(*) from audit_log a
-             where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
-               and (${range.from}::timestamptz is null or a.occurred_at >= ${range.from}::timestamptz)
-               and (${range.to}::timestamptz is null or a.occurred_at < ${range.to}::timestamptz)))::int as count
+    select count(*)::int as count from (
+      select 1 from phi_access_log l
+      where l.organization_id = ${organizationId}::uuid and l.patient_ids @> array[${patientId}::uuid]
+        and l.accessed_at >= coalesce(${range.from}::timestamptz, '-infinity') and l.accessed_at < coalesce(${range.to}::timestamptz, 'infinity')
+      union all
+      select 1 from audit_log a
+      where a.organization_id = ${organizationId}::uuid and a.subject_patient_id = ${patientId}::uuid
+        and a.occurred_at >= coalesce(${range.from}::timestamptz, '-infinity') and a.occurred_at < coalesce(${range.to}::timestamptz, 'infinity')
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

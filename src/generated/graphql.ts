@@ -289,8 +289,10 @@ export type AppointmentConnection = {
   edges: Array<AppointmentEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Appointments matching the filter (computed only when selected). */
+  /** Appointments matching the filter, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** An appointment and its cursor. */
@@ -403,8 +405,10 @@ export type AuditEventConnection = {
   edges: Array<AuditEventEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Events matching the filter (computed only when selected). */
+  /** Events matching the filter, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** An audit event and its cursor. */
@@ -659,8 +663,10 @@ export type ClinicalNoteConnection = {
   edges: Array<ClinicalNoteEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Notes on record (computed only when selected). */
+  /** Notes on record, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A clinical note and its cursor. */
@@ -787,6 +793,21 @@ export type CorrectLabResultInput = {
   resultValue: Scalars['String']['input'];
   /** The result's version you read; if it changed since, the correction is refused with CONFLICT. */
   version: Scalars['Int']['input'];
+};
+
+/**
+ * A connection's row count at a bounded cost, for a list whose size grows with the organization:
+ * `totalCount` reads every matching row. Up to the server's limit (TOTAL_COUNT_EXACT_LIMIT, default
+ * 10,000) the rows are counted and `exact` is true; beyond it `value` is PostgreSQL's planner
+ * estimate of the same filtered count (from table statistics, always above the limit) and `exact`
+ * is false: show it as "about N", or select `totalCount` when the exact figure is worth its cost.
+ */
+export type CountEstimate = {
+  __typename?: 'CountEstimate';
+  /** True when `value` was counted; false when it is the planner's estimate (more rows than the limit). */
+  exact: Scalars['Boolean']['output'];
+  /** The count, or its estimate when `exact` is false. */
+  value: Scalars['Int']['output'];
 };
 
 /** A new department. */
@@ -1020,8 +1041,10 @@ export type DepartmentConnection = {
   edges: Array<DepartmentEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Departments matching the filter (computed only when selected). */
+  /** Departments matching the filter, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A department and its cursor. */
@@ -1316,8 +1339,10 @@ export type EncounterConnection = {
   edges: Array<EncounterEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Encounters matching (computed only when selected). */
+  /** Encounters matching, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** An encounter and its cursor. */
@@ -1655,8 +1680,10 @@ export type InvoiceConnection = {
   edges: Array<InvoiceEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Invoices matching (computed only when selected). */
+  /** Invoices matching, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** An invoice and its cursor. */
@@ -1909,8 +1936,10 @@ export type LabResultConnection = {
   edges: Array<LabResultEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Results on record for the patient (computed only when selected). */
+  /** Results on record for the patient, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A lab result and its cursor. */
@@ -2800,8 +2829,10 @@ export type OpdQueueEntryConnection = {
   edges: Array<OpdQueueEntryEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Entries matching (computed only when selected). */
+  /** Entries matching, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A queue entry and its cursor. */
@@ -3189,8 +3220,10 @@ export type PatientAccessEntryConnection = {
   edges: Array<PatientAccessEntryEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Entries in the range (computed only when selected). */
+  /** Entries in the range, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** An access log entry and its cursor. */
@@ -3216,8 +3249,10 @@ export type PatientConnection = {
   edges: Array<PatientEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Patients matching the filter (computed only when selected). */
+  /** Patients matching the filter, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A patient and its cursor. */
@@ -4470,8 +4505,10 @@ export type ServiceCatalogItemConnection = {
   edges: Array<ServiceCatalogItemEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Items matching the filter (computed only when selected). */
+  /** Items matching the filter, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A catalog item and its cursor. */
@@ -4816,8 +4853,10 @@ export type UserConnection = {
   edges: Array<UserEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** All users matching the filter (computed only when selected). */
+  /** All users matching the filter, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A user and its cursor. */
@@ -4907,8 +4946,10 @@ export type VisualWorkflowConnection = {
   edges: Array<VisualWorkflowEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Documents matching (computed only when selected). */
+  /** Documents matching, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A designer document and its cursor. */
@@ -4985,8 +5026,10 @@ export type VitalSignsConnection = {
   edges: Array<VitalSignsEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Measurements on record (computed only when selected). */
+  /** Measurements on record, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** Vital signs and their cursor. */
@@ -5143,8 +5186,10 @@ export type WorkflowDefinitionConnection = {
   edges: Array<WorkflowDefinitionEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Definitions matching the filter (computed only when selected). */
+  /** Definitions matching the filter, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A definition and its cursor. */
@@ -5317,8 +5362,10 @@ export type WorkflowInstanceConnection = {
   edges: Array<WorkflowInstanceEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Instances matching the filter (computed only when selected). */
+  /** Instances matching the filter, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** An instance and its cursor. */
@@ -5451,8 +5498,10 @@ export type WorkflowTaskConnection = {
   edges: Array<WorkflowTaskEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** Tasks matching (computed only when selected). */
+  /** Tasks matching, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A task and its cursor. */
@@ -5546,8 +5595,10 @@ export type WorkflowTransitionConnection = {
   edges: Array<WorkflowTransitionEdge>;
   /** Paging state. */
   pageInfo: PageInfo;
-  /** All entries of the instance (computed only when selected). */
+  /** All entries of the instance, counted exactly (computed only when selected; its cost grows with the rows it counts). */
   totalCount: Scalars['Int']['output'];
+  /** The same count bounded in cost: exact up to the server's limit, else the planner's estimate (computed only when selected). */
+  totalCountEstimate: CountEstimate;
 };
 
 /** A history entry and its cursor. */
@@ -5763,6 +5814,7 @@ export type ResolversTypes = {
   CompleteEncounterInput: CompleteEncounterInput;
   CompleteTaskInput: CompleteTaskInput;
   CorrectLabResultInput: CorrectLabResultInput;
+  CountEstimate: ResolverTypeWrapper<CountEstimate>;
   CreateDepartmentInput: CreateDepartmentInput;
   CreateEncounterInput: CreateEncounterInput;
   CreateInvoiceInput: CreateInvoiceInput;
@@ -6040,6 +6092,7 @@ export type ResolversParentTypes = {
   CompleteEncounterInput: CompleteEncounterInput;
   CompleteTaskInput: CompleteTaskInput;
   CorrectLabResultInput: CorrectLabResultInput;
+  CountEstimate: CountEstimate;
   CreateDepartmentInput: CreateDepartmentInput;
   CreateEncounterInput: CreateEncounterInput;
   CreateInvoiceInput: CreateInvoiceInput;
@@ -6321,6 +6374,7 @@ export type AppointmentConnectionResolvers<ContextType = RequestContext, ParentT
   edges?: Resolver<Array<ResolversTypes['AppointmentEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type AppointmentEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AppointmentEdge'] = ResolversParentTypes['AppointmentEdge']> = {
@@ -6352,6 +6406,7 @@ export type AuditEventConnectionResolvers<ContextType = RequestContext, ParentTy
   edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type AuditEventEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
@@ -6412,6 +6467,7 @@ export type ClinicalNoteConnectionResolvers<ContextType = RequestContext, Parent
   edges?: Resolver<Array<ResolversTypes['ClinicalNoteEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type ClinicalNoteEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClinicalNoteEdge'] = ResolversParentTypes['ClinicalNoteEdge']> = {
@@ -6426,6 +6482,11 @@ export type ClinicalNotePayloadResolvers<ContextType = RequestContext, ParentTyp
 export type CompileVisualWorkflowPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CompileVisualWorkflowPayload'] = ResolversParentTypes['CompileVisualWorkflowPayload']> = {
   definition?: Resolver<ResolversTypes['WorkflowDefinition'], ParentType, ContextType>;
   visualWorkflow?: Resolver<ResolversTypes['VisualWorkflow'], ParentType, ContextType>;
+};
+
+export type CountEstimateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CountEstimate'] = ResolversParentTypes['CountEstimate']> = {
+  exact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -6464,6 +6525,7 @@ export type DepartmentConnectionResolvers<ContextType = RequestContext, ParentTy
   edges?: Resolver<Array<ResolversTypes['DepartmentEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type DepartmentEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DepartmentEdge'] = ResolversParentTypes['DepartmentEdge']> = {
@@ -6570,6 +6632,7 @@ export type EncounterConnectionResolvers<ContextType = RequestContext, ParentTyp
   edges?: Resolver<Array<ResolversTypes['EncounterEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type EncounterEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EncounterEdge'] = ResolversParentTypes['EncounterEdge']> = {
@@ -6682,6 +6745,7 @@ export type InvoiceConnectionResolvers<ContextType = RequestContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type InvoiceEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvoiceEdge'] = ResolversParentTypes['InvoiceEdge']> = {
@@ -6773,6 +6837,7 @@ export type LabResultConnectionResolvers<ContextType = RequestContext, ParentTyp
   edges?: Resolver<Array<ResolversTypes['LabResultEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type LabResultEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LabResultEdge'] = ResolversParentTypes['LabResultEdge']> = {
@@ -6942,6 +7007,7 @@ export type OpdQueueEntryConnectionResolvers<ContextType = RequestContext, Paren
   edges?: Resolver<Array<ResolversTypes['OpdQueueEntryEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type OpdQueueEntryEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OpdQueueEntryEdge'] = ResolversParentTypes['OpdQueueEntryEdge']> = {
@@ -7038,6 +7104,7 @@ export type PatientAccessEntryConnectionResolvers<ContextType = RequestContext, 
   edges?: Resolver<Array<ResolversTypes['PatientAccessEntryEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type PatientAccessEntryEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientAccessEntryEdge'] = ResolversParentTypes['PatientAccessEntryEdge']> = {
@@ -7049,6 +7116,7 @@ export type PatientConnectionResolvers<ContextType = RequestContext, ParentType 
   edges?: Resolver<Array<ResolversTypes['PatientEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type PatientEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatientEdge'] = ResolversParentTypes['PatientEdge']> = {
@@ -7280,6 +7348,7 @@ export type ServiceCatalogItemConnectionResolvers<ContextType = RequestContext, 
   edges?: Resolver<Array<ResolversTypes['ServiceCatalogItemEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type ServiceCatalogItemEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ServiceCatalogItemEdge'] = ResolversParentTypes['ServiceCatalogItemEdge']> = {
@@ -7333,6 +7402,7 @@ export type UserConnectionResolvers<ContextType = RequestContext, ParentType ext
   edges?: Resolver<Array<ResolversTypes['UserEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type UserEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UserEdge'] = ResolversParentTypes['UserEdge']> = {
@@ -7365,6 +7435,7 @@ export type VisualWorkflowConnectionResolvers<ContextType = RequestContext, Pare
   edges?: Resolver<Array<ResolversTypes['VisualWorkflowEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type VisualWorkflowEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VisualWorkflowEdge'] = ResolversParentTypes['VisualWorkflowEdge']> = {
@@ -7404,6 +7475,7 @@ export type VitalSignsConnectionResolvers<ContextType = RequestContext, ParentTy
   edges?: Resolver<Array<ResolversTypes['VitalSignsEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type VitalSignsEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VitalSignsEdge'] = ResolversParentTypes['VitalSignsEdge']> = {
@@ -7469,6 +7541,7 @@ export type WorkflowDefinitionConnectionResolvers<ContextType = RequestContext, 
   edges?: Resolver<Array<ResolversTypes['WorkflowDefinitionEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type WorkflowDefinitionEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowDefinitionEdge'] = ResolversParentTypes['WorkflowDefinitionEdge']> = {
@@ -7514,6 +7587,7 @@ export type WorkflowInstanceConnectionResolvers<ContextType = RequestContext, Pa
   edges?: Resolver<Array<ResolversTypes['WorkflowInstanceEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type WorkflowInstanceEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowInstanceEdge'] = ResolversParentTypes['WorkflowInstanceEdge']> = {
@@ -7568,6 +7642,7 @@ export type WorkflowTaskConnectionResolvers<ContextType = RequestContext, Parent
   edges?: Resolver<Array<ResolversTypes['WorkflowTaskEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type WorkflowTaskEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTaskEdge'] = ResolversParentTypes['WorkflowTaskEdge']> = {
@@ -7596,6 +7671,7 @@ export type WorkflowTransitionConnectionResolvers<ContextType = RequestContext, 
   edges?: Resolver<Array<ResolversTypes['WorkflowTransitionEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCountEstimate?: Resolver<ResolversTypes['CountEstimate'], ParentType, ContextType>;
 };
 
 export type WorkflowTransitionEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['WorkflowTransitionEdge'] = ResolversParentTypes['WorkflowTransitionEdge']> = {
@@ -7642,6 +7718,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ClinicalNoteEdge?: ClinicalNoteEdgeResolvers<ContextType>;
   ClinicalNotePayload?: ClinicalNotePayloadResolvers<ContextType>;
   CompileVisualWorkflowPayload?: CompileVisualWorkflowPayloadResolvers<ContextType>;
+  CountEstimate?: CountEstimateResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;

@@ -247,17 +247,20 @@ export async function userPage(
   );
 }
 
-export async function countUsers(tx: TransactionSql, organizationId: string, filter: UserFilter): Promise<number> {
+export async function countUsers(tx: TransactionSql, organizationId: string, filter: UserFilter, limit: number | null): Promise<number> {
   const search = likePattern(filter.search);
   const rows = await tx<{ count: number }[]>`
     /* countUsers */
-    select count(*)::int as count from users u
-    where u.organization_id = ${organizationId}::uuid
-      and (${filter.active ?? null}::boolean is null or u.active = ${filter.active ?? null}::boolean)
-      and (${filter.role ?? null}::text is null or exists (
-            select 1 from user_roles ur
-            where ur.organization_id = u.organization_id and ur.user_id = u.id and ur.role_code = ${filter.role ?? null}::text))
-      and (${search}::text is null or u.email ilike ${search}::text or u.display_name ilike ${search}::text)
+    select count(*)::int as count from (
+      select 1 from users u
+      where u.organization_id = ${organizationId}::uuid
+        and (${filter.active ?? null}::boolean is null or u.active = ${filter.active ?? null}::boolean)
+        and (${filter.role ?? null}::text is null or exists (
+              select 1 from user_roles ur
+              where ur.organization_id = u.organization_id and ur.user_id = u.id and ur.role_code = ${filter.role ?? null}::text))
+        and (${search}::text is null or u.email ilike ${search}::text or u.display_name ilike ${search}::text)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]!.count;
 }

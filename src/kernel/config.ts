@@ -127,6 +127,10 @@ export interface Config {
   jobs: 'in-process' | 'off';
   /** How often the job runner looks for due jobs, and the period of recurring jobs (the escalation sweep). */
   jobsPollIntervalMs: number;
+  /** Months after the current one whose audit and PHI access log partitions the job keeps made ahead. */
+  logPartitionMonthsAhead: number;
+  /** Connections count exactly up to this many rows; `totalCountEstimate` estimates beyond it. */
+  totalCountExactLimit: number;
 }
 
 export interface TracingConfig {
@@ -325,6 +329,8 @@ export function loadConfig(env: Env = process.env): Config {
     explorer: explorerOf(env.EXPLORER),
     jobs: jobsOf(env.JOBS, nodeEnv),
     jobsPollIntervalMs: integer(env, 'JOBS_POLL_INTERVAL_MS', 30_000, 50, 3_600_000),
+    logPartitionMonthsAhead: integer(env, 'LOG_PARTITION_MONTHS_AHEAD', 3, 1, 24),
+    totalCountExactLimit: integer(env, 'TOTAL_COUNT_EXACT_LIMIT', 10_000, 0, 100_000_000),
     database: {
       url,
       migrationUrl: migrationUrl ?? url,

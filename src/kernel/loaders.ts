@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { TransactionSql } from './db/pool.js';
-import { toConnection, withTotalCount, type Connection, type CursorKey, type PageRequest } from './pagination.js';
+import { withExactCounts, type Counted } from './counting.js';
+import { toConnection, type Connection, type CursorKey, type PageRequest } from './pagination.js';
 
 /** Decides when a batch is sent; the request's session supplies one (see `TenantSession.whenIdle`). */
 export type BatchSchedule = (dispatch: () => void) => void;
@@ -274,12 +275,13 @@ export function createPatientRecordLoader<R extends { id: string; patientId: str
 }
 
 /**
- * One parent's nested connection, its `totalCount` counted only if the client
- * selects it (then one more batched loader call for the whole level).
+ * One parent's nested connection, its `totalCount` (and `totalCountEstimate`, exact: it grows with
+ * the parent, not the organization) counted only if the client selects one (then one more batched
+ * loader call for the whole level).
  */
 export function connectionWithCount<V>(
   page: Promise<Connection<V>>,
   count: () => Promise<{ count: number } | null>,
-): Promise<Connection<V> & { readonly totalCount: Promise<number> }> {
-  return page.then((c) => withTotalCount(c, () => count().then((r) => r?.count ?? 0)));
+): Promise<Counted<Connection<V>>> {
+  return page.then((c) => withExactCounts(c, () => count().then((r) => r?.count ?? 0)));
 }

@@ -9,7 +9,6 @@ import {
   pageRequest,
   statusFilter,
   toConnection,
-  withTotalCount,
   type CursorKey,
   type PageRequest,
 } from './pagination.js';
@@ -204,19 +203,6 @@ describe('toConnection', () => {
     const given = rows('b', 'a');
     toConnection(given, page({ last: 5 }), keyOf);
     expect(given.map((r) => r.id)).toEqual(['b', 'a']);
-  });
-});
-
-describe('withTotalCount', () => {
-  it('counts only when totalCount is read, keeping the connection as it is', async () => {
-    const count = vi.fn(async () => 7);
-    const connection = toConnection(rows('a', 'b'), page({ first: 1 }), keyOf);
-    const counted = withTotalCount(connection, count);
-    expect(count).not.toHaveBeenCalled();
-    expect(counted.edges).toBe(connection.edges);
-    expect(counted.pageInfo.hasNextPage).toBe(true);
-    await expect(counted.totalCount).resolves.toBe(7);
-    expect(count).toHaveBeenCalledTimes(1);
   });
 });
 

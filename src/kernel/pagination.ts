@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import type { CountEstimate } from './counting.js';
 import { badInput } from './errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -50,7 +51,10 @@ export interface Connection<T> {
 }
 
 /** What a list field resolves to (codegen maps every `XConnection` here): the total is counted only when selected. */
-export type CountedConnection<T> = Connection<T> & { readonly totalCount?: number | Promise<number> };
+export type CountedConnection<T> = Connection<T> & {
+  readonly totalCount?: number | Promise<number>;
+  readonly totalCountEstimate?: CountEstimate | Promise<CountEstimate>;
+};
 
 /**
  * Cursors are opaque: the keyset position (sort key values, which may be PHI
@@ -199,20 +203,6 @@ export function toConnection<T>(rows: readonly T[], page: PageRequest, keyOf: (r
       get endCursor() {
         return edges.at(-1)?.cursor ?? null;
       },
-    },
-  };
-}
-
-/**
- * A connection whose `totalCount` is counted only when a client selects it: a
- * getter, since executors read a field without a resolver as a property (see
- * src/operability/compiled-execution.ts for how the promise is awaited).
- */
-export function withTotalCount<C extends object>(connection: C, count: () => Promise<number>): C & { readonly totalCount: Promise<number> } {
-  return {
-    ...connection,
-    get totalCount() {
-      return count();
     },
   };
 }

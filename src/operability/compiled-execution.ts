@@ -20,19 +20,23 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
 }
 
 /**
- * A connection's `totalCount` is counted only when selected: a getter that
- * returns a promise. graphql-jit reads a field without a resolver as a plain
- * value and would not wait for it, so each such field gets a resolver that
- * hands the promise to the executor (`withTotalCount` in src/kernel/pagination.ts).
+ * A connection's `totalCount` and `totalCountEstimate` are counted only when
+ * selected: getters that return a promise. graphql-jit reads a field without a
+ * resolver as a plain value and would not wait for it, so each such field gets a
+ * resolver that hands the promise to the executor (src/kernel/counting.ts).
  * Any other promise left in a resolver-less field would answer differently from
  * graphql-js: test/operability/compiled-execution.test.ts compares every field
  * the schema reaches, as every role, under both executors.
  */
+const LAZY_COUNTS = ['totalCount', 'totalCountEstimate'] as const;
+
 function awaitLazyCounts(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const field = type.getFields().totalCount;
-    if (field && !field.resolve) field.resolve = (connection: { totalCount: unknown }) => connection.totalCount;
+    for (const name of LAZY_COUNTS) {
+      const field = type.getFields()[name];
+      if (field && !field.resolve) field.resolve = (connection: Record<string, unknown>) => connection[name];
+    }
   }
 }
 

@@ -128,17 +128,20 @@ export async function encounterPage(
   return rows;
 }
 
-export async function countEncounters(tx: TransactionSql, organizationId: string, f: EncounterListFilter): Promise<number> {
+export async function countEncounters(tx: TransactionSql, organizationId: string, f: EncounterListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countEncounters */
-    select count(*)::int as count from encounters e
-    where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
-      and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
-      and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
-      and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
-      and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
-      and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
-      and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
+    select count(*)::int as count from (
+      select 1 from encounters e
+      where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
+        and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
+        and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
+        and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
+        and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
+        and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
+        and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

@@ -143,16 +143,19 @@ export async function criticalResultPage(
   `;
 }
 
-export async function countCriticalResults(tx: TransactionSql, organizationId: string, orderedBy: string): Promise<number> {
+export async function countCriticalResults(tx: TransactionSql, organizationId: string, orderedBy: string, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countCriticalResults */
-    select count(*)::int as count
-    from lab_results r
-    join lab_tests t on t.organization_id = r.organization_id and t.id = r.lab_test_id
-    where r.organization_id = ${organizationId}::uuid
-      and r.abnormal_flag in ('CRITICAL_LOW', 'CRITICAL_HIGH') and r.deleted_at is null and r.status <> 'CORRECTED'
-      and t.ordered_by = ${orderedBy}::uuid and t.deleted_at is null
-      and not exists (select 1 from lab_result_supersessions s where s.organization_id = r.organization_id and s.superseded_id = r.id)
+    select count(*)::int as count from (
+      select 1
+      from lab_results r
+      join lab_tests t on t.organization_id = r.organization_id and t.id = r.lab_test_id
+      where r.organization_id = ${organizationId}::uuid
+        and r.abnormal_flag in ('CRITICAL_LOW', 'CRITICAL_HIGH') and r.deleted_at is null and r.status <> 'CORRECTED'
+        and t.ordered_by = ${orderedBy}::uuid and t.deleted_at is null
+        and not exists (select 1 from lab_result_supersessions s where s.organization_id = r.organization_id and s.superseded_id = r.id)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

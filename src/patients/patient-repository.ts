@@ -169,12 +169,15 @@ function keysetParams(cursor: PageRequest['cursor']): [string | null, string | n
   return values.length === 3 ? [values[0]!, values[1]!, values[2]!] : [values[0]!, null, values[1]!];
 }
 
-export async function countPatients(tx: TransactionSql, organizationId: string, filter: PatientListFilter): Promise<number> {
+export async function countPatients(tx: TransactionSql, organizationId: string, filter: PatientListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countPatients */
-    select count(*)::int as count
-    from patients_matching(${organizationId}::uuid, ${filter.statuses}::text[], ${filter.namePrefix}::text,
-                           ${filter.bornFrom}::date, ${filter.bornTo}::date, ${filter.search}::tsquery)
+    select count(*)::int as count from (
+      select 1
+      from patients_matching(${organizationId}::uuid, ${filter.statuses}::text[], ${filter.namePrefix}::text,
+                             ${filter.bornFrom}::date, ${filter.bornTo}::date, ${filter.search}::tsquery)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

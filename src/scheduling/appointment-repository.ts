@@ -96,17 +96,20 @@ export async function appointmentPage(
   return rows;
 }
 
-export async function countAppointments(tx: TransactionSql, organizationId: string, f: AppointmentListFilter): Promise<number> {
+export async function countAppointments(tx: TransactionSql, organizationId: string, f: AppointmentListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countAppointments */
-    select count(*)::int as count from appointments a
-    where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
-      and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
-      and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
-      and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
-      and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
-      and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
-      and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
+    select count(*)::int as count from (
+      select 1 from appointments a
+      where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
+        and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
+        and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
+        and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
+        and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
+        and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
+        and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

@@ -60,13 +60,16 @@ export async function departmentPage(
   return rows;
 }
 
-export async function countDepartments(tx: TransactionSql, organizationId: string, f: DepartmentListFilter): Promise<number> {
+export async function countDepartments(tx: TransactionSql, organizationId: string, f: DepartmentListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countDepartments */
-    select count(*)::int as count from departments d
-    where d.organization_id = ${organizationId}::uuid
-      and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
-      and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
+    select count(*)::int as count from (
+      select 1 from departments d
+      where d.organization_id = ${organizationId}::uuid
+        and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
+        and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

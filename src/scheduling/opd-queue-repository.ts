@@ -151,15 +151,18 @@ export async function opdQueuePage(
   return rows as OpdQueueListRow[]; // stage and priority_rank are never null (SafeQL cannot tell)
 }
 
-export async function countOpdQueue(tx: TransactionSql, organizationId: string, f: OpdQueueListFilter): Promise<number> {
+export async function countOpdQueue(tx: TransactionSql, organizationId: string, f: OpdQueueListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countOpdQueue */
-    select count(*)::int as count from opd_queue q
-    where q.organization_id = ${organizationId}::uuid and q.department_id = ${f.departmentId}::uuid
-      and q.queue_date = coalesce(${f.date}::date,
-                                  (select (now() at time zone o.timezone)::date from organizations o
-                                   where o.id = ${organizationId}::uuid))
-      and (${f.statuses}::text[] is null or q.status = any(${f.statuses}::text[]))
+    select count(*)::int as count from (
+      select 1 from opd_queue q
+      where q.organization_id = ${organizationId}::uuid and q.department_id = ${f.departmentId}::uuid
+        and q.queue_date = coalesce(${f.date}::date,
+                                    (select (now() at time zone o.timezone)::date from organizations o
+                                     where o.id = ${organizationId}::uuid))
+        and (${f.statuses}::text[] is null or q.status = any(${f.statuses}::text[]))
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

@@ -98,16 +98,19 @@ export async function definitionPage(
   return rows.map(toRow);
 }
 
-export async function countDefinitions(tx: TransactionSql, organizationId: string, f: DefinitionListFilter): Promise<number> {
+export async function countDefinitions(tx: TransactionSql, organizationId: string, f: DefinitionListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countDefinitions */
-    select count(*)::int as count from workflow_definitions
-    where organization_id = ${organizationId}::uuid
-      and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-      and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-      and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-      and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-      and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
+    select count(*)::int as count from (
+      select 1 from workflow_definitions
+      where organization_id = ${organizationId}::uuid
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
+        and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
+        and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

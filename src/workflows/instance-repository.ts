@@ -137,16 +137,19 @@ export async function instancePage(
   return rows.map(toInstance);
 }
 
-export async function countInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter): Promise<number> {
+export async function countInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countInstances */
-    select count(*)::int as count from workflow_instances
-    where organization_id = ${organizationId}::uuid
-      and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-      and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-      and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-      and (${f.state}::text is null or current_state = ${f.state}::text)
-      and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+    select count(*)::int as count from (
+      select 1 from workflow_instances
+      where organization_id = ${organizationId}::uuid
+        and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+        and (${f.state}::text is null or current_state = ${f.state}::text)
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

@@ -1,7 +1,8 @@
 import type { TenantContext } from '../context.js';
 import type { WorkflowTaskFilter } from '../generated/graphql.js';
 import { uuidFromId } from '../kernel/global-id.js';
-import { pageRequest, toConnection, withTotalCount, type ConnectionArgs } from '../kernel/pagination.js';
+import { pageRequest, toConnection, type ConnectionArgs } from '../kernel/pagination.js';
+import { withCounts } from '../kernel/counting.js';
 import * as repo from './task-repository.js';
 
 /** One keyset page of tasks, shared by `Query.myTasks` and `Query.workflowTasks`; `mine` restricts to the viewer's own work. */
@@ -21,8 +22,10 @@ export async function taskList(ctx: TenantContext, args: ConnectionArgs & { filt
   const org = session.scope.organizationId;
   const rows = await session.read((tx) => repo.taskPage(tx, org, filter, page));
   for (const row of rows) loaders.workflowTaskById.prime(row.id, row);
-  return withTotalCount(
+  return withCounts(
     toConnection(rows, page, (t) => [t.sortKey, t.id]),
-    () => session.read((tx) => repo.countTasks(tx, org, filter)),
+    session,
+    ctx.deps.config.totalCountExactLimit,
+    (tx, limit) => repo.countTasks(tx, org, filter, limit),
   );
 }

@@ -227,20 +227,23 @@ export async function taskPage(tx: TransactionSql, organizationId: string, f: Ta
   return rows.map(toTask);
 }
 
-export async function countTasks(tx: TransactionSql, organizationId: string, f: TaskListFilter): Promise<number> {
+export async function countTasks(tx: TransactionSql, organizationId: string, f: TaskListFilter, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countTasks */
-    select count(*)::int as count from workflow_tasks
-    where organization_id = ${organizationId}::uuid
-      and (${f.viewerId}::uuid is null
-           or assigned_user_id = ${f.viewerId}::uuid
-           or claimed_by = ${f.viewerId}::uuid
-           or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
-      and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-      and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
-      and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
-      and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
-      and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
+    select count(*)::int as count from (
+      select 1 from workflow_tasks
+      where organization_id = ${organizationId}::uuid
+        and (${f.viewerId}::uuid is null
+             or assigned_user_id = ${f.viewerId}::uuid
+             or claimed_by = ${f.viewerId}::uuid
+             or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
+        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+        and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
+        and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
+        and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
+        and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

@@ -83,11 +83,14 @@ export async function visualPage(
   return rows.map(toVisual);
 }
 
-export async function countVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null): Promise<number> {
+export async function countVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null, limit: number | null): Promise<number> {
   const rows = await tx<{ count: number }[]>`
     /* countVisuals */
-    select count(*)::int as count from visual_workflows
-    where organization_id = ${organizationId}::uuid and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
+    select count(*)::int as count from (
+      select 1 from visual_workflows
+      where organization_id = ${organizationId}::uuid and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
+      limit ${limit}::int
+    ) matching
   `;
   return rows[0]?.count ?? 0;
 }

@@ -250,7 +250,7 @@ async function checkInvariants(ctx: TenantContext, invoiceId: string, patientId:
   // Patient.balance = Σ balanceDue of collectible invoices; the overdue list counts the same invoices.
   expect(balance?.balance).toBe(r.patientOwes);
   const filter = { patientId, statuses: null, issuedFrom: null, issuedTo: null, overdue: true, today, timezone };
-  expect(await ctx.session.read((tx) => countInvoices(tx, ctx.session.scope.organizationId, filter))).toBe(r.patientOverdue);
+  expect(await ctx.session.read((tx) => countInvoices(tx, ctx.session.scope.organizationId, filter, null))).toBe(r.patientOverdue);
 }
 
 /** Receivables aging counts exactly the collectible invoices of the organization. */

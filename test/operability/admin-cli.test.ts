@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/run-script.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -10,20 +10,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
 let app: TestApp;
 
 /** Runs the admin CLI with `stdin` piped in; resolves with its exit code and output. */
-function admin(args: string[], stdin = '') {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('node', ['--import', 'tsx', 'scripts/admin.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', DATABASE_URL: app.databaseUrl },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const admin = (args: string[], stdin = '') => runScript('admin.ts', args, app.databaseUrl, stdin);
 
 const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken user { email roles } organization { slug name } } }`;
 const REFRESH = `mutation($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken } }`;

@@ -2,7 +2,8 @@ import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
 import { badInput } from '../../../kernel/errors.js';
 import { optionalUuidFromId } from '../../../kernel/global-id.js';
-import { pageRequest, statusFilter, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, statusFilter, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../invoice-repository.js';
 
 export const invoices: QueryResolvers['invoices'] = async (_root, args, ctx) => {
@@ -27,5 +28,5 @@ export const invoices: QueryResolvers['invoices'] = async (_root, args, ctx) => 
   for (const row of rows) loaders.invoiceById.prime(row.id, row);
   const connection = toConnection(rows, page, (i) => [i.invoiceSeq]);
   session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-  return withTotalCount(connection, () => session.read((tx) => repo.countInvoices(tx, org, filter)));
+  return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => repo.countInvoices(tx, org, filter, limit));
 };

@@ -1,6 +1,7 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../catalog-repository.js';
 import { containsPattern } from '../../catalog-service.js';
 
@@ -15,8 +16,10 @@ export const serviceCatalog: QueryResolvers['serviceCatalog'] = async (_root, ar
   const org = session.scope.organizationId;
   const rows = await session.read((tx) => repo.catalogPage(tx, org, filter, page));
   for (const row of rows) loaders.serviceCatalogItemById.prime(row.id, row);
-  return withTotalCount(
+  return withCounts(
     toConnection(rows, page, (i) => [i.name, i.id]),
-    () => session.read((tx) => repo.countCatalogItems(tx, org, filter)),
+    session,
+    ctx.deps.config.totalCountExactLimit,
+    (tx, limit) => repo.countCatalogItems(tx, org, filter, limit),
   );
 };

@@ -1,7 +1,8 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
 import { optionalUuidFromId } from '../../../kernel/global-id.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../audit-trail-repository.js';
 import { isoRange } from '../../compliance-rules.js';
 
@@ -22,5 +23,5 @@ export const auditEvents: QueryResolvers['auditEvents'] = async (_root, args, ct
   const connection = toConnection(rows, page, (e) => [e.sortKey, e.id]);
   // Events about a patient's record show what was done to it (and, to ORG_ADMIN, the values): a PHI access.
   session.notePatientAccess(connection.edges.flatMap((e) => (e.node.patientId ? [e.node.patientId] : [])));
-  return withTotalCount(connection, () => session.read((tx) => repo.countAuditEvents(tx, org, filter)));
+  return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => repo.countAuditEvents(tx, org, filter, limit));
 };

@@ -1,6 +1,7 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../audit-trail-repository.js';
 import { isoRange } from '../../compliance-rules.js';
 import { patientUnderReview } from '../../patient-access.js';
@@ -14,5 +15,5 @@ export const patientAccessLog: QueryResolvers['patientAccessLog'] = async (_root
   const org = session.scope.organizationId;
   const rows = await session.read((tx) => repo.patientAccessPage(tx, org, patientId, range, page));
   const connection = toConnection(rows, page, (e) => [e.sortKey, e.id]);
-  return withTotalCount(connection, () => session.read((tx) => repo.countPatientAccess(tx, org, patientId, range)));
+  return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => repo.countPatientAccess(tx, org, patientId, range, limit));
 };

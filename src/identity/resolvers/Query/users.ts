@@ -1,6 +1,7 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../repository.js';
 
 export const users: QueryResolvers['users'] = async (_root, args, ctx) => {
@@ -9,8 +10,10 @@ export const users: QueryResolvers['users'] = async (_root, args, ctx) => {
   const filter = args.filter ?? {};
   const rows = await session.read((tx) => repo.userPage(tx, session.scope.organizationId, filter, page));
   for (const row of rows) loaders.userById.prime(row.id, row);
-  return withTotalCount(
+  return withCounts(
     toConnection(rows, page, (u) => [u.displayName, u.id]),
-    () => session.read((tx) => repo.countUsers(tx, session.scope.organizationId, filter)),
+    session,
+    ctx.deps.config.totalCountExactLimit,
+    (tx, limit) => repo.countUsers(tx, session.scope.organizationId, filter, limit),
   );
 };

@@ -1,7 +1,8 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
 import { optionalUuidFromId } from '../../../kernel/global-id.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../lab-result-history-repository.js';
 
 export const criticalResults: QueryResolvers['criticalResults'] = async (_root, args, ctx) => {
@@ -13,5 +14,5 @@ export const criticalResults: QueryResolvers['criticalResults'] = async (_root, 
   for (const row of rows) loaders.labResultById.prime(row.id, row);
   const connection = toConnection(rows, page, (r) => [r.sortKey, r.id]);
   session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-  return withTotalCount(connection, () => session.read((tx) => repo.countCriticalResults(tx, org, orderedBy)));
+  return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => repo.countCriticalResults(tx, org, orderedBy, limit));
 };

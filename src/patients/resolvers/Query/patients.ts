@@ -1,7 +1,8 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
 import { badInput } from '../../../kernel/errors.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import { selectionOf } from '../../../kernel/selection.js';
 import { patientListFilter } from '../../patient-filters.js';
 import { patientPrefetch } from '../../patient-prefetch.js';
@@ -25,5 +26,5 @@ export const patients: QueryResolvers['patients'] = async (_root, args, ctx, inf
   const connection = toConnection(rows, page, key);
   session.notePatientAccess(connection.edges.map((e) => e.node.id));
   prefetch?.prime(viewerCtx, rows.map((r) => r.id), rows);
-  return withTotalCount(connection, () => session.read((tx) => countPatients(tx, org, filter)));
+  return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => countPatients(tx, org, filter, limit));
 };

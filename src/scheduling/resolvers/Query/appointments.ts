@@ -2,7 +2,8 @@ import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
 import { badInput } from '../../../kernel/errors.js';
 import { optionalUuidFromId } from '../../../kernel/global-id.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../appointment-repository.js';
 
 export const appointments: QueryResolvers['appointments'] = async (_root, args, ctx) => {
@@ -23,5 +24,5 @@ export const appointments: QueryResolvers['appointments'] = async (_root, args, 
   for (const row of rows) loaders.appointmentById.prime(row.id, row);
   const connection = toConnection(rows, page, (a) => [a.sortKey, a.id]);
   session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-  return withTotalCount(connection, () => session.read((tx) => repo.countAppointments(tx, org, filter)));
+  return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => repo.countAppointments(tx, org, filter, limit));
 };

@@ -1,6 +1,7 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../department-repository.js';
 
 export const departments: QueryResolvers['departments'] = async (_root, args, ctx) => {
@@ -13,8 +14,10 @@ export const departments: QueryResolvers['departments'] = async (_root, args, ct
   const org = session.scope.organizationId;
   const rows = await session.read((tx) => repo.departmentPage(tx, org, filter, page));
   for (const row of rows) loaders.departmentById.prime(row.id, row);
-  return withTotalCount(
+  return withCounts(
     toConnection(rows, page, (d) => [d.name, d.id]),
-    () => session.read((tx) => repo.countDepartments(tx, org, filter)),
+    session,
+    ctx.deps.config.totalCountExactLimit,
+    (tx, limit) => repo.countDepartments(tx, org, filter, limit),
   );
 };

@@ -2,7 +2,8 @@ import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
 import { notFound } from '../../../kernel/errors.js';
 import { uuidFromId } from '../../../kernel/global-id.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../opd-queue-repository.js';
 
 export const opdQueue: QueryResolvers['opdQueue'] = async (_root, args, ctx) => {
@@ -17,5 +18,5 @@ export const opdQueue: QueryResolvers['opdQueue'] = async (_root, args, ctx) => 
   for (const row of rows) loaders.opdQueueEntryById.prime(row.id, row);
   const connection = toConnection(rows, page, (e) => [e.stage, e.priorityRank, e.tokenNumber]);
   session.notePatientAccess(connection.edges.map((e) => e.node.patientId));
-  return withTotalCount(connection, () => session.read((tx) => repo.countOpdQueue(tx, org, filter)));
+  return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => repo.countOpdQueue(tx, org, filter, limit));
 };

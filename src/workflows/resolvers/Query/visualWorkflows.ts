@@ -1,6 +1,7 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../visual-repository.js';
 import { optionalDefinitionId } from '../../workflow-ids.js';
 
@@ -11,8 +12,10 @@ export const visualWorkflows: QueryResolvers['visualWorkflows'] = async (_root, 
   const org = session.scope.organizationId;
   const rows = await session.read((tx) => repo.visualPage(tx, org, definitionId, page));
   for (const row of rows) loaders.visualWorkflowById.prime(row.id, row);
-  return withTotalCount(
+  return withCounts(
     toConnection(rows, page, (v) => [v.sortKey, v.id]),
-    () => session.read((tx) => repo.countVisuals(tx, org, definitionId)),
+    session,
+    ctx.deps.config.totalCountExactLimit,
+    (tx, limit) => repo.countVisuals(tx, org, definitionId, limit),
   );
 };

@@ -1,6 +1,7 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../definition-repository.js';
 
 export const workflowDefinitions: QueryResolvers['workflowDefinitions'] = async (_root, args, ctx) => {
@@ -17,8 +18,10 @@ export const workflowDefinitions: QueryResolvers['workflowDefinitions'] = async 
   const org = session.scope.organizationId;
   const rows = await session.read((tx) => repo.definitionPage(tx, org, filter, page));
   for (const row of rows) loaders.workflowDefinitionById.prime(row.id, row);
-  return withTotalCount(
+  return withCounts(
     toConnection(rows, page, (d) => [d.sortKey, d.id]),
-    () => session.read((tx) => repo.countDefinitions(tx, org, filter)),
+    session,
+    ctx.deps.config.totalCountExactLimit,
+    (tx, limit) => repo.countDefinitions(tx, org, filter, limit),
   );
 };

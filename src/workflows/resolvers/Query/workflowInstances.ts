@@ -1,7 +1,8 @@
 import { requireViewer } from '../../../context.js';
 import type { QueryResolvers } from '../../../generated/graphql.js';
 import { uuidFromId } from '../../../kernel/global-id.js';
-import { pageRequest, toConnection, withTotalCount } from '../../../kernel/pagination.js';
+import { pageRequest, toConnection } from '../../../kernel/pagination.js';
+import { withCounts } from '../../../kernel/counting.js';
 import * as repo from '../../instance-repository.js';
 import { patientsOf } from '../../loaders.js';
 
@@ -24,5 +25,5 @@ export const workflowInstances: QueryResolvers['workflowInstances'] = async (_ro
   for (const row of rows) loaders.workflowInstanceById.prime(row.id, row);
   const connection = toConnection(rows, page, (i) => [i.sortKey, i.id]);
   session.notePatientAccess(patientsOf(connection.edges.map((e) => e.node)));
-  return withTotalCount(connection, () => session.read((tx) => repo.countInstances(tx, org, filter)));
+  return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => repo.countInstances(tx, org, filter, limit));
 };
