@@ -91,7 +91,9 @@ export async function copyInto(sql: postgres.Sql, buffer: TableBuffer, options: 
   const parts = buffer.seal();
   if (buffer.rows === 0) return;
   await sql.begin(async (tx) => {
-    if (options.skipTriggers) await tx.unsafe('set local session_replication_role = replica');
+    // A commit need not wait for its WAL to reach the disk: a crash loses the seed either way.
+    if (options.skipTriggers) await tx`select set_config('synchronous_commit', 'off', true), set_config('session_replication_role', 'replica', true)`;
+    else await tx`select set_config('synchronous_commit', 'off', true)`;
     await copyOn(tx, buffer, parts);
   });
 }

@@ -9,7 +9,7 @@
  * connections while the next chunk is being generated.
  */
 import type postgres from 'postgres';
-import { deferSecondaryIndexes } from './bulk-load.js';
+import { deferIndexes } from './bulk-load.js';
 import { copyInto, createLimiter } from './copy.js';
 import { demoPasswordHash, organizationsFor } from './demo-accounts.js';
 import { SlotBook, type OrgState } from './org-state.js';
@@ -36,6 +36,11 @@ export interface SeedOptions {
   chunkSize?: number;
   /** Concurrent COPY statements (default 3; bounded by the pool size of `sql`). */
   concurrency?: number;
+  /**
+   * Build the patient tables' indexes after the load instead of during it (bulk-load.ts; default: from
+   * 20,000 patients, below which rebuilding costs more than it saves). Needs a superuser.
+   */
+  deferIndexes?: boolean;
   log?: (line: string) => void;
 }
 
@@ -160,7 +165,8 @@ export async function seedSyntheticData(sql: postgres.Sql, options: SeedOptions)
 
   // A superuser loads without foreign-key checks and triggers (see copyInto).
   const [role] = await sql<{ superuser: boolean }[]>`select rolsuper as superuser from pg_roles where rolname = current_user`;
-  const loader = new Loader(sql, concurrency, role?.superuser === true);
+  const superuser = role?.superuser === true;
+  const loader = new Loader(sql, concurrency, superuser);
   // Built after the load, not maintained through it (bulk-load.ts).
   let buildIndexes: (() => Promise<void>) | null = null;
   try {
@@ -171,7 +177,7 @@ export async function seedSyntheticData(sql: postgres.Sql, options: SeedOptions)
     );
     await loader.submit(setup, 1);
     log(`seed: ${organizationCount} organizations with staff, departments, catalog and workflows (${seconds()} s)`);
-    if (patients >= BULK_INDEX_THRESHOLD) buildIndexes = await deferSecondaryIndexes(sql, PATIENT_TABLES, concurrency);
+    if (superuser && (options.deferIndexes ?? patients >= BULK_INDEX_THRESHOLD)) buildIndexes = await deferIndexes(sql, PATIENT_TABLES, concurrency);
 
     // Patients and their records, chunk by chunk.
     const perOrg = splitPatients(patients, organizationCount);
@@ -208,7 +214,7 @@ export async function seedSyntheticData(sql: postgres.Sql, options: SeedOptions)
   }
   if (buildIndexes) {
     await buildIndexes();
-    log(`seed: secondary indexes built (${seconds()} s)`);
+    log(`seed: indexes built (${seconds()} s)`);
   }
 
   // Fresh statistics: without them the planner misjudges the organization filters
