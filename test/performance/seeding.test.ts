@@ -26,7 +26,7 @@ async function schemaShape(): Promise<string[]> {
     where t.relnamespace = 'public'::regnamespace
     union all
     select tg.tgrelid::regclass::text || ' ' || tg.tgname || ' enabled=' || tg.tgenabled::text from pg_trigger tg
-    join pg_class t on t.oid = tg.tgrelid where t.relnamespace = 'public'::regnamespace
+    join pg_class t on t.oid = tg.tgrelid where t.relnamespace = 'public'::regnamespace and not tg.tgisinternal
     order by 1`;
   return rows.map((r) => r.line);
 }
