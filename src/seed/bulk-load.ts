@@ -29,31 +29,35 @@ interface Deferred {
  * returns the function that builds it again, `concurrency` builds at a time.
  */
 export async function deferIndexes(sql: postgres.Sql, tables: readonly string[], concurrency: number): Promise<() => Promise<void>> {
-  const deferred = await sql<Deferred[]>`
-    /* deferIndexes */
-    with loaded as (
-      select t.oid from pg_class t
-      where t.relnamespace = 'public'::regnamespace and t.relname = any(${tables as string[]}::text[])
-    ),
-    outside_keys as (
-      select f.oid, f.conindid from pg_constraint f
-      where f.contype = 'f' and f.confrelid in (select oid from loaded) and f.conrelid not in (select oid from loaded)
-    )
-    select 'foreign key' as kind, c.conrelid::regclass::text as target, quote_ident(c.conname) as "constraintName",
-           pg_get_constraintdef(c.oid) as definition
-    from pg_constraint c where c.oid in (select oid from outside_keys)
-    union all
-    select 'key', c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid)
-    from pg_constraint c
-    where c.conrelid in (select oid from loaded) and c.contype in ('p', 'u', 'x')
-      and not exists (select 1 from pg_constraint f
-                      where f.contype = 'f' and f.conindid = c.conindid and f.conrelid in (select oid from loaded))
-    union all
-    select 'index', quote_ident(ci.relname), null, pg_get_indexdef(i.indexrelid)
-    from pg_index i join pg_class ci on ci.oid = i.indexrelid
-    where i.indrelid in (select oid from loaded)
+  const loaded = tables as string[];
+  // The foreign keys of other tables that reference a loaded table.
+  const outsideKeys = await sql<{ target: string; constraintName: string | null; definition: string | null }[]>`
+    select f.conrelid::regclass::text as target, quote_ident(f.conname)::text as "constraintName", pg_get_constraintdef(f.oid) as definition
+    from pg_constraint f join pg_class t on t.oid = f.confrelid join pg_class c on c.oid = f.conrelid
+    where f.contype = 'f' and t.relnamespace = 'public'::regnamespace and t.relname = any(${loaded}::text[])
+      and not (c.relnamespace = 'public'::regnamespace and c.relname = any(${loaded}::text[]))
+  `;
+  // Keys and exclusion constraints of loaded tables that no foreign key of a loaded table depends on.
+  const keys = await sql<{ target: string; constraintName: string | null; definition: string | null }[]>`
+    select k.conrelid::regclass::text as target, quote_ident(k.conname)::text as "constraintName", pg_get_constraintdef(k.oid) as definition
+    from pg_constraint k join pg_class t on t.oid = k.conrelid
+    where k.contype in ('p', 'u', 'x') and t.relnamespace = 'public'::regnamespace and t.relname = any(${loaded}::text[])
+      and not exists (select 1 from pg_constraint f join pg_class c on c.oid = f.conrelid
+                      where f.contype = 'f' and f.conindid = k.conindid
+                        and c.relnamespace = 'public'::regnamespace and c.relname = any(${loaded}::text[]))
+  `;
+  // Indexes of loaded tables that back no constraint.
+  const indexes = await sql<{ target: string | null; definition: string | null }[]>`
+    select quote_ident(ci.relname)::text as target, pg_get_indexdef(i.indexrelid) as definition
+    from pg_index i join pg_class ci on ci.oid = i.indexrelid join pg_class t on t.oid = i.indrelid
+    where t.relnamespace = 'public'::regnamespace and t.relname = any(${loaded}::text[])
       and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
   `;
+  const deferred: Deferred[] = [
+    ...outsideKeys.map((r) => ({ kind: 'foreign key' as const, target: r.target, constraintName: r.constraintName, definition: r.definition! })),
+    ...keys.map((r) => ({ kind: 'key' as const, target: r.target, constraintName: r.constraintName, definition: r.definition! })),
+    ...indexes.map((r) => ({ kind: 'index' as const, target: r.target!, constraintName: null, definition: r.definition! })),
+  ];
   // Names and definitions are PostgreSQL's own (regclass, quote_ident, pg_get_*def); DDL takes no parameters.
   for (const d of deferred) {
     await sql.unsafe(d.kind === 'index' ? `drop index ${d.target}` : `alter table ${d.target} drop constraint ${d.constraintName}`);
@@ -61,7 +65,7 @@ export async function deferIndexes(sql: postgres.Sql, tables: readonly string[],
   const build = (d: Deferred) =>
     sql.begin(async (tx) => {
       // A sort in memory for most builds; each build may also use parallel workers.
-      await tx`select set_config('maintenance_work_mem', '256MB', true)`;
+      await tx<{ maintenanceWorkMem: unknown | null }[]>`select set_config('maintenance_work_mem', '256MB', true) as maintenance_work_mem`;
       await tx.unsafe(d.kind === 'index' ? d.definition : `alter table ${d.target} add constraint ${d.constraintName} ${d.definition}`);
     });
   return async () => {

@@ -92,8 +92,11 @@ export async function copyInto(sql: postgres.Sql, buffer: TableBuffer, options: 
   if (buffer.rows === 0) return;
   await sql.begin(async (tx) => {
     // A commit need not wait for its WAL to reach the disk: a crash loses the seed either way.
-    if (options.skipTriggers) await tx`select set_config('synchronous_commit', 'off', true), set_config('session_replication_role', 'replica', true)`;
-    else await tx`select set_config('synchronous_commit', 'off', true)`;
+    if (options.skipTriggers) {
+      await tx<{ synchronousCommit: unknown | null; sessionReplicationRole: unknown | null }[]>`
+        select set_config('synchronous_commit', 'off', true) as synchronous_commit,
+               set_config('session_replication_role', 'replica', true) as session_replication_role`;
+    } else await tx<{ synchronousCommit: unknown | null }[]>`select set_config('synchronous_commit', 'off', true) as synchronous_commit`;
     await copyOn(tx, buffer, parts);
   });
 }

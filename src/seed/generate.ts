@@ -164,7 +164,7 @@ export async function seedSyntheticData(sql: postgres.Sql, options: SeedOptions)
   const passwordHash = await demoPasswordHash();
 
   // A superuser loads without foreign-key checks and triggers (see copyInto).
-  const [role] = await sql<{ superuser: boolean }[]>`select rolsuper as superuser from pg_roles where rolname = current_user`;
+  const [role] = await sql<{ superuser: boolean | null }[]>`select rolsuper as superuser from pg_roles where rolname = current_user`;
   const superuser = role?.superuser === true;
   const loader = new Loader(sql, concurrency, superuser);
   // Built after the load, not maintained through it (bulk-load.ts).
