@@ -5,8 +5,10 @@
  * the demo organizations (reset first) and a superuser connection (COPY into
  * tables with forced row-level security). Same options (and `now`) ⇒ same
  * rows, UUIDs included. Patients are generated in chunks; each chunk is
- * copied table by table in foreign-key order over up to `concurrency`
- * connections while the next chunk is being generated.
+ * copied over up to `concurrency` connections while the next chunk is being
+ * generated: by a superuser without foreign-key checks and triggers, every
+ * table at once, the indexes built after the load (bulk-load.ts); otherwise
+ * table by table in foreign-key order.
  */
 import type postgres from 'postgres';
 import { deferIndexes } from './bulk-load.js';
