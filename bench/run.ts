@@ -30,6 +30,10 @@
  *   --via pgbouncer     our API reaches PostgreSQL through PgBouncer in transaction mode (Debian's pgbouncer;
  *                       DATABASE_PREPARE=false, LISTEN and migrations direct); the peers stay direct
  *   --api-processes N   our API as N worker processes on one port (API_PROCESSES; CPU and RSS summed)
+ *   --database-url URL  a superuser URL of an existing PostgreSQL (default BENCH_DATABASE_URL, else a temporary
+ *                       embedded cluster): the bench seeds its own database health_bench_<patients> there and
+ *                       reuses it on later runs at the same size (bench/lib/database.ts)
+ *   --reseed            seed that database again even when it could be reused
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -67,6 +71,8 @@ interface Options {
   profile: boolean;
   via: 'direct' | 'pgbouncer';
   apiProcesses: number;
+  databaseUrl: string | undefined;
+  reseed: boolean;
 }
 
 /** Alternation order; ours-node20 is an extra row beside ours (Node 24, the one compared). */
@@ -85,6 +91,8 @@ function parseOptions(argv: string[]): Options {
     profile: false,
     via: 'direct',
     apiProcesses: 1,
+    databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
+    reseed: false,
   };
   const numbers = { apiProcesses: [1, 64], patients: [100, 5_000_000], duration: [1, 120], warmup: [0, 60], rounds: [1, 10], connections: [1, 256], pool: [1, 100] } as const;
   for (let i = 0; i < argv.length; i++) {
@@ -92,8 +100,8 @@ function parseOptions(argv: string[]): Options {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`unexpected argument "${arg}"`);
     const name = match[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (name === 'profile') {
-      options.profile = true;
+    if (name === 'profile' || name === 'reseed') {
+      options[name] = true;
       continue;
     }
     const value = match[2] ?? argv[++i];
@@ -108,6 +116,9 @@ function parseOptions(argv: string[]): Options {
       for (const s of list) if (!ALL_SERVERS.includes(s)) throw new Error(`unknown server "${s}"`);
       if (!list.includes('ours')) throw new Error('--servers must include ours');
       options.servers = ALL_SERVERS.filter((s) => list.includes(s));
+    } else if (name === 'databaseUrl') {
+      if (!/^postgres(ql)?:\/\//.test(value)) throw new Error('--database-url must be a postgres:// URL');
+      options.databaseUrl = value;
     } else if (name === 'via') {
       if (value !== 'direct' && value !== 'pgbouncer') throw new Error('--via must be direct or pgbouncer');
       options.via = value;
@@ -160,7 +171,9 @@ function machine(db: BenchDatabase, node24: string | null) {
     node: process.version,
     postgraphileNode: node24,
     postgres: db.serverVersion,
-    database: db.embedded ? 'embedded (temporary cluster, fsync on)' : 'BENCH_DATABASE_URL',
+    database: db.embedded
+      ? 'embedded (temporary cluster, fsync on)'
+      : `${new URL(db.url).host}, database ${db.name}${db.reused ? ', reused' : ''}`,
   };
 }
 
@@ -209,8 +222,8 @@ async function main(): Promise<void> {
       options.servers.includes('postgraphile') ? ensurePostGraphileInstalled(log).then(() => null, (error: unknown) => error as Error) : null,
     ]);
     tooling.catch(() => {}); // awaited below; keeps a failure from being reported as unhandled meanwhile
-    db = await prepareDatabase({ patients: options.patients, adminUrl: process.env.BENCH_DATABASE_URL, log });
-    log(`bench: database ready (${elapsed()})`);
+    db = await prepareDatabase({ patients: options.patients, adminUrl: options.databaseUrl, reseed: options.reseed, log });
+    log(`bench: database ready (${elapsed()}${db.seed.elapsedMs === null ? '' : `; seeding took ${(db.seed.elapsedMs / 1000).toFixed(1)} s`})`);
     const [, node24, installFailure] = await tooling;
     const fixture = await loadFixture(db.url);
     const env: ServerEnv = {
@@ -352,10 +365,18 @@ async function main(): Promise<void> {
     const peakRss = Object.fromEntries(order.map((k) => [k, servers.get(k)!.peakRss() / (1024 * 1024)])) as Partial<Record<ServerKind, number>>;
     const report = {
       startedAt: startedAt.toISOString(),
-      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      // A password in --database-url stays out of the results.
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`.replace(/(postgres(?:ql)?:\/\/[^:@/\s]+):[^@\s]+@/g, '$1:***@'),
       options,
       machine: machine(db, node24),
-      dataSet: { patients: options.patients, organizationPatients: fixture.organizationPatients, rows: db.seed.rows, totalRows: db.seed.totalRows },
+      dataSet: {
+        patients: options.patients,
+        organizationPatients: fixture.organizationPatients,
+        rows: db.seed.rows,
+        totalRows: db.seed.totalRows,
+        reused: db.reused,
+        seedSeconds: db.seed.elapsedMs === null ? null : Math.round(db.seed.elapsedMs / 100) / 10,
+      },
       failures,
       peakRssMb: peakRss,
       pageSizes,
@@ -383,7 +404,7 @@ type Report = {
   command: string;
   options: Options;
   machine: ReturnType<typeof machine>;
-  dataSet: { patients: number; organizationPatients: number };
+  dataSet: { patients: number; organizationPatients: number; reused: boolean; seedSeconds: number | null };
   failures: Partial<Record<ServerKind, string>>;
   peakRssMb: Partial<Record<ServerKind, number>>;
   pageSizes: number[];
@@ -412,7 +433,8 @@ export function renderMarkdown(report: Report, order: ServerKind[]): string {
       `load average ${report.loadAverage.start.map((n) => n.toFixed(1)).join(' ')} at start, ${report.loadAverage.end.map((n) => n.toFixed(1)).join(' ')} at the end.`,
   );
   lines.push('');
-  lines.push(`**Total run time ${Math.floor(report.elapsedSeconds / 60)} min ${report.elapsedSeconds % 60} s** (compile, seed, checks and load).`);
+  const data = report.dataSet.reused ? 'the data set reused from an earlier run' : `seeding ${report.dataSet.seedSeconds ?? '–'} s`;
+  lines.push(`**Total run time ${Math.floor(report.elapsedSeconds / 60)} min ${report.elapsedSeconds % 60} s** (compile, seed, checks and load; ${data}).`);
   for (const [k, why] of Object.entries(report.failures)) lines.push(`\n**${SERVER_LABEL[k as ServerKind]} did not run:** ${why}`);
   lines.push('');
   lines.push('| scenario | server | req/s | p50 ms | p99 ms | SQL stmts/req (load / exact) | Node CPU ms/req | server CPU (cores) | PostgreSQL CPU (cores) | peak RSS MB | errors |');

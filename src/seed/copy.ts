@@ -78,23 +78,30 @@ export class TableBuffer {
 }
 
 /**
- * Streams the buffer into its table with one COPY statement (one transaction)
- * on a reserved connection: postgres.js pipelines queries onto busy
- * connections, and any message but copy data sent during a COPY makes the
- * server drop the connection ("protocol synchronization was lost").
+ * Streams the buffer into its table with one COPY statement in a transaction of
+ * its own (which also holds the connection: postgres.js pipelines queries onto
+ * busy connections, and any message but copy data sent during a COPY makes the
+ * server drop the connection, "protocol synchronization was lost").
+ * `skipTriggers` (superuser only) loads with session_replication_role = replica:
+ * no foreign-key checks (each one a lookup and a row lock on the parent) and no
+ * user triggers, for rows whose references and derived columns the generator
+ * already got right.
  */
-export async function copyInto(sql: postgres.Sql, buffer: TableBuffer): Promise<void> {
+export async function copyInto(sql: postgres.Sql, buffer: TableBuffer, options: { skipTriggers?: boolean } = {}): Promise<void> {
   const parts = buffer.seal();
   if (buffer.rows === 0) return;
-  const connection = await sql.reserve();
-  try {
-    await copyOn(connection, buffer, parts);
-  } finally {
-    connection.release();
-  }
+  await sql.begin(async (tx) => {
+    // A commit need not wait for its WAL to reach the disk: a crash loses the seed either way.
+    if (options.skipTriggers) {
+      await tx<{ synchronousCommit: unknown | null; sessionReplicationRole: unknown | null }[]>`
+        select set_config('synchronous_commit', 'off', true) as synchronous_commit,
+               set_config('session_replication_role', 'replica', true) as session_replication_role`;
+    } else await tx<{ synchronousCommit: unknown | null }[]>`select set_config('synchronous_commit', 'off', true) as synchronous_commit`;
+    await copyOn(tx, buffer, parts);
+  });
 }
 
-async function copyOn(sql: postgres.ReservedSql, buffer: TableBuffer, parts: Buffer[]): Promise<void> {
+async function copyOn(sql: postgres.TransactionSql, buffer: TableBuffer, parts: Buffer[]): Promise<void> {
   // COPY cannot be parameterised; table and column names are the seeder's own constants (src/seed/tables.ts).
   const query = sql.unsafe(`copy ${buffer.table} (${buffer.columns.join(', ')}) from stdin`);
 

@@ -5,17 +5,20 @@
  * the demo organizations (reset first) and a superuser connection (COPY into
  * tables with forced row-level security). Same options (and `now`) ⇒ same
  * rows, UUIDs included. Patients are generated in chunks; each chunk is
- * copied table by table in foreign-key order over up to `concurrency`
- * connections while the next chunk is being generated.
+ * copied over up to `concurrency` connections while the next chunk is being
+ * generated: by a superuser without foreign-key checks and triggers, every
+ * table at once, the indexes built after the load (bulk-load.ts); otherwise
+ * table by table in foreign-key order.
  */
 import type postgres from 'postgres';
+import { deferIndexes } from './bulk-load.js';
 import { copyInto, createLimiter } from './copy.js';
 import { demoPasswordHash, organizationsFor } from './demo-accounts.js';
 import { SlotBook, type OrgState } from './org-state.js';
 import { generatePatient } from './patient/generate-patient.js';
 import { Rng, deriveSeed } from './random.js';
 import { setUpOrganization, type OrgContext } from './setup.js';
-import { DEPENDS_ON, TABLE_ORDER, createBuffers, type Buffers, type TableName } from './tables.js';
+import { DEPENDS_ON, PATIENT_TABLES, TABLE_ORDER, createBuffers, type Buffers, type TableName } from './tables.js';
 import { DAY, MINUTE, iso, isoDate } from './time.js';
 
 export interface SeedOptions {
@@ -35,6 +38,11 @@ export interface SeedOptions {
   chunkSize?: number;
   /** Concurrent COPY statements (default 3; bounded by the pool size of `sql`). */
   concurrency?: number;
+  /**
+   * Build the patient tables' indexes after the load instead of during it (bulk-load.ts; default: from
+   * 20,000 patients, below which rebuilding costs more than it saves). Needs a superuser.
+   */
+  deferIndexes?: boolean;
   log?: (line: string) => void;
 }
 
@@ -48,6 +56,8 @@ export interface SeedSummary {
 }
 
 const MAX_ORGANIZATIONS = 100;
+/** From this many patients, secondary indexes are built after the load (below it, a rebuild costs more than it saves). */
+const BULK_INDEX_THRESHOLD = 20_000;
 
 function wholeNumber(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -75,6 +85,7 @@ class Loader {
   constructor(
     private readonly sql: postgres.Sql,
     concurrency: number,
+    private readonly skipTriggers: boolean,
   ) {
     this.limit = createLimiter(concurrency);
   }
@@ -83,12 +94,13 @@ class Loader {
     const done = new Map<TableName, Promise<void>>();
     for (const table of TABLE_ORDER) {
       const buffer = buffers[table];
-      const deps = DEPENDS_ON[table].map((d) => done.get(d)!);
+      // Without foreign-key checks and triggers nothing needs its parents committed first.
+      const deps = this.skipTriggers ? [] : DEPENDS_ON[table].map((d) => done.get(d)!);
       done.set(
         table,
         Promise.all(deps).then(async () => {
           if (buffer.rows === 0) return;
-          await this.limit(() => copyInto(this.sql, buffer));
+          await this.limit(() => copyInto(this.sql, buffer, { skipTriggers: this.skipTriggers }));
           this.rows[table] += buffer.rows;
         }),
       );
@@ -153,7 +165,12 @@ export async function seedSyntheticData(sql: postgres.Sql, options: SeedOptions)
   const bodySystems = new Map(systems.map((s) => [s.code, s.id]));
   const passwordHash = await demoPasswordHash();
 
-  const loader = new Loader(sql, concurrency);
+  // A superuser loads without foreign-key checks and triggers (see copyInto).
+  const [role] = await sql<{ superuser: boolean | null }[]>`select rolsuper as superuser from pg_roles where rolname = current_user`;
+  const superuser = role?.superuser === true;
+  const loader = new Loader(sql, concurrency, superuser);
+  // Built after the load, not maintained through it (bulk-load.ts).
+  let buildIndexes: (() => Promise<void>) | null = null;
   try {
     // Organizations, staff, departments, catalog and workflow configuration.
     const setup = createBuffers();
@@ -162,6 +179,7 @@ export async function seedSyntheticData(sql: postgres.Sql, options: SeedOptions)
     );
     await loader.submit(setup, 1);
     log(`seed: ${organizationCount} organizations with staff, departments, catalog and workflows (${seconds()} s)`);
+    if (superuser && (options.deferIndexes ?? patients >= BULK_INDEX_THRESHOLD)) buildIndexes = await deferIndexes(sql, PATIENT_TABLES, concurrency);
 
     // Patients and their records, chunk by chunk.
     const perOrg = splitPatients(patients, organizationCount);
@@ -193,7 +211,12 @@ export async function seedSyntheticData(sql: postgres.Sql, options: SeedOptions)
     await loader.drain();
   } catch (error) {
     await loader.settle();
+    await buildIndexes?.().catch(() => {}); // the schema as it was; the load's error is the one reported
     throw error;
+  }
+  if (buildIndexes) {
+    await buildIndexes();
+    log(`seed: indexes built (${seconds()} s)`);
   }
 
   // Fresh statistics: without them the planner misjudges the organization filters

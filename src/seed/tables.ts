@@ -111,7 +111,7 @@ export const COLUMNS = {
     'received_at', 'received_by', 'status', 'created_at', 'updated_at',
   ],
   workflow_instances: [
-    'organization_id', 'id', 'definition_id', 'entity_type', 'entity_id', 'current_state', 'context', 'status',
+    'organization_id', 'id', 'definition_id', 'entity_type', 'entity_id', 'patient_id', 'current_state', 'context', 'status',
     'started_by', 'started_at', 'completed_at', 'cancelled_at', 'created_at', 'updated_at',
   ],
   workflow_transitions: [
@@ -173,6 +173,9 @@ export const TABLE_ORDER: readonly TableName[] = [
   'prescriptions', 'invoices', 'lab_results', 'invoice_line_items', 'payments', 'workflow_instances',
   'workflow_transitions', 'workflow_tasks', 'opd_queue', 'tenant_counters',
 ];
+
+/** The tables of patients and their records (the bulk of a load), after the organization-level ones. */
+export const PATIENT_TABLES: readonly TableName[] = TABLE_ORDER.slice(TABLE_ORDER.indexOf('ehr_patients'));
 
 export type Buffers = { [T in TableName]: TableBuffer };
 

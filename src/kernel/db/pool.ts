@@ -14,6 +14,8 @@ export interface StatementCounter {
   capture?: string[];
   /** Likewise each statement's parameters, in the same order. */
   captureParameters?: unknown[][];
+  /** Likewise the id of the connection each statement was sent on (which transaction it belongs to). */
+  captureConnections?: number[];
 }
 
 /** Transactions holding a connection, and those queued for one (postgres.js keeps no such counts). */
@@ -58,13 +60,14 @@ export function createDatabase(
     onnotice: () => {},
     // Columns arrive camelCased (`display_name` → `displayName`), matching the GraphQL field names.
     transform: postgres.camel,
-    debug: (_connection, query, parameters) => {
+    debug: (connection, query, parameters) => {
       // The driver's own array-type lookup runs once per new connection, not per request:
       // counting it would make a request's statement count depend on pool growth.
       if (query.includes('pg_catalog.pg_type a') && query.includes('typarray')) return;
       statements.count += 1;
       statements.capture?.push(query);
       statements.captureParameters?.push(parameters);
+      statements.captureConnections?.push(connection);
     },
     types: {
       // Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the server's time zone.

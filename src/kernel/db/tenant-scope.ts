@@ -66,11 +66,13 @@ export async function enterAuthScope(
   timeoutMs: number,
   probe?: CommitProbe,
 ): Promise<void> {
-  const [row] = await tx<{ role: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; txid: string | null }[]>`
+  // JIT off as in every request transaction (see enterTenantScope).
+  const [row] = await tx<{ role: unknown | null; requestId: unknown | null; statementTimeout: unknown | null; jit: unknown | null; txid: string | null }[]>`
     select
       set_config('role', ${AUTH_ROLE}::text, true) as role,
       set_config('app.request_id', ${requestId}::text, true) as request_id,
       set_config('statement_timeout', ${String(timeoutMs)}::text, true) as statement_timeout,
+      set_config('jit', 'off', true) as jit,
       case when ${probe !== undefined}::boolean then txid_current()::text end as txid
   `;
   if (probe) {

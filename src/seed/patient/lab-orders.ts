@@ -80,7 +80,7 @@ function writeLabTest(state: OrgState, b: Buffers, patient: Patient, health: Hea
   if (rng.chance(0.1) || state.labInstances < 3 || (open && state.activeLabInstances < 3)) {
     state.labInstances += 1;
     if (open) state.activeLabInstances += 1;
-    writeLabWorkflow(state, b, { testId, panel, priority, physician: e.provider, orderedAt, ...timeline });
+    writeLabWorkflow(state, b, { testId, patientId: patient.id, panel, priority, physician: e.provider, orderedAt, ...timeline });
   }
 }
 
@@ -158,6 +158,7 @@ function writeLabResults(
 /** The order as the lab-order workflow saw it. */
 interface LabOrder extends LabTimeline {
   testId: string;
+  patientId: string;
   panel: LabPanel;
   priority: string;
   physician: StaffUser;
@@ -167,7 +168,7 @@ interface LabOrder extends LabTimeline {
 /** The instance, a transition per step the order took, and the task each state expected (done, or still open). */
 function writeLabWorkflow(state: OrgState, b: Buffers, order: LabOrder): void {
   const { ctx, rng } = state;
-  const { testId, panel, priority, physician, status: labStatus, orderedAt, collectedAt, resultedAt, verifiedAt, cancelledAt } = order;
+  const { testId, patientId, panel, priority, physician, status: labStatus, orderedAt, collectedAt, resultedAt, verifiedAt, cancelledAt } = order;
   const org = ctx.id;
   const instanceId = rng.uuid();
   const nurse = rng.pick(ctx.nurses);
@@ -182,8 +183,9 @@ function writeLabWorkflow(state: OrgState, b: Buffers, order: LabOrder): void {
   const current = steps[steps.length - 1]!;
   const instanceStatus = labStatus === 'VERIFIED' ? 'COMPLETED' : labStatus === 'CANCELLED' ? 'CANCELLED' : 'ACTIVE';
   b.workflow_instances.add([
-    org, instanceId, ctx.workflows.labOrder, 'LAB_ORDER', testId, current.to,
-    // The patient is the instance's own column (set by its trigger), never user context.
+    // The patient is the instance's own column, never user context: the value its trigger
+    // (workflow_instances_patient) derives from the lab test, given here for loads that skip triggers.
+    org, instanceId, ctx.workflows.labOrder, 'LAB_ORDER', testId, patientId, current.to,
     JSON.stringify({ labTestId: testId, testCode: panel.code, testName: panel.name, priority }),
     instanceStatus, physician.id, iso(orderedAt), instanceStatus === 'COMPLETED' ? iso(current.at) : null,
     instanceStatus === 'CANCELLED' ? iso(current.at) : null, iso(orderedAt), iso(current.at),
