@@ -1,6 +1,6 @@
 import type { PendingQuery, Row } from 'postgres';
 import type { TransactionSql } from './db/pool.js';
-import { scansDescending, type PageRequest } from './pagination.js';
+import { scansDescending, sliceAfter, type KeysetSlice, type PageRequest } from './pagination.js';
 
 /**
  * The keyset half of a list statement, written once for every list. A list hands over its filtered rows as a
@@ -60,6 +60,33 @@ export function pageOfChildren<T extends Row>(
       select * from (${filtered}) as matching
       where matching.${db(children.parentColumn)} = parent.id
       ${keysetTail(db, page, o, db`and`)}
+    ) r
+  `;
+}
+
+/**
+ * Export slices of a child list for many parents in one statement: for each parent, a LATERAL scan of `filtered`'s
+ * rows whose `parentColumn` is the parent, ascending on (`column`, id) after the slice's position, `slice.limit`
+ * rows (the FHIR export pages through a patient's record this way). `column` is a timestamptz column `filtered`
+ * selects; `filtered` is the table's SafeQL-checked statement (the `since` filter included).
+ */
+export function sliceOfChildren<T extends Row>(
+  db: TransactionSql,
+  filtered: PendingQuery<T[]>,
+  children: ChildPages,
+  slice: KeysetSlice,
+  column: 'created_at' | 'encounter_at' | 'ordered_at' | 'resulted_at' | 'recorded_at',
+): Promise<T[]> {
+  const [at, id] = sliceAfter(slice);
+  const k = db(column);
+  return db<T[]>`
+    select r.* from unnest(${children.parentIds as string[]}::uuid[]) as parent(id)
+    cross join lateral (
+      select * from (${filtered}) as matching
+      where matching.${db(children.parentColumn)} = parent.id
+        and (${id}::uuid is null or (matching.${k}, matching.id) > (${at}::text::timestamptz, ${id}::uuid))
+      order by matching.${k}, matching.id
+      limit ${slice.limit}::int
     ) r
   `;
 }

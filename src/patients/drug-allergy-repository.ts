@@ -1,8 +1,9 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import type { KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { sliceOfChildren } from '../kernel/keyset.js';
 
 /** One row of `drug_allergies` as the API reads it. */
 export interface DrugAllergyRow extends RowStamps {
@@ -101,20 +102,19 @@ export async function drugAllergySlicesByPatientIds(
   patientIds: readonly string[],
   slice: KeysetSlice,
 ): Promise<(DrugAllergyRow & { sortKey: string | null })[]> {
-  const [at, id] = sliceAfter(slice);
-  return tx<(DrugAllergyRow & { sortKey: string | null })[]>`
-    /* drugAllergySlicesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
-    cross join lateral (
+  return sliceOfChildren(
+    tx,
+    tx<(DrugAllergyRow & { sortKey: string | null })[]>`
+      /* drugAllergySlicesByPatientIds */
       select id, organization_id, patient_id, allergen, allergen_code, reaction, severity, status, onset_date, recorded_by,
       notes, created_at, updated_at, version,
              cursor_timestamp(created_at)::text as sort_key
       from drug_allergies
-      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+      where organization_id = ${organizationId}::uuid and deleted_at is null
         and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
-        and (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-      order by created_at, id
-      limit ${slice.limit}::int
-    ) r
-  `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    slice,
+    'created_at',
+  );
 }

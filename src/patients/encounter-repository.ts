@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
-import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
+import { sliceOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
 export interface EncounterRow {
@@ -249,21 +249,20 @@ export async function encounterSlicesByPatientIds(
   patientIds: readonly string[],
   slice: KeysetSlice,
 ): Promise<(EncounterRow)[]> {
-  const [at, id] = sliceAfter(slice);
-  return tx<(EncounterRow)[]>`
-    /* encounterSlicesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
-    cross join lateral (
+  return sliceOfChildren(
+    tx,
+    tx<(EncounterRow)[]>`
+      /* encounterSlicesByPatientIds */
       select id, organization_id, patient_id, provider_id, department_id, encounter_type, status, encounter_at, reason,
       chief_complaint, notes, scheduled_at, started_at, ended_at, discharge_disposition, created_at, updated_at,
       version,
              cursor_timestamp(encounter_at)::text as sort_key
       from encounters
-      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+      where organization_id = ${organizationId}::uuid and deleted_at is null
         and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
-        and (${id}::uuid is null or (encounter_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-      order by encounter_at, id
-      limit ${slice.limit}::int
-    ) r
-  `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    slice,
+    'encounter_at',
+  );
 }

@@ -1,8 +1,9 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import { type ChildRows, type KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { sliceOfChildren } from '../kernel/keyset.js';
 
 /** One row of `imaging_orders` as the API reads it. */
 export interface ImagingOrderRow extends RowStamps {
@@ -177,21 +178,20 @@ export async function imagingOrderSlicesByPatientIds(
   patientIds: readonly string[],
   slice: KeysetSlice,
 ): Promise<(ImagingOrderRow & { sortKey: string | null })[]> {
-  const [at, id] = sliceAfter(slice);
-  return tx<(ImagingOrderRow & { sortKey: string | null })[]>`
-    /* imagingOrderSlicesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
-    cross join lateral (
+  return sliceOfChildren(
+    tx,
+    tx<(ImagingOrderRow & { sortKey: string | null })[]>`
+      /* imagingOrderSlicesByPatientIds */
       select id, organization_id, patient_id, encounter_id, ordered_by, modality, body_part, body_system_id, laterality,
       contrast, allergy_override_reason, priority, status, clinical_indication, findings, impression, ordered_at, scheduled_at, completed_at,
       reported_at, reported_by, cancelled_at, cancellation_reason, created_at, updated_at, version,
              cursor_timestamp(ordered_at)::text as sort_key
       from imaging_orders
-      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+      where organization_id = ${organizationId}::uuid and deleted_at is null
         and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
-        and (${id}::uuid is null or (ordered_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-      order by ordered_at, id
-      limit ${slice.limit}::int
-    ) r
-  `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    slice,
+    'ordered_at',
+  );
 }

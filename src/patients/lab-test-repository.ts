@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
-import { pageOfChildren } from '../kernel/keyset.js';
+import { type ChildRows, type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
+import { sliceOfChildren, pageOfChildren } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
@@ -304,23 +304,22 @@ export async function labTestSlicesByPatientIds(
   patientIds: readonly string[],
   slice: KeysetSlice,
 ): Promise<(LabTestRow & { sortKey: string | null })[]> {
-  const [at, id] = sliceAfter(slice);
-  return tx<(LabTestRow & { sortKey: string | null })[]>`
-    /* labTestSlicesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
-    cross join lateral (
+  return sliceOfChildren(
+    tx,
+    tx<(LabTestRow & { sortKey: string | null })[]>`
+      /* labTestSlicesByPatientIds */
       select id, organization_id, patient_id, encounter_id, ordered_by, test_code, test_name, specimen_type, priority,
       status, clinical_indication, notes, ordered_at, collected_at, resulted_at, cancelled_at, cancellation_reason,
       created_at, updated_at, version,
              cursor_timestamp(ordered_at)::text as sort_key
       from lab_tests
-      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+      where organization_id = ${organizationId}::uuid and deleted_at is null
         and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
-        and (${id}::uuid is null or (ordered_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-      order by ordered_at, id
-      limit ${slice.limit}::int
-    ) r
-  `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    slice,
+    'ordered_at',
+  );
 }
 
 /** One keyset slice of many patients' lab results (resulted_at, id order), changed since `slice.since`: FHIR export pages. */
@@ -330,21 +329,20 @@ export async function labResultSlicesByPatientIds(
   patientIds: readonly string[],
   slice: KeysetSlice,
 ): Promise<(LabResultRow)[]> {
-  const [at, id] = sliceAfter(slice);
-  return tx<(LabResultRow)[]>`
-    /* labResultSlicesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
-    cross join lateral (
+  return sliceOfChildren(
+    tx,
+    tx<(LabResultRow)[]>`
+      /* labResultSlicesByPatientIds */
       select id, organization_id, lab_test_id, patient_id, analyte, analyte_code, result_value, result_numeric, result_unit,
       reference_range, reference_low, reference_high, abnormal_flag, status, notes, resulted_at, resulted_by,
       created_at, updated_at, version,
              cursor_timestamp(resulted_at)::text as sort_key
       from lab_results
-      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+      where organization_id = ${organizationId}::uuid and deleted_at is null
         and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
-        and (${id}::uuid is null or (resulted_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-      order by resulted_at, id
-      limit ${slice.limit}::int
-    ) r
-  `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    slice,
+    'resulted_at',
+  );
 }

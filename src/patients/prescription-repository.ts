@@ -1,8 +1,9 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type ChildRows, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
+import { type ChildRows, type KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { sliceOfChildren } from '../kernel/keyset.js';
 
 /** One row of `prescriptions` as the API reads it. */
 export interface PrescriptionRow extends RowStamps {
@@ -177,21 +178,20 @@ export async function prescriptionSlicesByPatientIds(
   patientIds: readonly string[],
   slice: KeysetSlice,
 ): Promise<(PrescriptionRow & { sortKey: string | null })[]> {
-  const [at, id] = sliceAfter(slice);
-  return tx<(PrescriptionRow & { sortKey: string | null })[]>`
-    /* prescriptionSlicesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
-    cross join lateral (
+  return sliceOfChildren(
+    tx,
+    tx<(PrescriptionRow & { sortKey: string | null })[]>`
+      /* prescriptionSlicesByPatientIds */
       select id, organization_id, patient_id, encounter_id, prescriber_id, medication_name, medication_code, dosage, dose_amount,
       dose_unit, route, frequency, duration_days, quantity, refills, instructions, status, start_date, end_date,
       discontinued_at, discontinued_reason, allergy_override_reason, created_at, updated_at, version,
              cursor_timestamp(created_at)::text as sort_key
       from prescriptions
-      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+      where organization_id = ${organizationId}::uuid and deleted_at is null
         and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
-        and (${id}::uuid is null or (created_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-      order by created_at, id
-      limit ${slice.limit}::int
-    ) r
-  `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    slice,
+    'created_at',
+  );
 }

@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type ChildRows, type PageRequest, sliceAfter, type KeysetSlice } from '../kernel/pagination.js';
-import { pageOfChildren } from '../kernel/keyset.js';
+import { type ChildRows, type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
+import { sliceOfChildren, pageOfChildren } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
 export interface VitalSignsRow {
@@ -185,20 +185,19 @@ export async function vitalSignsSlicesByPatientIds(
   patientIds: readonly string[],
   slice: KeysetSlice,
 ): Promise<(VitalSignsRow)[]> {
-  const [at, id] = sliceAfter(slice);
-  return tx<(VitalSignsRow)[]>`
-    /* vitalSignsSlicesByPatientIds */
-    select r.* from unnest(${patientIds as string[]}::uuid[]) as parent(id)
-    cross join lateral (
+  return sliceOfChildren(
+    tx,
+    tx<(VitalSignsRow)[]>`
+      /* vitalSignsSlicesByPatientIds */
       select id, organization_id, patient_id, encounter_id, recorded_by, recorded_at, systolic_bp, diastolic_bp, heart_rate,
       respiratory_rate, temperature_c, spo2, weight_kg, height_cm, pain_score, notes, is_abnormal, abnormal_flags,
              cursor_timestamp(recorded_at)::text as sort_key
       from vital_signs
-      where organization_id = ${organizationId}::uuid and patient_id = parent.id and deleted_at is null
+      where organization_id = ${organizationId}::uuid and deleted_at is null
         and (${slice.since}::timestamptz is null or updated_at >= ${slice.since}::timestamptz)
-        and (${id}::uuid is null or (recorded_at, id) > (${at}::text::timestamptz, ${id}::uuid))
-      order by recorded_at, id
-      limit ${slice.limit}::int
-    ) r
-  `;
+    `,
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    slice,
+    'recorded_at',
+  );
 }
