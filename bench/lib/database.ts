@@ -71,6 +71,7 @@ export async function prepareDatabase(options: {
         select shobj_description(oid, 'pg_database') as comment from pg_database where datname = ${name}`;
       reused = !embedded && !options.reseed && existing?.comment === expected;
       if (!reused) {
+        // DDL takes no parameters: the name is the bench's own (health_bench_<number>), quoted by quoteIdent.
         await admin.unsafe(`drop database if exists ${quoteIdent(name)} with (force)`);
         await admin.unsafe(`create database ${quoteIdent(name)}`);
       }
@@ -92,10 +93,12 @@ export async function prepareDatabase(options: {
         // The seeder analyzed every table; vacuum sets the visibility map (index-only scans), as
         // autovacuum would on a live database, and the inbox's table gets its statistics.
         options.log('db: vacuum');
+        // Constant utility commands (VACUUM cannot run as a prepared statement).
         await sql.unsafe('vacuum');
         await sql.unsafe('analyze workflow_tasks');
         seed = { rows: summary.rows, totalRows: summary.totalRows, elapsedMs: summary.elapsedMs };
         // Marked only once complete: an interrupted seed is never reused.
+        // COMMENT takes no parameters: `expected` is our own 'health-bench <hex>' fingerprint, the name quoted.
         if (!embedded) await sql.unsafe(`comment on database ${quoteIdent(name)} is '${expected}'`);
       }
       const [row] = await sql<{ version: string }[]>`select current_setting('server_version') as version`;

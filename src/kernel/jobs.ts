@@ -31,6 +31,7 @@ export async function migrateJobQueue(migrationUrl: string): Promise<void> {
   try {
     // The runner claims, completes and reschedules jobs: it reads and writes the schema's tables
     // through its functions (security invoker), as the runtime user, a member of health_app.
+    // DDL takes no parameters; the only interpolation is the constant role name APP_ROLE.
     await sql.unsafe(`
       grant usage on schema graphile_worker to ${APP_ROLE};
       grant select, insert, update, delete on all tables in schema graphile_worker to ${APP_ROLE};

@@ -94,6 +94,7 @@ export function sliceOfChildren<T extends Row>(
 function keysetTail(db: TransactionSql, page: PageRequest, o: KeysetOrder, join: PendingQuery<Row[]> = db`where`): PendingQuery<Row[]> {
   const descending = scansDescending(page, o.order);
   const k = db(o.column);
+  // unsafe is safe here: a type name from the closed TYPES list below, never a caller's text (a cast takes no parameter).
   const type = db.unsafe(TYPES[o.type]);
   const value = page.cursor ? String(page.cursor[0]) : null;
   if (o.tiebreakById === false) {

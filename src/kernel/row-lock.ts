@@ -9,6 +9,7 @@ import type { TransactionSql } from './db/pool.js';
  */
 export async function lockedRow<T extends Row>(db: TransactionSql, label: string, byId: PendingQuery<T[]>): Promise<T | null> {
   if (!/^\w+$/.test(label)) throw new Error(`lockedRow: label must be an identifier, got ${label}`);
+  // unsafe is safe here: the label was just checked to be an identifier, and a comment takes no parameter.
   const [row] = await db<T[]>`${db.unsafe(`/* ${label} */`)} ${byId} for update`;
   return row ?? null;
 }
