@@ -6,6 +6,7 @@ import { auditEventPage, patientAccessPage, type AuditEventFilter } from '../../
 import { planOf as explainPlan } from '../helpers/explain.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /**
  * The compliance queries (AUDIT_READ): who may run them, that they never show another
@@ -28,9 +29,7 @@ let arrangedBy: string;
 const AUDITORS: Role[] = ['ORG_ADMIN', 'COMPLIANCE_OFFICER'];
 
 async function ok(query: string, variables: Record<string, unknown>, token: string) {
-  const res = await app.gql(query, variables, token);
-  if (!res.data || res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 const CREATE_PATIENT = `mutation($i: CreatePatientInput!) { createPatient(input: $i) { patient { id patientId version } } }`;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /**
  * Issue 20, findings 1 and 2: the allergy check resolves medications, contrast media and allergens through the
@@ -29,9 +30,7 @@ const RESOLVE = `query($n: String!) { resolveDrugName(name: $n) { name normalize
 const ADD_ENTRY = `mutation($i: AddDrugVocabularyEntryInput!) { addDrugVocabularyEntry(input: $i) { entry { drugVocabularyEntryId name normalizedName ingredients allergyClasses } } }`;
 
 async function ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> {
-  const res = await app.gql(query, variables, token);
-  if (!res.data || res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 function firstError(res: GraphQLResponse) {

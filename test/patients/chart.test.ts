@@ -4,6 +4,7 @@ import { createOrganization, tokensByRole, type TestOrganization } from '../help
 import { createTestApp, type GraphQLResponse, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
 import { during, expectInSpan } from '../helpers/clock.js';
 import { waitForLockWaits } from '../helpers/wait.js';
+import { expectData } from '../helpers/expect-data.js';
 
 let app: TestApp;
 let org: TestOrganization;
@@ -37,9 +38,7 @@ const DISCONTINUE = `mutation($i: DiscontinuePrescriptionInput!) { discontinuePr
 
 /** Runs an operation that must succeed and returns its data. */
 async function ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> {
-  const res = await app.gql(query, variables, token);
-  if (!res.data || res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 function firstError(res: GraphQLResponse) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /**
  * Issue 20, finding 6: signing a note is its author's (or named co-signer's) act, verifying lab results and
@@ -34,9 +35,7 @@ const REPORT = `mutation($i: ReportImagingInput!) { reportImaging(input: $i) { i
 const PRESCRIBE = `mutation($i: PrescribeMedicationInput!) { prescribeMedication(input: $i) { prescription { prescriptionId } } }`;
 
 async function ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> {
-  const res = await app.gql(query, variables, token);
-  if (!res.data || res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 function firstError(res: GraphQLResponse) {

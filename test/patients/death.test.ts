@@ -4,6 +4,7 @@ import { toGlobalId } from '../../src/kernel/global-id.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
 import { createDepartment } from '../scheduling/helpers.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /**
  * Death is a state the record respects (issue 20, finding 5): recording it stops the care in force in the same
@@ -34,9 +35,7 @@ const ORDER_LAB = `mutation($i: OrderLabTestInput!) { orderLabTest(input: $i) { 
 const RX = { medicationName: 'Metformin 500 mg tablet', dosage: '500 mg', route: 'ORAL', frequency: 'twice daily', refills: 5 };
 
 async function ok(query: string, variables: Record<string, unknown>, token: string): Promise<Record<string, any>> {
-  const res = await app.gql(query, variables, token);
-  if (!res.data || res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 const refusal = (res: GraphQLResponse) => {

@@ -3,6 +3,7 @@ import type { Role } from '../../src/kernel/auth/permissions.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /**
  * Encounters have clinical guards (issue 20, finding 7): completion waits for signed notes, a closed encounter
@@ -34,9 +35,7 @@ const ORDER_LAB = `mutation($i: OrderLabTestInput!) { orderLabTest(input: $i) { 
 const ORDER_IMAGING = `mutation($i: OrderImagingInput!) { orderImaging(input: $i) { imagingOrder { imagingOrderId } } }`;
 
 async function ok(query: string, variables: Record<string, unknown>, token = tokens.PHYSICIAN): Promise<Record<string, any>> {
-  const res = await app.gql(query, variables, token);
-  if (!res.data || res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 const refusal = (res: GraphQLResponse) => {

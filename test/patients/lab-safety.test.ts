@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /** Issue 20, findings 3 and 8: critical lab values, displayed/numeric agreement, corrections, verification. */
 
@@ -33,9 +34,7 @@ const SET_LIMIT = `mutation($i: SetLabCriticalLimitInput!) { setLabCriticalLimit
 const CLEAR_LIMIT = `mutation($i: ClearLabCriticalLimitInput!) { clearLabCriticalLimit(input: $i) { labCriticalLimit { criticalLow criticalHigh overridden version } } }`;
 
 async function ok(query: string, variables: Record<string, unknown>, token = tokens.NURSE): Promise<any> {
-  const res = await app.gql(query, variables, token);
-  if (res.errors?.length || !res.data) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 async function fails(query: string, variables: Record<string, unknown>, token = tokens.NURSE) {

@@ -4,6 +4,7 @@ import type { Role } from '../../src/kernel/auth/permissions.js';
 import { abnormalFlag } from '../../src/patients/lab-test-rules.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp, COUNTING_STATEMENTS } from '../helpers/test-app.js';
+import { expectData } from '../helpers/expect-data.js';
 
 let app: TestApp;
 let org: TestOrganization;
@@ -41,9 +42,7 @@ const FIND = `mutation($i: RecordAnatomyFindingInput!) { recordAnatomyFinding(in
 
 /** Runs an operation that must succeed. */
 async function ok(query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const res = await app.gql(query, variables, token);
-  if (res.errors?.length || !res.data) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 /** Runs an operation that must fail; returns the first error. */

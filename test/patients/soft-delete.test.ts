@@ -21,6 +21,7 @@ import { coordinate, documentFor, objectTypes, shortestPaths, type AnyField, typ
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { inMinutes } from '../scheduling/helpers.js';
 import { labMachine, publishedDefinition, START, TRANSITION } from '../workflows/support.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /**
  * Soft delete with one rule: once a patient is deleted, none of their records
@@ -64,9 +65,7 @@ let catalogItemId: string;
 let slots = 0;
 
 async function ok(query: string, variables: Record<string, unknown> = {}, role: Role = 'ORG_ADMIN'): Promise<any> {
-  const res = await app.gql(query, variables, tokens[role]);
-  if (res.errors || !res.data) throw new Error(`${query}: ${JSON.stringify(res.errors)}`);
-  return Object.values(res.data)[0];
+  return Object.values(await expectData(app, query, variables, tokens[role]))[0];
 }
 
 interface Patient {

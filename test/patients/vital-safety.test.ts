@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/kernel/auth/permissions.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /** Issue 20, findings 4 and 8: age-aware vital signs, plausibility, entered in error; allergies entered in error. */
 
@@ -22,9 +23,7 @@ const RECORD = `mutation($i: RecordVitalSignsInput!) { recordVitalSigns(input: $
 const MARK = `mutation($i: MarkVitalSignsEnteredInErrorInput!) { markVitalSignsEnteredInError(input: $i) { vitalSigns { ${VITALS} } } }`;
 
 async function ok(query: string, variables: Record<string, unknown>, token = tokens.NURSE): Promise<any> {
-  const res = await app.gql(query, variables, token);
-  if (res.errors?.length || !res.data) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 async function fails(query: string, variables: Record<string, unknown>, token = tokens.NURSE) {

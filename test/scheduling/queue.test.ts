@@ -4,6 +4,7 @@ import { toGlobalId } from '../../src/kernel/global-id.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createDepartment, createPatients, inMinutes, zoneWithLocalHour } from './helpers.js';
+import { expectData } from '../helpers/expect-data.js';
 
 let app: TestApp;
 let north: TestOrganization;
@@ -36,9 +37,7 @@ const BOOK = `mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) {
 const CHECK_IN = `mutation($i: CheckInAppointmentInput!) { checkInAppointment(input: $i) { queueEntry { id tokenNumber } appointment { status } } }`;
 
 async function ok(query: string, variables: Record<string, unknown>, token = tokens.NURSE) {
-  const res = await app.gql(query, variables, token);
-  if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data!;
+  return expectData(app, query, variables, token);
 }
 
 const walkIn = async (departmentId: string, patientId: string, priority = 'NORMAL') =>

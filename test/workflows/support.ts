@@ -1,12 +1,11 @@
 import { expect } from 'vitest';
 import type { TestApp } from '../helpers/test-app.js';
 import type { TestOrganization } from '../helpers/fixtures.js';
+import { expectData } from '../helpers/expect-data.js';
 
 /** Runs an operation that must succeed. */
 export async function ok(app: TestApp, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const res = await app.gql(query, variables, token);
-  if (res.errors?.length || !res.data) throw new Error(JSON.stringify(res.errors));
-  return res.data;
+  return expectData(app, query, variables, token);
 }
 
 /** Runs an operation that must fail; returns the first error. */
