@@ -4,6 +4,7 @@ import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { keysetList } from '../kernel/root-list.js';
 
 /** One row of `service_catalog`; money and rates as exact database text. */
 export interface ServiceCatalogItemRow extends RowStamps {
@@ -131,3 +132,6 @@ export async function updateCatalogItemRow(tx: TransactionSql, item: ServiceCata
   `;
   return rows[0]!;
 }
+
+/** `Query.serviceCatalog`: by name. */
+export const catalogList = keysetList('serviceCatalog:name', catalogPage, countCatalogItems, (i) => [i.name, i.id]);

@@ -4,9 +4,11 @@ import { conflict } from '../kernel/errors.js';
 import type { ChildRows, PageRequest } from '../kernel/pagination.js';
 import type { LedgerColumns } from './invoice-accounting.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
-import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { keysetList } from '../kernel/root-list.js';
+import { limitedChildren, rowsByIds } from '../kernel/table-rows.js';
 
 /** One row of `invoices`; amounts are exact numeric text (e.g. "1250.50"). */
 export interface InvoiceRow extends InvoiceAmountColumns, LedgerColumns, RowStamps {
@@ -49,25 +51,13 @@ export interface InvoiceListFilter {
   timezone: string;
 }
 
-export interface InvoiceCount {
-  patientId: string;
-  count: number;
-}
-
 export interface PatientBalance {
   patientId: string;
   balance: string;
 }
 
 export function invoicesByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<InvoiceRow[]> {
-  return tx<InvoiceRow[]>`
-    /* invoicesByIds */
-    select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-           discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, issued_at, due_date, voided_at,
-           void_reason, notes, created_by, created_at, updated_at, version
-    from invoices
-    where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
-  `;
+  return rowsByIds(tx, liveInvoices(tx, organizationId, null), ids);
 }
 
 /** The organization-wide invoice list, newest (highest number) first, keyset on invoice_seq. */
@@ -112,6 +102,19 @@ export async function countInvoices(tx: TransactionSql, organizationId: string, 
   return rows[0]?.count ?? 0;
 }
 
+/** The organization's live invoices in `statuses` (null: any): what `Patient.invoices` pages and counts. */
+function liveInvoices(tx: TransactionSql, organizationId: string, statuses: string[] | null): PendingQuery<InvoiceRow[]> {
+  return tx<InvoiceRow[]>`
+    /* liveInvoices */
+    select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+           i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.amount_adjusted, i.balance_due, i.issued_at,
+           i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+    from invoices i
+    where i.organization_id = ${organizationId}::uuid
+      and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
+  `;
+}
+
 /** The newest invoices of many patients in one statement: a LATERAL scan per patient, `limit + 1` each. */
 export async function invoicePagesByPatientIds(
   tx: TransactionSql,
@@ -122,15 +125,7 @@ export async function invoicePagesByPatientIds(
 ): Promise<InvoiceRow[]> {
   const rows = await pageOfChildren(
     tx,
-    tx<InvoiceRow[]>`
-      /* invoicePagesByPatientIds */
-      select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.amount_adjusted, i.balance_due, i.issued_at,
-             i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
-      from invoices i
-      where i.organization_id = ${organizationId}::uuid
-        and i.deleted_at is null and (${statuses}::text[] is null or i.status = any(${statuses}::text[]))
-    `,
+    liveInvoices(tx, organizationId, statuses),
     { parentIds: patientIds, parentColumn: 'patient_id' },
     page,
     { column: 'invoice_seq', type: 'bigint', order: 'desc', tiebreakById: false },
@@ -138,36 +133,12 @@ export async function invoicePagesByPatientIds(
   return rows;
 }
 
-export async function invoiceCountsByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  statuses: string[] | null,
-): Promise<InvoiceCount[]> {
-  return tx<InvoiceCount[]>`
-    /* invoiceCountsByPatientIds */
-    select patient_id, count(*)::int as count from invoices
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-    group by patient_id
-  `;
+export function invoiceCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[], statuses: string[] | null): Promise<ChildCount[]> {
+  return countsOfChildren(tx, liveInvoices(tx, organizationId, statuses), { parentIds: patientIds, parentColumn: 'patient_id' });
 }
 
-export async function invoicesByEncounterIds(tx: TransactionSql, organizationId: string, encounterIds: readonly string[], limit: number | null): Promise<InvoiceRow[]> {
-  return tx<ChildRows<InvoiceRow, 'encounterId'>>`
-    /* invoicesByEncounterIds */
-    select r.* from unnest(${encounterIds as string[]}::uuid[]) as parent(id)
-    cross join lateral (
-      select id, organization_id, invoice_number, invoice_seq, patient_id, encounter_id, status, currency, subtotal,
-             discount_total, tax_total, total, amount_paid, amount_refunded, amount_adjusted, balance_due, issued_at, due_date, voided_at,
-             void_reason, notes, created_by, created_at, updated_at, version
-      from invoices
-      where organization_id = ${organizationId}::uuid and encounter_id = parent.id and deleted_at is null
-      order by invoice_seq
-      limit ${limit}::int
-    ) r
-    order by r.invoice_seq
-  `;
+export function invoicesByEncounterIds(tx: TransactionSql, organizationId: string, encounterIds: readonly string[], limit: number | null): PendingQuery<InvoiceRow[]> {
+  return limitedChildren(tx, liveInvoices(tx, organizationId, null), { parentIds: encounterIds, parentColumn: 'encounter_id' }, 'invoice_seq', limit);
 }
 
 /** What each patient owes: the balance due of their collectible invoices (invoice-accounting I7). */
@@ -332,3 +303,6 @@ export async function organizationClock(tx: TransactionSql, organizationId: stri
   const row = rows[0];
   return { timezone: row?.timezone ?? 'UTC', today: row?.today ?? new Date().toISOString().slice(0, 10) };
 }
+
+/** `Query.invoices`: by invoice number. */
+export const invoiceList = keysetList('invoices:number', invoicePage, countInvoices, (i) => [i.invoiceSeq], (i) => i.patientId);

@@ -1,5 +1,6 @@
 import {
   createByIdLoader,
+  createCountLoader,
   createGroupLoader,
   createLoader,
   createPatientRecordLoader,
@@ -43,11 +44,7 @@ function cachingLoaders(scope: LoaderScope) {
     invoiceById: createPatientRecordLoader(scope, invoices.invoicesByIds),
     invoicesOfPatient: createStatusPagesLoader(scope, invoices.invoicePagesByPatientIds, (i) => i.patientId, (i) => [i.invoiceSeq]),
     invoiceCountOfPatient: loaderFamily((statuses: string[] | null) =>
-      createLoader(
-        scope,
-        (tx, org, ids) => invoices.invoiceCountsByPatientIds(tx, org, ids, statuses),
-        (r) => r.patientId,
-      ),
+      createCountLoader(scope, (tx, org, ids) => invoices.invoiceCountsByPatientIds(tx, org, ids, statuses)),
     ),
     invoicesOfEncounter: limitedGroupLoaders(scope, invoices.invoicesByEncounterIds, (i) => i.encounterId!),
     balanceOfPatient: createLoader(

@@ -1,5 +1,6 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
+import { keysetList } from '../kernel/root-list.js';
 
 /**
  * Reads of the two append-only logs, audit_log (changes, sign-ins, refused
@@ -237,3 +238,14 @@ export async function patientAccessHistory(
 }
 
 export { patientOnRecord } from '../patients/patient-repository.js';
+
+/** `Query.auditEvents`: events about a patient's record show what was done to it (to ORG_ADMIN, the values), a PHI access. */
+export const auditEventList = keysetList('auditEvents:occurredAt', auditEventPage, countAuditEvents, (e) => [e.sortKey, e.id], (e) => e.patientId);
+
+/** `Query.patientAccessLog`: one patient's accesses in a range. */
+export const patientAccessList = keysetList(
+  'patientAccessLog:occurredAt',
+  (tx, org, f: { patientId: string; range: AccessRange }, page) => patientAccessPage(tx, org, f.patientId, f.range, page),
+  (tx, org, f, limit) => countPatientAccess(tx, org, f.patientId, f.range, limit),
+  (e) => [e.sortKey, e.id],
+);

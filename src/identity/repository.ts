@@ -2,6 +2,7 @@ import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
+import { keysetList } from '../kernel/root-list.js';
 
 /** A staff account as the API shows it (never the password hash). */
 export interface UserRow extends RowStamps {
@@ -373,3 +374,6 @@ export async function replacePasswordHash(tx: TransactionSql, organizationId: st
   `;
   return rows[0] ?? null;
 }
+
+/** `Query.users`: by display name. */
+export const userList = keysetList('users:displayName', userPage, countUsers, (u) => [u.displayName, u.id]);

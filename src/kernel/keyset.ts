@@ -91,6 +91,25 @@ export function sliceOfChildren<T extends Row>(
   `;
 }
 
+/** How many rows a parent has in a child list: `parentId` and `count` (parents without rows are absent). */
+export interface ChildCount {
+  parentId: string;
+  count: number;
+}
+
+/**
+ * The sizes of a child list for many parents in one statement (`Patient.encounters { totalCount }`): `filtered` is the
+ * same statement `pageOfChildren` pages, so a list's filter is written once for its pages and its counts.
+ */
+export function countsOfChildren<T extends Row>(db: TransactionSql, filtered: PendingQuery<T[]>, children: ChildPages): Promise<ChildCount[]> {
+  const parent = db(children.parentColumn);
+  return db<ChildCount[]>`
+    select matching.${parent}::text as parent_id, count(*)::int as count from (${filtered}) as matching
+    where matching.${parent} = any(${children.parentIds as string[]}::uuid[])
+    group by matching.${parent}
+  `;
+}
+
 function keysetTail(db: TransactionSql, page: PageRequest, o: KeysetOrder, join: PendingQuery<Row[]> = db`where`): PendingQuery<Row[]> {
   const descending = scansDescending(page, o.order);
   const k = db(o.column);

@@ -1,3 +1,4 @@
+import type { ChildCount } from './keyset.js';
 import DataLoader from 'dataloader';
 import type { TransactionSql } from './db/pool.js';
 import { withExactCounts, type Counted } from './counting.js';
@@ -114,6 +115,13 @@ export function createByIdLoader<V extends { id: string }>(scope: LoaderScope, r
 }
 
 const idOf = (row: { id: string }) => row.id;
+
+/** A child list's size per parent (`Patient.encounters { totalCount }`), from a `countsOfChildren` read; null: none. */
+export function createCountLoader(scope: LoaderScope, read: BatchRead<ChildCount>): RowLoader<string, ChildCount | null, ChildCount> {
+  return createLoader(scope, read, parentIdOf);
+}
+
+const parentIdOf = (row: ChildCount) => row.parentId;
 
 /**
  * A loader for one-to-many relations: one repository call returns the rows of

@@ -60,3 +60,15 @@ export function numberInRange(value: number | null | undefined, field: string, m
   }
   return value;
 }
+
+/** A time window `[from, to)`, either end open: refused unless `from` is before `to`. */
+export function timeWindow<T extends string | Date>(from: T | null | undefined, to: T | null | undefined, fromField: string, toField: string) {
+  if (from != null && to != null && from >= to) throw badInput(`${fromField} must be before ${toField}`, fromField);
+  return { from: from ?? null, to: to ?? null };
+}
+
+/** A span of days `[from, to]`, either end open: refused when `from` is after `to`. */
+export function daySpan(from: string | null | undefined, to: string | null | undefined, fromField: string, toField: string) {
+  if (from != null && to != null && from > to) throw badInput(`${fromField} must not be after ${toField}`, fromField);
+  return { from: from ?? null, to: to ?? null };
+}

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, limitedGroupLoaders, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, limitedGroupLoaders, loaderFamily, type BatchRead, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
 import { listLimit, pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as notes from './clinical-note-repository.js';
 import * as allergies from './drug-allergy-repository.js';
@@ -49,11 +49,7 @@ export function chartLoaders(scope: LoaderScope) {
         (n) => [n.sortKey, n.id],
       ),
     ),
-    clinicalNoteCountOfPatient: createLoader(
-      scope,
-      notes.clinicalNoteCountsByPatientIds,
-      (r) => r.patientId,
-    ),
+    clinicalNoteCountOfPatient: createCountLoader(scope, notes.clinicalNoteCountsByPatientIds),
     clinicalNotesOfEncounter: limitedGroupLoaders(scope, notes.clinicalNotesByEncounterIds, (n) => n.encounterId!),
     amendmentsOfClinicalNote: limitedGroupLoaders(scope, notes.clinicalNotesByAmendedIds, (n) => n.amendsNoteId!),
 

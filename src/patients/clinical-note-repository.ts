@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { ChildRows, PageRequest } from '../kernel/pagination.js';
-import { pageOfChildren } from '../kernel/keyset.js';
+import { type ChildCount, countsOfChildren, pageOfChildren } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `clinical_notes` as the API reads it. */
@@ -85,6 +85,19 @@ export async function clinicalNotesByAmendedIds(
   `;
 }
 
+/** The organization's live clinical notes: what `Patient.clinicalNotes` pages and counts. */
+function liveClinicalNotes(tx: TransactionSql, organizationId: string): PendingQuery<ClinicalNoteRow[]> {
+  return tx<ClinicalNoteRow[]>`
+    /* liveClinicalNotes */
+    select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.cosigner_id, n.note_type, n.title, n.body, n.status,
+           n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
+           cursor_timestamp(n.created_at)::text as sort_key
+    from clinical_notes n
+    where n.organization_id = ${organizationId}::uuid
+      and n.deleted_at is null
+  `;
+}
+
 /**
  * The newest notes of many patients in one statement: a LATERAL index-ordered
  * scan per patient (organization_id, patient_id, created_at), `limit + 1` each.
@@ -98,15 +111,7 @@ export async function clinicalNotePagesByPatientIds(
 ): Promise<ClinicalNoteRow[]> {
   const rows = await pageOfChildren(
     tx,
-    tx<ClinicalNoteRow[]>`
-      /* clinicalNotePagesByPatientIds */
-      select n.id, n.organization_id, n.patient_id, n.encounter_id, n.author_id, n.cosigner_id, n.note_type, n.title, n.body, n.status,
-             n.signed_at, n.signed_by, n.amends_note_id, n.created_at, n.updated_at, n.version,
-             cursor_timestamp(n.created_at)::text as sort_key
-      from clinical_notes n
-      where n.organization_id = ${organizationId}::uuid
-        and n.deleted_at is null
-    `,
+    liveClinicalNotes(tx, organizationId),
     { parentIds: patientIds, parentColumn: 'patient_id' },
     page,
     { column: 'created_at', type: 'timestamptz', order: 'desc' },
@@ -114,17 +119,8 @@ export async function clinicalNotePagesByPatientIds(
   return rows;
 }
 
-export async function clinicalNoteCountsByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-): Promise<{ patientId: string; count: number }[]> {
-  return tx<{ patientId: string; count: number }[]>`
-    /* clinicalNoteCountsByPatientIds */
-    select patient_id, count(*)::int as count from clinical_notes
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[]) and deleted_at is null
-    group by patient_id
-  `;
+export function clinicalNoteCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<ChildCount[]> {
+  return countsOfChildren(tx, liveClinicalNotes(tx, organizationId), { parentIds: patientIds, parentColumn: 'patient_id' });
 }
 
 export interface NewClinicalNote {

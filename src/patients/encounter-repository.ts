@@ -1,8 +1,10 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
-import { sliceOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren, sliceOfChildren } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { keysetList } from '../kernel/root-list.js';
+import { patientOfRecord } from '../kernel/table-rows.js';
 
 export interface EncounterRow {
   id: string;
@@ -36,11 +38,6 @@ export interface EncounterListFilter {
   to: Date | null;
 }
 
-export interface EncounterCount {
-  patientId: string;
-  count: number;
-}
-
 export function encountersByIds(tx: TransactionSql, organizationId: string, ids: readonly string[]): PendingQuery<EncounterRow[]> {
   return tx<EncounterRow[]>`
     /* encountersByIds */
@@ -49,6 +46,20 @@ export function encountersByIds(tx: TransactionSql, organizationId: string, ids:
            version, cursor_timestamp(encounter_at)::text as sort_key
     from encounters
     where organization_id = ${organizationId}::uuid and id = any(${ids as string[]}::uuid[]) and deleted_at is null
+  `;
+}
+
+/** The organization's live encounters in `statuses` (null: any): what `Patient.encounters` pages and counts. */
+function liveEncounters(tx: TransactionSql, organizationId: string, statuses: string[] | null): PendingQuery<EncounterRow[]> {
+  return tx<EncounterRow[]>`
+    /* liveEncounters */
+    select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+           e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+           e.discharge_disposition, e.created_at, e.updated_at, e.version,
+           cursor_timestamp(e.encounter_at)::text as sort_key
+    from encounters e
+    where e.organization_id = ${organizationId}::uuid
+      and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
   `;
 }
 
@@ -66,16 +77,7 @@ export async function encounterPagesByPatientIds(
 ): Promise<EncounterRow[]> {
   const rows = await pageOfChildren(
     tx,
-    tx<EncounterRow[]>`
-      /* encounterPagesByPatientIds */
-      select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-             e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-             e.discharge_disposition, e.created_at, e.updated_at, e.version,
-             cursor_timestamp(e.encounter_at)::text as sort_key
-      from encounters e
-      where e.organization_id = ${organizationId}::uuid
-        and e.deleted_at is null and (${statuses}::text[] is null or e.status = any(${statuses}::text[]))
-    `,
+    liveEncounters(tx, organizationId, statuses),
     { parentIds: patientIds, parentColumn: 'patient_id' },
     page,
     { column: 'encounter_at', type: 'timestamptz', order: 'desc' },
@@ -83,19 +85,8 @@ export async function encounterPagesByPatientIds(
   return rows;
 }
 
-export async function encounterCountsByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  statuses: string[] | null,
-): Promise<EncounterCount[]> {
-  return tx<EncounterCount[]>`
-    /* encounterCountsByPatientIds */
-    select patient_id, count(*)::int as count from encounters
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-    group by patient_id
-  `;
+export function encounterCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[], statuses: string[] | null): Promise<ChildCount[]> {
+  return countsOfChildren(tx, liveEncounters(tx, organizationId, statuses), { parentIds: patientIds, parentColumn: 'patient_id' });
 }
 
 /** The organization-wide encounter list, newest first, keyset on (encounter_at, id). */
@@ -173,14 +164,7 @@ export async function insertEncounter(tx: TransactionSql, organizationId: string
 }
 
 /** The patient of a live encounter of the organization, or null. */
-export async function encounterPatientId(tx: TransactionSql, organizationId: string, encounterId: string): Promise<string | null> {
-  const rows = await tx<{ patientId: string }[]>`
-    /* encounterPatientId */
-    select patient_id from encounters
-    where organization_id = ${organizationId}::uuid and id = ${encounterId}::uuid and deleted_at is null
-  `;
-  return rows[0]?.patientId ?? null;
-}
+export const encounterPatientId = patientOfRecord(encountersByIds);
 
 /**
  * The status of the patient's live encounter a record is written into, share-locked so the encounter cannot be
@@ -266,3 +250,6 @@ export async function encounterSlicesByPatientIds(
     'encounter_at',
   );
 }
+
+/** `Query.encounters`: newest first. */
+export const encounterList = keysetList('encounters:encounterAt', encounterPage, countEncounters, (e) => [e.sortKey, e.id], (e) => e.patientId);

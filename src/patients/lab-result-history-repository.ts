@@ -1,6 +1,7 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { LabResultRow } from './lab-test-repository.js';
+import { keysetList } from '../kernel/root-list.js';
 
 /** A result replaced by a later one (table `lab_result_supersessions`). */
 export interface LabResultSupersessionRow {
@@ -159,3 +160,6 @@ export async function countCriticalResults(tx: TransactionSql, organizationId: s
   `;
   return rows[0]?.count ?? 0;
 }
+
+/** `Query.criticalResults` of one orderer (a cursor is that orderer's). */
+export const criticalResultList = keysetList((orderedBy) => `criticalResults:${orderedBy}`, criticalResultPage, countCriticalResults, (r) => [r.sortKey, r.id], (r) => r.patientId);

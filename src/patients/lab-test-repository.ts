@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
-import { sliceOfChildren, pageOfChildren } from '../kernel/keyset.js';
+import { type ChildCount, countsOfChildren, pageOfChildren, sliceOfChildren } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
@@ -149,6 +149,20 @@ export async function labResultsByLabTestIds(
   `;
 }
 
+/** The organization's live lab results: what `Patient.labResults` pages and counts. */
+function liveLabResults(tx: TransactionSql, organizationId: string): PendingQuery<LabResultRow[]> {
+  return tx<LabResultRow[]>`
+    /* liveLabResults */
+    select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
+           r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
+           r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
+           cursor_timestamp(r.resulted_at)::text as sort_key
+    from lab_results r
+    where r.organization_id = ${organizationId}::uuid
+      and r.deleted_at is null
+  `;
+}
+
 /**
  * The newest lab results of many patients in one statement: a LATERAL
  * index-ordered scan per patient (organization_id, patient_id, resulted_at),
@@ -162,16 +176,7 @@ export async function labResultPagesByPatientIds(
 ): Promise<LabResultRow[]> {
   const rows = await pageOfChildren(
     tx,
-    tx<LabResultRow[]>`
-      /* labResultPagesByPatientIds */
-      select r.id, r.organization_id, r.lab_test_id, r.patient_id, r.analyte, r.analyte_code, r.result_value,
-             r.result_numeric, r.result_unit, r.reference_range, r.reference_low, r.reference_high, r.abnormal_flag,
-             r.status, r.notes, r.resulted_at, r.resulted_by, r.created_at, r.updated_at, r.version,
-             cursor_timestamp(r.resulted_at)::text as sort_key
-      from lab_results r
-      where r.organization_id = ${organizationId}::uuid
-        and r.deleted_at is null
-    `,
+    liveLabResults(tx, organizationId),
     { parentIds: patientIds, parentColumn: 'patient_id' },
     page,
     { column: 'resulted_at', type: 'timestamptz', order: 'desc' },
@@ -179,17 +184,8 @@ export async function labResultPagesByPatientIds(
   return rows;
 }
 
-export async function labResultCountsByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-): Promise<{ patientId: string; count: number }[]> {
-  return tx<{ patientId: string; count: number }[]>`
-    /* labResultCountsByPatientIds */
-    select patient_id, count(*)::int as count from lab_results
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[]) and deleted_at is null
-    group by patient_id
-  `;
+export function labResultCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<ChildCount[]> {
+  return countsOfChildren(tx, liveLabResults(tx, organizationId), { parentIds: patientIds, parentColumn: 'patient_id' });
 }
 
 export interface NewLabTest {

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createByIdLoader, createStatusPagesLoader, createLoader, limitedGroupLoaders, loaderFamily, notingAccess, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createByIdLoader, createStatusPagesLoader, createLoader, limitedGroupLoaders, loaderFamily, notingAccess, type BatchRead, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
 import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
@@ -12,7 +12,6 @@ export const encounterPage = (args: ConnectionArgs & { status?: readonly string[
 
 /** Patients and clinical records, batched per request. Reading a patient is recorded as PHI access. */
 export function patientLoaders(scope: LoaderScope) {
-  const counts = <R extends { patientId: string; count: number }>(read: BatchRead<R>) => createLoader(scope, read, (r) => r.patientId);
   return {
     patientById: createByIdLoader(scope, notingAccess(scope, patients.patientsByIds, (rows) => rows.map((p) => p.id))),
     patientSummaryById: createLoader(
@@ -23,7 +22,7 @@ export function patientLoaders(scope: LoaderScope) {
     encounterById: createPatientRecordLoader(scope, encounters.encountersByIds),
     encountersOfPatient: createStatusPagesLoader(scope, encounters.encounterPagesByPatientIds, (e) => e.patientId, (e) => [e.sortKey, e.id]),
     encounterCountOfPatient: loaderFamily((statuses: string[] | null) =>
-      counts((tx, org, ids) => encounters.encounterCountsByPatientIds(tx, org, ids, statuses)),
+      createCountLoader(scope, (tx, org, ids) => encounters.encounterCountsByPatientIds(tx, org, ids, statuses)),
     ),
     vitalSignsOfEncounter: limitedGroupLoaders(scope, vitals.vitalSignsByEncounterIds, (v) => v.encounterId!),
     vitalSignsById: createByIdLoader(scope, vitals.vitalSignsByIds),
@@ -38,6 +37,6 @@ export function patientLoaders(scope: LoaderScope) {
         (v) => [v.sortKey, v.id],
       ),
     ),
-    vitalSignsCountOfPatient: counts(vitals.vitalSignsCountsByPatientIds),
+    vitalSignsCountOfPatient: createCountLoader(scope, vitals.vitalSignsCountsByPatientIds),
   };
 }

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createLoader, limitedGroupLoaders, loaderFamily, type BatchRead, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createByIdLoader, createLoader, limitedGroupLoaders, loaderFamily, type BatchRead, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as findings from './anatomy-finding-repository.js';
 import * as bodySystems from './body-system-repository.js';
@@ -36,11 +36,7 @@ export function ordersLoaders(scope: LoaderScope) {
     supersessionOfLabResult: createLoader(scope, labHistory.supersessionsBySupersededIds, (s) => s.supersededId),
     /** The earlier results a result replaced, corrections first. */
     supersessionsByLabResult: byParent(labHistory.supersessionsBySupersedingIds, (s) => s.supersedingId),
-    labResultCountOfPatient: createLoader(
-      scope,
-      labs.labResultCountsByPatientIds,
-      (r) => r.patientId,
-    ),
+    labResultCountOfPatient: createCountLoader(scope, labs.labResultCountsByPatientIds),
     imagingOrderById: byId(imaging.imagingOrdersByIds),
     imagingOrdersOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       byParent((tx, org, ids) => imaging.imagingOrdersByPatientIds(tx, org, ids, statuses, limit), (o) => o.patientId),

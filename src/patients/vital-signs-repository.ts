@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { type ChildRows, type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
-import { sliceOfChildren, pageOfChildren } from '../kernel/keyset.js';
+import { type ChildCount, countsOfChildren, pageOfChildren, sliceOfChildren } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
 export interface VitalSignsRow {
@@ -61,6 +61,20 @@ export async function vitalSignsByEncounterIds(
   `;
 }
 
+/** The organization's live vital-sign sets: what `Patient.vitalSigns` pages and counts. */
+function liveVitalSigns(tx: TransactionSql, organizationId: string): PendingQuery<VitalSignsRow[]> {
+  return tx<VitalSignsRow[]>`
+    /* liveVitalSigns */
+    select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
+           v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
+           v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
+           cursor_timestamp(v.recorded_at)::text as sort_key
+    from vital_signs v
+    where v.organization_id = ${organizationId}::uuid
+      and v.deleted_at is null
+  `;
+}
+
 /** Newest vital signs of many patients, one LATERAL index scan per patient. */
 export async function vitalSignsPagesByPatientIds(
   tx: TransactionSql,
@@ -70,16 +84,7 @@ export async function vitalSignsPagesByPatientIds(
 ): Promise<VitalSignsRow[]> {
   const rows = await pageOfChildren(
     tx,
-    tx<VitalSignsRow[]>`
-      /* vitalSignsPagesByPatientIds */
-      select v.id, v.organization_id, v.patient_id, v.encounter_id, v.recorded_by, v.recorded_at, v.systolic_bp,
-             v.diastolic_bp, v.heart_rate, v.respiratory_rate, v.temperature_c, v.spo2, v.weight_kg, v.height_cm,
-             v.pain_score, v.notes, v.is_abnormal, v.abnormal_flags,
-             cursor_timestamp(v.recorded_at)::text as sort_key
-      from vital_signs v
-      where v.organization_id = ${organizationId}::uuid
-        and v.deleted_at is null
-    `,
+    liveVitalSigns(tx, organizationId),
     { parentIds: patientIds, parentColumn: 'patient_id' },
     page,
     { column: 'recorded_at', type: 'timestamptz', order: 'desc' },
@@ -87,17 +92,8 @@ export async function vitalSignsPagesByPatientIds(
   return rows;
 }
 
-export async function vitalSignsCountsByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-): Promise<{ patientId: string; count: number }[]> {
-  return tx<{ patientId: string; count: number }[]>`
-    /* vitalSignsCountsByPatientIds */
-    select patient_id, count(*)::int as count from vital_signs
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[]) and deleted_at is null
-    group by patient_id
-  `;
+export function vitalSignsCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<ChildCount[]> {
+  return countsOfChildren(tx, liveVitalSigns(tx, organizationId), { parentIds: patientIds, parentColumn: 'patient_id' });
 }
 
 export interface NewVitalSigns {

@@ -1,8 +1,10 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
-import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { keysetList } from '../kernel/root-list.js';
+import { patientOfRecord } from '../kernel/table-rows.js';
 
 /** One row of `appointments`. */
 export interface AppointmentRow {
@@ -36,11 +38,6 @@ export interface AppointmentListFilter {
   departmentId: string | null;
   patientId: string | null;
   statuses: string[] | null;
-}
-
-export interface AppointmentCount {
-  patientId: string;
-  count: number;
 }
 
 /** The provider's appointment that occupies part of a time range. */
@@ -114,6 +111,21 @@ export async function countAppointments(tx: TransactionSql, organizationId: stri
   return rows[0]?.count ?? 0;
 }
 
+/** The organization's live appointments in `statuses` (null: any) from `from` on: what `Patient.appointments` pages and counts. */
+function liveAppointments(tx: TransactionSql, organizationId: string, statuses: string[] | null, from: Date | null): PendingQuery<AppointmentRow[]> {
+  return tx<AppointmentRow[]>`
+    /* liveAppointments */
+    select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+           a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+           a.cancelled_at, a.checked_in_at, a.patient_overlap_allowed, a.created_at, a.updated_at, a.version,
+           cursor_timestamp(a.scheduled_datetime)::text as sort_key
+    from appointments a
+    where a.organization_id = ${organizationId}::uuid
+      and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
+      and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
+  `;
+}
+
 /**
  * The appointments of many patients in one statement: a LATERAL scan of
  * `appointments_org_patient_scheduled_idx` per patient, `limit + 1` each, earliest first.
@@ -128,17 +140,7 @@ export async function appointmentPagesByPatientIds(
 ): Promise<AppointmentRow[]> {
   const rows = await pageOfChildren(
     tx,
-    tx<AppointmentRow[]>`
-      /* appointmentPagesByPatientIds */
-      select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-             a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-             a.cancelled_at, a.checked_in_at, a.patient_overlap_allowed, a.created_at, a.updated_at, a.version,
-             cursor_timestamp(a.scheduled_datetime)::text as sort_key
-      from appointments a
-      where a.organization_id = ${organizationId}::uuid
-        and a.deleted_at is null and (${statuses}::text[] is null or a.status = any(${statuses}::text[]))
-        and (${from}::timestamptz is null or a.scheduled_datetime >= ${from}::timestamptz)
-    `,
+    liveAppointments(tx, organizationId, statuses, from),
     { parentIds: patientIds, parentColumn: 'patient_id' },
     page,
     { column: 'scheduled_datetime', type: 'timestamptz', order: 'asc' },
@@ -146,21 +148,8 @@ export async function appointmentPagesByPatientIds(
   return rows;
 }
 
-export async function appointmentCountsByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  statuses: string[] | null,
-  from: Date | null,
-): Promise<AppointmentCount[]> {
-  return tx<AppointmentCount[]>`
-    /* appointmentCountsByPatientIds */
-    select patient_id, count(*)::int as count from appointments
-    where organization_id = ${organizationId}::uuid and patient_id = any(${patientIds as string[]}::uuid[])
-      and deleted_at is null and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-      and (${from}::timestamptz is null or scheduled_datetime >= ${from}::timestamptz)
-    group by patient_id
-  `;
+export function appointmentCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[], statuses: string[] | null, from: Date | null): Promise<ChildCount[]> {
+  return countsOfChildren(tx, liveAppointments(tx, organizationId, statuses, from), { parentIds: patientIds, parentColumn: 'patient_id' });
 }
 
 /**
@@ -259,15 +248,8 @@ export async function insertAppointment(tx: TransactionSql, organizationId: stri
   return rows[0]!;
 }
 
-/** The patient of a live record of the organization, or null. */
-export async function appointmentPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
-  const rows = await tx<{ patientId: string }[]>`
-    /* appointmentPatientId */
-    select patient_id from appointments
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-  `;
-  return rows[0]?.patientId ?? null;
-}
+/** The patient of a live appointment of the organization, or null. */
+export const appointmentPatientId = patientOfRecord(appointmentsByIds);
 
 /**
  * The patient's appointments still to happen (SCHEDULED or CHECKED_IN) that end after `endingAfter`, in time
@@ -341,3 +323,6 @@ export async function updateAppointmentStatus(
   `;
   return rows[0]!;
 }
+
+/** `Query.appointments`: by start time. */
+export const appointmentList = keysetList('appointments:startsAt', appointmentPage, countAppointments, (a) => [a.sortKey, a.id], (a) => a.patientId);

@@ -4,6 +4,7 @@ import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { keysetList } from '../kernel/root-list.js';
 
 /** One row of `departments`. */
 export interface DepartmentRow extends RowStamps {
@@ -117,3 +118,6 @@ export async function updateDepartmentRow(tx: TransactionSql, d: DepartmentRow):
   `;
   return rows[0]!;
 }
+
+/** `Query.departments`: by name. */
+export const departmentList = keysetList('departments:name', departmentPage, countDepartments, (d) => [d.name, d.id]);

@@ -1,4 +1,4 @@
-import { createConnectionLoader, createByIdLoader, createLoader, createPatientRecordLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createByIdLoader, createLoader, createPatientRecordLoader, loaderFamily, notingAccess, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as appointments from './appointment-repository.js';
 import * as departments from './department-repository.js';
@@ -20,11 +20,7 @@ export function schedulingLoaders(scope: LoaderScope) {
       ),
     ),
     appointmentCountOfPatient: loaderFamily((args: { statuses: string[] | null; from: Date | null }) =>
-      createLoader(
-        scope,
-        (tx, org, ids) => appointments.appointmentCountsByPatientIds(tx, org, ids, args.statuses, args.from),
-        (c) => c.patientId,
-      ),
+      createCountLoader(scope, (tx, org, ids) => appointments.appointmentCountsByPatientIds(tx, org, ids, args.statuses, args.from)),
     ),
     opdQueueEntryById: createPatientRecordLoader(scope, queue.opdQueueEntriesByIds),
     opdQueueEntryOfAppointment: createLoader(

@@ -3,6 +3,7 @@ import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { keysetList } from '../kernel/root-list.js';
 
 /** One row of `opd_queue`. */
 export interface OpdQueueRow extends RowStamps {
@@ -338,3 +339,6 @@ export async function notifyQueueChange(tx: TransactionSql, payload: string): Pr
     select pg_notify('opd_queue', ${payload}::text) as notified
   `;
 }
+
+/** `Query.opdQueue`: one department's board of one day (a cursor is that board's). */
+export const opdQueueList = keysetList((f) => `opdQueue:${f.departmentId}:${f.date ?? 'today'}:${f.statuses?.join(',') ?? '*'}`, opdQueuePage, countOpdQueue, (e) => [e.stage, e.priorityRank, e.tokenNumber], (e) => e.patientId);

@@ -2,6 +2,7 @@ import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import type { StateMachine } from './definition-validation.js';
 import { keysetPage } from '../kernel/keyset.js';
+import { keysetList } from '../kernel/root-list.js';
 
 /**
  * JSONB columns are read as text and parsed here: the pool camel-cases JSON
@@ -234,3 +235,6 @@ export async function activeUserIds(tx: TransactionSql, organizationId: string, 
   `;
   return new Set(rows.map((r) => r.id));
 }
+
+/** `Query.workflowDefinitions`: by creation. */
+export const definitionList = keysetList('workflowDefinitions:createdAt', definitionPage, countDefinitions, (d) => [d.sortKey, d.id]);

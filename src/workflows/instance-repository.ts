@@ -1,3 +1,4 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { encounterPatientId } from '../patients/encounter-repository.js';
@@ -5,7 +6,8 @@ import { imagingOrderPatientId } from '../patients/imaging-order-repository.js';
 import { labTestPatientId } from '../patients/lab-test-repository.js';
 import { prescriptionPatientId } from '../patients/prescription-repository.js';
 import { appointmentPatientId } from '../scheduling/appointment-repository.js';
-import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { keysetList } from '../kernel/root-list.js';
 
 interface InstanceRecord {
   id: string;
@@ -56,11 +58,6 @@ export interface InstanceListFilter {
   entityId: string | null;
   state: string | null;
   statuses: string[] | null;
-}
-
-export interface InstanceCount {
-  instanceId: string;
-  count: number;
 }
 
 /** What a plain SELECT returns: the cast JSON column is known NOT NULL there (not in RETURNING). */
@@ -286,6 +283,17 @@ export async function insertTransition(
   return toTransition(rows[0]!);
 }
 
+/** The organization's workflow transitions: what `WorkflowInstance.history` pages and counts. */
+function organizationTransitions(tx: TransactionSql, organizationId: string): PendingQuery<TransitionRecord[]> {
+  return tx<TransitionRecord[]>`
+    /* organizationTransitions */
+    select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
+           cursor_timestamp(t.occurred_at)::text as sort_key
+    from workflow_transitions t
+    where t.organization_id = ${organizationId}::uuid
+  `;
+}
+
 /**
  * The history of many instances in one statement, oldest first: a LATERAL
  * index-ordered scan of (organization_id, instance_id, occurred_at, id) per
@@ -299,13 +307,7 @@ export async function transitionPagesByInstanceIds(
 ): Promise<TransitionRow[]> {
   const rows = await pageOfChildren(
     tx,
-    tx<TransitionRecord[]>`
-      /* transitionPagesByInstanceIds */
-      select t.id, t.organization_id, t.instance_id, t.from_state, t.to_state, t.event, t.actor_id, t.comment, t.occurred_at,
-             cursor_timestamp(t.occurred_at)::text as sort_key
-      from workflow_transitions t
-      where t.organization_id = ${organizationId}::uuid
-    `,
+    organizationTransitions(tx, organizationId),
     { parentIds: instanceIds, parentColumn: 'instance_id' },
     page,
     { column: 'occurred_at', type: 'timestamptz', order: 'asc' },
@@ -313,16 +315,9 @@ export async function transitionPagesByInstanceIds(
   return rows.map(toTransition);
 }
 
-export async function transitionCountsByInstanceIds(
-  tx: TransactionSql,
-  organizationId: string,
-  instanceIds: readonly string[],
-): Promise<InstanceCount[]> {
-  const rows = await tx<{ instanceId: string; count: number }[]>`
-    /* transitionCountsByInstanceIds */
-    select instance_id, count(*)::int as count from workflow_transitions
-    where organization_id = ${organizationId}::uuid and instance_id = any(${instanceIds as string[]}::uuid[])
-    group by instance_id
-  `;
-  return rows.map((r) => ({ instanceId: r.instanceId, count: r.count ?? 0 }));
+export function transitionCountsByInstanceIds(tx: TransactionSql, organizationId: string, instanceIds: readonly string[]): Promise<ChildCount[]> {
+  return countsOfChildren(tx, organizationTransitions(tx, organizationId), { parentIds: instanceIds, parentColumn: 'instance_id' });
 }
+
+/** `Query.workflowInstances`: by start. */
+export const instanceList = keysetList('workflowInstances:startedAt', instancePage, countInstances, (i) => [i.sortKey, i.id], (i) => i.patientId);

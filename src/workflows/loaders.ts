@@ -1,4 +1,4 @@
-import { createConnectionLoader, createByIdLoader, createStatusPagesLoader, createLoader, loaderFamily, notingAccess, type LoaderScope } from '../kernel/loaders.js';
+import { createConnectionLoader, createByIdLoader, createStatusPagesLoader, createLoader, loaderFamily, notingAccess, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import * as config from './config-repository.js';
 import * as definitions from './definition-repository.js';
@@ -38,19 +38,11 @@ export function workflowsLoaders(scope: LoaderScope) {
         (t) => [t.sortKey, t.id],
       ),
     ),
-    workflowHistoryCountOfInstance: createLoader(
-      scope,
-      instances.transitionCountsByInstanceIds,
-      (c) => c.instanceId,
-    ),
+    workflowHistoryCountOfInstance: createCountLoader(scope, instances.transitionCountsByInstanceIds),
     workflowTaskById: createByIdLoader(scope, tasks.tasksByIds),
     workflowTasksOfInstance: createStatusPagesLoader(scope, tasks.taskPagesByInstanceIds, (t) => t.instanceId, (t) => [t.sortKey, t.id]),
     workflowTaskCountOfInstance: loaderFamily((statuses: string[] | null) =>
-      createLoader(
-        scope,
-        (tx, org, ids) => tasks.taskCountsByInstanceIds(tx, org, ids, statuses),
-        (c) => c.instanceId,
-      ),
+      createCountLoader(scope, (tx, org, ids) => tasks.taskCountsByInstanceIds(tx, org, ids, statuses)),
     ),
     visualWorkflowById: createByIdLoader(scope, visuals.visualsByIds),
     /** The organization's workflow settings, read at most once per request. */

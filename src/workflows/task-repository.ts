@@ -1,7 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
-import type { InstanceCount } from './instance-repository.js';
-import { keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { keysetList } from '../kernel/root-list.js';
 
 export interface TaskRecord {
   id: string;
@@ -248,6 +249,20 @@ export async function countTasks(tx: TransactionSql, organizationId: string, f: 
   return rows[0]?.count ?? 0;
 }
 
+/** The organization's workflow tasks in `statuses` (null: any): what `WorkflowInstance.tasks` pages and counts. */
+function tasksInStatuses(tx: TransactionSql, organizationId: string, statuses: string[] | null): PendingQuery<TaskRecord[]> {
+  return tx<TaskRecord[]>`
+    /* tasksInStatuses */
+    select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
+           t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
+           t.form_data::text as form_data, t.created_at, t.updated_at, t.version, t.escalated_at, t.escalated_from,
+           cursor_timestamp(t.created_at)::text as sort_key
+    from workflow_tasks t
+    where t.organization_id = ${organizationId}::uuid
+      and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
+  `;
+}
+
 /** The tasks of many instances in one statement, oldest first, `limit + 1` per instance. */
 export async function taskPagesByInstanceIds(
   tx: TransactionSql,
@@ -258,16 +273,7 @@ export async function taskPagesByInstanceIds(
 ): Promise<TaskRow[]> {
   const rows = await pageOfChildren(
     tx,
-    tx<TaskRecord[]>`
-      /* taskPagesByInstanceIds */
-      select t.id, t.organization_id, t.instance_id, t.transition_id, t.name, t.description, t.assigned_role,
-             t.assigned_user_id, t.claimed_by, t.priority, t.status, t.due_at, t.claimed_at, t.completed_at, t.completed_by,
-             t.form_data::text as form_data, t.created_at, t.updated_at, t.version, t.escalated_at, t.escalated_from,
-             cursor_timestamp(t.created_at)::text as sort_key
-      from workflow_tasks t
-      where t.organization_id = ${organizationId}::uuid
-        and (${statuses}::text[] is null or t.status = any(${statuses}::text[]))
-    `,
+    tasksInStatuses(tx, organizationId, statuses),
     { parentIds: instanceIds, parentColumn: 'instance_id' },
     page,
     { column: 'created_at', type: 'timestamptz', order: 'asc' },
@@ -275,18 +281,9 @@ export async function taskPagesByInstanceIds(
   return rows.map(toTask);
 }
 
-export async function taskCountsByInstanceIds(
-  tx: TransactionSql,
-  organizationId: string,
-  instanceIds: readonly string[],
-  statuses: string[] | null,
-): Promise<InstanceCount[]> {
-  const rows = await tx<{ instanceId: string; count: number }[]>`
-    /* taskCountsByInstanceIds */
-    select instance_id, count(*)::int as count from workflow_tasks
-    where organization_id = ${organizationId}::uuid and instance_id = any(${instanceIds as string[]}::uuid[])
-      and (${statuses}::text[] is null or status = any(${statuses}::text[]))
-    group by instance_id
-  `;
-  return rows.map((r) => ({ instanceId: r.instanceId, count: r.count ?? 0 }));
+export function taskCountsByInstanceIds(tx: TransactionSql, organizationId: string, instanceIds: readonly string[], statuses: string[] | null): Promise<ChildCount[]> {
+  return countsOfChildren(tx, tasksInStatuses(tx, organizationId, statuses), { parentIds: instanceIds, parentColumn: 'instance_id' });
 }
+
+/** `Query.myTasks` and `Query.workflowTasks`: by creation (a cursor of one is refused by the other). */
+export const taskList = keysetList((f: TaskListFilter) => (f.viewerId ? 'myTasks:createdAt' : 'workflowTasks:createdAt'), taskPage, countTasks, (t) => [t.sortKey, t.id]);

@@ -1,6 +1,7 @@
 import type { TransactionSql } from '../kernel/db/pool.js';
 import type { PageRequest } from '../kernel/pagination.js';
 import { keysetPage } from '../kernel/keyset.js';
+import { keysetList } from '../kernel/root-list.js';
 
 interface VisualRecord {
   id: string;
@@ -135,3 +136,6 @@ export async function updateVisualRow(tx: TransactionSql, v: VisualRow): Promise
   `;
   return toVisual(rows[0]!);
 }
+
+/** `Query.visualWorkflows`: by creation. */
+export const visualList = keysetList('visualWorkflows:createdAt', visualPage, countVisuals, (v) => [v.sortKey, v.id]);

@@ -51,8 +51,8 @@ const BUNDLED = `
 /** The statements of the bundled relations' own loaders: a prefetched request sends none of them. */
 const LOADER_STATEMENTS = [
   'summariesByPatientIds', 'balancesByPatientIds', 'drugAllergiesByPatientIds', 'problemsByPatientIds', 'prescriptionsByPatientIds',
-  'usersByIds', 'encounterPagesByPatientIds', 'vitalSignsByEncounterIds', 'invoicePagesByPatientIds', 'paymentsByInvoiceIds',
-  'clinicalNotePagesByPatientIds', 'labTestsByPatientIds', 'labResultsByLabTestIds',
+  'usersByIds', 'liveEncounters', 'vitalSignsByEncounterIds', 'liveInvoices', 'paymentsByInvoiceIds',
+  'liveClinicalNotes', 'labTestsByPatientIds', 'labResultsByLabTestIds',
 ];
 
 /** The parts of a bundled patient these tests look into. */
