@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, createLoader, limitedGroupLoaders, loaderFamily, type BatchRead, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createGroupLoader, limitedGroupLoaders, loaderFamily, type BatchRead, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
 import { listLimit, pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as notes from './clinical-note-repository.js';
 import * as allergies from './drug-allergy-repository.js';

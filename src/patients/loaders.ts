@@ -1,4 +1,4 @@
-import { createConnectionLoader, createPatientRecordLoader, createByIdLoader, createStatusPagesLoader, createLoader, limitedGroupLoaders, loaderFamily, notingAccess, type BatchRead, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
+import { createConnectionLoader, createPatientRecordLoader, createByIdLoader, createStatusPagesLoader, createLoader, limitedGroupLoaders, loaderFamily, notingAccess, type LoaderScope, createCountLoader } from '../kernel/loaders.js';
 import { pageRequest, statusFilter, type ConnectionArgs, type PageRequest, type CursorCodec } from '../kernel/pagination.js';
 import * as encounters from './encounter-repository.js';
 import * as patients from './patient-repository.js';
