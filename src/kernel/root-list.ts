@@ -18,18 +18,18 @@ export interface RootListRequest {
   deps: { cursors: CursorCodec; config: { totalCountExactLimit: number } };
 }
 
-export type ListPage<R, Filter> = (tx: TransactionSql, organizationId: string, filter: Filter, page: PageRequest) => Promise<R[]>;
+export type ListPage<Row, Filter> = (tx: TransactionSql, organizationId: string, filter: Filter, page: PageRequest) => Promise<Row[]>;
 export type ListCount<Filter> = (tx: TransactionSql, organizationId: string, filter: Filter, limit: number | null) => PendingQuery<{ count: number }[]>;
 
-export interface KeysetList<R, Filter> {
+export interface KeysetList<Row, Filter> {
   /** Names the ordering (and whatever else a cursor must not cross); a cursor of another list is refused. */
   readonly ordering: (filter: Filter) => string;
-  readonly page: ListPage<R, Filter>;
+  readonly page: ListPage<Row, Filter>;
   readonly count: ListCount<Filter>;
   /** The key the page statement sorts on, in its ORDER BY's order. */
-  readonly cursorOf: (row: R) => CursorKey;
+  readonly cursorOf: (row: Row) => CursorKey;
   /** The patients a row shows (omitted for rows that hold no PHI): their access is recorded with the request. */
-  readonly patientsOf?: (row: R) => readonly string[] | string | null;
+  readonly patientsOf?: (row: Row) => readonly string[] | string | null;
 }
 
 /** What a list's rows need beyond its matching statement's: a mapping to the row type, and the patients a row shows. */
@@ -73,14 +73,13 @@ export function pagedList<R, Filter>(
   return { ordering: typeof ordering === 'string' ? () => ordering : ordering, page, count, cursorOf, patientsOf };
 }
 
-/** A root list field's connection: `list`'s page under `filter`, primed into `loader`, its patients noted, counts on demand. */
-export async function rootListConnection<R extends { id: string }, Filter>(
+export async function rootListConnection<Row extends { id: string }, Filter>(
   request: RootListRequest,
   args: ConnectionArgs,
-  list: KeysetList<R, Filter>,
+  list: KeysetList<Row, Filter>,
   filter: Filter,
-  loader?: { prime(id: string, row: NoInfer<R>): unknown },
-): Promise<Counted<Connection<R>>> {
+  loader?: { prime(id: string, row: NoInfer<Row>): unknown },
+): Promise<Counted<Connection<Row>>> {
   const { session, deps } = request;
   const page = pageRequest(args, list.ordering(filter), deps.cursors);
   const org = session.scope.organizationId;

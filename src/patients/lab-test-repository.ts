@@ -4,7 +4,6 @@ import { type ChildRows, type KeysetSlice } from '../kernel/pagination.js';
 import { childList, sliceOfChildren } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
-import { patientOfRecord } from '../kernel/table-rows.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow extends RowStamps {
@@ -194,13 +193,21 @@ export async function insertLabTest(tx: TransactionSql, organizationId: string, 
   return rows[0]!;
 }
 
-/** The patient of a live lab test of the organization, or null. */
-export const labTestPatientId = patientOfRecord(labTestsByIds);
+/** The patient of a live record of the organization, or null. */
+export async function labTestPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
+  const rows = await tx<{ patientId: string }[]>`
+    /* labTestPatientId */
+    select patient_id from lab_tests
+    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
+  `;
+  return rows[0]?.patientId ?? null;
+}
 
 export function lockLabTest(tx: TransactionSql, organizationId: string, id: string): Promise<LabTestRow | null> {
   return lockedRow(tx, 'lockLabTest', labTestsByIds(tx, organizationId, [id]));
 }
 
+/** Writes the life-cycle columns of a locked lab test and bumps its version. */
 /** The patient's lab orders with no specimen taken (a recorded death cancels them). */
 export async function uncollectedLabTestIdsOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
@@ -213,7 +220,6 @@ export async function uncollectedLabTestIdsOfPatient(tx: TransactionSql, organiz
   return rows.map((r) => r.id);
 }
 
-/** Writes the life-cycle columns of a locked lab test and bumps its version. */
 export async function updateLabTestStatus(tx: TransactionSql, t: LabTestRow): Promise<LabTestRow> {
   const rows = await tx<LabTestRow[]>`
     /* updateLabTestStatus */
