@@ -2,14 +2,11 @@
  * A root list field (`Query.encounters`, `Query.invoices`, …) read one way: one keyset page in the
  * request's read transaction, its rows primed into the list's by-id loader (so nested fields that
  * point back at them cost nothing), the patients it shows noted for the PHI access log, and both
- * counts run only if selected. Each repository declares its lists beside their SafeQL-checked statements:
- * `keysetList` over the statement of a list's matching rows (paged and counted here), `pagedList` where a list
- * writes its own page and count; each with the cursor key its ORDER BY sorts on.
+ * counts run only if selected. Each repository declares its lists (`keysetList`) beside their
+ * SafeQL-checked page and count statements, with the cursor key their ORDER BY sorts on.
  */
-import type { PendingQuery, Row } from 'postgres';
 import type { TransactionSql } from './db/pool.js';
-import { boundedCount, withCounts, type CountReader, type Counted } from './counting.js';
-import { keysetPage, type KeysetOrder } from './keyset.js';
+import { withCounts, type CountReader, type Counted } from './counting.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs, type CursorCodec, type CursorKey, type PageRequest } from './pagination.js';
 
 /** What a root list needs of the request: its tenant session and the app's cursor codec and count limit. */
@@ -19,7 +16,7 @@ export interface RootListRequest {
 }
 
 export type ListPage<Row, Filter> = (tx: TransactionSql, organizationId: string, filter: Filter, page: PageRequest) => Promise<Row[]>;
-export type ListCount<Filter> = (tx: TransactionSql, organizationId: string, filter: Filter, limit: number | null) => PendingQuery<{ count: number }[]>;
+export type ListCount<Filter> = (tx: TransactionSql, organizationId: string, filter: Filter, limit: number | null) => Promise<number>;
 
 export interface KeysetList<Row, Filter> {
   /** Names the ordering (and whatever else a cursor must not cross); a cursor of another list is refused. */
@@ -32,44 +29,14 @@ export interface KeysetList<Row, Filter> {
   readonly patientsOf?: (row: Row) => readonly string[] | string | null;
 }
 
-/** What a list's rows need beyond its matching statement's: a mapping to the row type, and the patients a row shows. */
-export interface ListRows<Matched, Out> {
-  rowOf?: (row: Matched) => Out;
-  patientsOf?: (row: Out) => readonly string[] | string | null;
-}
-
-/**
- * Declares a list from one SafeQL-checked statement of its matching rows (`matchingInvoices`): the kernel pages
- * it (`keysetPage`, on `order`) and counts it (`boundedCount`), so its filter is written once.
- */
-export function keysetList<Matched extends Row, Filter, Out = Matched>(
+/** Declares a list: its cursor scope (a name, or one derived from the filter), page and count statements, sort key and patients. */
+export function keysetList<Row, Filter>(
   ordering: string | ((filter: Filter) => string),
-  matching: (tx: TransactionSql, organizationId: string, filter: Filter) => PendingQuery<Matched[]>,
-  order: KeysetOrder,
-  cursorOf: (row: Out) => CursorKey,
-  rows: ListRows<Matched, Out> = {},
-): KeysetList<Out, Filter> {
-  const rowOf = rows.rowOf;
-  return pagedList(
-    ordering,
-    async (tx, org, filter, page) => {
-      const found = await keysetPage(tx, matching(tx, org, filter), page, order);
-      return rowOf ? found.map(rowOf) : (found as unknown as Out[]);
-    },
-    (tx, org, filter, limit) => boundedCount(tx, matching(tx, org, filter), limit),
-    cursorOf,
-    rows.patientsOf,
-  );
-}
-
-/** Declares a list whose page and count statements are its own (a two-branch or multi-key order). */
-export function pagedList<R, Filter>(
-  ordering: string | ((filter: Filter) => string),
-  page: ListPage<R, Filter>,
+  page: ListPage<Row, Filter>,
   count: ListCount<Filter>,
-  cursorOf: (row: R) => CursorKey,
-  patientsOf?: (row: R) => readonly string[] | string | null,
-): KeysetList<R, Filter> {
+  cursorOf: (row: Row) => CursorKey,
+  patientsOf?: (row: Row) => readonly string[] | string | null,
+): KeysetList<Row, Filter> {
   return { ordering: typeof ordering === 'string' ? () => ordering : ordering, page, count, cursorOf, patientsOf };
 }
 

@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type ChildRows, type KeysetSlice } from '../kernel/pagination.js';
-import { childList, sliceOfChildren } from '../kernel/keyset.js';
+import { type ChildRows, type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
+import { type ChildCount, countsOfChildren, pageOfChildren, sliceOfChildren } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
@@ -163,8 +163,30 @@ function liveLabResults(tx: TransactionSql, organizationId: string): PendingQuer
   `;
 }
 
-/** `Patient.labResults`: newest first. */
-export const labResultsOfPatients = childList(liveLabResults, 'patient_id', { column: 'resulted_at', type: 'timestamptz', order: 'desc' });
+/**
+ * The newest lab results of many patients in one statement: a LATERAL
+ * index-ordered scan per patient (organization_id, patient_id, resulted_at),
+ * `limit + 1` each. Newest first means a forward page scans descending.
+ */
+export async function labResultPagesByPatientIds(
+  tx: TransactionSql,
+  organizationId: string,
+  patientIds: readonly string[],
+  page: PageRequest,
+): Promise<LabResultRow[]> {
+  const rows = await pageOfChildren(
+    tx,
+    liveLabResults(tx, organizationId),
+    { parentIds: patientIds, parentColumn: 'patient_id' },
+    page,
+    { column: 'resulted_at', type: 'timestamptz', order: 'desc' },
+  );
+  return rows;
+}
+
+export function labResultCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<ChildCount[]> {
+  return countsOfChildren(tx, liveLabResults(tx, organizationId), { parentIds: patientIds, parentColumn: 'patient_id' });
+}
 
 export interface NewLabTest {
   patientId: string;
