@@ -42,6 +42,10 @@ export const RATE_LIMIT_TABLE = 'rate_limits';
 export function createLimiterStore(databaseUrl: string, connectTimeoutMs: number, prepare = true): LimiterStore {
   const sql = postgres(databaseUrl, {
     max: 2,
+    // Every statement of this pool, the tagged ones included: behind a transaction-mode pooler a named
+    // statement prepared on one server connection is missing on the next, and the driver's re-prepare of
+    // pipelined statements there mismatched answers (a flush read a sign-in check's rows) and stalled queries.
+    prepare,
     idle_timeout: 60,
     connect_timeout: Math.ceil(connectTimeoutMs / 1000),
     // As the main pool: reconnect within 1 s once PostgreSQL is back (the driver would grow it to 20 s).
