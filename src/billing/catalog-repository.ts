@@ -1,7 +1,5 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
-import { keysetPage } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
 import { keysetList } from '../kernel/root-list.js';
@@ -46,44 +44,18 @@ export function catalogItemsByIds(tx: TransactionSql, organizationId: string, id
   `;
 }
 
-/** Catalog items by name, keyset on (name, id). */
-export async function catalogPage(
-  tx: TransactionSql,
-  organizationId: string,
-  f: CatalogListFilter,
-  page: PageRequest,
-): Promise<ServiceCatalogItemRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<ServiceCatalogItemRow[]>`
-      /* catalogPage */
-      select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
-             created_at, updated_at, version
-      from service_catalog
-      where organization_id = ${organizationId}::uuid
-        and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
-        and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
-        and (${f.active}::boolean is null or active = ${f.active}::boolean)
-    `,
-    page,
-    { column: 'name', type: 'text', order: 'asc' },
-  );
-  return rows;
-}
-
-export async function countCatalogItems(tx: TransactionSql, organizationId: string, f: CatalogListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countCatalogItems */
-    select count(*)::int as count from (
-      select 1 from service_catalog
-      where organization_id = ${organizationId}::uuid
-        and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
-        and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
-        and (${f.active}::boolean is null or active = ${f.active}::boolean)
-      limit ${limit}::int
-    ) matching
+/** Catalog items matching the filter: `catalogList` pages them by (name, id) and counts them. */
+function matchingCatalogItems(tx: TransactionSql, organizationId: string, f: CatalogListFilter): PendingQuery<ServiceCatalogItemRow[]> {
+  return tx<ServiceCatalogItemRow[]>`
+    /* matchingCatalogItems */
+    select id, organization_id, code, name, description, category, department_id, unit_price, tax_rate, currency, active,
+           created_at, updated_at, version
+    from service_catalog
+    where organization_id = ${organizationId}::uuid
+      and (${f.pattern}::text is null or name ilike ${f.pattern}::text or code ilike ${f.pattern}::text)
+      and (${f.categories}::text[] is null or category = any(${f.categories}::text[]))
+      and (${f.active}::boolean is null or active = ${f.active}::boolean)
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /**
@@ -134,4 +106,4 @@ export async function updateCatalogItemRow(tx: TransactionSql, item: ServiceCata
 }
 
 /** `Query.serviceCatalog`: by name. */
-export const catalogList = keysetList('serviceCatalog:name', catalogPage, countCatalogItems, (i) => [i.name, i.id]);
+export const catalogList = keysetList('serviceCatalog:name', matchingCatalogItems, { column: 'name', type: 'text', order: 'asc' }, (i) => [i.name, i.id]);

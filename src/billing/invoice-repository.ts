@@ -1,10 +1,9 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { conflict } from '../kernel/errors.js';
-import type { PageRequest } from '../kernel/pagination.js';
 import type { LedgerColumns } from './invoice-accounting.js';
 import type { InvoiceAmountColumns, LineColumns } from './invoice-totals.js';
-import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { childList } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
 import { keysetList } from '../kernel/root-list.js';
@@ -60,46 +59,22 @@ export function invoicesByIds(tx: TransactionSql, organizationId: string, ids: r
   return rowsByIds(tx, liveInvoices(tx, organizationId, null), ids);
 }
 
-/** The organization-wide invoice list, newest (highest number) first, keyset on invoice_seq. */
-export async function invoicePage(tx: TransactionSql, organizationId: string, f: InvoiceListFilter, page: PageRequest): Promise<InvoiceRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<InvoiceRow[]>`
-      /* invoicePage */
-      select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
-             i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.amount_adjusted, i.balance_due, i.issued_at,
-             i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
-      from invoices i
-      where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
-        and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
-        and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
-        and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
-        and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
-        and (${f.overdue}::boolean is null or coalesce(invoice_is_collectible(i.status) and i.balance_due > 0
-             and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
-    `,
-    page,
-    { column: 'invoice_seq', type: 'bigint', order: 'desc', tiebreakById: false },
-  );
-  return rows;
-}
-
-export async function countInvoices(tx: TransactionSql, organizationId: string, f: InvoiceListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countInvoices */
-    select count(*)::int as count from (
-      select 1 from invoices i
-      where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
-        and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
-        and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
-        and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
-        and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
-        and (${f.overdue}::boolean is null or coalesce(invoice_is_collectible(i.status) and i.balance_due > 0
-             and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
-      limit ${limit}::int
-    ) matching
+/** Invoices matching the organization-wide list's filter: `invoiceList` pages them newest (highest number) first on invoice_seq and counts them. */
+function matchingInvoices(tx: TransactionSql, organizationId: string, f: InvoiceListFilter): PendingQuery<InvoiceRow[]> {
+  return tx<InvoiceRow[]>`
+    /* matchingInvoices */
+    select i.id, i.organization_id, i.invoice_number, i.invoice_seq, i.patient_id, i.encounter_id, i.status, i.currency,
+           i.subtotal, i.discount_total, i.tax_total, i.total, i.amount_paid, i.amount_refunded, i.amount_adjusted, i.balance_due, i.issued_at,
+           i.due_date, i.voided_at, i.void_reason, i.notes, i.created_by, i.created_at, i.updated_at, i.version
+    from invoices i
+    where i.organization_id = ${organizationId}::uuid and i.deleted_at is null
+      and (${f.patientId}::uuid is null or i.patient_id = ${f.patientId}::uuid)
+      and (${f.statuses}::text[] is null or i.status = any(${f.statuses}::text[]))
+      and (${f.issuedFrom}::date is null or i.issued_at >= (${f.issuedFrom}::date::timestamp at time zone ${f.timezone}::text))
+      and (${f.issuedTo}::date is null or i.issued_at < ((${f.issuedTo}::date + 1)::timestamp at time zone ${f.timezone}::text))
+      and (${f.overdue}::boolean is null or coalesce(invoice_is_collectible(i.status) and i.balance_due > 0
+           and i.due_date < ${f.today}::date, false) = ${f.overdue}::boolean)
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** The organization's live invoices in `statuses` (null: any): what `Patient.invoices` pages and counts. */
@@ -115,27 +90,8 @@ function liveInvoices(tx: TransactionSql, organizationId: string, statuses: stri
   `;
 }
 
-/** The newest invoices of many patients in one statement: a LATERAL scan per patient, `limit + 1` each. */
-export async function invoicePagesByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  statuses: string[] | null,
-  page: PageRequest,
-): Promise<InvoiceRow[]> {
-  const rows = await pageOfChildren(
-    tx,
-    liveInvoices(tx, organizationId, statuses),
-    { parentIds: patientIds, parentColumn: 'patient_id' },
-    page,
-    { column: 'invoice_seq', type: 'bigint', order: 'desc', tiebreakById: false },
-  );
-  return rows;
-}
-
-export function invoiceCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[], statuses: string[] | null): Promise<ChildCount[]> {
-  return countsOfChildren(tx, liveInvoices(tx, organizationId, statuses), { parentIds: patientIds, parentColumn: 'patient_id' });
-}
+/** `Patient.invoices(status:)`: newest (highest number) first. */
+export const invoicesOfPatients = childList(liveInvoices, 'patient_id', { column: 'invoice_seq', type: 'bigint', order: 'desc', tiebreakById: false });
 
 export function invoicesByEncounterIds(tx: TransactionSql, organizationId: string, encounterIds: readonly string[], limit: number | null): PendingQuery<InvoiceRow[]> {
   return limitedChildren(tx, liveInvoices(tx, organizationId, null), { parentIds: encounterIds, parentColumn: 'encounter_id' }, 'invoice_seq', limit);
@@ -305,4 +261,4 @@ export async function organizationClock(tx: TransactionSql, organizationId: stri
 }
 
 /** `Query.invoices`: by invoice number. */
-export const invoiceList = keysetList('invoices:number', invoicePage, countInvoices, (i) => [i.invoiceSeq], (i) => i.patientId);
+export const invoiceList = keysetList('invoices:number', matchingInvoices, { column: 'invoice_seq', type: 'bigint', order: 'desc', tiebreakById: false }, (i) => [i.invoiceSeq], { patientsOf: (i) => i.patientId });

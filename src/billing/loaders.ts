@@ -42,9 +42,9 @@ function cachingLoaders(scope: LoaderScope) {
     billingClock: () => (clock ??= read((tx) => invoices.organizationClock(tx, org))),
     serviceCatalogItemById: createByIdLoader(scope, catalog.catalogItemsByIds),
     invoiceById: createPatientRecordLoader(scope, invoices.invoicesByIds),
-    invoicesOfPatient: createStatusPagesLoader(scope, invoices.invoicePagesByPatientIds, (i) => i.patientId, (i) => [i.invoiceSeq]),
+    invoicesOfPatient: createStatusPagesLoader(scope, invoices.invoicesOfPatients.pages, (i) => i.patientId, (i) => [i.invoiceSeq]),
     invoiceCountOfPatient: loaderFamily((statuses: string[] | null) =>
-      createCountLoader(scope, (tx, org, ids) => invoices.invoiceCountsByPatientIds(tx, org, ids, statuses)),
+      createCountLoader(scope, (tx, org, ids) => invoices.invoicesOfPatients.counts(tx, org, ids, statuses)),
     ),
     invoicesOfEncounter: limitedGroupLoaders(scope, invoices.invoicesByEncounterIds, (i) => i.encounterId!),
     balanceOfPatient: createLoader(

@@ -1,6 +1,7 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
-import { keysetList } from '../kernel/root-list.js';
+import { pagedList } from '../kernel/root-list.js';
 
 /**
  * Reads of the two append-only logs, audit_log (changes, sign-ins, refused
@@ -80,8 +81,8 @@ export async function auditEventPage(tx: TransactionSql, organizationId: string,
   return rows.map(toAuditEvent);
 }
 
-export async function countAuditEvents(tx: TransactionSql, organizationId: string, f: AuditEventFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
+export function countAuditEvents(tx: TransactionSql, organizationId: string, f: AuditEventFilter, limit: number | null): PendingQuery<{ count: number }[]> {
+  return tx<{ count: number }[]>`
     /* countAuditEvents */
     select count(*)::int as count from (
       select 1 from audit_log
@@ -95,7 +96,6 @@ export async function countAuditEvents(tx: TransactionSql, organizationId: strin
       limit ${limit}::int
     ) matching
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** One entry of a patient's access log: a request that read the patient (READ) or an audit row about them (CHANGE). */
@@ -182,14 +182,14 @@ export async function patientAccessPage(
   return rows.map(toAccessRow);
 }
 
-export async function countPatientAccess(
+export function countPatientAccess(
   tx: TransactionSql,
   organizationId: string,
   patientId: string,
   range: AccessRange,
   limit: number | null,
-): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
+): PendingQuery<{ count: number }[]> {
+  return tx<{ count: number }[]>`
     /* countPatientAccess */
     select count(*)::int as count from (
       select 1 from phi_access_log l
@@ -202,7 +202,6 @@ export async function countPatientAccess(
       limit ${limit}::int
     ) matching
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** A patient's access log in a closed range, oldest first, at most `limit` entries (the disclosures export). */
@@ -240,10 +239,10 @@ export async function patientAccessHistory(
 export { patientOnRecord } from '../patients/patient-repository.js';
 
 /** `Query.auditEvents`: events about a patient's record show what was done to it (to ORG_ADMIN, the values), a PHI access. */
-export const auditEventList = keysetList('auditEvents:occurredAt', auditEventPage, countAuditEvents, (e) => [e.sortKey, e.id], (e) => e.patientId);
+export const auditEventList = pagedList('auditEvents:occurredAt', auditEventPage, countAuditEvents, (e) => [e.sortKey, e.id], (e) => e.patientId);
 
 /** `Query.patientAccessLog`: one patient's accesses in a range. */
-export const patientAccessList = keysetList(
+export const patientAccessList = pagedList(
   'patientAccessLog:occurredAt',
   (tx, org, f: { patientId: string; range: AccessRange }, page) => patientAccessPage(tx, org, f.patientId, f.range, page),
   (tx, org, f, limit) => countPatientAccess(tx, org, f.patientId, f.range, limit),

@@ -1,6 +1,5 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
-import { keysetPage } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { keysetList } from '../kernel/root-list.js';
 
@@ -221,49 +220,21 @@ function likePattern(search: string | null | undefined): string | null {
   return search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
 }
 
-/** A keyset page of the directory ordered by (display name, id). */
-export async function userPage(
-  tx: TransactionSql,
-  organizationId: string,
-  filter: UserFilter,
-  page: PageRequest,
-): Promise<UserRow[]> {
+/** The directory's users matching the filter: `userList` pages them by (display name, id) and counts them. */
+function matchingUsers(tx: TransactionSql, organizationId: string, filter: UserFilter): PendingQuery<UserRow[]> {
   const search = likePattern(filter.search);
-  return keysetPage(
-    tx,
-    tx<UserRow[]>`
-      /* userPage */
-      select u.id, u.organization_id, u.email, u.display_name, u.given_name, u.family_name, u.title, u.specialty,
-             u.active, u.last_login_at, u.created_at, u.updated_at, u.version
-      from users u
-      where u.organization_id = ${organizationId}::uuid
-        and (${filter.active ?? null}::boolean is null or u.active = ${filter.active ?? null}::boolean)
-        and (${filter.role ?? null}::text is null or exists (
-              select 1 from user_roles ur
-              where ur.organization_id = u.organization_id and ur.user_id = u.id and ur.role_code = ${filter.role ?? null}::text))
-        and (${search}::text is null or u.email ilike ${search}::text or u.display_name ilike ${search}::text)
-    `,
-    page,
-    { column: 'display_name', type: 'text', order: 'asc' },
-  );
-}
-
-export async function countUsers(tx: TransactionSql, organizationId: string, filter: UserFilter, limit: number | null): Promise<number> {
-  const search = likePattern(filter.search);
-  const rows = await tx<{ count: number }[]>`
-    /* countUsers */
-    select count(*)::int as count from (
-      select 1 from users u
-      where u.organization_id = ${organizationId}::uuid
-        and (${filter.active ?? null}::boolean is null or u.active = ${filter.active ?? null}::boolean)
-        and (${filter.role ?? null}::text is null or exists (
-              select 1 from user_roles ur
-              where ur.organization_id = u.organization_id and ur.user_id = u.id and ur.role_code = ${filter.role ?? null}::text))
-        and (${search}::text is null or u.email ilike ${search}::text or u.display_name ilike ${search}::text)
-      limit ${limit}::int
-    ) matching
+  return tx<UserRow[]>`
+    /* matchingUsers */
+    select u.id, u.organization_id, u.email, u.display_name, u.given_name, u.family_name, u.title, u.specialty,
+           u.active, u.last_login_at, u.created_at, u.updated_at, u.version
+    from users u
+    where u.organization_id = ${organizationId}::uuid
+      and (${filter.active ?? null}::boolean is null or u.active = ${filter.active ?? null}::boolean)
+      and (${filter.role ?? null}::text is null or exists (
+            select 1 from user_roles ur
+            where ur.organization_id = u.organization_id and ur.user_id = u.id and ur.role_code = ${filter.role ?? null}::text))
+      and (${search}::text is null or u.email ilike ${search}::text or u.display_name ilike ${search}::text)
   `;
-  return rows[0]!.count;
 }
 
 export interface NewUser {
@@ -376,4 +347,4 @@ export async function replacePasswordHash(tx: TransactionSql, organizationId: st
 }
 
 /** `Query.users`: by display name. */
-export const userList = keysetList('users:displayName', userPage, countUsers, (u) => [u.displayName, u.id]);
+export const userList = keysetList('users:displayName', matchingUsers, { column: 'display_name', type: 'text', order: 'asc' }, (u) => [u.displayName, u.id]);

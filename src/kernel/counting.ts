@@ -6,14 +6,26 @@
  * (`EXPLAIN` of the same statement: a catalog read, no rows) with `exact: false`. The client picks.
  * Both are counted only when selected (getters), so a page that asks for neither pays for neither.
  *
- * A list's count is one repository function, `count(tx, limit)`: `select count(*) from (select 1
- * … limit $limit) matching`, where a null limit counts all. The same statement serves the exact
- * count, the bounded one and, prefixed with EXPLAIN, the estimate.
+ * A list's count is one statement, `count(tx, limit)`: `select count(*) from (select 1 … limit
+ * $limit) matching`, where a null limit counts all (`boundedCount` writes it over the statement a
+ * list pages). The same statement serves the exact count, the bounded one and, under EXPLAIN, the
+ * estimate.
  */
+import type { PendingQuery, Row } from 'postgres';
 import type { TransactionSql } from './db/pool.js';
 
-/** Counts the matching rows, at most `limit` of them (null: all), in one statement. */
-export type BoundedCount = (tx: TransactionSql, limit: number | null) => Promise<number>;
+/**
+ * The statement counting the matching rows, at most `limit` of them (null: all): `[{ count }]`. Not awaited by
+ * the list, so the estimate can send it under EXPLAIN as a fragment.
+ */
+export type BoundedCount = (tx: TransactionSql, limit: number | null) => PendingQuery<{ count: number }[]>;
+
+/** `select count(*) from (select 1 from (<matching>) limit $limit)`: a list's count over the statement it pages. */
+export function boundedCount<T extends Row>(db: TransactionSql, matching: PendingQuery<T[]>, limit: number | null): PendingQuery<{ count: number }[]> {
+  return db<{ count: number }[]>`select count(*)::int as count from (select 1 from (${matching}) as matching limit ${limit}::int) as bounded`;
+}
+
+const countedBy = async (statement: PendingQuery<{ count: number }[]>) => (await statement)[0]?.count ?? 0;
 
 /** `totalCountEstimate`: the count when `exact`, else the planner's estimate (always above the exact limit). */
 export interface CountEstimate {
@@ -37,7 +49,7 @@ export function withCounts<C extends object>(connection: C, session: CountReader
   return {
     ...connection,
     get totalCount() {
-      return session.read((tx) => count(tx, null));
+      return session.read((tx) => countedBy(count(tx, null)));
     },
     get totalCountEstimate() {
       return estimateCount(session, exactLimit, count);
@@ -63,7 +75,7 @@ export function withExactCounts<C extends object>(connection: C, count: () => Pr
 }
 
 async function estimateCount(session: CountReader, exactLimit: number, count: BoundedCount): Promise<CountEstimate> {
-  const bounded = await session.read((tx) => count(tx, exactLimit + 1));
+  const bounded = await session.read((tx) => countedBy(count(tx, exactLimit + 1)));
   if (bounded <= exactLimit) return { value: bounded, exact: true };
   const planned = await session.read((tx) => plannedRows(tx, count));
   // Statistics may lag behind the table: the bounded count proved there are more than the limit.
@@ -71,17 +83,10 @@ async function estimateCount(session: CountReader, exactLimit: number, count: Bo
 }
 
 /** The planner's estimate of the rows `count(tx, null)` would count: its statement under EXPLAIN, not run. */
-async function plannedRows(tx: TransactionSql, count: BoundedCount): Promise<number> {
-  let plan: unknown;
-  const explaining = (strings: TemplateStringsArray, ...values: unknown[]) => {
-    const prefixed = [`explain (format json) ${strings[0]}`, ...strings.slice(1)];
-    const run = tx as unknown as (s: TemplateStringsArray, ...v: unknown[]) => Promise<Record<string, unknown>[]>;
-    return run(Object.assign(prefixed, { raw: prefixed }), ...values).then((rows) => {
-      plan = Object.values(rows[0] ?? {})[0];
-      return [{ count: 0 }];
-    });
-  };
-  await count(explaining as unknown as TransactionSql, null);
+async function plannedRows(db: TransactionSql, count: BoundedCount): Promise<number> {
+  // `db`, not `tx`: SafeQL checks the count statement itself; this only wraps it in EXPLAIN.
+  const [row] = await db<Record<string, unknown>[]>`explain (format json) ${count(db, null)}`;
+  const plan = Object.values(row ?? {})[0];
   const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan: PlanNode }];
   return rowsCounted(parsed[0].Plan);
 }

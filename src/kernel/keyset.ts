@@ -91,6 +91,33 @@ export function sliceOfChildren<T extends Row>(
   `;
 }
 
+/** A child list's statements, per parent, from one statement of its live rows (`Patient.encounters`, `WorkflowInstance.tasks`). */
+export interface ChildList<Out, Filter> {
+  /** One page per parent (`limit + 1` rows each), in one statement. */
+  pages(tx: TransactionSql, organizationId: string, parentIds: readonly string[], filter: Filter, page: PageRequest): Promise<Out[]>;
+  /** The list's size per parent, in one statement. */
+  counts(tx: TransactionSql, organizationId: string, parentIds: readonly string[], filter: Filter): Promise<ChildCount[]>;
+}
+
+/**
+ * Declares a child list: `live` states the organization's rows of the list (its filter, SafeQL-checked), which
+ * `pageOfChildren` pages per parent on `order` and `countsOfChildren` counts, so the filter is written once.
+ */
+export function childList<T extends Row, Filter, Out = T>(
+  live: (tx: TransactionSql, organizationId: string, filter: Filter) => PendingQuery<T[]>,
+  parentColumn: string,
+  order: KeysetOrder,
+  rowOf?: (row: T) => Out,
+): ChildList<Out, Filter> {
+  return {
+    async pages(tx, organizationId, parentIds, filter, page) {
+      const rows = await pageOfChildren(tx, live(tx, organizationId, filter), { parentIds, parentColumn }, page, order);
+      return rowOf ? rows.map(rowOf) : (rows as unknown as Out[]);
+    },
+    counts: (tx, organizationId, parentIds, filter) => countsOfChildren(tx, live(tx, organizationId, filter), { parentIds, parentColumn }),
+  };
+}
+
 /** How many rows a parent has in a child list: `parentId` and `count` (parents without rows are absent). */
 export interface ChildCount {
   parentId: string;

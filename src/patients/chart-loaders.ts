@@ -43,13 +43,13 @@ export function chartLoaders(scope: LoaderScope) {
     clinicalNotesOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
-        (tx, org, ids) => notes.clinicalNotePagesByPatientIds(tx, org, ids, page),
+        (tx, org, ids) => notes.clinicalNotesOfPatients.pages(tx, org, ids, null, page),
         (n) => n.patientId,
         page,
         (n) => [n.sortKey, n.id],
       ),
     ),
-    clinicalNoteCountOfPatient: createCountLoader(scope, notes.clinicalNoteCountsByPatientIds),
+    clinicalNoteCountOfPatient: createCountLoader(scope, (tx, org, ids) => notes.clinicalNotesOfPatients.counts(tx, org, ids, null)),
     clinicalNotesOfEncounter: limitedGroupLoaders(scope, notes.clinicalNotesByEncounterIds, (n) => n.encounterId!),
     amendmentsOfClinicalNote: limitedGroupLoaders(scope, notes.clinicalNotesByAmendedIds, (n) => n.amendsNoteId!),
 

@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { ChildRows, PageRequest } from '../kernel/pagination.js';
-import { type ChildCount, countsOfChildren, pageOfChildren } from '../kernel/keyset.js';
+import type { ChildRows } from '../kernel/pagination.js';
+import { childList } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
 /** One row of `clinical_notes` as the API reads it. */
@@ -98,30 +98,8 @@ function liveClinicalNotes(tx: TransactionSql, organizationId: string): PendingQ
   `;
 }
 
-/**
- * The newest notes of many patients in one statement: a LATERAL index-ordered
- * scan per patient (organization_id, patient_id, created_at), `limit + 1` each.
- * Newest first means a forward page scans descending.
- */
-export async function clinicalNotePagesByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  page: PageRequest,
-): Promise<ClinicalNoteRow[]> {
-  const rows = await pageOfChildren(
-    tx,
-    liveClinicalNotes(tx, organizationId),
-    { parentIds: patientIds, parentColumn: 'patient_id' },
-    page,
-    { column: 'created_at', type: 'timestamptz', order: 'desc' },
-  );
-  return rows;
-}
-
-export function clinicalNoteCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<ChildCount[]> {
-  return countsOfChildren(tx, liveClinicalNotes(tx, organizationId), { parentIds: patientIds, parentColumn: 'patient_id' });
-}
+/** `Patient.clinicalNotes`: newest first. */
+export const clinicalNotesOfPatients = childList(liveClinicalNotes, 'patient_id', { column: 'created_at', type: 'timestamptz', order: 'desc' });
 
 export interface NewClinicalNote {
   patientId: string;

@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
-import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren, sliceOfChildren } from '../kernel/keyset.js';
+import { type KeysetSlice } from '../kernel/pagination.js';
+import { childList, sliceOfChildren } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
 import { keysetList } from '../kernel/root-list.js';
 import { patientOfRecord } from '../kernel/table-rows.js';
@@ -63,78 +63,26 @@ function liveEncounters(tx: TransactionSql, organizationId: string, statuses: st
   `;
 }
 
-/**
- * The newest encounters of many patients in one statement: a LATERAL
- * index-ordered scan per patient (organization_id, patient_id, encounter_at, id),
- * `limit + 1` each. Newest first means a forward page scans descending.
- */
-export async function encounterPagesByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  statuses: string[] | null,
-  page: PageRequest,
-): Promise<EncounterRow[]> {
-  const rows = await pageOfChildren(
-    tx,
-    liveEncounters(tx, organizationId, statuses),
-    { parentIds: patientIds, parentColumn: 'patient_id' },
-    page,
-    { column: 'encounter_at', type: 'timestamptz', order: 'desc' },
-  );
-  return rows;
-}
+/** `Patient.encounters(status:)`: newest first, an index-ordered scan per patient (organization_id, patient_id, encounter_at, id). */
+export const encountersOfPatients = childList(liveEncounters, 'patient_id', { column: 'encounter_at', type: 'timestamptz', order: 'desc' });
 
-export function encounterCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[], statuses: string[] | null): Promise<ChildCount[]> {
-  return countsOfChildren(tx, liveEncounters(tx, organizationId, statuses), { parentIds: patientIds, parentColumn: 'patient_id' });
-}
-
-/** The organization-wide encounter list, newest first, keyset on (encounter_at, id). */
-export async function encounterPage(
-  tx: TransactionSql,
-  organizationId: string,
-  f: EncounterListFilter,
-  page: PageRequest,
-): Promise<EncounterRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<EncounterRow[]>`
-      /* encounterPage */
-      select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
-             e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
-             e.discharge_disposition, e.created_at, e.updated_at, e.version,
-             cursor_timestamp(e.encounter_at)::text as sort_key
-      from encounters e
-      where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
-        and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
-        and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
-        and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
-        and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
-        and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
-        and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
-    `,
-    page,
-    { column: 'encounter_at', type: 'timestamptz', order: 'desc' },
-  );
-  return rows;
-}
-
-export async function countEncounters(tx: TransactionSql, organizationId: string, f: EncounterListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countEncounters */
-    select count(*)::int as count from (
-      select 1 from encounters e
-      where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
-        and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
-        and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
-        and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
-        and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
-        and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
-        and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
-      limit ${limit}::int
-    ) matching
+/** Encounters matching the organization-wide list's filter: `encounterList` pages them newest first on (encounter_at, id) and counts them. */
+function matchingEncounters(tx: TransactionSql, organizationId: string, f: EncounterListFilter): PendingQuery<EncounterRow[]> {
+  return tx<EncounterRow[]>`
+    /* matchingEncounters */
+    select e.id, e.organization_id, e.patient_id, e.provider_id, e.department_id, e.encounter_type, e.status,
+           e.encounter_at, e.reason, e.chief_complaint, e.notes, e.scheduled_at, e.started_at, e.ended_at,
+           e.discharge_disposition, e.created_at, e.updated_at, e.version,
+           cursor_timestamp(e.encounter_at)::text as sort_key
+    from encounters e
+    where e.organization_id = ${organizationId}::uuid and e.deleted_at is null
+      and (${f.patientId}::uuid is null or e.patient_id = ${f.patientId}::uuid)
+      and (${f.providerId}::uuid is null or e.provider_id = ${f.providerId}::uuid)
+      and (${f.statuses}::text[] is null or e.status = any(${f.statuses}::text[]))
+      and (${f.types}::text[] is null or e.encounter_type = any(${f.types}::text[]))
+      and (${f.from}::timestamptz is null or e.encounter_at >= ${f.from}::timestamptz)
+      and (${f.to}::timestamptz is null or e.encounter_at < ${f.to}::timestamptz)
   `;
-  return rows[0]?.count ?? 0;
 }
 
 export interface NewEncounter {
@@ -252,4 +200,4 @@ export async function encounterSlicesByPatientIds(
 }
 
 /** `Query.encounters`: newest first. */
-export const encounterList = keysetList('encounters:encounterAt', encounterPage, countEncounters, (e) => [e.sortKey, e.id], (e) => e.patientId);
+export const encounterList = keysetList('encounters:encounterAt', matchingEncounters, { column: 'encounter_at', type: 'timestamptz', order: 'desc' }, (e) => [e.sortKey, e.id], { patientsOf: (e) => e.patientId });

@@ -4,6 +4,7 @@ import { type ChildRows, type KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
 import { sliceOfChildren } from '../kernel/keyset.js';
+import { patientOfRecord } from '../kernel/table-rows.js';
 
 /** One row of `imaging_orders` as the API reads it. */
 export interface ImagingOrderRow extends RowStamps {
@@ -127,21 +128,13 @@ export async function insertImagingOrder(tx: TransactionSql, organizationId: str
   return rows[0]!;
 }
 
-/** The patient of a live record of the organization, or null. */
-export async function imagingOrderPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
-  const rows = await tx<{ patientId: string }[]>`
-    /* imagingOrderPatientId */
-    select patient_id from imaging_orders
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-  `;
-  return rows[0]?.patientId ?? null;
-}
+/** The patient of a live imaging order of the organization, or null. */
+export const imagingOrderPatientId = patientOfRecord(imagingOrdersByIds);
 
 export function lockImagingOrder(tx: TransactionSql, organizationId: string, id: string): Promise<ImagingOrderRow | null> {
   return lockedRow(tx, 'lockImagingOrder', imagingOrdersByIds(tx, organizationId, [id]));
 }
 
-/** Writes the life-cycle and report columns of a locked imaging order and bumps its version. */
 /** The patient's imaging orders not yet begun (a recorded death cancels them). */
 export async function unstartedImagingOrderIdsOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
@@ -154,6 +147,7 @@ export async function unstartedImagingOrderIdsOfPatient(tx: TransactionSql, orga
   return rows.map((r) => r.id);
 }
 
+/** Writes the life-cycle and report columns of a locked imaging order and bumps its version. */
 export async function updateImagingOrderStatus(tx: TransactionSql, o: ImagingOrderRow): Promise<ImagingOrderRow> {
   const rows = await tx<ImagingOrderRow[]>`
     /* updateImagingOrderStatus */

@@ -1,7 +1,8 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { LabResultRow } from './lab-test-repository.js';
-import { keysetList } from '../kernel/root-list.js';
+import { pagedList } from '../kernel/root-list.js';
 
 /** A result replaced by a later one (table `lab_result_supersessions`). */
 export interface LabResultSupersessionRow {
@@ -144,8 +145,8 @@ export async function criticalResultPage(
   `;
 }
 
-export async function countCriticalResults(tx: TransactionSql, organizationId: string, orderedBy: string, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
+export function countCriticalResults(tx: TransactionSql, organizationId: string, orderedBy: string, limit: number | null): PendingQuery<{ count: number }[]> {
+  return tx<{ count: number }[]>`
     /* countCriticalResults */
     select count(*)::int as count from (
       select 1
@@ -158,8 +159,7 @@ export async function countCriticalResults(tx: TransactionSql, organizationId: s
       limit ${limit}::int
     ) matching
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** `Query.criticalResults` of one orderer (a cursor is that orderer's). */
-export const criticalResultList = keysetList((orderedBy) => `criticalResults:${orderedBy}`, criticalResultPage, countCriticalResults, (r) => [r.sortKey, r.id], (r) => r.patientId);
+export const criticalResultList = pagedList((orderedBy) => `criticalResults:${orderedBy}`, criticalResultPage, countCriticalResults, (r) => [r.sortKey, r.id], (r) => r.patientId);

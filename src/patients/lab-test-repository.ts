@@ -1,9 +1,10 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type ChildRows, type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
-import { type ChildCount, countsOfChildren, pageOfChildren, sliceOfChildren } from '../kernel/keyset.js';
+import { type ChildRows, type KeysetSlice } from '../kernel/pagination.js';
+import { childList, sliceOfChildren } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
+import { patientOfRecord } from '../kernel/table-rows.js';
 
 /** One row of `lab_tests` as the API reads it. */
 export interface LabTestRow extends RowStamps {
@@ -163,30 +164,8 @@ function liveLabResults(tx: TransactionSql, organizationId: string): PendingQuer
   `;
 }
 
-/**
- * The newest lab results of many patients in one statement: a LATERAL
- * index-ordered scan per patient (organization_id, patient_id, resulted_at),
- * `limit + 1` each. Newest first means a forward page scans descending.
- */
-export async function labResultPagesByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  page: PageRequest,
-): Promise<LabResultRow[]> {
-  const rows = await pageOfChildren(
-    tx,
-    liveLabResults(tx, organizationId),
-    { parentIds: patientIds, parentColumn: 'patient_id' },
-    page,
-    { column: 'resulted_at', type: 'timestamptz', order: 'desc' },
-  );
-  return rows;
-}
-
-export function labResultCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<ChildCount[]> {
-  return countsOfChildren(tx, liveLabResults(tx, organizationId), { parentIds: patientIds, parentColumn: 'patient_id' });
-}
+/** `Patient.labResults`: newest first. */
+export const labResultsOfPatients = childList(liveLabResults, 'patient_id', { column: 'resulted_at', type: 'timestamptz', order: 'desc' });
 
 export interface NewLabTest {
   patientId: string;
@@ -215,21 +194,13 @@ export async function insertLabTest(tx: TransactionSql, organizationId: string, 
   return rows[0]!;
 }
 
-/** The patient of a live record of the organization, or null. */
-export async function labTestPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
-  const rows = await tx<{ patientId: string }[]>`
-    /* labTestPatientId */
-    select patient_id from lab_tests
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-  `;
-  return rows[0]?.patientId ?? null;
-}
+/** The patient of a live lab test of the organization, or null. */
+export const labTestPatientId = patientOfRecord(labTestsByIds);
 
 export function lockLabTest(tx: TransactionSql, organizationId: string, id: string): Promise<LabTestRow | null> {
   return lockedRow(tx, 'lockLabTest', labTestsByIds(tx, organizationId, [id]));
 }
 
-/** Writes the life-cycle columns of a locked lab test and bumps its version. */
 /** The patient's lab orders with no specimen taken (a recorded death cancels them). */
 export async function uncollectedLabTestIdsOfPatient(tx: TransactionSql, organizationId: string, patientId: string): Promise<string[]> {
   const rows = await tx<{ id: string }[]>`
@@ -242,6 +213,7 @@ export async function uncollectedLabTestIdsOfPatient(tx: TransactionSql, organiz
   return rows.map((r) => r.id);
 }
 
+/** Writes the life-cycle columns of a locked lab test and bumps its version. */
 export async function updateLabTestStatus(tx: TransactionSql, t: LabTestRow): Promise<LabTestRow> {
   const rows = await tx<LabTestRow[]>`
     /* updateLabTestStatus */

@@ -20,9 +20,9 @@ export function patientLoaders(scope: LoaderScope) {
       (s) => s.patientId,
     ),
     encounterById: createPatientRecordLoader(scope, encounters.encountersByIds),
-    encountersOfPatient: createStatusPagesLoader(scope, encounters.encounterPagesByPatientIds, (e) => e.patientId, (e) => [e.sortKey, e.id]),
+    encountersOfPatient: createStatusPagesLoader(scope, encounters.encountersOfPatients.pages, (e) => e.patientId, (e) => [e.sortKey, e.id]),
     encounterCountOfPatient: loaderFamily((statuses: string[] | null) =>
-      createCountLoader(scope, (tx, org, ids) => encounters.encounterCountsByPatientIds(tx, org, ids, statuses)),
+      createCountLoader(scope, (tx, org, ids) => encounters.encountersOfPatients.counts(tx, org, ids, statuses)),
     ),
     vitalSignsOfEncounter: limitedGroupLoaders(scope, vitals.vitalSignsByEncounterIds, (v) => v.encounterId!),
     vitalSignsById: createByIdLoader(scope, vitals.vitalSignsByIds),
@@ -31,12 +31,12 @@ export function patientLoaders(scope: LoaderScope) {
     vitalSignsOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
-        (tx, org, ids) => vitals.vitalSignsPagesByPatientIds(tx, org, ids, page),
+        (tx, org, ids) => vitals.vitalSignsOfPatients.pages(tx, org, ids, null, page),
         (v) => v.patientId,
         page,
         (v) => [v.sortKey, v.id],
       ),
     ),
-    vitalSignsCountOfPatient: createCountLoader(scope, vitals.vitalSignsCountsByPatientIds),
+    vitalSignsCountOfPatient: createCountLoader(scope, (tx, org, ids) => vitals.vitalSignsOfPatients.counts(tx, org, ids, null)),
   };
 }

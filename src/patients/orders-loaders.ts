@@ -26,7 +26,7 @@ export function ordersLoaders(scope: LoaderScope) {
     labResultsOfPatient: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
-        (tx, org, ids) => labs.labResultPagesByPatientIds(tx, org, ids, page),
+        (tx, org, ids) => labs.labResultsOfPatients.pages(tx, org, ids, null, page),
         (r) => r.patientId,
         page,
         (r) => [r.sortKey, r.id],
@@ -36,7 +36,7 @@ export function ordersLoaders(scope: LoaderScope) {
     supersessionOfLabResult: createLoader(scope, labHistory.supersessionsBySupersededIds, (s) => s.supersededId),
     /** The earlier results a result replaced, corrections first. */
     supersessionsByLabResult: byParent(labHistory.supersessionsBySupersedingIds, (s) => s.supersedingId),
-    labResultCountOfPatient: createCountLoader(scope, labs.labResultCountsByPatientIds),
+    labResultCountOfPatient: createCountLoader(scope, (tx, org, ids) => labs.labResultsOfPatients.counts(tx, org, ids, null)),
     imagingOrderById: byId(imaging.imagingOrdersByIds),
     imagingOrdersOfPatient: loaderFamily(({ statuses, limit }: StatusPage) =>
       byParent((tx, org, ids) => imaging.imagingOrdersByPatientIds(tx, org, ids, statuses, limit), (o) => o.patientId),

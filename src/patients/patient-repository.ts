@@ -169,8 +169,8 @@ function keysetParams(cursor: PageRequest['cursor']): [string | null, string | n
   return values.length === 3 ? [values[0]!, values[1]!, values[2]!] : [values[0]!, null, values[1]!];
 }
 
-export async function countPatients(tx: TransactionSql, organizationId: string, filter: PatientListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
+export function countPatients(tx: TransactionSql, organizationId: string, filter: PatientListFilter, limit: number | null): PendingQuery<{ count: number }[]> {
+  return tx<{ count: number }[]>`
     /* countPatients */
     select count(*)::int as count from (
       select 1
@@ -179,7 +179,6 @@ export async function countPatients(tx: TransactionSql, organizationId: string, 
       limit ${limit}::int
     ) matching
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** Encounter count, last encounter and active problems for many patients in one statement. */

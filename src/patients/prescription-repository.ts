@@ -4,6 +4,7 @@ import { type ChildRows, type KeysetSlice } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
 import { sliceOfChildren } from '../kernel/keyset.js';
+import { patientOfRecord } from '../kernel/table-rows.js';
 
 /** One row of `prescriptions` as the API reads it. */
 export interface PrescriptionRow extends RowStamps {
@@ -130,15 +131,8 @@ export async function insertPrescription(tx: TransactionSql, organizationId: str
   return rows[0]!;
 }
 
-/** The patient of a live record of the organization, or null. */
-export async function prescriptionPatientId(tx: TransactionSql, organizationId: string, id: string): Promise<string | null> {
-  const rows = await tx<{ patientId: string }[]>`
-    /* prescriptionPatientId */
-    select patient_id from prescriptions
-    where organization_id = ${organizationId}::uuid and id = ${id}::uuid and deleted_at is null
-  `;
-  return rows[0]?.patientId ?? null;
-}
+/** The patient of a live prescription of the organization, or null. */
+export const prescriptionPatientId = patientOfRecord(prescriptionsByIds);
 
 export function lockPrescription(tx: TransactionSql, organizationId: string, id: string): Promise<PrescriptionRow | null> {
   return lockedRow(tx, 'lockPrescription', prescriptionsByIds(tx, organizationId, [id]));

@@ -1,7 +1,7 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import { type ChildRows, type PageRequest, type KeysetSlice } from '../kernel/pagination.js';
-import { type ChildCount, countsOfChildren, pageOfChildren, sliceOfChildren } from '../kernel/keyset.js';
+import { type ChildRows, type KeysetSlice } from '../kernel/pagination.js';
+import { childList, sliceOfChildren } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
 
 export interface VitalSignsRow {
@@ -75,26 +75,8 @@ function liveVitalSigns(tx: TransactionSql, organizationId: string): PendingQuer
   `;
 }
 
-/** Newest vital signs of many patients, one LATERAL index scan per patient. */
-export async function vitalSignsPagesByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  page: PageRequest,
-): Promise<VitalSignsRow[]> {
-  const rows = await pageOfChildren(
-    tx,
-    liveVitalSigns(tx, organizationId),
-    { parentIds: patientIds, parentColumn: 'patient_id' },
-    page,
-    { column: 'recorded_at', type: 'timestamptz', order: 'desc' },
-  );
-  return rows;
-}
-
-export function vitalSignsCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[]): Promise<ChildCount[]> {
-  return countsOfChildren(tx, liveVitalSigns(tx, organizationId), { parentIds: patientIds, parentColumn: 'patient_id' });
-}
+/** `Patient.vitalSigns`: newest first. */
+export const vitalSignsOfPatients = childList(liveVitalSigns, 'patient_id', { column: 'recorded_at', type: 'timestamptz', order: 'desc' });
 
 export interface NewVitalSigns {
   patientId: string;

@@ -1,7 +1,6 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
-import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { childList } from '../kernel/keyset.js';
 import { lockedRow } from '../kernel/row-lock.js';
 import { keysetList } from '../kernel/root-list.js';
 import { patientOfRecord } from '../kernel/table-rows.js';
@@ -60,59 +59,30 @@ export function appointmentsByIds(tx: TransactionSql, organizationId: string, id
 }
 
 /**
- * The organization-wide list by start time, keyset on (scheduled_datetime, id):
- * with no provider/patient/department filter it is an ordered range scan of
+ * Appointments matching the organization-wide list's filter: `appointmentList` pages them by start time, keyset on
+ * (scheduled_datetime, id), and counts them. With no provider/patient/department filter a page is an ordered range scan of
  * `appointments_org_scheduled_idx` from the cursor, stopping after `limit + 1` rows.
  */
-export async function appointmentPage(
-  tx: TransactionSql,
-  organizationId: string,
-  f: AppointmentListFilter,
-  page: PageRequest,
-): Promise<AppointmentRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<AppointmentRow[]>`
-      /* appointmentPage */
-      select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
-             a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
-             a.cancelled_at, a.checked_in_at, a.patient_overlap_allowed, a.created_at, a.updated_at, a.version,
-             cursor_timestamp(a.scheduled_datetime)::text as sort_key
-      from appointments a
-      where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
-        and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
-        and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
-        and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
-        and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
-        and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
-        and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
-    `,
-    page,
-    { column: 'scheduled_datetime', type: 'timestamptz', order: 'asc' },
-  );
-  return rows;
-}
-
-export async function countAppointments(tx: TransactionSql, organizationId: string, f: AppointmentListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countAppointments */
-    select count(*)::int as count from (
-      select 1 from appointments a
-      where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
-        and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
-        and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
-        and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
-        and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
-        and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
-        and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
-      limit ${limit}::int
-    ) matching
+function matchingAppointments(tx: TransactionSql, organizationId: string, f: AppointmentListFilter): PendingQuery<AppointmentRow[]> {
+  return tx<AppointmentRow[]>`
+    /* matchingAppointments */
+    select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
+           a.scheduled_end_datetime, a.appointment_type, a.status, a.reason, a.notes, a.cancellation_reason,
+           a.cancelled_at, a.checked_in_at, a.patient_overlap_allowed, a.created_at, a.updated_at, a.version,
+           cursor_timestamp(a.scheduled_datetime)::text as sort_key
+    from appointments a
+    where a.organization_id = ${organizationId}::uuid and a.deleted_at is null
+      and (${f.from}::timestamptz is null or a.scheduled_datetime >= ${f.from}::timestamptz)
+      and (${f.to}::timestamptz is null or a.scheduled_datetime < ${f.to}::timestamptz)
+      and (${f.providerId}::uuid is null or a.provider_id = ${f.providerId}::uuid)
+      and (${f.departmentId}::uuid is null or a.department_id = ${f.departmentId}::uuid)
+      and (${f.patientId}::uuid is null or a.patient_id = ${f.patientId}::uuid)
+      and (${f.statuses}::text[] is null or a.status = any(${f.statuses}::text[]))
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** The organization's live appointments in `statuses` (null: any) from `from` on: what `Patient.appointments` pages and counts. */
-function liveAppointments(tx: TransactionSql, organizationId: string, statuses: string[] | null, from: Date | null): PendingQuery<AppointmentRow[]> {
+function liveAppointments(tx: TransactionSql, organizationId: string, { statuses, from }: { statuses: string[] | null; from: Date | null }): PendingQuery<AppointmentRow[]> {
   return tx<AppointmentRow[]>`
     /* liveAppointments */
     select a.id, a.organization_id, a.patient_id, a.provider_id, a.department_id, a.scheduled_datetime,
@@ -126,31 +96,8 @@ function liveAppointments(tx: TransactionSql, organizationId: string, statuses: 
   `;
 }
 
-/**
- * The appointments of many patients in one statement: a LATERAL scan of
- * `appointments_org_patient_scheduled_idx` per patient, `limit + 1` each, earliest first.
- */
-export async function appointmentPagesByPatientIds(
-  tx: TransactionSql,
-  organizationId: string,
-  patientIds: readonly string[],
-  statuses: string[] | null,
-  from: Date | null,
-  page: PageRequest,
-): Promise<AppointmentRow[]> {
-  const rows = await pageOfChildren(
-    tx,
-    liveAppointments(tx, organizationId, statuses, from),
-    { parentIds: patientIds, parentColumn: 'patient_id' },
-    page,
-    { column: 'scheduled_datetime', type: 'timestamptz', order: 'asc' },
-  );
-  return rows;
-}
-
-export function appointmentCountsByPatientIds(tx: TransactionSql, organizationId: string, patientIds: readonly string[], statuses: string[] | null, from: Date | null): Promise<ChildCount[]> {
-  return countsOfChildren(tx, liveAppointments(tx, organizationId, statuses, from), { parentIds: patientIds, parentColumn: 'patient_id' });
-}
+/** `Patient.appointments(status:, from:)`: by start time. */
+export const appointmentsOfPatients = childList(liveAppointments, 'patient_id', { column: 'scheduled_datetime', type: 'timestamptz', order: 'asc' });
 
 /**
  * The provider's first live appointment (not CANCELLED/NO_SHOW, not deleted)
@@ -325,4 +272,4 @@ export async function updateAppointmentStatus(
 }
 
 /** `Query.appointments`: by start time. */
-export const appointmentList = keysetList('appointments:startsAt', appointmentPage, countAppointments, (a) => [a.sortKey, a.id], (a) => a.patientId);
+export const appointmentList = keysetList('appointments:startsAt', matchingAppointments, { column: 'scheduled_datetime', type: 'timestamptz', order: 'asc' }, (a) => [a.sortKey, a.id], { patientsOf: (a) => a.patientId });

@@ -1,7 +1,5 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
-import { keysetPage } from '../kernel/keyset.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
 import { keysetList } from '../kernel/root-list.js';
@@ -37,42 +35,17 @@ export function departmentsByIds(tx: TransactionSql, organizationId: string, ids
   `;
 }
 
-/** Departments by name, keyset on (name, id) over `departments_org_name_idx`. */
-export async function departmentPage(
-  tx: TransactionSql,
-  organizationId: string,
-  f: DepartmentListFilter,
-  page: PageRequest,
-): Promise<DepartmentRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<DepartmentRow[]>`
-      /* departmentPage */
-      select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
-             d.created_at, d.updated_at, d.version
-      from departments d
-      where d.organization_id = ${organizationId}::uuid
-        and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
-        and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
-    `,
-    page,
-    { column: 'name', type: 'text', order: 'asc' },
-  );
-  return rows;
-}
-
-export async function countDepartments(tx: TransactionSql, organizationId: string, f: DepartmentListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countDepartments */
-    select count(*)::int as count from (
-      select 1 from departments d
-      where d.organization_id = ${organizationId}::uuid
-        and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
-        and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
-      limit ${limit}::int
-    ) matching
+/** Departments matching the filter: `departmentList` pages them by (name, id) over `departments_org_name_idx` and counts them. */
+function matchingDepartments(tx: TransactionSql, organizationId: string, f: DepartmentListFilter): PendingQuery<DepartmentRow[]> {
+  return tx<DepartmentRow[]>`
+    /* matchingDepartments */
+    select d.id, d.organization_id, d.name, d.code, d.description, d.department_type, d.location, d.phone, d.active,
+           d.created_at, d.updated_at, d.version
+    from departments d
+    where d.organization_id = ${organizationId}::uuid
+      and (${f.active}::boolean is null or d.active = ${f.active}::boolean)
+      and (${f.types}::text[] is null or d.department_type = any(${f.types}::text[]))
   `;
-  return rows[0]?.count ?? 0;
 }
 
 export async function insertDepartment(tx: TransactionSql, organizationId: string, f: DepartmentFields): Promise<DepartmentRow> {
@@ -120,4 +93,4 @@ export async function updateDepartmentRow(tx: TransactionSql, d: DepartmentRow):
 }
 
 /** `Query.departments`: by name. */
-export const departmentList = keysetList('departments:name', departmentPage, countDepartments, (d) => [d.name, d.id]);
+export const departmentList = keysetList('departments:name', matchingDepartments, { column: 'name', type: 'text', order: 'asc' }, (d) => [d.name, d.id]);

@@ -13,14 +13,14 @@ export function schedulingLoaders(scope: LoaderScope) {
     appointmentsOfPatient: loaderFamily((args: { page: PageRequest; statuses: string[] | null; from: Date | null }) =>
       createConnectionLoader(
         scope,
-        (tx, org, ids) => appointments.appointmentPagesByPatientIds(tx, org, ids, args.statuses, args.from, args.page),
+        (tx, org, ids) => appointments.appointmentsOfPatients.pages(tx, org, ids, args, args.page),
         (a) => a.patientId,
         args.page,
         (a) => [a.sortKey, a.id],
       ),
     ),
     appointmentCountOfPatient: loaderFamily((args: { statuses: string[] | null; from: Date | null }) =>
-      createCountLoader(scope, (tx, org, ids) => appointments.appointmentCountsByPatientIds(tx, org, ids, args.statuses, args.from)),
+      createCountLoader(scope, (tx, org, ids) => appointments.appointmentsOfPatients.counts(tx, org, ids, args)),
     ),
     opdQueueEntryById: createPatientRecordLoader(scope, queue.opdQueueEntriesByIds),
     opdQueueEntryOfAppointment: createLoader(

@@ -3,7 +3,7 @@ import type { TransactionSql } from '../kernel/db/pool.js';
 import { scansDescending, type PageRequest } from '../kernel/pagination.js';
 import type { RowStamps } from '../kernel/row-stamps.js';
 import { lockedRow } from '../kernel/row-lock.js';
-import { keysetList } from '../kernel/root-list.js';
+import { pagedList } from '../kernel/root-list.js';
 
 /** One row of `opd_queue`. */
 export interface OpdQueueRow extends RowStamps {
@@ -152,8 +152,8 @@ export async function opdQueuePage(
   return rows as OpdQueueListRow[]; // stage and priority_rank are never null (SafeQL cannot tell)
 }
 
-export async function countOpdQueue(tx: TransactionSql, organizationId: string, f: OpdQueueListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
+export function countOpdQueue(tx: TransactionSql, organizationId: string, f: OpdQueueListFilter, limit: number | null): PendingQuery<{ count: number }[]> {
+  return tx<{ count: number }[]>`
     /* countOpdQueue */
     select count(*)::int as count from (
       select 1 from opd_queue q
@@ -165,7 +165,6 @@ export async function countOpdQueue(tx: TransactionSql, organizationId: string, 
       limit ${limit}::int
     ) matching
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /**
@@ -341,4 +340,4 @@ export async function notifyQueueChange(tx: TransactionSql, payload: string): Pr
 }
 
 /** `Query.opdQueue`: one department's board of one day (a cursor is that board's). */
-export const opdQueueList = keysetList((f) => `opdQueue:${f.departmentId}:${f.date ?? 'today'}:${f.statuses?.join(',') ?? '*'}`, opdQueuePage, countOpdQueue, (e) => [e.stage, e.priorityRank, e.tokenNumber], (e) => e.patientId);
+export const opdQueueList = pagedList((f) => `opdQueue:${f.departmentId}:${f.date ?? 'today'}:${f.statuses?.join(',') ?? '*'}`, opdQueuePage, countOpdQueue, (e) => [e.stage, e.priorityRank, e.tokenNumber], (e) => e.patientId);

@@ -1,7 +1,6 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
 import type { StateMachine } from './definition-validation.js';
-import { keysetPage } from '../kernel/keyset.js';
 import { keysetList } from '../kernel/root-list.js';
 
 /**
@@ -71,49 +70,21 @@ export async function definitionsByIds(tx: TransactionSql, organizationId: strin
   return rows.map(toRow);
 }
 
-/** Definitions newest first, keyset on (created_at, id). */
-export async function definitionPage(
-  tx: TransactionSql,
-  organizationId: string,
-  f: DefinitionListFilter,
-  page: PageRequest,
-): Promise<DefinitionRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<Selected[]>`
-      /* definitionPage */
-      select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
-             is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
-             cursor_timestamp(created_at)::text as sort_key
-      from workflow_definitions
-      where organization_id = ${organizationId}::uuid
-        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-        and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-        and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-    `,
-    page,
-    { column: 'created_at', type: 'timestamptz', order: 'desc' },
-  );
-  return rows.map(toRow);
-}
-
-export async function countDefinitions(tx: TransactionSql, organizationId: string, f: DefinitionListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countDefinitions */
-    select count(*)::int as count from (
-      select 1 from workflow_definitions
-      where organization_id = ${organizationId}::uuid
-        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
-        and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
-        and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
-      limit ${limit}::int
-    ) matching
+/** Definitions matching the filter: `definitionList` pages them newest first on (created_at, id) and counts them. */
+function matchingDefinitions(tx: TransactionSql, organizationId: string, f: DefinitionListFilter): PendingQuery<Selected[]> {
+  return tx<Selected[]>`
+    /* matchingDefinitions */
+    select id, organization_id, name, description, entity_type, definition_key, version_number, status, is_active,
+           is_default, state_machine::text as state_machine, published_at, created_by, created_at, updated_at, version,
+           cursor_timestamp(created_at)::text as sort_key
+    from workflow_definitions
+    where organization_id = ${organizationId}::uuid
+      and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+      and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+      and (${f.definitionKey}::text is null or definition_key = ${f.definitionKey}::text)
+      and (${f.active}::boolean is null or is_active = ${f.active}::boolean)
+      and (${f.isDefault}::boolean is null or (is_default and is_active) = ${f.isDefault}::boolean)
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** Locks a definition version for a read-modify-write. */
@@ -237,4 +208,4 @@ export async function activeUserIds(tx: TransactionSql, organizationId: string, 
 }
 
 /** `Query.workflowDefinitions`: by creation. */
-export const definitionList = keysetList('workflowDefinitions:createdAt', definitionPage, countDefinitions, (d) => [d.sortKey, d.id]);
+export const definitionList = keysetList('workflowDefinitions:createdAt', matchingDefinitions, { column: 'created_at', type: 'timestamptz', order: 'desc' }, (d) => [d.sortKey, d.id], { rowOf: toRow });

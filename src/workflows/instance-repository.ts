@@ -1,12 +1,11 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
 import { encounterPatientId } from '../patients/encounter-repository.js';
 import { imagingOrderPatientId } from '../patients/imaging-order-repository.js';
 import { labTestPatientId } from '../patients/lab-test-repository.js';
 import { prescriptionPatientId } from '../patients/prescription-repository.js';
 import { appointmentPatientId } from '../scheduling/appointment-repository.js';
-import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { childList } from '../kernel/keyset.js';
 import { keysetList } from '../kernel/root-list.js';
 
 interface InstanceRecord {
@@ -106,49 +105,21 @@ export async function instancesByEntityIds(
   return rows.map(toInstance);
 }
 
-/** Instances most recently started first, keyset on (started_at, id). */
-export async function instancePage(
-  tx: TransactionSql,
-  organizationId: string,
-  f: InstanceListFilter,
-  page: PageRequest,
-): Promise<InstanceRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<Selected[]>`
-      /* instancePage */
-      select id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
-             started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
-             cursor_timestamp(started_at)::text as sort_key
-      from workflow_instances
-      where organization_id = ${organizationId}::uuid
-        and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-        and (${f.state}::text is null or current_state = ${f.state}::text)
-        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-    `,
-    page,
-    { column: 'started_at', type: 'timestamptz', order: 'desc' },
-  );
-  return rows.map(toInstance);
-}
-
-export async function countInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countInstances */
-    select count(*)::int as count from (
-      select 1 from workflow_instances
-      where organization_id = ${organizationId}::uuid
-        and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
-        and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
-        and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
-        and (${f.state}::text is null or current_state = ${f.state}::text)
-        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-      limit ${limit}::int
-    ) matching
+/** Instances matching the filter: `instanceList` pages them most recently started first on (started_at, id) and counts them. */
+function matchingInstances(tx: TransactionSql, organizationId: string, f: InstanceListFilter): PendingQuery<Selected[]> {
+  return tx<Selected[]>`
+    /* matchingInstances */
+    select id, organization_id, definition_id, entity_type, entity_id, patient_id, current_state, context::text as context, status,
+           started_by, started_at, completed_at, cancelled_at, created_at, updated_at, version,
+           cursor_timestamp(started_at)::text as sort_key
+    from workflow_instances
+    where organization_id = ${organizationId}::uuid
+      and (${f.definitionId}::uuid is null or definition_id = ${f.definitionId}::uuid)
+      and (${f.entityType}::text is null or entity_type = ${f.entityType}::text)
+      and (${f.entityId}::uuid is null or entity_id = ${f.entityId}::uuid)
+      and (${f.state}::text is null or current_state = ${f.state}::text)
+      and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** Locks an instance: concurrent transitions of it queue here and re-check the state they expect. */
@@ -294,30 +265,8 @@ function organizationTransitions(tx: TransactionSql, organizationId: string): Pe
   `;
 }
 
-/**
- * The history of many instances in one statement, oldest first: a LATERAL
- * index-ordered scan of (organization_id, instance_id, occurred_at, id) per
- * instance, `limit + 1` each.
- */
-export async function transitionPagesByInstanceIds(
-  tx: TransactionSql,
-  organizationId: string,
-  instanceIds: readonly string[],
-  page: PageRequest,
-): Promise<TransitionRow[]> {
-  const rows = await pageOfChildren(
-    tx,
-    organizationTransitions(tx, organizationId),
-    { parentIds: instanceIds, parentColumn: 'instance_id' },
-    page,
-    { column: 'occurred_at', type: 'timestamptz', order: 'asc' },
-  );
-  return rows.map(toTransition);
-}
-
-export function transitionCountsByInstanceIds(tx: TransactionSql, organizationId: string, instanceIds: readonly string[]): Promise<ChildCount[]> {
-  return countsOfChildren(tx, organizationTransitions(tx, organizationId), { parentIds: instanceIds, parentColumn: 'instance_id' });
-}
+/** `WorkflowInstance.history`: oldest first. */
+export const transitionsOfInstances = childList(organizationTransitions, 'instance_id', { column: 'occurred_at', type: 'timestamptz', order: 'asc' }, toTransition);
 
 /** `Query.workflowInstances`: by start. */
-export const instanceList = keysetList('workflowInstances:startedAt', instancePage, countInstances, (i) => [i.sortKey, i.id], (i) => i.patientId);
+export const instanceList = keysetList('workflowInstances:startedAt', matchingInstances, { column: 'started_at', type: 'timestamptz', order: 'desc' }, (i) => [i.sortKey, i.id], { rowOf: toInstance, patientsOf: (i) => i.patientId });

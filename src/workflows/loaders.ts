@@ -32,17 +32,17 @@ export function workflowsLoaders(scope: LoaderScope) {
     workflowHistoryOfInstance: loaderFamily((page: PageRequest) =>
       createConnectionLoader(
         scope,
-        (tx, org, ids) => instances.transitionPagesByInstanceIds(tx, org, ids, page),
+        (tx, org, ids) => instances.transitionsOfInstances.pages(tx, org, ids, null, page),
         (t) => t.instanceId,
         page,
         (t) => [t.sortKey, t.id],
       ),
     ),
-    workflowHistoryCountOfInstance: createCountLoader(scope, instances.transitionCountsByInstanceIds),
+    workflowHistoryCountOfInstance: createCountLoader(scope, (tx, org, ids) => instances.transitionsOfInstances.counts(tx, org, ids, null)),
     workflowTaskById: createByIdLoader(scope, tasks.tasksByIds),
-    workflowTasksOfInstance: createStatusPagesLoader(scope, tasks.taskPagesByInstanceIds, (t) => t.instanceId, (t) => [t.sortKey, t.id]),
+    workflowTasksOfInstance: createStatusPagesLoader(scope, tasks.tasksOfInstances.pages, (t) => t.instanceId, (t) => [t.sortKey, t.id]),
     workflowTaskCountOfInstance: loaderFamily((statuses: string[] | null) =>
-      createCountLoader(scope, (tx, org, ids) => tasks.taskCountsByInstanceIds(tx, org, ids, statuses)),
+      createCountLoader(scope, (tx, org, ids) => tasks.tasksOfInstances.counts(tx, org, ids, statuses)),
     ),
     visualWorkflowById: createByIdLoader(scope, visuals.visualsByIds),
     /** The organization's workflow settings, read at most once per request. */

@@ -1,7 +1,6 @@
 import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
-import { type ChildCount, countsOfChildren, keysetPage, pageOfChildren } from '../kernel/keyset.js';
+import { childList } from '../kernel/keyset.js';
 import { keysetList } from '../kernel/root-list.js';
 
 export interface TaskRecord {
@@ -201,52 +200,25 @@ export async function completeTaskRow(
   return rows[0] ? toTask(rows[0]) : null;
 }
 
-/** Task lists (myTasks, workflowTasks) oldest first, keyset on (created_at, id). */
-export async function taskPage(tx: TransactionSql, organizationId: string, f: TaskListFilter, page: PageRequest): Promise<TaskRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<TaskRecord[]>`
-      /* taskPage */
-      select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
-             priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
-             updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
-      from workflow_tasks
-      where organization_id = ${organizationId}::uuid
-        and (${f.viewerId}::uuid is null
-             or assigned_user_id = ${f.viewerId}::uuid
-             or claimed_by = ${f.viewerId}::uuid
-             or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
-        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
-        and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
-        and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
-        and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
-    `,
-    page,
-    { column: 'created_at', type: 'timestamptz', order: 'asc' },
-  );
-  return rows.map(toTask);
-}
-
-export async function countTasks(tx: TransactionSql, organizationId: string, f: TaskListFilter, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countTasks */
-    select count(*)::int as count from (
-      select 1 from workflow_tasks
-      where organization_id = ${organizationId}::uuid
-        and (${f.viewerId}::uuid is null
-             or assigned_user_id = ${f.viewerId}::uuid
-             or claimed_by = ${f.viewerId}::uuid
-             or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
-        and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
-        and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
-        and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
-        and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
-        and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
-      limit ${limit}::int
-    ) matching
+/** Tasks matching a task list's filter (myTasks, workflowTasks): `taskList` pages them oldest first on (created_at, id) and counts them. */
+function matchingTasks(tx: TransactionSql, organizationId: string, f: TaskListFilter): PendingQuery<TaskRecord[]> {
+  return tx<TaskRecord[]>`
+    /* matchingTasks */
+    select id, organization_id, instance_id, transition_id, name, description, assigned_role, assigned_user_id, claimed_by,
+           priority, status, due_at, claimed_at, completed_at, completed_by, form_data::text as form_data, created_at,
+           updated_at, version, escalated_at, escalated_from, cursor_timestamp(created_at)::text as sort_key
+    from workflow_tasks
+    where organization_id = ${organizationId}::uuid
+      and (${f.viewerId}::uuid is null
+           or assigned_user_id = ${f.viewerId}::uuid
+           or claimed_by = ${f.viewerId}::uuid
+           or (assigned_user_id is null and assigned_role = any(${f.viewerRoles}::text[])))
+      and (${f.statuses}::text[] is null or status = any(${f.statuses}::text[]))
+      and (${f.priorities}::text[] is null or priority = any(${f.priorities}::text[]))
+      and (${f.instanceId}::uuid is null or instance_id = ${f.instanceId}::uuid)
+      and (${f.assignedRole}::text is null or assigned_role = ${f.assignedRole}::text)
+      and (${f.assignedUserId}::uuid is null or assigned_user_id = ${f.assignedUserId}::uuid)
   `;
-  return rows[0]?.count ?? 0;
 }
 
 /** The organization's workflow tasks in `statuses` (null: any): what `WorkflowInstance.tasks` pages and counts. */
@@ -263,27 +235,8 @@ function tasksInStatuses(tx: TransactionSql, organizationId: string, statuses: s
   `;
 }
 
-/** The tasks of many instances in one statement, oldest first, `limit + 1` per instance. */
-export async function taskPagesByInstanceIds(
-  tx: TransactionSql,
-  organizationId: string,
-  instanceIds: readonly string[],
-  statuses: string[] | null,
-  page: PageRequest,
-): Promise<TaskRow[]> {
-  const rows = await pageOfChildren(
-    tx,
-    tasksInStatuses(tx, organizationId, statuses),
-    { parentIds: instanceIds, parentColumn: 'instance_id' },
-    page,
-    { column: 'created_at', type: 'timestamptz', order: 'asc' },
-  );
-  return rows.map(toTask);
-}
-
-export function taskCountsByInstanceIds(tx: TransactionSql, organizationId: string, instanceIds: readonly string[], statuses: string[] | null): Promise<ChildCount[]> {
-  return countsOfChildren(tx, tasksInStatuses(tx, organizationId, statuses), { parentIds: instanceIds, parentColumn: 'instance_id' });
-}
+/** `WorkflowInstance.tasks(status:)`: oldest first. */
+export const tasksOfInstances = childList(tasksInStatuses, 'instance_id', { column: 'created_at', type: 'timestamptz', order: 'asc' }, toTask);
 
 /** `Query.myTasks` and `Query.workflowTasks`: by creation (a cursor of one is refused by the other). */
-export const taskList = keysetList((f: TaskListFilter) => (f.viewerId ? 'myTasks:createdAt' : 'workflowTasks:createdAt'), taskPage, countTasks, (t) => [t.sortKey, t.id]);
+export const taskList = keysetList((f: TaskListFilter) => (f.viewerId ? 'myTasks:createdAt' : 'workflowTasks:createdAt'), matchingTasks, { column: 'created_at', type: 'timestamptz', order: 'asc' }, (t) => [t.sortKey, t.id], { rowOf: toTask });

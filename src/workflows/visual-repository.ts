@@ -1,6 +1,5 @@
+import type { PendingQuery } from 'postgres';
 import type { TransactionSql } from '../kernel/db/pool.js';
-import type { PageRequest } from '../kernel/pagination.js';
-import { keysetPage } from '../kernel/keyset.js';
 import { keysetList } from '../kernel/root-list.js';
 
 interface VisualRecord {
@@ -60,40 +59,17 @@ export async function visualsByIds(tx: TransactionSql, organizationId: string, i
   return rows.map(toVisual);
 }
 
-/** Designer documents newest first, keyset on (created_at, id). */
-export async function visualPage(
-  tx: TransactionSql,
-  organizationId: string,
-  definitionId: string | null,
-  page: PageRequest,
-): Promise<VisualRow[]> {
-  const rows = await keysetPage(
-    tx,
-    tx<Selected[]>`
-      /* visualPage */
-      select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
-             layout::text as layout, created_by, created_at, updated_at, version,
-             cursor_timestamp(created_at)::text as sort_key
-      from visual_workflows
-      where organization_id = ${organizationId}::uuid
-        and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
-    `,
-    page,
-    { column: 'created_at', type: 'timestamptz', order: 'desc' },
-  );
-  return rows.map(toVisual);
-}
-
-export async function countVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null, limit: number | null): Promise<number> {
-  const rows = await tx<{ count: number }[]>`
-    /* countVisuals */
-    select count(*)::int as count from (
-      select 1 from visual_workflows
-      where organization_id = ${organizationId}::uuid and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
-      limit ${limit}::int
-    ) matching
+/** Designer documents of a definition (null: all): `visualList` pages them newest first on (created_at, id) and counts them. */
+function matchingVisuals(tx: TransactionSql, organizationId: string, definitionId: string | null): PendingQuery<Selected[]> {
+  return tx<Selected[]>`
+    /* matchingVisuals */
+    select id, organization_id, definition_id, name, description, nodes::text as nodes, edges::text as edges,
+           layout::text as layout, created_by, created_at, updated_at, version,
+           cursor_timestamp(created_at)::text as sort_key
+    from visual_workflows
+    where organization_id = ${organizationId}::uuid
+      and (${definitionId}::uuid is null or definition_id = ${definitionId}::uuid)
   `;
-  return rows[0]?.count ?? 0;
 }
 
 export async function insertVisual(tx: TransactionSql, organizationId: string, createdBy: string, v: VisualFields): Promise<VisualRow> {
@@ -138,4 +114,4 @@ export async function updateVisualRow(tx: TransactionSql, v: VisualRow): Promise
 }
 
 /** `Query.visualWorkflows`: by creation. */
-export const visualList = keysetList('visualWorkflows:createdAt', visualPage, countVisuals, (v) => [v.sortKey, v.id]);
+export const visualList = keysetList('visualWorkflows:createdAt', matchingVisuals, { column: 'created_at', type: 'timestamptz', order: 'desc' }, (v) => [v.sortKey, v.id], { rowOf: toVisual });

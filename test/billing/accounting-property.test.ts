@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as adjustments from '../../src/billing/adjustment-service.js';
-import { countInvoices } from '../../src/billing/invoice-repository.js';
+import { invoiceList } from '../../src/billing/invoice-repository.js';
 import * as invoices from '../../src/billing/invoice-service.js';
 import * as payments from '../../src/billing/payment-service.js';
 import { receivablesAging } from '../../src/billing/report-service.js';
@@ -250,7 +250,8 @@ async function checkInvariants(ctx: TenantContext, invoiceId: string, patientId:
   // Patient.balance = Σ balanceDue of collectible invoices; the overdue list counts the same invoices.
   expect(balance?.balance).toBe(r.patientOwes);
   const filter = { patientId, statuses: null, issuedFrom: null, issuedTo: null, overdue: true, today, timezone };
-  expect(await ctx.session.read((tx) => countInvoices(tx, ctx.session.scope.organizationId, filter, null))).toBe(r.patientOverdue);
+  const [overdue] = await ctx.session.read((tx) => invoiceList.count(tx, ctx.session.scope.organizationId, filter, null));
+  expect(overdue?.count).toBe(r.patientOverdue);
 }
 
 /** Receivables aging counts exactly the collectible invoices of the organization. */

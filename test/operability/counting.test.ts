@@ -79,7 +79,7 @@ describe('totalCountEstimate', () => {
     const filter = { statuses: null, namePrefix: null, bornFrom: null, bornTo: null, search: null };
     const plan = await app.admin.begin(async (tx) => {
       await tx`select set_config('role', 'health_app', true), set_config('app.organization_id', ${org.id}, true)`;
-      expect(await countPatients(tx as unknown as TransactionSql, org.id, filter, LIMIT + 1)).toBe(LIMIT + 1);
+      expect((await countPatients(tx as unknown as TransactionSql, org.id, filter, LIMIT + 1))[0]?.count).toBe(LIMIT + 1);
       const lines: string[] = [];
       const analyzing = (strings: TemplateStringsArray, ...values: unknown[]) => {
         const prefixed = [`explain (analyze, costs off, timing off, summary off) ${strings[0]}`, ...strings.slice(1)];

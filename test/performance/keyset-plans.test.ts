@@ -13,11 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransactionSql } from '../../src/kernel/db/pool.js';
 import { enterTenantScope } from '../../src/kernel/db/tenant-scope.js';
 import { CursorCodec, type PageRequest } from '../../src/kernel/pagination.js';
-import { encounterPage, encounterPagesByPatientIds } from '../../src/patients/encounter-repository.js';
-import { invoicePage } from '../../src/billing/invoice-repository.js';
-import { vitalSignsPagesByPatientIds } from '../../src/patients/vital-signs-repository.js';
-import { appointmentPage } from '../../src/scheduling/appointment-repository.js';
-import { transitionPagesByInstanceIds } from '../../src/workflows/instance-repository.js';
+import { encounterList, encountersOfPatients } from '../../src/patients/encounter-repository.js';
+import { invoiceList } from '../../src/billing/invoice-repository.js';
+import { vitalSignsOfPatients } from '../../src/patients/vital-signs-repository.js';
+import { appointmentList } from '../../src/scheduling/appointment-repository.js';
+import { transitionsOfInstances } from '../../src/workflows/instance-repository.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
@@ -59,12 +59,12 @@ type List = (tx: TransactionSql, page: PageRequest) => Promise<unknown[]>;
 const noFilter = <T,>() => new Proxy({}, { get: () => null }) as T;
 const AT = '2025-06-01T00:00:00.123456Z';
 const LISTS: [string, List, PageRequest['cursor'], 'asc' | 'desc'][] = [
-  ['encounterPage', (tx, p) => encounterPage(tx, ORG, noFilter(), p), [AT, ID], 'desc'],
-  ['encounterPagesByPatientIds', (tx, p) => encounterPagesByPatientIds(tx, ORG, [ID], null, p), [AT, ID], 'desc'],
-  ['vitalSignsPagesByPatientIds', (tx, p) => vitalSignsPagesByPatientIds(tx, ORG, [ID], p), [AT, ID], 'desc'],
-  ['invoicePage', (tx, p) => invoicePage(tx, ORG, noFilter(), p), [1000], 'desc'],
-  ['appointmentPage', (tx, p) => appointmentPage(tx, ORG, noFilter(), p), [AT, ID], 'asc'],
-  ['transitionPagesByInstanceIds', (tx, p) => transitionPagesByInstanceIds(tx, ORG, [ID], p), [AT, ID], 'asc'],
+  ['encounterPage', (tx, p) => encounterList.page(tx, ORG, noFilter(), p), [AT, ID], 'desc'],
+  ['encounterPagesByPatientIds', (tx, p) => encountersOfPatients.pages(tx, ORG, [ID], null, p), [AT, ID], 'desc'],
+  ['vitalSignsPagesByPatientIds', (tx, p) => vitalSignsOfPatients.pages(tx, ORG, [ID], null, p), [AT, ID], 'desc'],
+  ['invoicePage', (tx, p) => invoiceList.page(tx, ORG, noFilter(), p), [1000], 'desc'],
+  ['appointmentPage', (tx, p) => appointmentList.page(tx, ORG, noFilter(), p), [AT, ID], 'asc'],
+  ['transitionPagesByInstanceIds', (tx, p) => transitionsOfInstances.pages(tx, ORG, [ID], null, p), [AT, ID], 'asc'],
 ];
 
 describe('keyset lists written once plan like one statement per direction', () => {
