@@ -1,4 +1,5 @@
 import type { TenantContext } from '../context.js';
+import { together } from '../kernel/db/together.js';
 import { conflict, notFound } from '../kernel/errors.js';
 import { afterWrite } from '../kernel/loaders.js';
 import { optionalText, requiredText } from '../kernel/validation.js';
@@ -73,7 +74,8 @@ export async function recordPayment(
         }
       }
       const next = pay(ledgerOf(invoice), amount);
-      const payment = await payments
+      // The payment and the invoice's new balance in one round trip (PostgreSQL still runs them in this order).
+      const inserted = payments
         .insertPayment(tx, org, {
           invoiceId: invoice.id,
           patientId: invoice.patientId,
@@ -88,7 +90,7 @@ export async function recordPayment(
           reason: null,
         })
         .catch(rethrowIdempotencyRace);
-      const after = await invoices.updateInvoiceRow(tx, { ...invoice, ...ledgerColumns(next) });
+      const [payment, after] = await together(inserted, invoices.updateInvoiceRow(tx, { ...invoice, ...ledgerColumns(next) }));
       audit({ action: 'payment.record', entityType: 'payment', entityId: payment.id, after: payment });
       return { payment, invoice: after, replayed: false };
     }),

@@ -1,6 +1,6 @@
-import { organizationsByIds } from '../identity/organization-repository.js';
 import type { TransactionSql } from '../kernel/db/pool.js';
 import { badInput, notFound } from '../kernel/errors.js';
+import { organizationTimeZone } from './organization-calendar.js';
 import { assertNotBeforeBirth, patientDeceased } from './patient-life-rules.js';
 import { lockPatient, type PatientRow } from './patient-repository.js';
 
@@ -25,12 +25,6 @@ export async function requireDeceasedPatient(tx: TransactionSql, organizationId:
     throw badInput('documentsDeath is only for a patient recorded as deceased (record the death with deactivatePatient first)', 'documentsDeath');
   }
   return patient;
-}
-
-/** The organization's IANA time zone, the calendar dates of birth are compared on. */
-export async function organizationTimeZone(tx: TransactionSql, organizationId: string): Promise<string> {
-  const [organization] = await organizationsByIds(tx, [organizationId]);
-  return organization?.timezone ?? 'UTC';
 }
 
 const HOUR_MS = 3_600_000;

@@ -12,9 +12,9 @@ import {
 } from '../kernel/validation.js';
 import { cancelScheduleOfPatient } from '../scheduling/patient-appointments.js';
 import { assertNotAlreadyDeceased, endCareAfterDeath } from './patient-death-service.js';
-import { assertNotBeforeBirthIn, organizationTimeZone } from './patient-life.js';
+import { assertNotBeforeBirthIn } from './patient-life.js';
 import { assertBirthBeforeDeath } from './patient-life-rules.js';
-import { organizationTodayOf } from './organization-calendar.js';
+import { organizationTimeZone, organizationTodayOf } from './organization-calendar.js';
 import * as repo from './patient-repository.js';
 
 const MRN = /^[A-Z0-9-]{4,20}$/;

@@ -1,9 +1,10 @@
 import type { TenantContext } from '../context.js';
-import { organizationsByIds } from '../identity/organization-repository.js';
+import { together } from '../kernel/db/together.js';
 import { badInput, conflict, fromDatabaseError, notFound } from '../kernel/errors.js';
 import { organizationToday } from '../kernel/organization-time.js';
 import { notFuture, optionalText, requiredText } from '../kernel/validation.js';
 import { requirePatient } from './encounter-service.js';
+import { organizationTimeZone } from './organization-calendar.js';
 import { auditLateEntry, requireWritableEncounter } from './encounter-guards.js';
 import { ageBandOn } from './vital-sign-reference-ranges.js';
 import * as vitals from './vital-signs-repository.js';
@@ -49,10 +50,12 @@ export async function recordVitalSigns(
     notes: optionalText(input.notes, 'notes', 5000) ?? null,
   };
   return ctx.session.write(async ({ tx, scope, audit }) => {
-    const patient = await requirePatient(tx, scope.organizationId, input.patientId);
-    const late = await requireWritableEncounter(tx, scope.organizationId, input);
-    const [organization] = await organizationsByIds(tx, [scope.organizationId]);
-    const localDate = organizationToday(organization?.timezone ?? 'UTC', recordedAt);
+    const [patient, late, timeZone] = await together(
+      requirePatient(tx, scope.organizationId, input.patientId),
+      requireWritableEncounter(tx, scope.organizationId, input),
+      organizationTimeZone(tx, scope.organizationId),
+    );
+    const localDate = organizationToday(timeZone, recordedAt);
     if (localDate < patient.dateOfBirth) {
       throw badInput(`recordedAt (${localDate}) is before the patient's date of birth (${patient.dateOfBirth})`, 'recordedAt', {
         reason: 'BEFORE_BIRTH',
