@@ -22,12 +22,19 @@ export default async function setup(project: TestProject) {
   const pg = await startTestPostgres();
   const template = `health_tpl_${process.pid}`;
   const admin = postgres(pg.adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${template}`);
-  await admin.unsafe(`create database ${template}`);
-  await migrateDatabase(withDatabase(pg.adminUrl, template));
   let bouncer: RunningPgBouncer | undefined;
-  if (process.env.TEST_TOPOLOGY === 'pgbouncer') bouncer = await startPgBouncer(pg.adminUrl);
-  else if (process.env.TEST_TOPOLOGY) throw new Error(`TEST_TOPOLOGY must be pgbouncer or unset, got "${process.env.TEST_TOPOLOGY}"`);
+  try {
+    await admin.unsafe(`drop database if exists ${template}`);
+    await admin.unsafe(`create database ${template}`);
+    await migrateDatabase(withDatabase(pg.adminUrl, template));
+    if (process.env.TEST_TOPOLOGY === 'pgbouncer') bouncer = await startPgBouncer(pg.adminUrl);
+    else if (process.env.TEST_TOPOLOGY) throw new Error(`TEST_TOPOLOGY must be pgbouncer or unset, got "${process.env.TEST_TOPOLOGY}"`);
+  } catch (error) {
+    // A failed setup (no pgbouncer installed, a migration error) must not leave an embedded cluster running.
+    await admin.end();
+    await pg.stop();
+    throw error;
+  }
   process.stdout.write(`test database: ${pg.kind}${bouncer ? `, API instances through ${bouncer.version} (transaction mode)` : ''}\n`);
   project.provide('adminUrl', pg.adminUrl);
   project.provide('templateDatabase', template);
