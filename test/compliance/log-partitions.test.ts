@@ -1,6 +1,4 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps, startApi } from '../../src/app.js';
 import {
   auditEventPage,
   countAuditEvents,
@@ -8,14 +6,13 @@ import {
   patientAccessPage,
   type AuditEventFilter,
 } from '../../src/compliance/audit-trail-repository.js';
-import { loadConfig } from '../../src/kernel/config.js';
 import type { TransactionSql } from '../../src/kernel/db/pool.js';
 import { detachLogPartitions, ensureLogPartitions, parseRetentionPeriod } from '../../src/kernel/log-partitions.js';
 import { CursorCodec, type PageRequest } from '../../src/kernel/pagination.js';
 import { planOf } from '../helpers/explain.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { runScript } from '../helpers/run-script.js';
-import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp, startSecondApi } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -168,11 +165,7 @@ describe('append-only on every partition', () => {
   });
 
   it('runs on the job runner: an API with JOBS=in-process makes the months LOG_PARTITION_MONTHS_AHEAD asks for', async () => {
-    const config = loadConfig({
-      NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: app.databaseUrl, METRICS_PORT: '0',
-      JOBS: 'in-process', JOBS_POLL_INTERVAL_MS: '100', LOG_PARTITION_MONTHS_AHEAD: '11',
-    });
-    const api = await startApi(createDeps(config, app.databaseUrl, pino({ level: 'silent' })), 0, '127.0.0.1');
+    const api = await startSecondApi(app.databaseUrl, { JOBS: 'in-process', JOBS_POLL_INTERVAL_MS: '100', LOG_PARTITION_MONTHS_AHEAD: '11' });
     try {
       // Both logs' months are made in one transaction: the second log's last month means all are there.
       await waitFor(async () => (await partitions('phi_access_log')).includes(partitionOf('phi_access_log', monthStart(11))), 'month +11 made by the job');

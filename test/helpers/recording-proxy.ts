@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { startTcpProxy } from './tcp-proxy.js';
 
 /** A Parse message a client sent: the statement name ('' = unnamed) and the start of its text. */
 export interface ParseMessage {
@@ -25,12 +25,8 @@ const CANCEL_REQUEST = 80877102;
  * It records the Parse messages, so a test can see whether a client names its statements.
  */
 export async function startRecordingProxy(targetUrl: string): Promise<RecordingProxy> {
-  const target = new URL(targetUrl);
   const parses: ParseMessage[] = [];
-  const sockets = new Set<net.Socket>();
-  const proxy = net.createServer((client) => {
-    const server = net.connect(Number(target.port || 5432), target.hostname);
-    sockets.add(client).add(server);
+  const proxy = await startTcpProxy(targetUrl, ({ client }) => {
     let pending = Buffer.alloc(0);
     let started = false;
     let applicationName = '';
@@ -66,30 +62,6 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
         pending = pending.subarray(length + 1);
       }
     });
-    client.pipe(server);
-    server.pipe(client);
-    const drop = () => {
-      client.destroy();
-      server.destroy();
-      sockets.delete(client);
-      sockets.delete(server);
-    };
-    client.on('error', drop).on('close', drop);
-    server.on('error', drop).on('close', drop);
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as net.AddressInfo;
-  return {
-    url(url) {
-      const through = new URL(url);
-      through.hostname = '127.0.0.1';
-      through.port = String(port);
-      return through.toString();
-    },
-    parses,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => proxy.close(() => resolve()));
-    },
-  };
+  return { url: proxy.url, parses, close: proxy.close };
 }

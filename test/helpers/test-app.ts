@@ -110,6 +110,15 @@ export interface TestAppOptions {
  */
 export const COUNTING_STATEMENTS = { VIEWER_CACHE_TTL_MS: '600000' } as const;
 
+/**
+ * Another API in this process on `databaseUrl` (usually a test app's database), with `env` over the test
+ * defaults: to compare settings (an executor, a limit, a pooler's) on the same data. Stop it with `stop()`.
+ */
+export async function startSecondApi(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApi> {
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, METRICS_PORT: '0', DATABASE_URL: databaseUrl, ...env });
+  return startApi(createDeps(config, config.database.url!, pino({ level: 'silent' })), 0, '127.0.0.1');
+}
+
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const adminUrl = options.adminUrl ?? inject('adminUrl');
   const template = options.template ?? inject('templateDatabase');

@@ -1,12 +1,10 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createDeps, startApi, type RunningApi } from '../../src/app.js';
-import { loadConfig } from '../../src/kernel/config.js';
+import type { RunningApi } from '../../src/app.js';
 import { createLimiterStore, RequestLimiter, type LimiterStore } from '../../src/kernel/rate-limits.js';
 import { createOrganization, TEST_PASSWORD, type TestOrganization } from '../helpers/fixtures.js';
 import { loginDocument, postFrom } from '../helpers/from-address.js';
-import { apiDatabaseEnv, createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { apiDatabaseEnv, createTestApp, type TestApp, startSecondApi } from '../helpers/test-app.js';
 
 /**
  * Abuse limits held in PostgreSQL (rate_limits), shared by every API process:
@@ -30,8 +28,7 @@ let org: TestOrganization;
 beforeAll(async () => {
   app = await createTestApp(LIMITS);
   // A second API process over the same database: limits are counted in PostgreSQL, not in either process.
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, METRICS_PORT: '0', ...apiDatabaseEnv(app.databaseUrl), ...LIMITS });
-  second = await startApi(createDeps(config, config.database.url!, pino({ level: 'silent' })), 0, '127.0.0.1');
+  second = await startSecondApi(app.databaseUrl, { ...apiDatabaseEnv(app.databaseUrl), ...LIMITS });
   org = await createOrganization(app.admin, 'north');
 }, 120_000);
 afterAll(async () => {

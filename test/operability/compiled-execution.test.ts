@@ -1,13 +1,11 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps, startApi, type RunningApi } from '../../src/app.js';
+import type { RunningApi } from '../../src/app.js';
 import { ROLES, type Role } from '../../src/kernel/auth/permissions.js';
-import { loadConfig } from '../../src/kernel/config.js';
 import { buildSchema } from '../../src/server.js';
 import { createOrganization, tokensByRole } from '../helpers/fixtures.js';
 import { argumentsFrom, seedPatientRecords, type Records } from '../helpers/patient-records.js';
 import { coordinate, documentFor, objectTypes, shortestPaths, type Step } from '../helpers/schema-paths.js';
-import { createTestApp, graphqlClient, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, graphqlClient, type TestApp, startSecondApi } from '../helpers/test-app.js';
 
 /**
  * Schema-driven: the compiled executor (graphql-jit, the default) answers every
@@ -28,8 +26,7 @@ beforeAll(async () => {
   const org = await createOrganization(app.admin, 'compiled-execution');
   tokens = await tokensByRole(app, org);
   records = await seedPatientRecords(app, org, tokens);
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: app.databaseUrl, METRICS_PORT: '0', GRAPHQL_EXECUTOR: 'graphql-js' });
-  reference = await startApi(createDeps(config, app.databaseUrl, pino({ level: 'silent' })), 0, '127.0.0.1');
+  reference = await startSecondApi(app.databaseUrl, { GRAPHQL_EXECUTOR: 'graphql-js' });
 }, 240_000);
 afterAll(async () => {
   await reference?.stop();

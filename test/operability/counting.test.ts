@@ -1,9 +1,6 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
-import { createDeps, startApi } from '../../src/app.js';
 import { ROLES, type Role } from '../../src/kernel/auth/permissions.js';
-import { loadConfig } from '../../src/kernel/config.js';
 import type { TransactionSql } from '../../src/kernel/db/pool.js';
 import { toGlobalId } from '../../src/kernel/global-id.js';
 import { countPatients } from '../../src/patients/patient-repository.js';
@@ -11,7 +8,7 @@ import { buildSchema } from '../../src/server.js';
 import { createOrganization, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { argumentsFrom, seedPatientRecords, type Records } from '../helpers/patient-records.js';
 import { documentFor, requiredArgs, rolePaths, type AnyField, type ArgumentSource, type Step, valuesAt } from '../helpers/schema-paths.js';
-import { createTestApp, graphqlClient, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, graphqlClient, type TestApp, startSecondApi } from '../helpers/test-app.js';
 
 /**
  * Counting (src/kernel/counting.ts): `totalCount` exact, `totalCountEstimate` exact up to
@@ -146,8 +143,7 @@ describe('totalCountEstimate', () => {
   });
 
   it('at a limit of 0, estimates every count that found a row: the plan of every list\'s count statement is read', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: app.databaseUrl, METRICS_PORT: '0', TOTAL_COUNT_EXACT_LIMIT: '0' });
-    const estimating = await startApi(createDeps(config, app.databaseUrl, pino({ level: 'silent' })), 0, '127.0.0.1');
+    const estimating = await startSecondApi(app.databaseUrl, { TOTAL_COUNT_EXACT_LIMIT: '0' });
     try {
       const { counted, estimated } = await sweep(graphqlClient(estimating.url), 0);
       // Nested connections (a patient's, an instance's) count exactly whatever the limit.

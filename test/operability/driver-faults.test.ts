@@ -1,8 +1,8 @@
-import net from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isConnectionFailure } from '../../src/kernel/db/commit-outcome.js';
 import { createDatabase, type Database } from '../../src/kernel/db/pool.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -25,37 +25,16 @@ interface ResettingProxy {
 }
 
 async function startResettingProxy(targetUrl: string): Promise<ResettingProxy> {
-  const target = new URL(targetUrl);
-  const pairs = new Set<{ client: net.Socket; server: net.Socket }>();
-  const proxy = net.createServer((client) => {
-    const server = net.connect(Number(target.port || 5432), target.hostname);
-    const pair = { client, server };
-    pairs.add(pair);
-    client.pipe(server);
-    server.pipe(client);
-    const drop = () => {
-      pairs.delete(pair);
-      client.destroy();
-      server.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    server.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as net.AddressInfo;
-  const url = new URL(targetUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
+  const proxy = await startTcpProxy(targetUrl);
   return {
-    url: url.toString(),
+    url: proxy.url(targetUrl),
     resetAll() {
-      for (const pair of pairs) {
-        pairs.delete(pair);
-        pair.client.resetAndDestroy();
-        pair.server.destroy();
+      for (const { client, server } of proxy.connections) {
+        client.resetAndDestroy();
+        server.destroy();
       }
     },
-    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+    close: proxy.close,
   };
 }
 

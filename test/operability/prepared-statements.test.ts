@@ -1,11 +1,9 @@
-import pino from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeps, startApi, type RunningApi } from '../../src/app.js';
-import { loadConfig } from '../../src/kernel/config.js';
+import type { RunningApi } from '../../src/app.js';
 import { createOrganization, login, type TestOrganization } from '../helpers/fixtures.js';
 import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
-import { createTestApp, graphqlClient, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, graphqlClient, type TestApp, startSecondApi } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -25,15 +23,7 @@ beforeAll(async () => {
   org = await createOrganization(app.admin, 'unnamed');
   proxy = await startRecordingProxy(app.databaseUrl);
   // LISTEN and the job queue keep a direct connection, as they do behind PgBouncer.
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    JWT_SECRET: TEST_JWT_SECRET,
-    METRICS_PORT: '0',
-    DATABASE_URL: proxy.url(app.databaseUrl),
-    LISTEN_DATABASE_URL: app.databaseUrl,
-    DATABASE_PREPARE: 'false',
-  });
-  pooled = await startApi(createDeps(config, config.database.url!, pino({ level: 'silent' })), 0, '127.0.0.1');
+  pooled = await startSecondApi(proxy.url(app.databaseUrl), { LISTEN_DATABASE_URL: app.databaseUrl, DATABASE_PREPARE: 'false' });
 }, 120_000);
 afterAll(async () => {
   await pooled?.stop();

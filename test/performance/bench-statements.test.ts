@@ -13,10 +13,8 @@ import { DEMO_PASSWORD } from '../../src/seed/demo-accounts.js';
 import { seedSyntheticData } from '../../src/seed/generate.js';
 import { addCompletePatient } from '../helpers/complete-patient.js';
 import { login } from '../helpers/fixtures.js';
-import pino from 'pino';
-import { createDeps, startApi } from '../../src/app.js';
-import { loadConfig } from '../../src/kernel/config.js';
-import { createTestApp, graphqlClient, type TestApp, COUNTING_STATEMENTS, TEST_JWT_SECRET } from '../helpers/test-app.js';
+import { startApi } from '../../src/app.js';
+import { createTestApp, graphqlClient, type TestApp, COUNTING_STATEMENTS, startSecondApi } from '../helpers/test-app.js';
 
 /**
  * Most statements one request of each document may send (authentication,
@@ -159,15 +157,7 @@ describe('the compiled executor answers as graphql-js does', () => {
   const WRITES = new Set(['create-encounter', 'record-payment', 'record-vital-signs']);
   let reference: Awaited<ReturnType<typeof startApi>>;
   beforeAll(async () => {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: app.databaseUrl,
-      METRICS_PORT: '0',
-      GRAPHQL_EXECUTOR: 'graphql-js',
-      ...COUNTING_STATEMENTS,
-    });
-    reference = await startApi(createDeps(config, app.databaseUrl, pino({ level: 'silent' })), 0, '127.0.0.1');
+    reference = await startSecondApi(app.databaseUrl, { GRAPHQL_EXECUTOR: 'graphql-js', ...COUNTING_STATEMENTS });
   });
   afterAll(() => reference?.stop());
 

@@ -16,17 +16,15 @@
  * and the scope statements are still checked.
  */
 import { readFileSync } from 'node:fs';
-import pino from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNurseInbox } from '../../bench/lib/bench-data.js';
 import { loadFixture, type Fixture } from '../../bench/lib/scenarios.js';
-import { createDeps, startApi } from '../../src/app.js';
-import { loadConfig } from '../../src/kernel/config.js';
+import { startApi } from '../../src/app.js';
 import { DEMO_PASSWORD } from '../../src/seed/demo-accounts.js';
 import { seedSyntheticData } from '../../src/seed/generate.js';
 import { login } from '../helpers/fixtures.js';
-import { COUNTING_STATEMENTS, createTestApp, graphqlClient, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js';
+import { COUNTING_STATEMENTS, createTestApp, graphqlClient, type TestApp, startSecondApi } from '../helpers/test-app.js';
 
 let app: TestApp;
 /** A connection opened after the database's JIT settings changed, as the server's are. */
@@ -54,8 +52,7 @@ beforeAll(async () => {
   const [cost] = await replay<{ cost: string }[]>`select current_setting('jit_above_cost') as cost`;
   expect(cost!.cost).toBe('0');
   // A server whose pool connects after the change (direct, whatever the run's topology).
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: app.databaseUrl, METRICS_PORT: '0', ...COUNTING_STATEMENTS });
-  server = await startApi(createDeps(config, app.databaseUrl, pino({ level: 'silent' })), 0, '127.0.0.1');
+  server = await startSecondApi(app.databaseUrl, COUNTING_STATEMENTS);
 }, 240_000);
 afterAll(async () => {
   await server?.stop();
