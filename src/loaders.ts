@@ -6,6 +6,7 @@ import { patientLoaders } from './patients/loaders.js';
 import { ordersLoaders } from './patients/orders-loaders.js';
 import { schedulingLoaders } from './scheduling/loaders.js';
 import { workflowsLoaders } from './workflows/loaders.js';
+import { lazyGroups } from './kernel/lazy-groups.js';
 import type { TenantSession } from './kernel/db/tenant-session.js';
 import type { Batching, BatchTrace, LoaderScope } from './kernel/loaders.js';
 
@@ -32,21 +33,26 @@ function loaderScope(session: TenantSession | null, onBatch: (size: number) => v
   };
 }
 
+/** Each domain's loaders, built per request on first use (a request reading patients builds no workflow loader). */
+const loadersOf = lazyGroups(
+  {
+    identity: identityLoaders,
+    patients: patientLoaders,
+    chart: chartLoaders,
+    orders: ordersLoaders,
+    billing: billingLoaders,
+    scheduling: schedulingLoaders,
+    workflows: workflowsLoaders,
+  },
+  loaderScope(null, () => {}),
+);
+
 /**
- * Every DataLoader of a request, built once per request from each domain's
- * repository; resolvers reach them only through `ctx.loaders`.
+ * Every DataLoader of a request, per request, from each domain's repository;
+ * resolvers reach them only through `ctx.loaders`.
  */
 export function createLoaders(session: TenantSession | null, onBatch: (size: number) => void, trace?: BatchTrace) {
-  const scope = loaderScope(session, onBatch, trace);
-  return {
-    ...identityLoaders(scope),
-    ...patientLoaders(scope),
-    ...chartLoaders(scope),
-    ...ordersLoaders(scope),
-    ...billingLoaders(scope),
-    ...schedulingLoaders(scope),
-    ...workflowsLoaders(scope),
-  };
+  return loadersOf(loaderScope(session, onBatch, trace));
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
