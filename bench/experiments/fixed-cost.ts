@@ -3,7 +3,7 @@
  * (autocannon, 16 connections, CPU time of the server process): used to split a scenario's cost into the
  * fixed cost of any request (`{ __typename }`) and what its selection adds.
  *
- *   node --import tsx bench/experiments/fixed-cost.ts [--profile-dir DIR] [--node-flags '--flag …'] \
+ *   node --import tsx bench/experiments/fixed-cost.ts [--profile-dir DIR] [--node-flags='--flag …'] \
  *     <database-url> <document.graphql> [variables-json] [seconds]
  */
 import { readFileSync } from 'node:fs';
