@@ -51,6 +51,12 @@ describe('lazyGroups', () => {
     expect(a.personById).not.toBe(b.personById);
   });
 
+  it('serves members named like its own fields', () => {
+    const membersOf = lazyGroups({ own: (n: number) => ({ scope: n, groups: n + 1 }) }, 0);
+    const members = membersOf(41);
+    expect([members.scope, members.groups]).toEqual([41, 42]);
+  });
+
   it('refuses a member name built by two groups', () => {
     const twice = { one: () => ({ shared: 1 }), two: () => ({ shared: 2 }) };
     expect(() => lazyGroups(twice, null)).toThrow('member shared is built by both one and two');

@@ -9,8 +9,8 @@ export type GroupMembers<B extends GroupBuilders<never>> = Intersection<{ [G in 
 /**
  * An object whose members come in groups built on first use. A request's
  * loaders are ~100 DataLoaders over seven domains, and most requests touch one
- * or two domains: building them all eagerly was a fifth of a trivial request's
- * CPU (and most of its garbage). Reading any member builds that member's whole
+ * or two domains: building them all eagerly was most of a trivial request's CPU
+ * (and of its garbage). Reading any member builds that member's whole
  * group, once, with the scope given (members of a group may close over each
  * other); later reads are a getter and a property read of the built group.
  *
@@ -19,12 +19,17 @@ export type GroupMembers<B extends GroupBuilders<never>> = Intersection<{ [G in 
  */
 export function lazyGroups<S, B extends GroupBuilders<S>>(builders: B, probe: S): (scope: S) => GroupMembers<B> {
   const builds = Object.values(builders);
+  // Symbols, so no member name can collide with the object's own two fields.
+  const scopeKey: unique symbol = Symbol('scope');
+  const groupsKey: unique symbol = Symbol('groups');
   class Members {
-    constructor(
-      readonly scope: S,
-      /** Each group once built, by its index in `builds`. */
-      readonly groups: (Record<string, unknown> | undefined)[] = builds.map(() => undefined),
-    ) {}
+    readonly [scopeKey]: S;
+    /** Each group once built, by its index in `builds`. */
+    readonly [groupsKey]: (Record<string, unknown> | undefined)[];
+    constructor(scope: S) {
+      this[scopeKey] = scope;
+      this[groupsKey] = builds.map(() => undefined);
+    }
   }
   const groupOf = new Map<string, string>();
   Object.entries(builders).forEach(([group, build], index) => {
@@ -36,7 +41,7 @@ export function lazyGroups<S, B extends GroupBuilders<S>>(builders: B, probe: S)
       // one shape, so the resolvers' property reads stay monomorphic.
       Object.defineProperty(Members.prototype, member, {
         get(this: Members) {
-          return (this.groups[index] ??= build(this.scope) as Record<string, unknown>)[member];
+          return (this[groupsKey][index] ??= build(this[scopeKey]) as Record<string, unknown>)[member];
         },
       });
     }
