@@ -48,6 +48,7 @@ import { loadFixture, PAGED_SCENARIOS, requestsFor, resolveOurDeepCursor, resolv
 import {
   buildOurs,
   ensurePostGraphileInstalled,
+  loginToOurs,
   node24Path,
   ROOT,
   SERVER_LABEL,
@@ -134,20 +135,6 @@ function parseOptions(argv: string[]): Options {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
 
-async function login(ours: RunningServer, email: string): Promise<string> {
-  const res = await fetch(`${ours.origin}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }',
-      variables: { input: { email, password: 'demo-password-2026' } },
-    }),
-  });
-  const body = (await res.json()) as { data?: { login?: { accessToken: string } }; errors?: { message: string }[] };
-  const token = body.data?.login?.accessToken;
-  if (!token) throw new Error(`login as ${email} failed: ${JSON.stringify(body.errors ?? body)}`);
-  return token;
-}
 
 /** Mutation fields our schema declares (recordPayment arrives with billing). */
 function ourMutations(): Set<string> {
@@ -270,10 +257,10 @@ async function main(): Promise<void> {
     const ours = servers.get('ours')!;
     const mutations = ourMutations();
     const postgraphileDeepCursor = servers.has('postgraphile') ? await resolvePostGraphileDeepCursor(servers.get('postgraphile')!.origin) : null;
-    const ourDeepCursor = await resolveOurDeepCursor(ours.origin, await login(ours, 'physician@northwind.example'));
+    const ourDeepCursor = await resolveOurDeepCursor(ours.origin, await loginToOurs(ours, 'physician@northwind.example'));
     const context = async (scenario: Scenario): Promise<BuildContext> => ({
       fixture,
-      token: await login(ours, `${scenario.account}@northwind.example`),
+      token: await loginToOurs(ours, `${scenario.account}@northwind.example`),
       ourDeepCursor,
       postgraphileDeepCursor,
       mutations,

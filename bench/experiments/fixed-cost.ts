@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runLoad } from '../lib/load.js';
-import { node24Path, startOurs } from '../lib/servers.js';
+import { cpuTimesOf, loginToOurs, node24Path, startOurs } from '../lib/servers.js';
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,32 +25,22 @@ const server = await startOurs(
   await node24Path(),
 );
 try {
-  const json = { 'content-type': 'application/json' };
-  const login = (await (
-    await fetch(`${server.origin}/graphql`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({
-        query: 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }',
-        variables: { i: { email: 'physician@northwind.example', password: 'demo-password-2026' } },
-      }),
-    })
-  ).json()) as { data: { login: { accessToken: string } } };
+  const token = await loginToOurs(server, 'physician@northwind.example');
   const request = {
     method: 'POST' as const,
     path: '/graphql',
-    headers: { ...json, authorization: `Bearer ${login.data.login.accessToken}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: readFileSync(file, 'utf8'), variables: JSON.parse(variables) as unknown }),
   };
   await runLoad(server, [request], { connections: 16, seconds: 2, measure: false });
-  // utime and stime (fields 14 and 15 of /proc/<pid>/stat, clock ticks): how much of the CPU is the kernel's.
-  const times = () => readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).map(Number);
-  const before = times();
+  // How much of the CPU is the kernel's (socket writes and the loopback delivery they cause).
+  const before = cpuTimesOf(server.pid);
   const sample = await runLoad(server, [request], { connections: 16, seconds: Number(seconds), measure: true });
   const perRequest = (sample.serverCpuSeconds * 1000) / sample.requests;
-  const [user, system] = times().map((t, i) => t - before[i]!);
+  const after = cpuTimesOf(server.pid);
+  const [user, system] = [after.user - before.user, after.system - before.system];
   process.stdout.write(
-    `${file}: ${(sample.requests / sample.seconds).toFixed(0)} req/s, Node CPU ${perRequest.toFixed(2)} ms/req (${((100 * system!) / (user! + system!)).toFixed(0)} % kernel), statements ${(sample.statements / sample.requests).toFixed(1)}/req, peak RSS ${(server.peakRss() / 2 ** 20).toFixed(0)} MB, errors ${sample.errors}\n`,
+    `${file}: ${(sample.requests / sample.seconds).toFixed(0)} req/s, Node CPU ${perRequest.toFixed(2)} ms/req (${((100 * system) / (user + system)).toFixed(0)} % kernel), statements ${(sample.statements / sample.requests).toFixed(1)}/req, peak RSS ${(server.peakRss() / 2 ** 20).toFixed(0)} MB, errors ${sample.errors}\n`,
   );
 } finally {
   await server.stop();

@@ -86,14 +86,36 @@ const treeStatus = (pid: number, field: 'VmHWM' | 'VmRSS') => processTree(pid).r
 const treeCpuSeconds = (pid: number) => processTree(pid).reduce((sum, p) => sum + cpuSecondsOf(p), 0);
 
 export function cpuSecondsOf(pid: number): number {
+  const { user, system } = cpuTimesOf(pid);
+  return user + system;
+}
+
+/** CPU seconds a process spent in user space and in the kernel (0 once it is gone). */
+export function cpuTimesOf(pid: number): { user: number; system: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[0] is field 3 (state): utime is field 14, stime field 15.
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
+}
+
+/** Signs in to our API as a seeded account (every seeded account has the demo password); its access token. */
+export async function loginToOurs(ours: Pick<RunningServer, 'origin'>, email: string): Promise<string> {
+  const res = await fetch(`${ours.origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }',
+      variables: { input: { email, password: 'demo-password-2026' } },
+    }),
+  });
+  const body = (await res.json()) as { data?: { login?: { accessToken: string } }; errors?: { message: string }[] };
+  const token = body.data?.login?.accessToken;
+  if (!token) throw new Error(`login as ${email} failed: ${JSON.stringify(body.errors ?? body)}`);
+  return token;
 }
 
 /** CPU seconds of every local `postgres` process (the embedded cluster's backends and workers), by pid. */
