@@ -129,7 +129,7 @@ describe('look-ahead prefetch of patient relations', () => {
     // (the billing clock of Invoice's date fields, the corrections of LabResult and the entered-in-error
     // marks of VitalSigns (issue 20), User.roles); the PHI access row and COMMIT.
     expect(listed.labels).toEqual([
-      'begin', 'select', 'patientPage', 'organizationClock', 'supersessionsBySupersedingIds', 'vitalSignsErrorsByIds', 'rolesByUserIds', 'insert', 'commit',
+      'begin', 'select', 'patientPageWithBundles', 'organizationClock', 'supersessionsBySupersedingIds', 'vitalSignsErrorsByIds', 'rolesByUserIds', 'insert', 'commit',
     ]);
     expect(nodeLabels.filter((l) => LOADER_STATEMENTS.includes(l)).length, 'the loaders answer node(id:)').toBeGreaterThan(5);
   });
@@ -173,7 +173,7 @@ describe('look-ahead prefetch of patient relations', () => {
       counter.capture = [];
       counter.captureParameters = [];
       const res = await app.gql(query, {}, session.accessToken);
-      const at = counter.capture.findIndex((q) => q.includes('/* patientPage */'));
+      const at = counter.capture.findIndex((q) => q.includes('/* patientPageWithBundles */'));
       const request = counter.captureParameters[at]!.find((v) => typeof v === 'string' && v.startsWith('{'));
       counter.capture = undefined;
       counter.captureParameters = undefined;

@@ -6,7 +6,7 @@ import { withCounts } from '../../../kernel/counting.js';
 import { selectionOf } from '../../../kernel/selection.js';
 import { patientListFilter } from '../../patient-filters.js';
 import { patientPrefetch } from '../../patient-prefetch.js';
-import { countPatients, patientPage, type PatientListRow } from '../../patient-repository.js';
+import { countPatients, patientPage, patientPageWithBundles, type PatientListRow } from '../../patient-repository.js';
 
 export const patients: QueryResolvers['patients'] = async (_root, args, ctx, info) => {
   const viewerCtx = requireViewer(ctx);
@@ -20,11 +20,19 @@ export const patients: QueryResolvers['patients'] = async (_root, args, ctx, inf
   }
   const org = session.scope.organizationId;
   const prefetch = patientPrefetch(viewerCtx, selectionOf(info, ['edges', 'node']));
-  const rows = await session.read((tx) => patientPage(tx, org, filter, ordering, page.forward !== descending, page, prefetch?.request));
+  const spec = { filter, ordering, ascending: page.forward !== descending, page };
+  // The chart relations the selection asks for come in the page's statement; without any, the bare page.
+  let rows: PatientListRow[];
+  if (prefetch) {
+    const bundled = await session.read((tx) => patientPageWithBundles(tx, org, spec, prefetch.request));
+    prefetch.prime(viewerCtx, bundled.map((r) => r.id), bundled);
+    rows = bundled;
+  } else {
+    rows = await session.read((tx) => patientPage(tx, org, spec));
+  }
   for (const row of rows) loaders.patientById.prime(row.id, row);
   const key = (p: PatientListRow) => (ordering === 'NAME' ? [p.lastName, p.firstName, p.id] : [p.sortKey, p.id]);
   const connection = toConnection(rows, page, key);
   session.notePatientAccess(connection.edges.map((e) => e.node.id));
-  prefetch?.prime(viewerCtx, rows.map((r) => r.id), rows);
   return withCounts(connection, session, ctx.deps.config.totalCountExactLimit, (tx, limit) => countPatients(tx, org, filter, limit));
 };
