@@ -46,7 +46,7 @@ export interface PatientBundleColumns {
   labTests: string | null;
 }
 
-/** The requested relations of many patients in one statement (`patient(id:)`; `patientPage` joins the same function). */
+/** The requested relations of many patients in one statement (`patient(id:)`; `patientPageWithBundles` joins the same function). */
 export async function patientBundlesByIds(
   tx: TransactionSql,
   organizationId: string,

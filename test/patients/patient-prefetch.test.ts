@@ -164,6 +164,29 @@ describe('look-ahead prefetch of patient relations', () => {
     }
   });
 
+  it('a prefetched page has the bare page\'s rows, order and cursors in every ordering and direction, on later pages too', async () => {
+    type Page = { edges: { cursor: string; node: { id: string } }[]; pageInfo: { endCursor: string | null } };
+    const query = (withBundle: boolean) => `query($o: PatientOrderField!, $d: OrderDirection!, $after: String) {
+      patients(first: 4, after: $after, orderBy: { field: $o, direction: $d }) {
+        edges { cursor node { id ${withBundle ? 'allergies { id }' : ''} } } pageInfo { endCursor }
+      } }`;
+    for (const o of ['NAME', 'DATE_OF_BIRTH', 'CREATED_AT']) {
+      for (const d of ['ASC', 'DESC']) {
+        let after: string | null = null;
+        for (let n = 0; n < 3; n++) {
+          const bare = await run(query(false), { o, d, after });
+          const bundled = await run(query(true), { o, d, after });
+          expect(bare.labels, `${o} ${d}`).toContain('patientPageStatement');
+          expect(bundled.labels, `${o} ${d}`).toContain('patientPageWithBundles');
+          const [a, b] = [bare.data.patients as Page, bundled.data.patients as Page];
+          expect(b.edges.map((e) => [e.cursor, e.node.id]), `${o} ${d} page ${n}`).toEqual(a.edges.map((e) => [e.cursor, e.node.id]));
+          expect(a.edges.length).toBe(4);
+          after = a.pageInfo.endCursor;
+        }
+      }
+    }
+  });
+
   it('reads nothing a role may not see: fields behind a guard the role fails are not bundled', async () => {
     const query = `{ patients(first: 3) { edges { node { id balance invoices(first: 2) { edges { node { id } } } allergies { id } } } } }`;
     /** The relations the page statement asked patient_bundles for. */
