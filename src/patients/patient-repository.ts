@@ -94,22 +94,52 @@ export interface PatientPageSpec {
 
 /**
  * One keyset page of patients: an index-ordered scan from the cursor, so page
- * 1,000 costs what page 1 costs. One statement for every ordering and direction:
- * both are parameters that request transactions' custom plans fold before
- * planning (see scansDescending), so PostgreSQL plans only the ordering and
- * direction asked for. Run bare (`patientPage`) or as the page of
- * `patientPageWithBundles`. Written out, not as an SQL function: PostgreSQL
- * parses an inlined function's body again for every custom plan, which
- * measured about half again this statement's planning time.
+ * 1,000 costs what page 1 costs. Without a filter, patient_page_unfiltered
+ * (migration 000020) runs one of its static queries from a plan PostgreSQL
+ * keeps; with one, the filtered statement is planned for the call's values.
+ * Run bare (`patientPage`) or as the page of `patientPageWithBundles`.
  */
 function patientPageStatement(tx: TransactionSql, organizationId: string, spec: PatientPageSpec) {
+  const f = spec.filter;
+  const filtered = f.statuses !== null || f.namePrefix !== null || f.bornFrom !== null || f.bornTo !== null || f.search !== null;
+  return filtered ? filteredPatientPageStatement(tx, organizationId, spec) : unfilteredPatientPageStatement(tx, organizationId, spec);
+}
+
+/** The page without a filter: the function's rows, numbered in the order it returns them. */
+function unfilteredPatientPageStatement(tx: TransactionSql, organizationId: string, spec: PatientPageSpec) {
+  const { ordering, ascending, page } = spec;
+  const [k1, k2, id] = keysetParams(page.cursor);
+  // The function's columns are those of ehr_patients, which SafeQL reads as nullable; they are not.
+  return tx<KeysetRows<PatientListRow>>`
+    /* unfilteredPatientPageStatement */
+    select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
+           p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
+           p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,
+           p.emergency_contact_name, p.emergency_contact_phone, p.emergency_contact_relationship,
+           p.insurance_provider, p.insurance_policy_number, p.status, p.deceased_at, p.created_at, p.updated_at,
+           p.version,
+           case ${ordering}::text when 'NAME' then p.last_name when 'DATE_OF_BIRTH' then p.date_of_birth::text
+                else cursor_timestamp(p.created_at)::text end as sort_key
+    from patient_page_unfiltered(${organizationId}::uuid, ${ordering}::text, ${!ascending}::boolean, ${k1}::text, ${k2}::text,
+                                 ${id}::uuid, ${page.limit + 1}::int) with ordinality as p
+    order by p.ordinality
+  `;
+}
+
+/**
+ * The page with a filter, through patients_matching. One statement for every ordering and direction: both are
+ * parameters that request transactions' custom plans fold before planning (see scansDescending), so PostgreSQL
+ * plans only the ordering and direction asked for. Written out, not as an SQL function: PostgreSQL parses an
+ * inlined function's body again for every custom plan, which measured about half again this statement's planning time.
+ */
+function filteredPatientPageStatement(tx: TransactionSql, organizationId: string, spec: PatientPageSpec) {
   const { filter: f, ordering, ascending, page } = spec;
   const [k1, k2, id] = keysetParams(page.cursor);
   const descending = !ascending;
   // In the ORDER BY the terms of the other orderings and direction fold to NULL and drop out.
   // The rows come through patients_matching(), whose columns SafeQL reads as nullable; they are not.
   return tx<KeysetRows<PatientListRow>>`
-    /* patientPageStatement */
+    /* filteredPatientPageStatement */
     select p.id, p.organization_id, p.mrn, p.first_name, p.middle_name, p.last_name, p.preferred_name,
            p.date_of_birth, p.sex_at_birth, p.gender_identity, p.phone, p.email, p.address_line1, p.address_line2,
            p.city, p.region, p.postal_code, p.country, p.preferred_language, p.marital_status, p.blood_type,

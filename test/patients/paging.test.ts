@@ -30,24 +30,34 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const PAGE = `query($first: Int, $after: String, $last: Int, $before: String, $orderBy: PatientOrder) {
-  patients(first: $first, after: $after, last: $last, before: $before, orderBy: $orderBy) {
+const PAGE = `query($first: Int, $after: String, $last: Int, $before: String, $orderBy: PatientOrder, $filter: PatientFilter) {
+  patients(first: $first, after: $after, last: $last, before: $before, orderBy: $orderBy, filter: $filter) {
     edges { cursor node { patientId } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
 
+/** Every ordering and direction; walked forward and backward, so each scans both ways (from a cursor and without one). */
 const ORDERINGS = [
   ['NAME', 'ASC', 'last_name, first_name, id'],
   ['NAME', 'DESC', 'last_name desc, first_name desc, id desc'],
   ['DATE_OF_BIRTH', 'ASC', 'date_of_birth, id'],
+  ['DATE_OF_BIRTH', 'DESC', 'date_of_birth desc, id desc'],
+  ['CREATED_AT', 'ASC', 'created_at, id'],
   ['CREATED_AT', 'DESC', 'created_at desc, id desc'],
 ] as const;
 
+/**
+ * No filter (the page from patient_page_unfiltered's kept plans) and a filter every patient passes (the page through
+ * patients_matching): the two statements must walk the same list.
+ */
+const FILTERS = [null, { status: ['ACTIVE', 'INACTIVE', 'DECEASED'] }] as const;
+const WALKS = ORDERINGS.flatMap(([field, direction, sql]) => FILTERS.map((filter) => [field, direction, sql, filter] as const));
+
 describe('keyset pagination of patients', () => {
-  it.each(ORDERINGS)('walks %s %s forward and backward, every patient exactly once, in order', async (field, direction, sql) => {
+  it.each(WALKS)('walks %s %s forward and backward, every patient exactly once, in order (filter %j)', async (field, direction, sql, filter) => {
     const expected = (await app.admin.unsafe(`select id from ehr_patients where organization_id = $1 order by ${sql}`, [north.id])).map((r) => r.id);
     const orderBy = { field, direction };
     const forward: string[] = [];
     for (let after: string | null = null; ; ) {
-      const res: any = await app.gql(PAGE, { first: 37, after, orderBy }, token);
+      const res: any = await app.gql(PAGE, { first: 37, after, orderBy, filter }, token);
       forward.push(...res.data.patients.edges.map((e: any) => e.node.patientId));
       if (!res.data.patients.pageInfo.hasNextPage) break;
       after = res.data.patients.pageInfo.endCursor;
@@ -55,7 +65,7 @@ describe('keyset pagination of patients', () => {
     expect(forward).toEqual(expected);
     const backward: string[] = [];
     for (let before: string | null = null; ; ) {
-      const res: any = await app.gql(PAGE, { last: 41, before, orderBy }, token);
+      const res: any = await app.gql(PAGE, { last: 41, before, orderBy, filter }, token);
       backward.unshift(...res.data.patients.edges.map((e: any) => e.node.patientId));
       if (!res.data.patients.pageInfo.hasPreviousPage) break;
       before = res.data.patients.pageInfo.startCursor;

@@ -176,7 +176,7 @@ describe('look-ahead prefetch of patient relations', () => {
         for (let n = 0; n < 3; n++) {
           const bare = await run(query(false), { o, d, after });
           const bundled = await run(query(true), { o, d, after });
-          expect(bare.labels, `${o} ${d}`).toContain('patientPageStatement');
+          expect(bare.labels, `${o} ${d}`).toContain('unfilteredPatientPageStatement');
           expect(bundled.labels, `${o} ${d}`).toContain('patientPageWithBundles');
           const [a, b] = [bare.data.patients as Page, bundled.data.patients as Page];
           expect(b.edges.map((e) => [e.cursor, e.node.id]), `${o} ${d} page ${n}`).toEqual(a.edges.map((e) => [e.cursor, e.node.id]));
