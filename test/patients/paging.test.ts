@@ -49,6 +49,10 @@ const ORDERINGS = [
  * patients_matching): the two statements must walk the same list.
  */
 const FILTERS = [null, { status: ['ACTIVE', 'INACTIVE', 'DECEASED'] }] as const;
+/** What a walk reads of one page of PAGE. */
+interface WalkedPage {
+  data: { patients: { edges: { node: { patientId: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } } };
+}
 const WALKS = ORDERINGS.flatMap(([field, direction, sql]) => FILTERS.map((filter) => [field, direction, sql, filter] as const));
 
 describe('keyset pagination of patients', () => {
@@ -57,16 +61,16 @@ describe('keyset pagination of patients', () => {
     const orderBy = { field, direction };
     const forward: string[] = [];
     for (let after: string | null = null; ; ) {
-      const res: any = await app.gql(PAGE, { first: 37, after, orderBy, filter }, token);
-      forward.push(...res.data.patients.edges.map((e: any) => e.node.patientId));
+      const res = (await app.gql(PAGE, { first: 37, after, orderBy, filter }, token)) as WalkedPage;
+      forward.push(...res.data.patients.edges.map((e) => e.node.patientId));
       if (!res.data.patients.pageInfo.hasNextPage) break;
       after = res.data.patients.pageInfo.endCursor;
     }
     expect(forward).toEqual(expected);
     const backward: string[] = [];
     for (let before: string | null = null; ; ) {
-      const res: any = await app.gql(PAGE, { last: 41, before, orderBy, filter }, token);
-      backward.unshift(...res.data.patients.edges.map((e: any) => e.node.patientId));
+      const res = (await app.gql(PAGE, { last: 41, before, orderBy, filter }, token)) as WalkedPage;
+      backward.unshift(...res.data.patients.edges.map((e) => e.node.patientId));
       if (!res.data.patients.pageInfo.hasPreviousPage) break;
       before = res.data.patients.pageInfo.startCursor;
     }
