@@ -20,7 +20,7 @@ import {
 import { createOrganization, login, TEST_PASSWORD, tokensByRole, type TestOrganization } from '../helpers/fixtures.js';
 import { uniqueEmail } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { inMinutes } from '../scheduling/helpers.js';
+import { inMinutes, zoneWithLocalHour } from '../scheduling/helpers.js';
 import { CLAIM, COMPLETE, CREATE_DEFINITION, diagramOf, labMachine, labOrder, PUBLISH, RELEASE, START, TRANSITION } from '../workflows/support.js';
 
 /**
@@ -40,6 +40,9 @@ beforeAll(async () => {
   app = await createTestApp();
   org = await createOrganization(app.admin, 'audited');
   other = await createOrganization(app.admin, 'elsewhere');
+  // Early morning in the organization's zone, whatever the hour the suite runs at: the appointments checked in
+  // below start a few hours ahead and must still fall on the organization's today.
+  await app.admin`update organizations set timezone = ${zoneWithLocalHour(2)} where id = ${org.id}`;
   [tokens, otherTokens] = await Promise.all([tokensByRole(app, org), tokensByRole(app, other)]);
   billing = billingHelpers(app);
 });
