@@ -221,15 +221,17 @@ describe('PostgreSQL restart with requests in flight', () => {
     const reading = api.gql(`{ patients(first: 3) { edges { node { id firstName } } } }`, {}, token);
     await waitForLockWaits(admin, patients.length);
     const pid = api.pid;
-    let answers: Awaited<(typeof pending)[number]>[];
     try {
       await pg.halt(); // fast shutdown: every backend, the lock holders included, is terminated
-      answers = await Promise.all(pending);
-      await reading; // a read in flight answered too (data or error), without taking the process down
-      await Promise.all(releases.map((r) => r()));
     } finally {
+      // A restart, not an outage: PostgreSQL comes back while the answers are still due. An update that reached
+      // COMMIT as its backend died asks the server whether it committed, and with the server down that lookup
+      // would spend its whole budget (30 s here) before answering OUTCOME_UNKNOWN.
       await pg.resume();
     }
+    const answers = await Promise.all(pending);
+    await reading; // a read in flight answered too (data or error), without taking the process down
+    await Promise.all(releases.map((r) => r()));
     await waitUntilServing();
     expect(api.pid).toBe(pid);
     // The lock holders die in the same shutdown; an update that got its row before its own
