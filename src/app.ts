@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import type { JobRunner } from './kernel/jobs.js';
 import { startJobs } from './jobs.js';
+import { AccessLogBatches } from './kernel/db/access-log.js';
 import { createDatabase, warmUp } from './kernel/db/pool.js';
 import { ReplicaRouter } from './kernel/db/replica.js';
 import { createHttpServer } from './http.js';
@@ -84,6 +85,7 @@ export function createDeps(config: Config, databaseUrl: string, logger: Logger, 
       acquireTimeoutMs: config.database.acquireTimeoutMs,
       commitConfirmTimeoutMs: config.database.commitConfirmTimeoutMs,
     },
+    accessLog: new AccessLogBatches(),
     logger,
     cursors: new CursorCodec(config.cursorSecret),
     tokens: new TokenService(config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience }),

@@ -134,7 +134,7 @@ export async function buildContext(
         deps.limits,
         () => operation.name,
         idempotency,
-        { ...(trace ? { traceStatements: trace.statements } : {}), routing: readRouting(deps, viewer, operation) },
+        { ...(trace ? { traceStatements: trace.statements } : {}), routing: readRouting(deps, viewer, operation), accessLog: deps.accessLog },
       )
     : null;
   return {

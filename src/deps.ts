@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './kernel/clock.js';
 import type { PhiFieldKinds } from './kernel/auth/permissions.js';
 import type { Config } from './kernel/config.js';
+import type { AccessLogBatches } from './kernel/db/access-log.js';
 import type { Database } from './kernel/db/pool.js';
 import type { SessionLimits } from './kernel/db/tenant-session.js';
 import type { ViewerCache } from './identity/viewer-cache.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** Where subscriptions LISTEN: `db` itself, or a direct connection when `db` goes through a pooler. */
   listener: Database;
   limits: SessionLimits;
+  /** Groups concurrent requests' PHI access rows per organization (group commit; src/kernel/db/access-log.ts). */
+  accessLog: AccessLogBatches;
   logger: Logger;
   tokens: TokenService;
   /** Seals and opens list cursors (CURSOR_SECRET, else JWT_SECRET). */

@@ -1,6 +1,6 @@
 /**
  * Node CPU per request of our compiled API (Node 24) for one document under load, measured the bench's way
- * (autocannon, 16 connections, CPU time of the server process): used to split a scenario's cost into the
+ * (autocannon, 16 connections, CPU time of the server process and of PostgreSQL's backends): used to split a scenario's cost into the
  * fixed cost of any request (`{ __typename }`) and what its selection adds.
  *
  *   node --import tsx bench/experiments/fixed-cost.ts [--profile-dir DIR] [--node-flags='--flag …'] \
@@ -37,10 +37,11 @@ try {
   const before = cpuTimesOf(server.pid);
   const sample = await runLoad(server, [request], { connections: 16, seconds: Number(seconds), measure: true });
   const perRequest = (sample.serverCpuSeconds * 1000) / sample.requests;
+  const postgresPerRequest = (sample.postgresCpuSeconds * 1000) / sample.requests;
   const after = cpuTimesOf(server.pid);
   const [user, system] = [after.user - before.user, after.system - before.system];
   process.stdout.write(
-    `${file}: ${(sample.requests / sample.seconds).toFixed(0)} req/s, Node CPU ${perRequest.toFixed(2)} ms/req (${((100 * system) / (user + system)).toFixed(0)} % kernel), statements ${(sample.statements / sample.requests).toFixed(1)}/req, peak RSS ${(server.peakRss() / 2 ** 20).toFixed(0)} MB, errors ${sample.errors}\n`,
+    `${file}: ${(sample.requests / sample.seconds).toFixed(0)} req/s, Node CPU ${perRequest.toFixed(2)} ms/req (${((100 * system) / (user + system)).toFixed(0)} % kernel), PostgreSQL CPU ${postgresPerRequest.toFixed(2)} ms/req, statements ${(sample.statements / sample.requests).toFixed(1)}/req, peak RSS ${(server.peakRss() / 2 ** 20).toFixed(0)} MB, errors ${sample.errors}\n`,
   );
 } finally {
   await server.stop();

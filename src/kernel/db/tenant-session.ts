@@ -1,6 +1,7 @@
 import { writeAudit, type AuditEntry } from '../audit.js';
 import { fromDatabaseError } from '../errors.js';
 import { claimIdempotencyKey, storeIdempotentResult, type IdempotencyOption } from '../idempotency.js';
+import { insertAccessRows, type AccessLogBatches, type AccessRow } from './access-log.js';
 import { beginWithin } from './begin-within.js';
 import { isConnectionFailure, type CommitProbe } from './commit-outcome.js';
 import type { Database, TransactionKind, TransactionSql } from './pool.js';
@@ -24,6 +25,8 @@ export interface SessionOptions {
   traceStatements?: (tx: TransactionSql) => TransactionSql;
   /** Where reads may run (a read replica); everything on the primary without it. */
   routing?: SessionRouting;
+  /** Groups the PHI access rows of concurrent requests (group commit); each request inserts its own without it. */
+  accessLog?: AccessLogBatches;
 }
 
 /** What a mutation's service receives: its transaction and the audit trail of it. */
@@ -105,7 +108,10 @@ export class TenantSession {
     this.role = options.role ?? APP_ROLE;
     this.traced = options.traceStatements ?? ((tx) => tx);
     this.routing = options.routing ?? {};
+    this.accessLog = options.accessLog;
   }
+
+  private readonly accessLog: AccessLogBatches | undefined;
 
   private readonly role: string;
   private readonly routing: SessionRouting;
@@ -221,47 +227,55 @@ export class TenantSession {
   }
 
   /**
-   * Ends the request: records PHI access in one insert and commits the read
-   * transaction, both in one round trip (the insert is on the wire when COMMIT
-   * is queued behind it on the same connection). If the read transaction
-   * failed for another reason, the access is recorded in a transaction of its
-   * own. When patients were read and the access log refuses their row, the
-   * read transaction rolls back and the outcome carries the cause: the caller
-   * must then withhold the data (an access that cannot be logged is not served).
+   * Ends the request: records PHI access and commits the read transaction, both in one round trip
+   * (the insert is on the wire when COMMIT is queued behind it on the same connection). With
+   * `accessLog`, a request ending while another of its organization carries access rows hands its
+   * row to the next carrier instead and commits read-only (src/kernel/db/access-log.ts). If the read
+   * transaction failed for another reason, the access is recorded in a transaction of its own. When
+   * patients were read and the access log refuses their row, the outcome carries the cause: the
+   * caller must then withhold the data (an access that cannot be logged is not served).
    */
   async end(): Promise<AccessOutcome> {
     const ids = [...this.patientsRead].filter((id) => !this.accessRecorded.has(id));
     this.patientsRead.clear();
     const read = this.readTransaction;
     this.ended = true;
-    if (!read) return ids.length === 0 ? RECORDED : this.recordAccessAlone(ids);
-    if (read.db !== this.db) {
+    const row = ids.length > 0 ? this.accessRow(ids) : undefined;
+    if (!read) return row ? this.recordAccessAlone(row) : RECORDED;
+    if (read.db !== this.db || !row) {
       // A replica cannot write: its transaction ends, and the access is recorded on the primary.
       read.release();
       await read.done.catch(() => undefined);
-      return ids.length === 0 ? RECORDED : this.recordAccessAlone(ids);
+      return row ? this.recordAccessAlone(row) : RECORDED;
     }
-    // Settled at once (never left rejected while COMMIT is awaited: that would be an unhandled rejection).
-    const recordedInline: Promise<AccessOutcome> =
-      ids.length > 0
-        ? read.tx
-            .then((tx) => this.recordAccess(tx, ids))
-            .then(
-              () => RECORDED,
-              (cause: unknown) => ({ recorded: false, cause }),
-            )
-        : Promise.resolve(RECORDED);
-    // Let the insert reach the connection before COMMIT is queued behind it.
-    if (ids.length > 0) await Promise.resolve();
-    read.release();
-    const committed = await read.done.then(
-      () => true,
-      () => false,
-    );
-    if (ids.length === 0) return RECORDED;
-    if ((await recordedInline).recorded && committed) return RECORDED;
+    const turn = this.accessLog?.join(row) ?? { kind: 'carrier', rows: Promise.resolve([row]), settle: () => undefined };
+    if (turn.kind === 'passenger') {
+      read.release();
+      await read.done.catch(() => undefined);
+      return (await turn.recorded) ? RECORDED : this.recordAccessAlone(row);
+    }
+    let recorded = false;
+    try {
+      const rows = await turn.rows;
+      // Settled at once (never left rejected while COMMIT is awaited: that would be an unhandled rejection).
+      const inserted = read.tx.then((tx) => insertAccessRows(tx, this.scope.organizationId, rows)).then(
+        () => true,
+        () => false,
+      );
+      // Let the insert reach the connection before COMMIT is queued behind it.
+      await Promise.resolve();
+      read.release();
+      const committed = await read.done.then(
+        () => true,
+        () => false,
+      );
+      recorded = (await inserted) && committed;
+    } finally {
+      // Passengers learn the outcome (and record alone on failure); the next carrier may fly.
+      turn.settle(recorded);
+    }
     // The read transaction rolled back (its insert, or an earlier statement, failed): once more alone.
-    return this.recordAccessAlone(ids);
+    return recorded ? RECORDED : this.recordAccessAlone(row);
   }
 
   /**
@@ -272,24 +286,22 @@ export class TenantSession {
   async recordAccessNow(): Promise<AccessOutcome> {
     const ids = [...this.patientsRead].filter((id) => !this.accessRecorded.has(id));
     if (ids.length === 0) return RECORDED;
-    const outcome = await this.recordAccessAlone(ids);
+    const outcome = await this.recordAccessAlone(this.accessRow(ids));
     if (outcome.recorded) for (const id of ids) this.accessRecorded.add(id);
     return outcome;
   }
 
   /** Records PHI access in a transaction of its own (the read transaction failed or never ran). */
-  private recordAccessAlone(ids: string[]): Promise<AccessOutcome> {
-    return this.transaction(this.limits.queryTimeoutMs, 'write', (tx) => this.recordAccess(tx, ids)).then(
+  private recordAccessAlone(row: AccessRow): Promise<AccessOutcome> {
+    return this.transaction(this.limits.queryTimeoutMs, 'write', (tx) => insertAccessRows(tx, row.organizationId, [row])).then(
       () => RECORDED,
       (cause: unknown) => ({ recorded: false, cause }),
     );
   }
 
-  private async recordAccess(tx: TransactionSql, patientIds: string[]): Promise<void> {
-    await tx`
-      insert into phi_access_log (organization_id, user_id, request_id, patient_ids, operation_name)
-      values (${this.scope.organizationId}::uuid, ${this.scope.userId}::uuid, ${this.scope.requestId}, ${patientIds}::uuid[], ${this.operationName()})
-    `;
+  private accessRow(patientIds: string[]): AccessRow {
+    const { organizationId, userId, requestId } = this.scope;
+    return { organizationId, userId, requestId, patientIds, operationName: this.operationName() };
   }
 
   private transaction<T>(timeoutMs: number, kind: TransactionKind, fn: (tx: TransactionSql) => Promise<T>, db = this.db): Promise<T> {
