@@ -16,6 +16,8 @@ export interface Metrics {
   requestSeconds: Histogram<'operation' | 'outcome'>;
   errors: Counter<'code'>;
   loaderBatchSize: Histogram;
+  /** Rows per PHI access-log insert: how many requests' access rows each carrier committed (src/kernel/db/access-log.ts). */
+  accessRowsPerInsert: Histogram;
   transactionSeconds: Histogram<'kind'>;
   observeTransaction(kind: 'read' | 'write' | 'auth', seconds: number): void;
   /** A write's connection died at COMMIT; its outcome was looked up and found to be this. */
@@ -66,6 +68,12 @@ export function createMetrics(db: Database, poolMax: number, maxOperations = 200
     name: 'dataloader_batch_size',
     help: 'Keys per DataLoader batch (one SQL statement each)',
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [registry],
+  });
+  const accessRowsPerInsert = new Histogram({
+    name: 'phi_access_log_rows_per_insert',
+    help: 'Requests whose PHI access rows one insert committed (1: a request alone; more: grouped while another was in flight)',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [registry],
   });
   const transactionSeconds = new Histogram({
@@ -135,6 +143,7 @@ export function createMetrics(db: Database, poolMax: number, maxOperations = 200
     requestSeconds,
     errors,
     loaderBatchSize,
+    accessRowsPerInsert,
     transactionSeconds,
     observeTransaction: (kind, seconds) => transactionSeconds.observe({ kind }, seconds),
     observeCommitOutcome: (outcome) => commitOutcomes.inc({ outcome }),

@@ -60,10 +60,18 @@ async function accessRows(requestIds: string[]) {
 
 const boarded = (organizationId: string) => app.api.deps.accessLog.boarded(organizationId);
 
+/** The phi_access_log_rows_per_insert histogram's count (inserts) and sum (rows). */
+async function insertsObserved(): Promise<{ inserts: number; rows: number }> {
+  const text = await fetch(app.api.metricsUrl).then((r) => r.text());
+  const value = (name: string) => Number(new RegExp(`^phi_access_log_rows_per_insert_${name} (\\d+)`, 'm').exec(text)?.[1] ?? 'NaN');
+  return { inserts: value('count'), rows: value('sum') };
+}
+
 describe('PHI access rows of concurrent requests', () => {
   it('commits the rows of requests that ended during another insert together, each its own, one organization per transaction', async () => {
     const [north, south] = [orgs[0]!, orgs[1]!];
     const ids = ['batch-grp-a', 'batch-grp-b', 'batch-grp-c', 'batch-grp-d', 'batch-grp-south'];
+    const before = await insertsObserved();
     const hold = await holdAccessLog();
     let answers: Answer[];
     try {
@@ -104,6 +112,9 @@ describe('PHI access rows of concurrent requests', () => {
     const xid = (requestId: string) => rows.get(requestId)!.xid;
     expect(new Set([xid('batch-grp-b'), xid('batch-grp-c'), xid('batch-grp-d')]).size).toBe(1);
     expect(new Set([xid('batch-grp-a'), xid('batch-grp-b'), xid('batch-grp-south')]).size).toBe(3);
+    // Three inserts carried the five rows: north's first alone, its three together, south's alone.
+    const after = await insertsObserved();
+    expect({ inserts: after.inserts - before.inserts, rows: after.rows - before.rows }).toEqual({ inserts: 3, rows: 5 });
   });
 
   it('records each passenger alone when its carrier fails, and serves every request', async () => {

@@ -59,12 +59,16 @@ interface Flight {
 export class AccessLogBatches {
   private readonly flights = new Map<string, Flight>();
 
+  /** `onCarried` learns how many rows each carrier inserts (the metric phi_access_log_rows_per_insert). */
+  constructor(private readonly onCarried: (rows: number) => void = () => undefined) {}
+
   join(row: AccessRow): AccessTurn {
     const organizationId = row.organizationId;
     const flight = this.flights.get(organizationId);
     if (!flight) {
       const own: Flight = { boarding: undefined };
       this.flights.set(organizationId, own);
+      this.onCarried(1);
       return this.carrier(organizationId, own, Promise.resolve([row]), []);
     }
     const boarding = flight.boarding;
@@ -79,7 +83,7 @@ export class AccessLogBatches {
     return this.carrier(
       organizationId,
       flight,
-      departed.then(() => next.rows),
+      departed.then(() => (this.onCarried(next.rows.length), next.rows)),
       next.passengers,
     );
   }
