@@ -1,3 +1,4 @@
+import { createCipheriv, createHmac, createSecretKey, hkdfSync } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import {
   CursorCodec,
@@ -41,10 +42,10 @@ describe('CursorCodec', () => {
     const cursor = codec.encode(ORDERING, ['Smith', '1990-01-01']);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toMatch(/Smith|1990/);
-    // IV (12) + tag (16) + a ciphertext padded to 32 bytes.
-    expect(Buffer.from(cursor, 'base64url')).toHaveLength(12 + 16 + 32);
+    // Synthetic IV (16) + a ciphertext padded to 32 bytes.
+    expect(Buffer.from(cursor, 'base64url')).toHaveLength(16 + 32);
     expect(codec.encode(ORDERING, ['a']).length).toBe(codec.encode(ORDERING, ['a much longer family name']).length);
-    expect(Buffer.from(codec.encode(ORDERING, ['x'.repeat(40)]), 'base64url')).toHaveLength(12 + 16 + 64);
+    expect(Buffer.from(codec.encode(ORDERING, ['x'.repeat(40)]), 'base64url')).toHaveLength(16 + 64);
   });
 
   it('opens for another codec built from the same secret (another API process), not for another secret', () => {
@@ -61,7 +62,7 @@ describe('CursorCodec', () => {
 
   it('detects any altered byte', () => {
     const bytes = Buffer.from(codec.encode(ORDERING, KEY), 'base64url');
-    for (const at of [0, 11, 12, 27, 28, bytes.length - 1]) {
+    for (const at of [0, 11, 15, 16, 27, 28, bytes.length - 1]) {
       const tampered = Buffer.from(bytes);
       tampered[at] = tampered[at]! ^ 1;
       expect(() => codec.decode(tampered.toString('base64url'), ORDERING, 'after')).toThrow(notACursor('after'));
@@ -83,6 +84,30 @@ describe('CursorCodec', () => {
     expect(() => codec.decode(codec.encode(ORDERING, []), ORDERING, 'after')).toThrow(notACursor('after'));
     const objectKey = [{ id: 1 }] as unknown as CursorKey;
     expect(() => codec.decode(codec.encode(ORDERING, objectKey), ORDERING, 'after')).toThrow(notACursor('after'));
+  });
+
+  it('seals a page of positions together, each as encode seals it alone', () => {
+    const keys: CursorKey[] = [KEY, ['Smith', 'other-id'], ['x'.repeat(40), 7], ['Ünïcødé ✓', null]];
+    const sealed = codec.encodeMany(ORDERING, keys);
+    expect(sealed).toEqual(keys.map((key) => codec.encode(ORDERING, key)));
+    expect(sealed.map((cursor) => codec.decode(cursor, ORDERING, 'after'))).toEqual(keys);
+    expect(codec.encodeMany(ORDERING, [])).toEqual([]);
+  });
+
+  it('still opens a cursor of the earlier layout (AES-256-GCM), for its ordering only and unaltered', () => {
+    // Sealed as the earlier codec did, from the same secret: IV (12, an HMAC) ‖ GCM tag (16) ‖ ciphertext.
+    const derive = (purpose: string) => createSecretKey(Buffer.from(hkdfSync('sha256', 'a test secret of reasonable length', 'health-graphql cursors', purpose, 32)));
+    const padded = Buffer.alloc(96, ' ');
+    Buffer.from(JSON.stringify(KEY)).copy(padded);
+    const iv = createHmac('sha256', derive('cursor-iv')).update(ORDERING).update('\0').update(padded).digest().subarray(0, 12);
+    const cipher = createCipheriv('aes-256-gcm', derive('cursor-encryption'), iv).setAAD(Buffer.from(ORDERING));
+    const body = Buffer.concat([cipher.update(padded), cipher.final()]);
+    const legacy = Buffer.concat([iv, cipher.getAuthTag(), body]);
+    expect(codec.decode(legacy.toString('base64url'), ORDERING, 'after')).toEqual(KEY);
+    expect(() => codec.decode(legacy.toString('base64url'), 'patients:createdAt', 'after')).toThrow(notACursor('after'));
+    const tampered = Buffer.from(legacy);
+    tampered[40] = tampered[40]! ^ 1;
+    expect(() => codec.decode(tampered.toString('base64url'), ORDERING, 'after')).toThrow(notACursor('after'));
   });
 
   it('makes a new secret for every ephemeral codec', () => {
@@ -188,15 +213,17 @@ describe('toConnection', () => {
     expect(none.pageInfo.hasNextPage).toBe(true);
   });
 
-  it('seals a cursor only when one is read, and only once', () => {
+  it('seals no cursor until one is read, then the page’s cursors together, each once', () => {
     const key = vi.fn(keyOf);
     const connection = toConnection(rows('a', 'b'), page({ first: 5 }), key);
     expect(connection.edges[1]!.node.id).toBe('b');
     expect(key).not.toHaveBeenCalled();
     const cursor = connection.edges[0]!.cursor;
+    expect(key).toHaveBeenCalledTimes(2);
     expect(connection.edges[0]!.cursor).toBe(cursor);
     expect(connection.pageInfo.startCursor).toBe(cursor);
-    expect(key).toHaveBeenCalledTimes(1);
+    expect(connection.pageInfo.endCursor).toBe(connection.edges[1]!.cursor);
+    expect(key).toHaveBeenCalledTimes(2);
   });
 
   it('does not reorder the rows it was given', () => {
