@@ -1,7 +1,7 @@
 import { writeAudit, type AuditEntry } from '../audit.js';
 import { fromDatabaseError } from '../errors.js';
 import { claimIdempotencyKey, storeIdempotentResult, type IdempotencyOption } from '../idempotency.js';
-import { insertAccessRows, type AccessLogBatches, type AccessRow } from './access-log.js';
+import { AccessLogBatches, insertAccessRows, type AccessRow } from './access-log.js';
 import { beginWithin } from './begin-within.js';
 import { isConnectionFailure, type CommitProbe } from './commit-outcome.js';
 import type { Database, TransactionKind, TransactionSql } from './pool.js';
@@ -25,7 +25,7 @@ export interface SessionOptions {
   traceStatements?: (tx: TransactionSql) => TransactionSql;
   /** Where reads may run (a read replica); everything on the primary without it. */
   routing?: SessionRouting;
-  /** Groups the PHI access rows of concurrent requests (group commit); each request inserts its own without it. */
+  /** Groups the PHI access rows of concurrent requests (group commit); without it, the session inserts its own. */
   accessLog?: AccessLogBatches;
 }
 
@@ -108,10 +108,11 @@ export class TenantSession {
     this.role = options.role ?? APP_ROLE;
     this.traced = options.traceStatements ?? ((tx) => tx);
     this.routing = options.routing ?? {};
-    this.accessLog = options.accessLog;
+    // A session of its own (the admin CLI, a background job) groups with nobody: it always carries its own row.
+    this.accessLog = options.accessLog ?? new AccessLogBatches();
   }
 
-  private readonly accessLog: AccessLogBatches | undefined;
+  private readonly accessLog: AccessLogBatches;
 
   private readonly role: string;
   private readonly routing: SessionRouting;
@@ -248,7 +249,7 @@ export class TenantSession {
       await read.done.catch(() => undefined);
       return row ? this.recordAccessAlone(row) : RECORDED;
     }
-    const turn = this.accessLog?.join(row) ?? { kind: 'carrier', rows: Promise.resolve([row]), settle: () => undefined };
+    const turn = this.accessLog.join(row);
     if (turn.kind === 'passenger') {
       read.release();
       await read.done.catch(() => undefined);
